@@ -1,0 +1,27 @@
+@{
+    RootModule             = 'SsmTroubleshoot.dll'
+    ModuleVersion          = '0.1.0'
+    CompatiblePSEditions   = @('Desktop', 'Core')
+    GUID                   = '5b0f7f3e-2f43-4c3a-9d0e-8a1d6c7e4b21'
+    Author                 = 'SsmTroubleshoot contributors'
+    CompanyName            = 'SsmTroubleshoot'
+    Copyright              = '(c) SsmTroubleshoot contributors. Apache-2.0.'
+    Description            = 'Finds out why an EC2 instance is not a working AWS Systems Manager managed node (agent logs, endpoints, VPC network path, IAM) and runs AWS Support Automation Workflows to fix it.'
+    PowerShellVersion      = '5.1'
+    DotNetFrameworkVersion = '4.7.2'
+    FormatsToProcess       = @('SsmTroubleshoot.format.ps1xml')
+    CmdletsToExport        = @(
+        'Get-SsmTroubleshootPlaceholder'
+    )
+    FunctionsToExport      = @()
+    VariablesToExport      = @()
+    AliasesToExport        = @()
+    PrivateData            = @{
+        PSData = @{
+            Tags         = @('AWS', 'SSM', 'SystemsManager', 'EC2', 'Troubleshooting', 'Automation', 'SAW', 'PSEdition_Core', 'PSEdition_Desktop', 'Windows', 'Linux', 'MacOS')
+            ProjectUri   = 'https://github.com/ssmtroubleshoot/SsmTroubleshoot'
+            LicenseUri   = 'https://www.apache.org/licenses/LICENSE-2.0'
+            ReleaseNotes = 'See README.md.'
+        }
+    }
+}

@@ -1,0 +1,102 @@
+using System;
+using System.IO;
+using System.Net.Http;
+using System.Net.Sockets;
+using System.Threading.Tasks;
+using Amazon.Runtime;
+
+namespace SsmTroubleshoot.Common;
+
+/// <summary>The one place that decides what an exception means (throttling, access denied, not found, ...).</summary>
+public static class FailureClassifier
+{
+    public static FailureKind Classify(Exception exception)
+    {
+        if (exception is null)
+        {
+            throw new ArgumentNullException(nameof(exception));
+        }
+
+        exception = Unwrap(exception);
+        switch (exception)
+        {
+            case TaskCanceledException when exception.InnerException is TimeoutException:
+                return FailureKind.Timeout; // HttpClient's own timeout, not the user's Ctrl+C
+            case OperationCanceledException:
+                return FailureKind.Cancelled;
+            case TimeoutException:
+                return FailureKind.Timeout;
+            case AmazonServiceException service:
+                return ClassifyServiceError(service.ErrorCode, (int)service.StatusCode);
+            case FileNotFoundException:
+            case DirectoryNotFoundException:
+                return FailureKind.NotFound;
+            case UnauthorizedAccessException:
+                return FailureKind.PermissionDenied;
+            case ArgumentException:
+            case FormatException:
+                return FailureKind.InvalidArgument;
+            case InvalidDataException:
+                return FailureKind.InvalidData;
+            case SocketException:
+            case HttpRequestException:
+            case IOException when exception.InnerException is SocketException:
+                return FailureKind.Unreachable;
+            case AmazonClientException client when client.InnerException is not null:
+                return Classify(client.InnerException);
+            case AmazonClientException:
+                return FailureKind.NotConfigured;
+            default:
+                return FailureKind.Unknown;
+        }
+    }
+
+    /// <summary>Classifies an AWS error code (EC2, IAM, STS, SSM spellings).</summary>
+    public static FailureKind ClassifyServiceError(string? errorCode, int httpStatus)
+    {
+        var code = errorCode ?? string.Empty;
+        if (code is "Throttling" or "ThrottlingException" or "RequestLimitExceeded" or "TooManyRequestsException"
+            or "TooManyUpdates" or "RequestThrottled" or "RequestThrottledException" or "SlowDown"
+            || httpStatus == 429)
+        {
+            return FailureKind.Throttled;
+        }
+
+        if (code is "AccessDenied" or "AccessDeniedException" or "UnauthorizedOperation" or "UnauthorizedAccess"
+            or "AuthFailure" or "InvalidClientTokenId" or "SignatureDoesNotMatch" or "ExpiredToken" or "ExpiredTokenException"
+            || httpStatus == 403)
+        {
+            return FailureKind.PermissionDenied;
+        }
+
+        if (code.EndsWith(".NotFound", StringComparison.Ordinal) || code is "NoSuchEntity" or "InvalidInstanceId"
+            || code.EndsWith("NotFoundException", StringComparison.Ordinal) || code is "InvalidDocument"
+            || httpStatus == 404)
+        {
+            return FailureKind.NotFound;
+        }
+
+        if (code.EndsWith(".Malformed", StringComparison.Ordinal) || code.StartsWith("Invalid", StringComparison.Ordinal)
+            || code is "ValidationError" or "ValidationException" or "MissingParameter")
+        {
+            return FailureKind.InvalidArgument;
+        }
+
+        if (httpStatus >= 500)
+        {
+            return FailureKind.Unreachable;
+        }
+
+        return FailureKind.Unknown;
+    }
+
+    private static Exception Unwrap(Exception exception)
+    {
+        while (exception is AggregateException aggregate && aggregate.InnerExceptions.Count == 1)
+        {
+            exception = aggregate.InnerExceptions[0];
+        }
+
+        return exception;
+    }
+}
