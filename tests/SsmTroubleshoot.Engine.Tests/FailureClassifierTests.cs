@@ -1,0 +1,23 @@
+using SsmTroubleshoot.Common;
+using Xunit;
+
+namespace SsmTroubleshoot.Engine.Tests;
+
+public sealed class FailureClassifierTests
+{
+    [Theory]
+    [InlineData("ThrottlingException", 400, FailureKind.Throttled)]
+    [InlineData("RequestLimitExceeded", 503, FailureKind.Throttled)]
+    [InlineData("Throttling", 400, FailureKind.Throttled)]
+    [InlineData("AccessDeniedException", 400, FailureKind.PermissionDenied)]
+    [InlineData("UnauthorizedOperation", 403, FailureKind.PermissionDenied)]
+    [InlineData("InvalidInstanceID.NotFound", 400, FailureKind.NotFound)]
+    [InlineData("NoSuchEntity", 404, FailureKind.NotFound)]
+    [InlineData("AutomationExecutionNotFoundException", 400, FailureKind.NotFound)]
+    [InlineData("InvalidInstanceID.Malformed", 400, FailureKind.InvalidArgument)]
+    [InlineData("InternalError", 500, FailureKind.Unreachable)]
+    public void Service_error_codes_map_to_failure_kinds(string code, int status, FailureKind expected)
+    {
+        Assert.Equal(expected, FailureClassifier.ClassifyServiceError(code, status));
+    }
+}
