@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Threading;
 
@@ -35,9 +36,13 @@ internal static class DependencyIsolation
         }
         else
         {
-            CoreResolver.Install(DependencyDirectory);
+            InstallCore();
         }
     }
+
+    // Kept out of line so .NET Framework never loads the AssemblyLoadContext types it lacks.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void InstallCore() => CoreResolver.Install(DependencyDirectory);
 }
 
 /// <summary>.NET Framework: no load contexts; resolve the engine and its dependencies by path.</summary>
