@@ -1,6 +1,7 @@
 using System;
 using System.Collections;
 using System.Collections.Generic;
+using System.IO;
 using System.Linq;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography.X509Certificates;
@@ -115,9 +116,18 @@ public static class EndpointTestRunner
         var windows = options.Windows ?? RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
         var fileSystem = new HostFileSystem(options.FileSystemRoot);
         var shell = options.ShellEnvironment ?? ProcessEnvironment();
-        var agent = AgentConfiguration.Load(options.AgentConfigPath, fileSystem, windows);
-
         var findings = new List<string>();
+        AgentConfiguration agent;
+        try
+        {
+            agent = AgentConfiguration.Load(options.AgentConfigPath, fileSystem, windows);
+        }
+        catch (InvalidDataException ex) when (string.IsNullOrEmpty(options.AgentConfigPath))
+        {
+            findings.Add(ex.Message + " The agent ignores it and uses its defaults.");
+            agent = new AgentConfiguration(null);
+        }
+
         var proxy = windows
             ? AgentProxyDiscovery.DiscoverWindows(options.WindowsProxySource ?? new WindowsProxySource())
             : AgentProxyDiscovery.DiscoverLinux(fileSystem, findings);

@@ -9,4 +9,12 @@ internal static class ErrorIds
     internal const string AwsCredentialInvalid = "AwsCredentialInvalid";
     internal const string AwsEndpointInvalid = "AwsEndpointInvalid";
     internal const string AwsCallFailed = "AwsCallFailed";
+
+    // Test-SsmEndpoint
+    internal const string EndpointOverrideInvalid = "EndpointOverrideInvalid";
+    internal const string HostAddressOverrideInvalid = "HostAddressOverrideInvalid";
+    internal const string ImdsEndpointInvalid = "ImdsEndpointInvalid";
+    internal const string TrustedRootInvalid = "TrustedRootInvalid";
+    internal const string AgentConfigNotFound = "AgentConfigNotFound";
+    internal const string AgentConfigInvalid = "AgentConfigInvalid";
 }
