@@ -14,12 +14,12 @@ namespace SsmTroubleshoot.Engine.Tests.Endpoints;
 
 public sealed class ImdsProberTests
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromMilliseconds(800);
-
     private static async Task<SsmEndpointProbe> Probe(FakeImdsBehaviour behaviour, Func<DateTimeOffset>? clock = null)
     {
         using var imds = new FakeImds(behaviour);
-        using var prober = new ImdsProber(new Uri(imds.Url), Timeout, clock);
+        // Only the hanging token PUT waits for the timeout; everything else answers at once.
+        var timeout = behaviour.Token == "hang" ? TimeSpan.FromMilliseconds(800) : TimeSpan.FromSeconds(10);
+        using var prober = new ImdsProber(new Uri(imds.Url), timeout, clock);
         return await prober.ProbeAsync(CancellationToken.None);
     }
 
@@ -82,7 +82,7 @@ public sealed class ImdsProberTests
     [Fact]
     public async Task Nothing_listening_is_imds_unreachable()
     {
-        using var prober = new ImdsProber(new Uri("http://127.0.0.1:" + ClosedPort.Find()), Timeout);
+        using var prober = new ImdsProber(new Uri("http://127.0.0.1:" + ClosedPort.Find()), TimeSpan.FromSeconds(5));
         var row = await prober.ProbeAsync(CancellationToken.None);
         Assert.Equal((false, EndpointProbePhase.Imds, EndpointProblem.ImdsUnreachable), (row.Reachable, row.FailedPhase, row.Problem));
     }
@@ -114,7 +114,7 @@ public sealed class EndpointTestRunnerTests : IDisposable
             Services = services.Reverse().ToList(),
             Region = "us-east-1",
             SkipImds = true,
-            Timeout = TimeSpan.FromSeconds(1),
+            Timeout = TimeSpan.FromSeconds(3),
             EndpointOverrides = overrides,
             Resolver = resolver,
             TrustedRoots = new X509Certificate2Collection(_ca.Authority),
@@ -122,7 +122,7 @@ public sealed class EndpointTestRunnerTests : IDisposable
             ShellEnvironment = NoEnvironment,
             Windows = false,
         }, _ => Interlocked.Increment(ref completed), CancellationToken.None);
-        Assert.InRange(watch.Elapsed.TotalSeconds, 0.9, 2.5);
+        Assert.InRange(watch.Elapsed.TotalSeconds, 2.9, 5.5); // one 3 s timeout, not three
         Assert.Equal(services, report.Probes.Select(p => p.Service));
         Assert.Equal(9, completed);
         Assert.Equal(new[] { "s3", "kms", "logs" }, report.Probes.Where(p => !p.Reachable).Select(p => p.Service));
@@ -138,7 +138,7 @@ public sealed class EndpointTestRunnerTests : IDisposable
         {
             Services = new[] { "ssm" },
             ImdsEndpoint = new Uri(imds.Url),
-            Timeout = TimeSpan.FromSeconds(1),
+            Timeout = TimeSpan.FromSeconds(10),
             Resolver = new MapResolver(),
             FileSystemRoot = _root.Path,
             ShellEnvironment = new Dictionary<string, string> { ["AWS_REGION"] = "us-west-2" },

@@ -91,12 +91,12 @@ public sealed class TestSsmEndpointTests : IDisposable
         using var session = new PowerShellSession();
         var watch = Stopwatch.StartNew();
         var result = session.Run(
-            "Test-SsmEndpoint -Region us-east-1 -Service ssm, ec2messages, ssmmessages, s3, kms -TimeoutSeconds 1 -ImdsEndpoint $imds -EndpointOverride $overrides -HostAddressOverride $hosts -TrustedRootCertificatePath $ca -FileSystemRoot $root",
+            "Test-SsmEndpoint -Region us-east-1 -Service ssm, ec2messages, ssmmessages, s3, kms -TimeoutSeconds 3 -ImdsEndpoint $imds -EndpointOverride $overrides -HostAddressOverride $hosts -TrustedRootCertificatePath $ca -FileSystemRoot $root",
             Vars(("imds", imds.Url), ("overrides", overrides)));
         watch.Stop();
         Assert.Empty(result.AllErrors);
-        // The hop-limit PUT (1 s) and the black hole (1 s) overlap: about one timeout, not the sum.
-        Assert.InRange(watch.Elapsed.TotalSeconds, 0.9, 2.8);
+        // The hop-limit PUT (3 s) and the black hole (3 s) overlap: about one timeout, not the sum (6 s and more).
+        Assert.InRange(watch.Elapsed.TotalSeconds, 2.9, 5.5);
         var rows = result.Output.ToDictionary(o => (string)ScriptResult.Prop(o, "Service")!);
         Assert.Equal(new[] { "imds", "ssm", "ec2messages", "ssmmessages", "s3", "kms" }, result.Output.Select(o => (string)ScriptResult.Prop(o, "Service")!));
         Assert.Equal("ImdsHopLimit", ScriptResult.Prop(rows["imds"], "Problem")!.ToString());
@@ -123,7 +123,7 @@ public sealed class TestSsmEndpointTests : IDisposable
         session.SetVariable("ca", _rootCa);
         session.SetVariable("imds", imds.Url);
         session.SetVariable("overrides", new Hashtable { ["ssm"] = HostOf("ssm") + ":" + good.Port, ["ssmmessages"] = HostOf("ssmmessages") + ":" + intercepting.Port, ["sts"] = HostOf("sts") + ":" + good.Port });
-        var text = session.Render("Test-SsmEndpoint -Region us-east-1 -Service ssm, ssmmessages, sts, ec2 -TimeoutSeconds 1 -ImdsEndpoint $imds -EndpointOverride $overrides -HostAddressOverride $hosts -TrustedRootCertificatePath $ca -FileSystemRoot $root");
+        var text = session.Render("Test-SsmEndpoint -Region us-east-1 -Service ssm, ssmmessages, sts, ec2 -TimeoutSeconds 10 -ImdsEndpoint $imds -EndpointOverride $overrides -HostAddressOverride $hosts -TrustedRootCertificatePath $ca -FileSystemRoot $root");
         File.WriteAllText(Path.Combine(Path.GetTempPath(), "ssmts-endpoint-render.txt"), text);
         var lines = text.Split('\n').Where(l => l.Trim().Length > 0).ToList();
         Assert.StartsWith("Service", lines[0].TrimStart());
