@@ -172,7 +172,7 @@ public static class EndpointTestRunner
             imdsTask = Report(imds.ProbeAsync(cancellationToken), completed);
         }
 
-        var probeTasks = targets.Select(t => Report(prober.ProbeAsync(t, cancellationToken), completed)).ToList();
+        var probeTasks = targets.Select(t => Report(Guarded(prober, t, cancellationToken), completed)).ToList();
         var probes = new List<SsmEndpointProbe>();
         if (imdsTask is not null)
         {
@@ -211,6 +211,21 @@ public static class EndpointTestRunner
             Proxy = proxyUrl,
             BypassedProxy = proxy.HasProxy && proxyUrl is null,
         };
+    }
+
+    // One probe's unexpected failure becomes that row's error instead of ending the whole run.
+    private static async Task<SsmEndpointProbe> Guarded(EndpointProber prober, EndpointTarget target, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await prober.ProbeAsync(target, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            var row = new SsmEndpointProbe(target.Service, target.Host, target.Port, target.Region) { EndpointSource = target.Source };
+            row.Fail(EndpointProbePhase.None, EndpointProblem.None, "The probe failed unexpectedly: " + ex.GetType().Name + ": " + ex.Message, "Report this with the output of -Verbose.");
+            return row;
+        }
     }
 
     private static async Task<SsmEndpointProbe> Report(Task<SsmEndpointProbe> probe, Action<SsmEndpointProbe>? completed)
