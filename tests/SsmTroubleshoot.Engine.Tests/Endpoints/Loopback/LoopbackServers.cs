@@ -397,3 +397,68 @@ public sealed class FakeImds : IDisposable
         _stop.Dispose();
     }
 }
+
+/// <summary>A plain HTTP server on 127.0.0.1 that answers every GET with one fixed status and body.</summary>
+public sealed class LoopbackHttpServer : IDisposable
+{
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly int _status;
+    private readonly string _body;
+
+    public LoopbackHttpServer(int status, string body)
+    {
+        (_status, _body) = (status, body);
+        _listener.Start();
+        _ = AcceptLoopAsync();
+    }
+
+    public string Url => "http://127.0.0.1:" + ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+    public ConcurrentQueue<string> RequestLines { get; } = new();
+
+    private async Task AcceptLoopAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            TcpClient client;
+            try
+            {
+                client = await _listener.AcceptTcpClientAsync(_stop.Token);
+            }
+            catch (Exception)
+            {
+                return;
+            }
+
+            _ = ServeAsync(client);
+        }
+    }
+
+    private async Task ServeAsync(TcpClient client)
+    {
+        using (client)
+        {
+            try
+            {
+                var stream = client.GetStream();
+                var head = await HttpHead.ReadAsync(stream, _stop.Token);
+                RequestLines.Enqueue(head.Split("\r\n")[0]);
+                var bytes = Encoding.UTF8.GetBytes(_body);
+                await stream.WriteAsync(Encoding.ASCII.GetBytes("HTTP/1.1 " + _status + " X\r\nContent-Length: " + bytes.Length + "\r\nConnection: close\r\n\r\n"), _stop.Token);
+                await stream.WriteAsync(bytes, _stop.Token);
+            }
+            catch (Exception)
+            {
+                // The client went away.
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _listener.Stop();
+        _stop.Dispose();
+    }
+}
