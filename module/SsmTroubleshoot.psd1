@@ -13,6 +13,7 @@
     CmdletsToExport        = @(
         'Get-SsmTroubleshootPlaceholder'
         'Test-SsmEndpoint'
+        'Get-SsmDiagnostic'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()

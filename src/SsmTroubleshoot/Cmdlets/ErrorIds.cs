@@ -17,4 +17,7 @@ internal static class ErrorIds
     internal const string TrustedRootInvalid = "TrustedRootInvalid";
     internal const string AgentConfigNotFound = "AgentConfigNotFound";
     internal const string AgentConfigInvalid = "AgentConfigInvalid";
+
+    // Get-SsmDiagnostic
+    internal const string LatestVersionUrlInvalid = "LatestVersionUrlInvalid";
 }
