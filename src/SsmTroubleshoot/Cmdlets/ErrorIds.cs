@@ -20,4 +20,14 @@ internal static class ErrorIds
     internal const string LogRuleFileInvalid = "LogRuleFileInvalid";
     internal const string LogCategoryInvalid = "LogCategoryInvalid";
     internal const string LogTimeRangeInvalid = "LogTimeRangeInvalid";
+    // Test-SsmEndpoint
+    internal const string EndpointOverrideInvalid = "EndpointOverrideInvalid";
+    internal const string HostAddressOverrideInvalid = "HostAddressOverrideInvalid";
+    internal const string ImdsEndpointInvalid = "ImdsEndpointInvalid";
+    internal const string TrustedRootInvalid = "TrustedRootInvalid";
+    internal const string AgentConfigNotFound = "AgentConfigNotFound";
+    internal const string AgentConfigInvalid = "AgentConfigInvalid";
+
+    // Get-SsmDiagnostic
+    internal const string LatestVersionUrlInvalid = "LatestVersionUrlInvalid";
 }
