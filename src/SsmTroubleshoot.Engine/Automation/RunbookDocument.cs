@@ -340,7 +340,7 @@ public sealed class RunbookDocument
             case JsonValueKind.String:
                 return element.GetString();
             case JsonValueKind.Number:
-                return element.TryGetInt64(out var l) ? l : element.GetDouble();
+                return element.TryGetInt64(out var l) ? l : (object)element.GetDouble(); // keep integers as long
             case JsonValueKind.True:
                 return true;
             case JsonValueKind.False:
