@@ -4,6 +4,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
@@ -32,8 +33,8 @@ public sealed class SupportCaseFiles
 /// <summary>Masks account ids, the account part of ARNs and IPv4 addresses before text leaves the account.</summary>
 public static class SupportCaseRedactor
 {
-    public const string AccountMask = "<account-id>";
-    public const string IpMask = "<ipv4>";
+    public const string AccountMask = "[REDACTED-ACCOUNT]";
+    public const string IpMask = "[REDACTED-IP]";
 
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(1);
     private static readonly Regex ArnAccount = new(@"(arn:aws[a-zA-Z-]*:[a-zA-Z0-9-]*:[a-z0-9-]*:)(\d{12})(?=:)", RegexOptions.CultureInvariant, Timeout);
@@ -174,8 +175,9 @@ public static class SupportCaseExport
         }
 
         string? R(string? text) => text is null ? null : redact ? SupportCaseRedactor.Redact(text) : text;
+        // Relaxed escaping: the file is read by people and parsers, never embedded in HTML.
         using var stream = new MemoryStream();
-        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             json.WriteStartObject();
             json.WriteString("runbook", R(execution.DocumentName));
