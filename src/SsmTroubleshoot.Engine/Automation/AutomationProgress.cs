@@ -8,8 +8,9 @@ namespace SsmTroubleshoot.Automation;
 /// <summary>Progress of one execution, as Write-Progress shows it.</summary>
 public sealed class AutomationProgress
 {
-    public AutomationProgress(string automationExecutionId, string? documentName, string? status, string? currentStepName, int? stepsDone, int? stepsTotal)
+    public AutomationProgress(string automationExecutionId, string? documentName, string? status, string? currentStepName, int? stepsDone, int? stepsTotal, int index = 0)
     {
+        Index = index;
         AutomationExecutionId = automationExecutionId;
         DocumentName = documentName;
         Status = status;
@@ -19,6 +20,9 @@ public sealed class AutomationProgress
     }
 
     public string AutomationExecutionId { get; }
+
+    /// <summary>Position of the execution in the waited list (0-based): a stable Write-Progress ActivityId is Index + 1.</summary>
+    public int Index { get; }
 
     public string? DocumentName { get; }
 

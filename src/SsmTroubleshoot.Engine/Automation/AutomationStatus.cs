@@ -85,8 +85,4 @@ public static class AutomationStatus
     /// <summary>Failed, TimedOut, Cancelled and their kin: the cmdlet writes an error for these.</summary>
     public static bool IsFailure(string? status) =>
         OutcomeOf(status) is AutomationOutcome.Failed or AutomationOutcome.Cancelled or AutomationOutcome.TimedOut;
-
-    /// <summary>Step statuses share most spellings; a step counts as done once it left Pending/InProgress/Waiting.</summary>
-    public static bool IsStepDone(string? stepStatus) =>
-        stepStatus is not null && IsTerminal(stepStatus);
 }

@@ -235,7 +235,7 @@ public sealed class ExecutionWaiter
 
                 state.Missing[id] = 0;
                 state.Seen[id] = summary;
-                progress?.Report(ProgressOf(summary, options));
+                progress?.Report(ProgressOf(summary, options, state.IndexOf(id)));
                 if (AutomationStatus.IsTerminal(summary.Status)
                     || (options.StopOnWaiting && AutomationStatus.NeedsHuman(summary.Status)))
                 {
@@ -325,7 +325,7 @@ public sealed class ExecutionWaiter
         return steps;
     }
 
-    private static AutomationProgress ProgressOf(AutomationExecutionSummary summary, ExecutionWaitOptions options)
+    private static AutomationProgress ProgressOf(AutomationExecutionSummary summary, ExecutionWaitOptions options, int index)
     {
         int? done = null;
         int? total = null;
@@ -333,11 +333,11 @@ public sealed class ExecutionWaiter
         if (names is { Count: > 0 })
         {
             total = names.Count;
-            var index = summary.CurrentStepName is null ? -1 : names.ToList().IndexOf(summary.CurrentStepName);
-            done = AutomationStatus.IsTerminal(summary.Status) ? total : Math.Max(0, index);
+            var current = summary.CurrentStepName is null ? -1 : names.ToList().IndexOf(summary.CurrentStepName);
+            done = AutomationStatus.IsTerminal(summary.Status) ? total : Math.Max(0, current);
         }
 
-        return new AutomationProgress(summary.AutomationExecutionId, summary.DocumentName, summary.Status, summary.CurrentStepName, done, total);
+        return new AutomationProgress(summary.AutomationExecutionId, summary.DocumentName, summary.Status, summary.CurrentStepName, done, total, index);
     }
 
     private static bool IsTransient(FailureKind kind) => kind is FailureKind.Unreachable or FailureKind.Timeout or FailureKind.Unknown;
@@ -352,14 +352,19 @@ public sealed class ExecutionWaiter
     {
         private readonly Dictionary<string, ExecutionWaitOutcome> _outcomes = new(StringComparer.Ordinal);
 
+        private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
+
         public WaitState(IReadOnlyList<string> ids)
         {
             Open = new List<string>(ids);
-            foreach (var id in ids)
+            for (var i = 0; i < ids.Count; i++)
             {
-                Missing[id] = 0;
+                Missing[ids[i]] = 0;
+                _index[ids[i]] = i;
             }
         }
+
+        public int IndexOf(string id) => _index[id];
 
         public List<string> Open { get; }
 

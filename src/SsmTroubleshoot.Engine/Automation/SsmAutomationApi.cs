@@ -33,6 +33,19 @@ public sealed class RunbookSummary
     public bool IsPremiumSupport => RunbookCatalog.IsPremiumSupportRunbook(Name);
 
     public CatalogRunbook? Catalog => RunbookCatalog.Find(Name);
+
+    /// <summary>-Keyword: the name, the display name or the catalog's purpose contains the word (case-insensitive).</summary>
+    public bool Matches(string? keyword)
+    {
+        if (string.IsNullOrWhiteSpace(keyword))
+        {
+            return true;
+        }
+
+        var word = keyword!.Trim();
+        return new[] { Name, DisplayName, Catalog?.Purpose }
+            .Any(text => text is not null && text.IndexOf(word, StringComparison.OrdinalIgnoreCase) >= 0);
+    }
 }
 
 /// <summary>The document and start calls Find-/Get-SawRunbook and Invoke-SawRunbook need.</summary>

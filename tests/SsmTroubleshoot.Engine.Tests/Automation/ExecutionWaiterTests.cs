@@ -272,22 +272,26 @@ public sealed class ExecutionWaiterTests
 
         var time = new FakeTime();
         var options = new ExecutionWaitOptions { DocumentSteps = doc => doc == Tmi ? new[] { "a", "b", "c" } : null };
-        var callerThread = Environment.CurrentManagedThreadId;
         var seen = new List<(AutomationProgress Record, int Thread)>();
+        var callerThread = 0;
 
-        var outcomes = await Task.Run(() => ProgressPump.Run(
-            (progress, ct) => time.Waiter(api).WaitAsync(new[] { Ids.Of(1) }, options, progress, ct),
-            record => seen.Add((record, Environment.CurrentManagedThreadId)),
-            CancellationToken.None));
+        var outcomes = await Task.Run(() =>
+        {
+            callerThread = Environment.CurrentManagedThreadId;
+            return ProgressPump.Run(
+                (progress, ct) => time.Waiter(api).WaitAsync(new[] { Ids.Of(1) }, options, progress, ct),
+                record => seen.Add((record, Environment.CurrentManagedThreadId)),
+                CancellationToken.None);
+        });
 
         Assert.Equal(ExecutionWaitState.Finished, Assert.Single(outcomes).State);
         Assert.NotEmpty(seen);
-        var pumpThread = seen[0].Thread;
-        Assert.All(seen, s => Assert.Equal(pumpThread, s.Thread));
+        Assert.All(seen, s => Assert.Equal(callerThread, s.Thread));
         var last = seen[^1].Record;
         Assert.Equal(3, last.StepsTotal);
         Assert.Equal(3, last.StepsDone);
         Assert.Equal(100, last.PercentComplete);
+        Assert.Equal(0, last.Index);
 
         var sink = new AutomationProgressSink();
         sink.Report(new AutomationProgress(Ids.Of(1), Tmi, AutomationStatus.InProgress, "a", 0, 3));
@@ -339,5 +343,25 @@ public sealed class ExecutionWaiterTests
         Assert.All(outcomes, o => Assert.Equal(ExecutionWaitState.Finished, o.State));
         var callsPerExecutionPerMinute = api.TotalCalls / time.Elapsed.TotalMinutes / ids.Count;
         Assert.True(callsPerExecutionPerMinute < 1, $"{api.TotalCalls} calls in {time.Elapsed.TotalMinutes:F1} min");
+    }
+
+    [Fact]
+    public void Ctrl_C_during_a_pumped_wait_returns_at_once()
+    {
+        var api = new FakeAutomationApi();
+        api.Add(new FakeExecution(Ids.Of(1), Tmi, AutomationStatus.InProgress));
+        var waiter = new ExecutionWaiter(api);
+        var options = new ExecutionWaitOptions { InitialDelay = TimeSpan.FromMinutes(10) };
+        using var cts = new CancellationTokenSource(200);
+        var written = 0;
+
+        var clock = Stopwatch.StartNew();
+        Assert.ThrowsAny<OperationCanceledException>(() => ProgressPump.Run(
+            (progress, ct) => waiter.WaitAsync(new[] { Ids.Of(1) }, options, progress, ct),
+            _ => written++,
+            cts.Token));
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), clock.Elapsed.ToString());
+        Assert.Equal(1, written); // the first poll's progress was written before the stop
     }
 }

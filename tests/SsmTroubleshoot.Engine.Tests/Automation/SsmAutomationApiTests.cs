@@ -158,6 +158,8 @@ public sealed class SsmAutomationApiTests
         Assert.Equal(new[] { "AWSPremiumSupport-TroubleshootEC2DiskUsage", "AWSSupport-ExecuteEC2Rescue", "AWSSupport-TroubleshootSSH" }, runbooks.Select(r => r.Name));
         Assert.True(runbooks[0].IsPremiumSupport);
         Assert.NotNull(runbooks[1].Catalog);
+        Assert.Equal(new[] { "AWSSupport-ExecuteEC2Rescue" }, runbooks.Where(r => r.Matches("unreachable")).Select(r => r.Name));
+        Assert.Equal(3, runbooks.Count(r => r.Matches(null)));
 
         var plan = RunbookStarter.Plan(doc, null, new RunbookStartOptions { InstanceId = "i-0123456789abcdef0", ClientToken = "0f8fad5b-d9cb-469f-a165-70867728950e" });
         var executionId = await api.StartAsync(plan.ToSdkRequest(), CancellationToken.None);
