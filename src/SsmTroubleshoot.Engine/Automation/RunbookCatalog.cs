@@ -223,8 +223,11 @@ public static class RunbookCatalog
             "AWSSupport-TroubleshootSessionManager",
             "Checks why Session Manager cannot connect: managed-node state, agent version, instance profile, ssm-cli diagnostics.",
             "InstanceId",
-            "Linux, Windows",
-            Array.Empty<RunbookDisruption>(),
+            "Linux, macOS, Windows",
+            new[]
+            {
+                new RunbookDisruption(DisruptionKind.CreatesResources, "Its AnalyzeAWSEndpointReachabilityFromEC2 child creates billed Reachability Analyzer analyses."),
+            },
             new[] { "generateReport.EvalReport" },
             Array.Empty<string>(),
             new[] { "Runs ssm-cli through Run Command; starts TroubleshootManagedInstance and AnalyzeAWSEndpointReachabilityFromEC2 as children.", "Hybrid nodes are not supported." }),
@@ -239,7 +242,7 @@ public static class RunbookCatalog
             },
             new[] { "generateReport.EvalReport", "generateJsonOutput.Output" },
             Array.Empty<string>(),
-            new[] { "Source accepts an instance id or a network interface id." }),
+            new[] { "Source (required) takes an instance id or a network interface id; ServiceEndpoint (required) is the endpoint host name.", "IPv6 is not analyzed." }),
     };
 
     private static readonly Dictionary<string, CatalogRunbook> ByName =
