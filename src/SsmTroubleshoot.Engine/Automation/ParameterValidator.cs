@@ -102,12 +102,12 @@ public static class ParameterValidator
 {
     private static readonly Dictionary<string, (string Pattern, string Shape)> AwsIdFormats = new(StringComparer.Ordinal)
     {
-        ["AWS::EC2::Instance::Id"] = ("^i-[0-9a-f]{8,17}$", "i- followed by 8 or 17 hex digits"),
-        ["AWS::EC2::Image::Id"] = ("^ami-[0-9a-f]{8,17}$", "ami- followed by 8 or 17 hex digits"),
-        ["AWS::EC2::SecurityGroup::Id"] = ("^sg-[0-9a-f]{8,17}$", "sg- followed by 8 or 17 hex digits"),
-        ["AWS::EC2::Subnet::Id"] = ("^subnet-[0-9a-f]{8,17}$", "subnet- followed by 8 or 17 hex digits"),
-        ["AWS::EC2::VPC::Id"] = ("^vpc-[0-9a-f]{8,17}$", "vpc- followed by 8 or 17 hex digits"),
-        ["AWS::EC2::Volume::Id"] = ("^vol-[0-9a-f]{8,17}$", "vol- followed by 8 or 17 hex digits"),
+        ["AWS::EC2::Instance::Id"] = ("^i-[0-9a-f]{8,17}$", "i- followed by 8-17 lowercase hex digits"),
+        ["AWS::EC2::Image::Id"] = ("^ami-[0-9a-f]{8,17}$", "ami- followed by 8-17 lowercase hex digits"),
+        ["AWS::EC2::SecurityGroup::Id"] = ("^sg-[0-9a-f]{8,17}$", "sg- followed by 8-17 lowercase hex digits"),
+        ["AWS::EC2::Subnet::Id"] = ("^subnet-[0-9a-f]{8,17}$", "subnet- followed by 8-17 lowercase hex digits"),
+        ["AWS::EC2::VPC::Id"] = ("^vpc-[0-9a-f]{8,17}$", "vpc- followed by 8-17 lowercase hex digits"),
+        ["AWS::EC2::Volume::Id"] = ("^vol-[0-9a-f]{8,17}$", "vol- followed by 8-17 lowercase hex digits"),
         ["AWS::IAM::Role::Arn"] = ("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$", "an IAM role ARN (arn:aws:iam::123456789012:role/Name)"),
         ["AWS::S3::Bucket::Name"] = ("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", "an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)"),
     };
@@ -132,8 +132,8 @@ public static class ParameterValidator
         {
             foreach (DictionaryEntry entry in userParameters)
             {
-                var key = System.Convert.ToString(entry.Key, CultureInfo.InvariantCulture) ?? string.Empty;
-                given[key] = entry.Value;
+                var key = System.Convert.ToString(Unwrap(entry.Key), CultureInfo.InvariantCulture) ?? string.Empty;
+                given[key] = Unwrap(entry.Value);
             }
         }
 
@@ -188,6 +188,31 @@ public static class ParameterValidator
         }
 
         return new ParameterValidationResult(document.Name, problems, warnings, converted);
+    }
+
+    /// <summary>
+    /// PowerShell may hand over PSObject wrappers; the engine cannot reference System.Management.Automation, so the
+    /// wrapper is recognised by name and its BaseObject taken (arrays are unwrapped item by item).
+    /// </summary>
+    internal static object? Unwrap(object? value)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        var type = value.GetType();
+        if (string.Equals(type.FullName, "System.Management.Automation.PSObject", StringComparison.Ordinal))
+        {
+            return Unwrap(type.GetProperty("BaseObject")?.GetValue(value));
+        }
+
+        if (value is object[] items)
+        {
+            return items.Select(Unwrap).ToArray();
+        }
+
+        return value;
     }
 
     private static void ApplyShortcut(
