@@ -27,12 +27,13 @@ public enum RunbookImpact
 /// <summary>One disruption fact; conditional ones apply only when a parameter has a given value.</summary>
 public sealed class RunbookDisruption
 {
-    public RunbookDisruption(DisruptionKind kind, string description, string? whenParameter = null, string? whenValue = null)
+    public RunbookDisruption(DisruptionKind kind, string description, string? whenParameter = null, string? whenValue = null, bool unlessValue = false)
     {
         Kind = kind;
         Description = description;
         WhenParameter = whenParameter;
         WhenValue = whenValue;
+        UnlessValue = unlessValue;
     }
 
     public DisruptionKind Kind { get; }
@@ -43,6 +44,9 @@ public sealed class RunbookDisruption
     public string? WhenParameter { get; }
 
     public string? WhenValue { get; }
+
+    /// <summary>True: applies when the parameter is given with any value other than <see cref="WhenValue"/> (its read-only default).</summary>
+    public bool UnlessValue { get; }
 
     public bool IsConditional => WhenParameter is not null;
 
@@ -56,13 +60,17 @@ public sealed class RunbookDisruption
             return true;
         }
 
-        return parameters is not null
-            && parameters.TryGetValue(WhenParameter, out var values)
-            && values.Any(v => string.Equals(v, WhenValue, StringComparison.OrdinalIgnoreCase));
+        if (parameters is null || !parameters.TryGetValue(WhenParameter, out var values) || values.Count == 0)
+        {
+            return false; // not given: the document default applies, and conditional effects are off by default
+        }
+
+        var matches = values.Any(v => string.Equals(v, WhenValue, StringComparison.OrdinalIgnoreCase));
+        return UnlessValue ? !matches : matches;
     }
 
     public override string ToString() =>
-        WhenParameter is null ? Description : $"{Description} (when {WhenParameter}={WhenValue})";
+        WhenParameter is null ? Description : $"{Description} (when {WhenParameter}{(UnlessValue ? "!=" : "=")}{WhenValue})";
 }
 
 /// <summary>A built-in catalog entry: what the runbook is for and what it does to the instance.</summary>
@@ -210,7 +218,13 @@ public static class RunbookCatalog
             "Windows",
             new[]
             {
-                new RunbookDisruption(DisruptionKind.ChangesConfiguration, "Changes RDP, firewall and NLA settings on the instance.", "Action", "FixAll"),
+                new RunbookDisruption(DisruptionKind.ChangesConfiguration, "Restores default RDP settings, disables NLA and disables the Windows Firewall (all profiles).", "Action", "FixAll"),
+                new RunbookDisruption(DisruptionKind.ChangesConfiguration, "Disables the Windows Firewall (all profiles).", "Firewall", "Check", unlessValue: true),
+                new RunbookDisruption(DisruptionKind.ChangesConfiguration, "Changes the RDP service startup type.", "RDPServiceStartupType", "Check", unlessValue: true),
+                new RunbookDisruption(DisruptionKind.ChangesConfiguration, "Starts or restarts the RDP service (TermService).", "RDPServiceAction", "Check", unlessValue: true),
+                new RunbookDisruption(DisruptionKind.ChangesConfiguration, "Sets the RDP port back to 3389 and restarts the service.", "RDPPortAction", "Check", unlessValue: true),
+                new RunbookDisruption(DisruptionKind.ChangesConfiguration, "Disables Network Level Authentication.", "NLASettingAction", "Check", unlessValue: true),
+                new RunbookDisruption(DisruptionKind.ChangesConfiguration, "Enables remote connections (fDenyTSConnections).", "RemoteConnections", "Check", unlessValue: true),
                 new RunbookDisruption(DisruptionKind.StopsInstance, StopText, "AllowOffline", "True"),
                 new RunbookDisruption(DisruptionKind.CreatesAmi, AmiText, "AllowOffline", "True"),
                 new RunbookDisruption(DisruptionKind.InstanceStoreDataLost, InstanceStoreText, "AllowOffline", "True"),
@@ -218,7 +232,7 @@ public static class RunbookCatalog
             },
             Array.Empty<string>(),
             new[] { "S3BucketName" },
-            new[] { "Action=Custom (the default) changes only the settings whose parameters ask for a change." }),
+            new[] { "Action=Custom (the default) changes only the settings whose parameters are not Check; CheckAll reads only.", "Offline remediation (AllowOffline=True with FixAll) runs AWSSupport-ExecuteEC2Rescue." }),
         new CatalogRunbook(
             "AWSSupport-TroubleshootSessionManager",
             "Checks why Session Manager cannot connect: managed-node state, agent version, instance profile, ssm-cli diagnostics.",

@@ -65,6 +65,9 @@ public sealed class RunbookCatalogTests
     [InlineData("AWSSupport-TroubleshootSSH", "Action", "CheckAll", RunbookImpact.Medium)]
     [InlineData("AWSSupport-TroubleshootRDP", "AllowOffline", "true", RunbookImpact.High)]
     [InlineData("AWSSupport-TroubleshootRDP", "Action", "Custom", RunbookImpact.Medium)]
+    [InlineData("AWSSupport-TroubleshootRDP", "Firewall", "Check", RunbookImpact.Medium)]
+    [InlineData("AWSSupport-TroubleshootRDP", "Firewall", "Disable", RunbookImpact.High)]
+    [InlineData("AWSSupport-TroubleshootRDP", "RDPPortAction", "Modify", RunbookImpact.High)]
     public void Conditional_disruptions_follow_the_parameters(string runbook, string parameter, string value, RunbookImpact impact)
     {
         var entry = RunbookCatalog.Find(runbook)!;
@@ -81,6 +84,23 @@ public sealed class RunbookCatalogTests
         Assert.Contains(DisruptionKind.StopsInstance, active);
         Assert.Contains(DisruptionKind.CreatesAmi, active);
         Assert.DoesNotContain(DisruptionKind.ChangesConfiguration, active);
+    }
+
+    [Fact]
+    public void Custom_rdp_changes_are_named_in_the_confirmation()
+    {
+        var rdp = RunbookCatalog.Find("AWSSupport-TroubleshootRDP")!;
+        var parameters = new Dictionary<string, IReadOnlyList<string>>
+        {
+            ["Firewall"] = new[] { "Disable" },
+            ["NLASettingAction"] = new[] { "Check" },
+            ["RDPServiceAction"] = new[] { "Restart" },
+        };
+        var text = rdp.DescribeEffects("i-0123456789abcdef0", parameters);
+        Assert.Contains("Disables the Windows Firewall", text);
+        Assert.Contains("restarts the RDP service", text);
+        Assert.DoesNotContain("Network Level Authentication", text);
+        Assert.DoesNotContain("Stops the instance", text);
     }
 
     [Fact]
