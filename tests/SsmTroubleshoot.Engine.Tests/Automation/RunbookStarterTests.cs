@@ -109,7 +109,7 @@ public sealed class RunbookStarterTests
     public void Parameter_and_request_problems_are_reported_together()
     {
         var plan = RunbookStarter.Plan(
-            RunbookDocument.Parse("AWSSupport-TroubleshootSSH", TestFiles.Read("AWSSupport-TroubleshootSSH-like.json")),
+            RunbookDocument.Parse("AWSSupport-TroubleshootSSH", TestFiles.Read("AWSSupport-TroubleshootSSH.json")),
             new Hashtable { ["Action"] = "FixAll", ["AllowOffline"] = true },
             new RunbookStartOptions { InstanceId = Instance, MaxConcurrency = "0" });
 
