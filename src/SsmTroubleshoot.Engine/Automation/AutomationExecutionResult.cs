@@ -186,7 +186,7 @@ public sealed class AutomationExecutionResult
             findings);
     }
 
-    /// <summary>What is known of an execution the wait gave up on (timeout, stopped at a human step).</summary>
+    /// <summary>What DescribeAutomationExecutions told of an execution the wait could not fetch in full (timeout, errors).</summary>
     public static AutomationExecutionResult FromSummary(string automationExecutionId, AutomationExecutionSummary? summary, string? region = null) =>
         new(
             automationExecutionId,
@@ -194,7 +194,7 @@ public sealed class AutomationExecutionResult
             summary?.DocumentVersion,
             region,
             summary?.Status,
-            false,
+            AutomationStatus.IsTerminal(summary?.Status),
             summary?.ExecutionStartTime,
             summary?.ExecutionEndTime,
             summary?.CurrentStepName,

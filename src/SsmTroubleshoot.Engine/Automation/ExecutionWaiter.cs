@@ -152,7 +152,12 @@ public sealed class ExecutionWaiter
             {
                 foreach (var id in state.Open.ToList())
                 {
-                    state.Complete(id, ExecutionWaitState.TimedOut, AutomationExecutionResult.FromSummary(id, state.LastSeen(id), options.Region), null);
+                    // Seen finished but the final fetch never got through (throttled): finished, with what Describe said.
+                    var last = state.LastSeen(id);
+                    var waitState = AutomationStatus.IsTerminal(last?.Status) ? ExecutionWaitState.Finished
+                        : options.StopOnWaiting && AutomationStatus.NeedsHuman(last?.Status) ? ExecutionWaitState.NeedsHuman
+                        : ExecutionWaitState.TimedOut;
+                    state.Complete(id, waitState, AutomationExecutionResult.FromSummary(id, last, options.Region), null);
                 }
 
                 break;

@@ -364,4 +364,22 @@ public sealed class ExecutionWaiterTests
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), clock.Elapsed.ToString());
         Assert.Equal(1, written); // the first poll's progress was written before the stop
     }
+
+    [Fact]
+    public async Task A_finished_execution_whose_fetch_stays_throttled_is_reported_finished_at_the_deadline()
+    {
+        var api = new FakeAutomationApi();
+        api.Add(new FakeExecution(Ids.Of(1), Tmi, AutomationStatus.Success));
+        api.ThrottleGetCalls.UnionWith(Enumerable.Range(1, 100));
+        var time = new FakeTime();
+
+        var outcome = Assert.Single(await time.Waiter(api).WaitAsync(new[] { Ids.Of(1) }, new ExecutionWaitOptions { Timeout = TimeSpan.FromMinutes(1) }));
+
+        Assert.Equal(ExecutionWaitState.Finished, outcome.State);
+        Assert.True(outcome.Result.IsFinished);
+        Assert.True(outcome.Result.Succeeded);
+        Assert.Empty(outcome.Result.Steps); // only what Describe said
+        Assert.Single(api.DescribeCalls);
+        Assert.True(api.GetCalls.Count > 1);
+    }
 }
