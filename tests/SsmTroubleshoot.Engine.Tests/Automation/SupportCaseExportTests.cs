@@ -119,4 +119,25 @@ public sealed class SupportCaseExportTests : IDisposable
         Assert.Throws<DirectoryNotFoundException>(() => SupportCaseExport.Write(result, Path.Combine(_folder, "missing")));
         Assert.Throws<ArgumentException>(() => SupportCaseExport.Write(result, _folder, baseName: "a/b"));
     }
+
+    [Fact]
+    public void Warnings_and_errors_of_the_report_are_listed_by_section()
+    {
+        var detail = new AutomationExecutionDetail
+        {
+            AutomationExecutionId = Ids.Of(8),
+            DocumentName = "AWSSupport-TroubleshootManagedInstance",
+            Status = AutomationStatus.Success,
+            Outputs = new Dictionary<string, IReadOnlyList<string>> { ["FinalOutput.Message"] = new[] { TestFiles.Read("tmi-report-v1.txt") } },
+        };
+        var result = AutomationExecutionResult.FromExecution(detail, detail.StepExecutions, "eu-west-1");
+
+        var md = SupportCaseExport.ToMarkdown(result);
+        Assert.Contains("## Findings (warnings and errors)", md);
+        Assert.Contains("- Section 5 [ERROR] No EC2 instance IAM profile attached", md);
+        Assert.Equal(3, md.Split('\n').Count(l => l.StartsWith("- Section ")));
+        using var json = JsonDocument.Parse(SupportCaseExport.ToJson(result));
+        Assert.Equal(9, json.RootElement.GetProperty("findings").GetArrayLength());
+        Assert.Equal("Error", json.RootElement.GetProperty("findings")[8].GetProperty("severity").GetString());
+    }
 }
