@@ -10,6 +10,7 @@ internal static class Program
     {
         ["import"] = ImportBenchmark.Run,
         ["endpoints"] = EndpointBenchmark.Run,
+        ["wait"] = AutomationWaitBenchmark.Run,
     };
 
     private static int Main(string[] args)
