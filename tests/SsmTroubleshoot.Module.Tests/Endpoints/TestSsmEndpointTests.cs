@@ -210,7 +210,7 @@ public sealed class TestSsmEndpointTests : IDisposable
         // try/catch only catches terminating errors: a non-terminating one would let 'went on' through.
         var result = session.Run("try { Test-SsmEndpoint -Region us-east-1 -SkipImds -FileSystemRoot $root -Service ssm " + parameters + "; 'went on' } catch { $_ }", Vars(("bad", bad)));
         var record = Assert.IsType<ErrorRecord>(Assert.Single(result.Output).BaseObject);
-        Assert.Equal(errorId, ScriptResult.ErrorId(record));
+        Assert.True(errorId == ScriptResult.ErrorId(record), record.FullyQualifiedErrorId + ": " + record + " " + record.Exception);
         Assert.Equal(category, record.CategoryInfo.Category);
     }
 
