@@ -54,6 +54,12 @@ public sealed class EndpointProber
     private const string ProxyTlsRemediation =
         "Exempt the AWS endpoints (*.amazonaws.com) from TLS inspection on the proxy or firewall, or add the inspecting CA to the system trust store the agent uses (Linux: /etc/pki/ca-trust/source/anchors + update-ca-trust, or /usr/local/share/ca-certificates + update-ca-certificates; Windows: Local Machine Trusted Root Certification Authorities).";
 
+    // .NET (PowerShell 7) lets the OS choose, TLS 1.3 included; Windows PowerShell's old default would offer TLS 1.0, which AWS refuses.
+    private static readonly SslProtocols ClientProtocols =
+        System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.Ordinal)
+            ? SslProtocols.Tls12
+            : SslProtocols.None;
+
     private readonly IHostResolver _resolver;
     private readonly TimeSpan _timeout;
     private readonly TlsTrust _trust;
@@ -267,7 +273,7 @@ public sealed class EndpointProber
     {
         try
         {
-            await Deadline.Within(ssl.AuthenticateAsClientAsync(host), _timeout, cancellationToken, ssl).ConfigureAwait(false);
+            await Deadline.Within(ssl.AuthenticateAsClientAsync(host, null, ClientProtocols, false), _timeout, cancellationToken, ssl).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {

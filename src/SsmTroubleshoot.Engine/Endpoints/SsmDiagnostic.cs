@@ -218,11 +218,17 @@ public static class SsmDiagnosticRunner
         var total = (probe.DnsMs ?? 0) + (probe.TcpMs ?? 0) + (probe.TlsMs ?? 0) + (probe.HttpMs ?? 0);
         var note = probe.Host + ":" + probe.Port.ToString(CultureInfo.InvariantCulture) + " answered HTTP "
             + probe.HttpStatus?.ToString(CultureInfo.InvariantCulture) + " in " + Math.Round(total).ToString(CultureInfo.InvariantCulture) + " ms ("
-            + (probe.IsPrivateAddress ? "private address: VPC endpoint" : "public address") + ", " + probe.Proxy + ").";
+            + AddressKind(probe) + ", " + probe.Proxy + ").";
         return probe.Status == EndpointProbeStatus.Warning
             ? new SsmDiagnosticCheck(title, DiagnosticStatus.Warning, note + " " + probe.Error, probe.Remediation) { Probe = probe }
             : new SsmDiagnosticCheck(title, DiagnosticStatus.Passed, note) { Probe = probe };
     }
+
+    private static string AddressKind(SsmEndpointProbe probe) =>
+        probe.Addresses.Length == 0 ? "resolved by the proxy"
+        : probe.IsPrivateAddress ? "private address: VPC endpoint"
+        : probe.Addresses.All(a => IPAddress.TryParse(a, out var ip) && IPAddress.IsLoopback(ip)) ? "loopback address"
+        : "public address";
 
     private static SsmDiagnosticCheck ServiceCheck(AgentServiceState state, bool windows)
     {

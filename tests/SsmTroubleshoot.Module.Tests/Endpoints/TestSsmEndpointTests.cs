@@ -176,6 +176,25 @@ public sealed class TestSsmEndpointTests : IDisposable
     }
 
     [Theory]
+    [InlineData("us-east-1", "", "ssm-fips.us-east-1.amazonaws.com")]
+    [InlineData("cn-north-1", "", "ssm.cn-north-1.amazonaws.com.cn")]
+    [InlineData("us-iso-east-1", "", "ssm.us-iso-east-1.c2s.ic.gov")]
+    [InlineData("eu-west-1", "ssm.corp.example", "ssm.corp.example")]
+    public void Host_names_follow_partition_fips_and_the_agent_config(string region, string configured, string expected)
+    {
+        var config = Path.Combine(_dir, "agent-" + region + ".json");
+        File.WriteAllText(config, configured.Length == 0 ? "{}" : "{\"Ssm\":{\"Endpoint\":\"" + configured + "\"}}");
+        using var session = new PowerShellSession();
+        var result = session.Run(
+            "Test-SsmEndpoint -Region $region -Service ssm -UseFipsEndpoint -SkipImds -AgentConfigPath $config -Port $port -HostAddressOverride @{ $expected = '127.0.0.1' } -FileSystemRoot $root",
+            Vars(("region", region), ("config", config), ("port", ClosedPort.Find()), ("expected", expected)));
+        var row = Assert.Single(result.Output);
+        Assert.Equal(expected, ScriptResult.Prop(row, "Host"));
+        Assert.Equal(region, ScriptResult.Prop(row, "Region"));
+        Assert.Equal("ConnectionRefused", ScriptResult.Prop(row, "Problem")!.ToString());
+    }
+
+    [Theory]
     [InlineData("-EndpointOverride @{ iam = 'x' }", "EndpointOverrideInvalid", ErrorCategory.InvalidArgument)]
     [InlineData("-EndpointOverride @{ ssm = 'host:70000' }", "EndpointOverrideInvalid", ErrorCategory.InvalidArgument)]
     [InlineData("-HostAddressOverride @{ 'ssm.us-east-1.amazonaws.com' = 'not-an-ip' }", "HostAddressOverrideInvalid", ErrorCategory.InvalidArgument)]
@@ -191,7 +210,7 @@ public sealed class TestSsmEndpointTests : IDisposable
         // try/catch only catches terminating errors: a non-terminating one would let 'went on' through.
         var result = session.Run("try { Test-SsmEndpoint -Region us-east-1 -SkipImds -FileSystemRoot $root -Service ssm " + parameters + "; 'went on' } catch { $_ }", Vars(("bad", bad)));
         var record = Assert.IsType<ErrorRecord>(Assert.Single(result.Output).BaseObject);
-        Assert.Equal(errorId, ScriptResult.ErrorId(record));
+        Assert.True(errorId == ScriptResult.ErrorId(record), record.FullyQualifiedErrorId + ": " + record + " " + record.Exception);
         Assert.Equal(category, record.CategoryInfo.Category);
     }
 
