@@ -88,6 +88,12 @@ public sealed class AwsEmulator : IAsyncDisposable
             body = await reader.ReadToEndAsync(aborted).ConfigureAwait(false);
         }
 
+        if (MetadataEndpoints.Handles(context.Request.Path))
+        {
+            await MetadataEndpoints.HandleAsync(context, World, Calls, Faults).ConfigureAwait(false);
+            return;
+        }
+
         var request = Decode(context.Request, body);
         if (request is null)
         {

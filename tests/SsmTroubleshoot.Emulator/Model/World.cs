@@ -57,6 +57,12 @@ public sealed class World
     public List<InstanceInformation> InstanceInformation { get; set; } = new();
     public List<ServiceSetting> ServiceSettings { get; set; } = new();
 
+    /// <summary>What instance metadata (IMDSv2, under /latest/) answers; null = 404 for every path.</summary>
+    public InstanceMetadata? InstanceMetadata { get; set; }
+
+    /// <summary>What the container credentials URI (/container-credentials) answers; null = 404.</summary>
+    public TemporaryCredentials? ContainerCredentials { get; set; }
+
     /// <summary>SSM documents (Automation runbooks with parameter schemas); shape owned by the automation issue.</summary>
     public List<JsonObject> Documents { get; set; } = new();
 
@@ -430,4 +436,23 @@ public sealed class ServiceSetting
     public string Status { get; set; } = "Customized";
     public string LastModifiedUser { get; set; } = "System";
     public DateTime LastModifiedDate { get; set; } = new(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+}
+
+/// <summary>Instance metadata of the machine the module runs on (region, role credentials).</summary>
+public sealed class InstanceMetadata
+{
+    public string Region { get; set; } = "us-east-1";
+    public string? RoleName { get; set; }
+    public TemporaryCredentials? Credentials { get; set; }
+}
+
+public sealed class TemporaryCredentials
+{
+    public string AccessKeyId { get; set; } = "ASIAEMULATOREXAMPLE1";
+    public string SecretAccessKey { get; set; } = "emulator-secret";
+    public string? Token { get; set; } = "emulator-session-token";
+    public DateTime Expiration { get; set; } = new(2099, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+
+    /// <summary>Container credentials only: the Authorization header the endpoint requires.</summary>
+    public string? AuthorizationToken { get; set; }
 }
