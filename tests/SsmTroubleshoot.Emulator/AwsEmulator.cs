@@ -82,11 +82,14 @@ public sealed class AwsEmulator : IAsyncDisposable
     private async Task HandleAsync(HttpContext context)
     {
         var aborted = context.RequestAborted;
-        string body;
-        using (var reader = new StreamReader(context.Request.Body, Encoding.UTF8))
+        byte[] bytes;
+        using (var buffer = new MemoryStream())
         {
-            body = await reader.ReadToEndAsync(aborted).ConfigureAwait(false);
+            await context.Request.Body.CopyToAsync(buffer, aborted).ConfigureAwait(false);
+            bytes = buffer.ToArray();
         }
+
+        var body = Encoding.UTF8.GetString(bytes);
 
         if (MetadataEndpoints.Handles(context.Request.Path))
         {
@@ -133,6 +136,17 @@ public sealed class AwsEmulator : IAsyncDisposable
             if (fault == FaultAction.ServerError)
             {
                 throw service.ServerError();
+            }
+
+            string? secret;
+            lock (World.Sync)
+            {
+                secret = World.SecretFor(request.AccessKeyId);
+            }
+
+            if (secret is not null && !SigV4Verifier.Verify(context.Request, bytes, secret))
+            {
+                throw service.SignatureMismatch();
             }
 
             lock (World.Sync)

@@ -89,6 +89,9 @@ public sealed class World
         }
     }
 
+    internal string? SecretFor(string? accessKeyId) =>
+        Callers.FirstOrDefault(c => c.AccessKeyId is not null && c.AccessKeyId != "*" && string.Equals(c.AccessKeyId, accessKeyId, StringComparison.Ordinal))?.SecretAccessKey;
+
     internal Caller CallerFor(string? accessKeyId)
     {
         var match = Callers.FirstOrDefault(c => string.Equals(c.AccessKeyId, accessKeyId, StringComparison.Ordinal))
@@ -109,6 +112,10 @@ public sealed class World
 public sealed class Caller
 {
     public string? AccessKeyId { get; set; }
+
+    /// <summary>When set, requests signed with <see cref="AccessKeyId"/> must carry a valid SigV4 signature for this secret.</summary>
+    public string? SecretAccessKey { get; set; }
+
     public string Arn { get; set; } = string.Empty;
     public string UserId { get; set; } = string.Empty;
     public string? Account { get; set; }

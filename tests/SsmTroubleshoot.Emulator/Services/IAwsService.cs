@@ -15,6 +15,14 @@ internal interface IAwsService
 
     AwsServiceError ServerError();
 
+    /// <summary>The service's answer to a request whose SigV4 signature does not verify.</summary>
+    AwsServiceError SignatureMismatch() => Name switch
+    {
+        "ec2" => new AwsServiceError("AuthFailure", "AWS was not able to validate the provided access credentials", 401),
+        "ssm" => new AwsServiceError("InvalidSignatureException", "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.", 400),
+        _ => new AwsServiceError("SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.", 403),
+    };
+
     AwsServiceError AccessDenied(AwsRequest request, World world);
 
     AwsResponse RenderError(AwsServiceError error, string requestId);
