@@ -5,7 +5,7 @@ using System.Threading;
 namespace SsmTroubleshoot.Emulator;
 
 /// <summary>What goes wrong for one operation. Counts ("first N") are consumed as calls arrive.</summary>
-public sealed class Fault
+public sealed class InjectedFault
 {
     /// <summary>The first N calls get the service's throttling error.</summary>
     public int ThrottleFirst { get; set; }
@@ -40,14 +40,14 @@ internal enum FaultAction
 /// </summary>
 public sealed class FaultInjector
 {
-    private readonly ConcurrentDictionary<string, Fault> _faults = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, InjectedFault> _faults = new(StringComparer.OrdinalIgnoreCase);
     private readonly object _sync = new();
     private readonly Random _random;
 
     public FaultInjector(int seed = 7) => _random = new Random(seed);
 
     /// <summary>Sets (replaces) the fault of an operation, or of every operation with "*".</summary>
-    public Fault Set(string operation, Fault fault)
+    public InjectedFault Set(string operation, InjectedFault fault)
     {
         _faults[operation] = fault ?? throw new ArgumentNullException(nameof(fault));
         return fault;
@@ -57,7 +57,7 @@ public sealed class FaultInjector
 
     public void ClearAll() => _faults.Clear();
 
-    public Fault? Get(string operation) =>
+    public InjectedFault? Get(string operation) =>
         _faults.TryGetValue(operation, out var fault) ? fault : _faults.TryGetValue("*", out var any) ? any : null;
 
     internal (FaultAction Action, TimeSpan Latency) Decide(string operation)

@@ -1,6 +1,7 @@
 using System;
 using System.Globalization;
 using System.IO;
+using System.Runtime.InteropServices;
 using System.Threading;
 using System.Threading.Tasks;
 using SsmTroubleshoot.Emulator.Model;
@@ -34,7 +35,7 @@ internal static class Program
         World world;
         try
         {
-            world = scenario is null ? new World() : World.Load(scenario);
+            world = scenario is null ? new World() : World.Load(ResolveScenario(scenario));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Text.Json.JsonException or InvalidDataException)
         {
@@ -47,11 +48,15 @@ internal static class Program
         Console.WriteLine("Point the module at it:  -EndpointUrl " + emulator.Endpoint + " -Region " + world.Region + " -AccessKey AKIAEMULATOR -SecretKey emulator");
         Console.WriteLine("Press Ctrl+C to stop.");
         using var stop = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) =>
+        // SIGINT (Ctrl+C) and SIGTERM (kill, container stop) both end the emulator cleanly.
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        void Stop(PosixSignalContext context)
         {
-            e.Cancel = true;
+            context.Cancel = true;
             stop.Cancel();
-        };
+        }
+
         try
         {
             await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);
@@ -61,5 +66,17 @@ internal static class Program
         }
 
         return 0;
+    }
+
+    /// <summary>A path, or the name of a shipped scenario ("demo").</summary>
+    private static string ResolveScenario(string scenario)
+    {
+        if (File.Exists(scenario))
+        {
+            return scenario;
+        }
+
+        var shipped = Path.Combine(AppContext.BaseDirectory, "scenarios", scenario.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? Path.GetFileName(scenario) : scenario + ".json");
+        return File.Exists(shipped) ? shipped : scenario;
     }
 }

@@ -40,6 +40,9 @@ public sealed class AwsClientFactory
     {
         config.RetryMode = RequestRetryMode.Standard;
         config.MaxErrorRetry = Connection.MaxErrorRetry;
+
+        // The SDK otherwise retries a reset connection up to 10 more times outside the retry budget.
+        config.MaxStaleConnectionRetries = Connection.MaxErrorRetry;
         config.Timeout = Connection.Timeout;
 
         // Our resolver already read the injected environment; the SDK must not re-read the process one.
