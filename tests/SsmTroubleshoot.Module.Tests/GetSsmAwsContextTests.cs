@@ -20,7 +20,7 @@ public sealed class GetSsmAwsContextTests : IAsyncLifetime, IDisposable
 
     public async Task InitializeAsync()
     {
-        _emu = await AwsEmulator.StartAsync(World.Load(Path.Combine(AppContext.BaseDirectory, "scenarios", "demo.json")));
+        _emu = await AwsEmulator.StartAsync(World.LoadScenario("demo"));
         _session.SetVariable("endpoint", _emu.Endpoint.ToString());
         _session.SetVariable("secret", Secret);
         _session.SetVariable("noProfiles", _emptyProfiles);
@@ -112,6 +112,20 @@ public sealed class GetSsmAwsContextTests : IAsyncLifetime, IDisposable
         Assert.Equal(_emu.Endpoint.ToString(), result.TargetObject);
         Assert.NotNull(result.ErrorDetails?.RecommendedAction);
         Assert.DoesNotContain(Secret, result.ToString());
+    }
+
+    [Fact]
+    public void Throttling_past_the_retry_budget_is_LimitsExceeded()
+    {
+        _emu.Faults.Set("sts:GetCallerIdentity", new InjectedFault { ThrottleFirst = 100 });
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var result = Terminates("Get-SsmAwsContext -EndpointUrl $endpoint -Region us-east-1 -AccessKey AKIAMODULETEST000001 -SecretKey $secret");
+        Assert.Equal("AwsCallFailed", ScriptResult.ErrorId(result));
+        Assert.Equal(ErrorCategory.LimitsExceeded, result.CategoryInfo.Category);
+
+        // Standard retry mode: the first attempt and two bounded retries, then the error.
+        Assert.Equal(3, _emu.Calls["sts:GetCallerIdentity"]);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(15), $"gave up after {watch.Elapsed}");
     }
 
     [Fact]

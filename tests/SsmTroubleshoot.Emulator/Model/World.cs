@@ -74,6 +74,10 @@ public sealed class World
 
     public static World Load(string path) => FromJson(File.ReadAllText(path));
 
+    /// <summary>A scenario shipped in scenarios/ next to the emulator assembly, by name ("demo").</summary>
+    public static World LoadScenario(string name) =>
+        Load(System.IO.Path.Combine(AppContext.BaseDirectory, "scenarios", name.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? name : name + ".json"));
+
     public static World FromJson(string json) =>
         JsonSerializer.Deserialize<World>(json, JsonOptions) ?? throw new InvalidDataException("The scenario is empty.");
 

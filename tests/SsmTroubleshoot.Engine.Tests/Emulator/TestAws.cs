@@ -17,7 +17,7 @@ internal static class TestAws
 
     public static string DemoScenarioPath => Path.Combine(AppContext.BaseDirectory, "scenarios", "demo.json");
 
-    public static World Demo() => World.Load(DemoScenarioPath);
+    public static World Demo() => World.LoadScenario("demo");
 
     public static DictionaryEnvironment Environment(IDictionary<string, string>? extra = null)
     {
