@@ -119,10 +119,14 @@ internal sealed partial class SsmService : IAwsService
 
     private static IEnumerable<InstanceInformation> FilterValues(IEnumerable<InstanceInformation> items, List<string> values, string[] allowed, string key, Func<InstanceInformation, string> field)
     {
-        var bad = values.FirstOrDefault(v => !allowed.Contains(v));
-        if (bad is not null)
+        if (key == "ResourceType" && values.Count > 1)
         {
-            throw new AwsServiceError("InvalidInstanceInformationFilterValue", $"The filter value {bad} is not valid for {key}. Valid values: {string.Join(", ", allowed)}.");
+            throw new AwsServiceError("InvalidInstanceInformationFilterValue", "ResourceType filter may contain only one value.");
+        }
+
+        if (values.Any(v => !allowed.Contains(v)))
+        {
+            throw new AwsServiceError("InvalidInstanceInformationFilterValue", $"{key} filter is invalid, valid values are {string.Join(", ", allowed)}");
         }
 
         return items.Where(i => values.Contains(field(i)));
