@@ -163,6 +163,11 @@ public sealed class AwsEmulator : IAsyncDisposable
         {
             response = service.RenderError(error, request.RequestId);
         }
+        catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException or FormatException or JsonException)
+        {
+            // A request the handler could not read: AWS answers such input with a 400, never a dropped call.
+            response = service.RenderError(new AwsServiceError(request.Service == "ssm" ? "SerializationException" : "MalformedQueryString", ex.Message), request.RequestId);
+        }
 
         await WriteAsync(context, response, request.RequestId).ConfigureAwait(false);
     }

@@ -55,6 +55,15 @@ public sealed class GetSsmAwsContextTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public void Region_binds_by_property_name_from_the_pipeline_one_context_per_input()
+    {
+        var result = _session.Run("[pscustomobject]@{ Region = 'eu-west-1' }, [pscustomobject]@{ Region = 'ap-southeast-2' } | Get-SsmAwsContext -EndpointUrl $endpoint -AccessKey AKIAMODULETEST000001 -SecretKey $secret");
+        Assert.Empty(result.AllErrors);
+        Assert.Equal(new object?[] { "eu-west-1", "ap-southeast-2" }, result.Output.Select(o => ScriptResult.Prop(o, "Region")).ToArray());
+        Assert.Equal(2, _emu.Calls["sts:GetCallerIdentity"]);
+    }
+
+    [Fact]
     public void Shell_variables_supply_region_and_credentials_and_debug_names_the_sources()
     {
         var script = """

@@ -12,7 +12,8 @@ namespace SsmTroubleshoot.Cmdlets;
 [OutputType(typeof(SsmAwsContext))]
 public sealed class GetSsmAwsContextCommand : AwsCmdlet
 {
-    protected override void EndProcessing()
+    /// <summary>Per input record: -Region can come from the pipeline by property name.</summary>
+    protected override void ProcessRecord()
     {
         var connection = ResolveAwsConnection();
         WriteVerbose("Calling STS GetCallerIdentity" + (string.IsNullOrEmpty(connection.EndpointFor("STS")) ? "." : " at " + connection.EndpointFor("STS") + "."));

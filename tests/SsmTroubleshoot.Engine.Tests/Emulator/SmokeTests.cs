@@ -27,3 +27,25 @@ public sealed class SmokeTests
         Assert.Equal("DemoSsmRole", profile.Roles[0].RoleName);
     }
 }
+
+public sealed class MalformedRequestTests
+{
+    [Fact]
+    public async Task Unreadable_ssm_input_is_a_400_SerializationException_and_unknown_service_a_400()
+    {
+        await using var emu = await TestAws.StartDemoAsync();
+        using var http = new System.Net.Http.HttpClient();
+        using var request = new System.Net.Http.HttpRequestMessage(System.Net.Http.HttpMethod.Post, emu.Endpoint)
+        {
+            Content = new System.Net.Http.StringContent("{\"InstanceInformationFilterList\":[{\"valueSet\":[\"x\"]}]}"),
+        };
+        request.Headers.TryAddWithoutValidation("X-Amz-Target", "AmazonSSM.DescribeInstanceInformation");
+        using var response = await http.SendAsync(request);
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("\"__type\":\"SerializationException\"", await response.Content.ReadAsStringAsync());
+
+        using var unknown = await http.PostAsync(emu.Endpoint, new System.Net.Http.StringContent("hello"));
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, unknown.StatusCode);
+        Assert.Equal(1, emu.Calls.Total);
+    }
+}
