@@ -11,6 +11,7 @@ internal static class Program
         ["import"] = ImportBenchmark.Run,
         ["endpoints"] = EndpointBenchmark.Run,
         ["wait"] = AutomationWaitBenchmark.Run,
+        ["emulator"] = EmulatorBenchmark.Run,
     };
 
     private static int Main(string[] args)
