@@ -36,15 +36,34 @@ internal sealed partial class SsmService : IAwsService
     public AwsResponse Handle(AwsRequest request, World world)
     {
         var input = request.Json ?? default;
-        JsonObject result = request.Operation switch
+        if (!Operations.TryGetValue(request.Operation, out var operation))
         {
-            "DescribeInstanceInformation" => DescribeInstanceInformation(input, world),
-            "GetServiceSetting" => GetServiceSetting(input, world),
-            _ => throw new AwsServiceError("UnknownOperationException", $"Operation {request.Operation} is not supported by the emulator."),
-        };
+            throw new AwsServiceError("UnknownOperationException", $"Operation {request.Operation} is not supported by the emulator.");
+        }
 
-        return new AwsResponse(200, ContentType, result.ToJsonString());
+        return new AwsResponse(200, ContentType, operation(input, world).ToJsonString());
     }
+
+    // Operations by name; each area (automation, Run Command) registers its own in a partial file of this class.
+    private static readonly Dictionary<string, Func<JsonElement, World, JsonObject>> Operations = CreateOperations();
+
+    private static Dictionary<string, Func<JsonElement, World, JsonObject>> CreateOperations()
+    {
+        var operations = new Dictionary<string, Func<JsonElement, World, JsonObject>>(StringComparer.Ordinal)
+        {
+            ["DescribeInstanceInformation"] = DescribeInstanceInformation,
+            ["GetServiceSetting"] = GetServiceSetting,
+        };
+        RegisterAutomationOperations(operations);
+        RegisterCommandOperations(operations);
+        return operations;
+    }
+
+    /// <summary>Documents and automation executions (Services/SsmService.Automation.cs).</summary>
+    static partial void RegisterAutomationOperations(Dictionary<string, Func<JsonElement, World, JsonObject>> operations);
+
+    /// <summary>Run Command: SendCommand, ListCommandInvocations, GetCommandInvocation (Services/SsmService.Commands.cs).</summary>
+    static partial void RegisterCommandOperations(Dictionary<string, Func<JsonElement, World, JsonObject>> operations);
 
     internal static double Epoch(DateTime time) => (time.ToUniversalTime() - DateTime.UnixEpoch).TotalSeconds;
 
