@@ -1,0 +1,109 @@
+using System;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace SsmTroubleshoot.Network.Model;
+
+/// <summary>An inclusive range of IPv4 addresses, usually from a CIDR block.</summary>
+public readonly struct Ipv4Range : IEquatable<Ipv4Range>
+{
+    public Ipv4Range(uint first, uint last)
+    {
+        First = Math.Min(first, last);
+        Last = Math.Max(first, last);
+    }
+
+    /// <summary>0.0.0.0/0: stands for "some public address of the service" when the exact address is unknown.</summary>
+    public static Ipv4Range Any { get; } = new(0, uint.MaxValue);
+
+    public uint First { get; }
+
+    public uint Last { get; }
+
+    public bool IsAny => First == 0 && Last == uint.MaxValue;
+
+    /// <summary>The CIDR prefix length when the range is a CIDR block; longest-prefix matching uses it.</summary>
+    public int PrefixLength
+    {
+        get
+        {
+            var size = (ulong)Last - First + 1;
+            var length = 32;
+            while (size > 1)
+            {
+                size >>= 1;
+                length--;
+            }
+
+            return length;
+        }
+    }
+
+    public static Ipv4Range Parse(string cidrOrAddress)
+    {
+        if (TryParse(cidrOrAddress, out var range))
+        {
+            return range;
+        }
+
+        throw new FormatException($"'{cidrOrAddress}' is not an IPv4 CIDR block or address.");
+    }
+
+    /// <summary>Parses "10.0.0.0/16" or a bare address (a /32); false for IPv6 or malformed text.</summary>
+    public static bool TryParse(string? cidrOrAddress, out Ipv4Range range)
+    {
+        range = default;
+        if (string.IsNullOrWhiteSpace(cidrOrAddress))
+        {
+            return false;
+        }
+
+        var text = cidrOrAddress!.Trim();
+        var slash = text.IndexOf('/');
+        var addressText = slash < 0 ? text : text.Substring(0, slash);
+        var prefix = 32;
+        if (slash >= 0 && (!int.TryParse(text.Substring(slash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out prefix) || prefix > 32))
+        {
+            return false;
+        }
+
+        if (!IPAddress.TryParse(addressText, out var address) || address.AddressFamily != AddressFamily.InterNetwork
+            || addressText.Split('.').Length != 4)
+        {
+            return false;
+        }
+
+        var bytes = address.GetAddressBytes();
+        var value = ((uint)bytes[0] << 24) | ((uint)bytes[1] << 16) | ((uint)bytes[2] << 8) | bytes[3];
+        var mask = prefix == 0 ? 0u : uint.MaxValue << (32 - prefix);
+        range = new Ipv4Range(value & mask, (value & mask) | ~mask);
+        return true;
+    }
+
+    public bool Contains(Ipv4Range other) => First <= other.First && other.Last <= Last;
+
+    public bool Overlaps(Ipv4Range other) => First <= other.Last && other.First <= Last;
+
+    public bool Equals(Ipv4Range other) => First == other.First && Last == other.Last;
+
+    public override bool Equals(object? obj) => obj is Ipv4Range other && Equals(other);
+
+    public override int GetHashCode() => unchecked((int)(First * 31 + Last));
+
+    public static bool operator ==(Ipv4Range left, Ipv4Range right) => left.Equals(right);
+
+    public static bool operator !=(Ipv4Range left, Ipv4Range right) => !left.Equals(right);
+
+    public override string ToString()
+    {
+        var length = PrefixLength;
+        var isCidr = length == 32 || ((ulong)Last - First + 1 == 1UL << (32 - length) && (First & ~(length == 0 ? 0u : uint.MaxValue << (32 - length))) == 0);
+        var start = Format(First);
+        return isCidr ? start + "/" + length.ToString(CultureInfo.InvariantCulture) : start + "-" + Format(Last);
+    }
+
+    private static string Format(uint value) => string.Join(".", (value >> 24).ToString(CultureInfo.InvariantCulture),
+        ((value >> 16) & 255).ToString(CultureInfo.InvariantCulture), ((value >> 8) & 255).ToString(CultureInfo.InvariantCulture),
+        (value & 255).ToString(CultureInfo.InvariantCulture));
+}
