@@ -110,7 +110,7 @@ internal sealed class PublicPath
         Detail = detail;
         Remediation = remediation;
         Remotes = AnyAddress;
-        RemoteLabel = "0.0.0.0/0 (the service's public addresses)";
+        RemoteLabel = "any public address";
     }
 
     public NetworkCheckStatus Status { get; }

@@ -27,10 +27,15 @@ public sealed record NetworkAclEntry
 
     public RuleAction RuleAction { get; init; }
 
-    public string Describe(string networkAclId) =>
-        networkAclId + " " + (Egress ? "egress" : "ingress") + " rule " + (RuleNumber == 32767 ? "*" : RuleNumber.ToString(System.Globalization.CultureInfo.InvariantCulture))
-        + " " + (RuleAction == RuleAction.Allow ? "allow" : "deny") + " " + (CidrBlock ?? Ipv6CidrBlock ?? "?")
-        + " proto " + Protocol + (PortRange is { } ports && !IpProtocol.IsAll(Protocol) ? " ports " + ports : string.Empty);
+    /// <summary>"acl-1 egress rule 90 deny TCP 443 to 0.0.0.0/0", the way the console lists it.</summary>
+    public string Describe(string networkAclId)
+    {
+        var number = RuleNumber == 32767 ? "*" : RuleNumber.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var protocol = IpProtocol.IsAll(Protocol) ? "all traffic"
+            : (Protocol == IpProtocol.Tcp ? "TCP" : Protocol == "17" ? "UDP" : "protocol " + Protocol) + (PortRange is { } ports ? " " + ports : string.Empty);
+        return networkAclId + " " + (Egress ? "egress" : "ingress") + " rule " + number + " " + (RuleAction == RuleAction.Allow ? "allow " : "deny ")
+            + protocol + (Egress ? " to " : " from ") + (CidrBlock ?? Ipv6CidrBlock ?? "?");
+    }
 }
 
 public sealed record NetworkAcl
