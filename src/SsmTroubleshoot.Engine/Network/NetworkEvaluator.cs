@@ -58,7 +58,7 @@ public sealed class NetworkEvaluator
         var add = new CheckWriter(instanceId, checks);
         CheckPingStatus(add, instance, ssm);
         var role = CheckInstanceProfile(add, instance, ssm);
-        CheckRolePermissions(add, role, InstanceArn(instance.InstanceId, role.Role));
+        CheckRolePermissions(add, role, InstanceArn(instance.InstanceId, role.Role), instance, ssm);
         CheckDefaultHostManagement(add, instance, ssm);
         var context = InstanceNetwork.Create(snapshot, instance, out var networkProblem);
         if (context is null)
@@ -117,7 +117,7 @@ public sealed class NetworkEvaluator
         }
 
         var arn = "arn:" + Partition(role.Role) + ":ssm:" + snapshot.Region + ":" + Account(role.Role) + ":managed-instance/" + instanceId;
-        CheckRolePermissions(add, role, arn);
+        CheckRolePermissions(add, role, arn, null, null);
         const string NotInVpc = "Hybrid node: its network path is outside the VPC and is not evaluated here.";
         add.Add(NetworkServices.DefaultHostManagement, string.Empty, NetworkCheckStatus.Skipped, "Default Host Management applies to EC2 instances only.", null);
         add.Add(NetworkServices.VpcDns, string.Empty, NetworkCheckStatus.Skipped, NotInVpc, null);
@@ -243,7 +243,7 @@ public sealed class NetworkEvaluator
         return true;
     }
 
-    private void CheckRolePermissions(CheckWriter add, RoleChoice choice, string instanceArn)
+    private void CheckRolePermissions(CheckWriter add, RoleChoice choice, string instanceArn, Ec2Instance? instance, SsmInstanceInfo? ssm)
     {
         if (choice.RoleName is null)
         {
@@ -271,6 +271,10 @@ public sealed class NetworkEvaluator
         var label = "The " + choice.Label + " " + role.RoleName;
         var source = result.Source == PermissionSource.SimulatePrincipalPolicy ? " (SimulatePrincipalPolicy)" : string.Empty;
         const string Remedy = "Attach AmazonSSMManagedInstanceCore to the role, or allow ssm:UpdateInstanceInformation, ssmmessages:* and ec2messages:* in its policies.";
+        var fallback = result.Outcome is PermissionDecision.ExplicitDeny or PermissionDecision.ImplicitDeny && instance is not null && choice.IsInstanceProfileRole
+            ? DefaultHostManagementFallback(instance, ssm, instanceArn)
+            : null;
+        var deniedStatus = fallback is null ? NetworkCheckStatus.Failed : NetworkCheckStatus.Warning;
         switch (result.Outcome)
         {
             case PermissionDecision.Allowed:
@@ -282,15 +286,15 @@ public sealed class NetworkEvaluator
                 break;
             case PermissionDecision.ExplicitDeny:
                 var denied = result.WithDecision(PermissionDecision.ExplicitDeny).ToList();
-                add.Add(NetworkServices.RolePermissions, string.Empty, NetworkCheckStatus.Failed,
-                    label + " denies " + string.Join(", ", denied.Select(a => a.Action)) + source + ": " + string.Join("; ", denied.Select(a => a.Reason).Distinct()) + ".",
+                add.Add(NetworkServices.RolePermissions, string.Empty, deniedStatus,
+                    label + " denies " + string.Join(", ", denied.Select(a => a.Action)) + source + ": " + string.Join("; ", denied.Select(a => a.Reason).Distinct()) + "." + fallback,
                     "Remove or narrow the Deny statement; explicit Deny wins over any Allow.");
                 break;
             case PermissionDecision.ImplicitDeny:
                 var missing = result.WithDecision(PermissionDecision.ImplicitDeny).Select(a => a.Action).ToList();
-                add.Add(NetworkServices.RolePermissions, string.Empty, NetworkCheckStatus.Failed,
+                add.Add(NetworkServices.RolePermissions, string.Empty, deniedStatus,
                     label + " does not allow " + string.Join(", ", missing) + source + " (policies: "
-                    + (role.Policies.Count == 0 ? "none" : string.Join(", ", role.Policies.Select(p => p.PolicyName))) + ").", Remedy);
+                    + (role.Policies.Count == 0 ? "none" : string.Join(", ", role.Policies.Select(p => p.PolicyName))) + ")." + fallback, Remedy);
                 break;
             default:
                 var uncertain = result.WithDecision(PermissionDecision.Uncertain).ToList();
@@ -303,6 +307,19 @@ public sealed class NetworkEvaluator
                 break;
         }
 
+    }
+
+    // Agents that support Default Host Management fall back to its role when the profile's credentials are refused.
+    private string? DefaultHostManagementFallback(Ec2Instance instance, SsmInstanceInfo? ssm, string instanceArn)
+    {
+        var dhmc = snapshot.DefaultHostManagement;
+        if (dhmc is null || !DefaultHostManagementApplies(instance, ssm, dhmc, out _) || snapshot.FindRole(dhmc.RoleName) is not { } dhmcRole
+            || roleEvaluator.Evaluate(dhmcRole, instanceArn).Outcome != PermissionDecision.Allowed)
+        {
+            return null;
+        }
+
+        return " Default Host Management role " + dhmcRole.RoleName + " grants them, and the agent falls back to it when the profile's credentials are refused.";
     }
 
     private void CheckDefaultHostManagement(CheckWriter add, Ec2Instance instance, SsmInstanceInfo? ssm)
@@ -719,6 +736,8 @@ public sealed class NetworkEvaluator
         public IamRole? Role { get; }
 
         public string Label { get; }
+
+        public bool IsInstanceProfileRole => Label == "instance profile role";
 
         public string Why { get; }
 

@@ -162,6 +162,19 @@ public sealed class IdentityCheckTests
     }
 
     [Fact]
+    public void RolePermissions_profile_role_without_permissions_warns_when_default_host_management_covers_it()
+    {
+        var scenario = WithInterfaceEndpoints()
+            .Role(r => r with { Policies = System.Array.Empty<RolePolicy>() })
+            .DefaultHostManagement("dhmc-role")
+            .Add(new IamRole { RoleName = "dhmc-role", Arn = "arn:aws:iam::" + AccountId + ":role/dhmc-role", Policies = new[] { Managed("AmazonSSMManagedEC2InstanceDefaultPolicy", ManagedInstanceCoreDocument) } });
+        scenario.Evaluate().AssertCheck("RolePermissions", NetworkCheckStatus.Failed, "app-role", "does not allow"); // IMDSv2 optional: no fallback
+        var report = scenario.Instance(i => i with { HttpTokens = ImdsTokens.Required }).Evaluate();
+        report.AssertCheck("RolePermissions", NetworkCheckStatus.Warning, "app-role", "does not allow", "dhmc-role", "falls back");
+        Assert.Equal(NetworkVerdict.Healthy, report.Verdict);
+    }
+
+    [Fact]
     public void RolePermissions_passes_on_wildcards_and_NotAction()
     {
         WithInterfaceEndpoints()
