@@ -56,12 +56,12 @@ internal sealed class NaclLegResult
 /// <summary>NACL semantics: rules of one direction in rule-number order, first match wins, default deny, stateless.</summary>
 internal static class NaclAnalyzer
 {
-    public static NaclLegResult Evaluate(NetworkAcl acl, NaclLeg leg)
+    public static NaclLegResult Evaluate(NetworkSnapshot snapshot, NetworkAcl acl, NaclLeg leg)
     {
         var outcomes = new List<(Ipv4Range Remote, NaclOutcome Outcome, string Detail)>();
         foreach (var remote in leg.Remotes)
         {
-            outcomes.Add(EvaluateRange(acl, leg.Egress, remote, leg.Ports));
+            outcomes.Add(EvaluateRange(acl, snapshot.OrderedEntries(acl, leg.Egress), remote, leg.Ports));
         }
 
         var direction = leg.Egress ? "egress" : "ingress";
@@ -80,17 +80,14 @@ internal static class NaclAnalyzer
         return new NaclLegResult(leg, NaclOutcome.Partial, header + "partly blocked: " + string.Join("; ", blocked));
     }
 
-    private static (Ipv4Range, NaclOutcome, string) EvaluateRange(NetworkAcl acl, bool egress, Ipv4Range remote, PortRange ports)
+    private static (Ipv4Range, NaclOutcome, string) EvaluateRange(NetworkAcl acl, IReadOnlyList<ParsedAclEntry> entries, Ipv4Range remote, PortRange ports)
     {
         NetworkAclEntry? partialAllow = null, partialDeny = null;
-        foreach (var entry in acl.Entries.Where(e => e.Egress == egress).OrderBy(e => e.RuleNumber))
+        foreach (var parsed in entries)
         {
-            if (!IpProtocol.CoversTcp(entry.Protocol) || !Ipv4Range.TryParse(entry.CidrBlock, out var cidr))
-            {
-                continue; // other protocols and IPv6 entries never match IPv4 TCP
-            }
-
-            var entryPorts = IpProtocol.IsAll(entry.Protocol) ? PortRange.All : entry.PortRange ?? PortRange.All;
+            var entry = parsed.Entry;
+            var cidr = parsed.Cidr;
+            var entryPorts = parsed.Ports;
             if (!cidr.Overlaps(remote) || !entryPorts.Overlaps(ports))
             {
                 continue;

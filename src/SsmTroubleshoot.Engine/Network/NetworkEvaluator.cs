@@ -658,7 +658,7 @@ public sealed class NetworkEvaluator
                 return;
             }
 
-            results.Add(NaclAnalyzer.Evaluate(acl, leg));
+            results.Add(NaclAnalyzer.Evaluate(snapshot, acl, leg));
         }
 
         var worst = results.Any(r => r.Outcome == NaclOutcome.Deny) ? NaclOutcome.Deny : results.Any(r => r.Outcome == NaclOutcome.Partial) ? NaclOutcome.Partial : NaclOutcome.Allow;

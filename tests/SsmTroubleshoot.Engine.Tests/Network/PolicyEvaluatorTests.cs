@@ -210,6 +210,18 @@ public sealed class RolePermissionEvaluatorTests
     }
 
     [Fact]
+    public void A_resource_scoped_policy_is_evaluated_per_instance_not_cached_across_instances()
+    {
+        var evaluator = new RolePermissionEvaluator();
+        var role = Role(
+            NetworkScenario.Managed("Messages", """{"Statement":{"Effect":"Allow","Action":["ssmmessages:*","ec2messages:*"],"Resource":"*"}}"""),
+            NetworkScenario.Inline("only-app", """{"Statement":{"Effect":"Allow","Action":"ssm:UpdateInstanceInformation","Resource":"arn:aws:ec2:*:*:instance/i-app"}}"""));
+        Assert.Equal(PermissionDecision.Allowed, evaluator.Evaluate(role, InstanceArn).Outcome);
+        Assert.Equal(PermissionDecision.ImplicitDeny, evaluator.Evaluate(role, "arn:aws:ec2:us-east-1:111122223333:instance/i-other").Outcome);
+        Assert.Equal(PermissionDecision.Allowed, evaluator.Evaluate(role, InstanceArn).Outcome);
+    }
+
+    [Fact]
     public void Simulation_results_take_precedence_when_complete()
     {
         var decisions = SsmCoreActions.All.ToDictionary(a => a, a => a == "ec2messages:GetMessages" ? SimulatedDecision.ExplicitDeny : SimulatedDecision.Allowed);
@@ -217,5 +229,47 @@ public sealed class RolePermissionEvaluatorTests
         var result = new RolePermissionEvaluator().Evaluate(role, InstanceArn);
         Assert.Equal(PermissionSource.SimulatePrincipalPolicy, result.Source);
         Assert.Equal(PermissionDecision.ExplicitDeny, result.Outcome);
+    }
+}
+
+public sealed class Ipv4RangeTests
+{
+    [Theory]
+    [InlineData("10.0.0.0/16", "10.0.0.0/16", 16)]
+    [InlineData("10.0.1.10", "10.0.1.10/32", 32)]
+    [InlineData("10.0.1.10/24", "10.0.1.0/24", 24)]
+    [InlineData("0.0.0.0/0", "0.0.0.0/0", 0)]
+    [InlineData("255.255.255.255/32", "255.255.255.255/32", 32)]
+    public void Parses_cidrs_and_addresses(string text, string normalized, int prefix)
+    {
+        var range = Ipv4Range.Parse(text);
+        Assert.Equal(normalized, range.ToString());
+        Assert.Equal(prefix, range.PrefixLength);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("::/0")]
+    [InlineData("2600:1f18::/56")]
+    [InlineData("10.0.0/16")]
+    [InlineData("10.0.0.256")]
+    [InlineData("10.0.0.0/33")]
+    [InlineData("10.0.0.0/")]
+    [InlineData("10.0.0.0.1")]
+    [InlineData("1000.0.0.0")]
+    public void Rejects_ipv6_and_malformed_text(string text)
+    {
+        Assert.False(Ipv4Range.TryParse(text, out _));
+    }
+
+    [Fact]
+    public void Containment_and_overlap()
+    {
+        var vpc = Ipv4Range.Parse("10.0.0.0/16");
+        Assert.True(vpc.Contains(Ipv4Range.Parse("10.0.2.10")));
+        Assert.False(Ipv4Range.Parse("10.0.2.0/25").Contains(Ipv4Range.Parse("10.0.2.200")));
+        Assert.True(vpc.Overlaps(Ipv4Range.Parse("10.0.255.0/24")));
+        Assert.False(vpc.Overlaps(Ipv4Range.Parse("10.1.0.0/16")));
+        Assert.True(Ipv4Range.Any.Contains(vpc));
     }
 }

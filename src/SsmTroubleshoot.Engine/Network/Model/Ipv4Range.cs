@@ -1,7 +1,5 @@
 using System;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 
 namespace SsmTroubleshoot.Network.Model;
 
@@ -51,34 +49,79 @@ public readonly struct Ipv4Range : IEquatable<Ipv4Range>
     }
 
     /// <summary>Parses "10.0.0.0/16" or a bare address (a /32); false for IPv6 or malformed text.</summary>
+    /// <remarks>Hand-rolled: rule evaluation parses CIDRs in its inner loop.</remarks>
     public static bool TryParse(string? cidrOrAddress, out Ipv4Range range)
     {
         range = default;
-        if (string.IsNullOrWhiteSpace(cidrOrAddress))
+        if (cidrOrAddress is null)
         {
             return false;
         }
 
-        var text = cidrOrAddress!.Trim();
-        var slash = text.IndexOf('/');
-        var addressText = slash < 0 ? text : text.Substring(0, slash);
+        var text = cidrOrAddress;
+        var i = 0;
+        while (i < text.Length && text[i] == ' ')
+        {
+            i++;
+        }
+
+        uint value = 0;
+        for (var octet = 0; octet < 4; octet++)
+        {
+            if (octet > 0)
+            {
+                if (i >= text.Length || text[i] != '.')
+                {
+                    return false;
+                }
+
+                i++;
+            }
+
+            if (!ReadNumber(text, ref i, 255, out var number))
+            {
+                return false;
+            }
+
+            value = (value << 8) | (uint)number;
+        }
+
         var prefix = 32;
-        if (slash >= 0 && (!int.TryParse(text.Substring(slash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out prefix) || prefix > 32))
+        if (i < text.Length && text[i] == '/')
+        {
+            i++;
+            if (!ReadNumber(text, ref i, 32, out prefix))
+            {
+                return false;
+            }
+        }
+
+        while (i < text.Length && text[i] == ' ')
+        {
+            i++;
+        }
+
+        if (i != text.Length)
         {
             return false;
         }
 
-        if (!IPAddress.TryParse(addressText, out var address) || address.AddressFamily != AddressFamily.InterNetwork
-            || addressText.Split('.').Length != 4)
-        {
-            return false;
-        }
-
-        var bytes = address.GetAddressBytes();
-        var value = ((uint)bytes[0] << 24) | ((uint)bytes[1] << 16) | ((uint)bytes[2] << 8) | bytes[3];
         var mask = prefix == 0 ? 0u : uint.MaxValue << (32 - prefix);
         range = new Ipv4Range(value & mask, (value & mask) | ~mask);
         return true;
+    }
+
+    private static bool ReadNumber(string text, ref int i, int max, out int number)
+    {
+        number = 0;
+        var start = i;
+        while (i < text.Length && text[i] >= '0' && text[i] <= '9' && i - start < 3)
+        {
+            number = (number * 10) + (text[i] - '0');
+            i++;
+        }
+
+        return i > start && number <= max && (i >= text.Length || text[i] < '0' || text[i] > '9');
     }
 
     public bool Contains(Ipv4Range other) => First <= other.First && other.Last <= Last;

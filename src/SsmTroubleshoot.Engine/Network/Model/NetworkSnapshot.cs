@@ -66,6 +66,7 @@ public sealed class NetworkSnapshot
     private readonly Dictionary<string, IamRole> roles;
     private readonly Dictionary<string, SsmInstanceInfo> ssmInstances;
     private readonly Dictionary<string, List<DataGap>> gaps;
+    private readonly Dictionary<string, SortedAclEntries> sortedAclEntries;
 
     public NetworkSnapshot(NetworkInventory inventory)
     {
@@ -96,6 +97,12 @@ public sealed class NetworkSnapshot
             {
                 networkAclBySubnet[subnetId] = acl;
             }
+        }
+
+        sortedAclEntries = new Dictionary<string, SortedAclEntries>(StringComparer.Ordinal);
+        foreach (var acl in inventory.NetworkAcls)
+        {
+            sortedAclEntries[acl.NetworkAclId] = new SortedAclEntries(acl);
         }
 
         securityGroups = Index(inventory.SecurityGroups, g => g.GroupId);
@@ -201,6 +208,17 @@ public sealed class NetworkSnapshot
         return null;
     }
 
+    /// <summary>A NACL's IPv4 entries of one direction, parsed and in rule-number order (sorted once per snapshot).</summary>
+    internal IReadOnlyList<ParsedAclEntry> OrderedEntries(NetworkAcl acl, bool egress)
+    {
+        if (!sortedAclEntries.TryGetValue(acl.NetworkAclId, out var sorted) || !ReferenceEquals(sorted.Acl, acl))
+        {
+            sorted = new SortedAclEntries(acl);
+        }
+
+        return egress ? sorted.Egress : sorted.Ingress;
+    }
+
     private static Dictionary<string, T> Index<T>(IEnumerable<T> items, Func<T, string> key)
     {
         var index = new Dictionary<string, T>(StringComparer.Ordinal);
@@ -214,4 +232,47 @@ public sealed class NetworkSnapshot
 
     private static T? Find<T>(Dictionary<string, T> index, string? key)
         where T : class => key is not null && index.TryGetValue(key, out var value) ? value : null;
+}
+
+internal sealed class ParsedAclEntry
+{
+    public ParsedAclEntry(NetworkAclEntry entry, Ipv4Range cidr, PortRange ports)
+    {
+        Entry = entry;
+        Cidr = cidr;
+        Ports = ports;
+    }
+
+    public NetworkAclEntry Entry { get; }
+
+    public Ipv4Range Cidr { get; }
+
+    public PortRange Ports { get; }
+}
+
+internal sealed class SortedAclEntries
+{
+    public SortedAclEntries(NetworkAcl acl)
+    {
+        Acl = acl;
+        Egress = Parse(acl, egress: true);
+        Ingress = Parse(acl, egress: false);
+    }
+
+    public NetworkAcl Acl { get; }
+
+    public IReadOnlyList<ParsedAclEntry> Egress { get; }
+
+    public IReadOnlyList<ParsedAclEntry> Ingress { get; }
+
+    // Only TCP-capable IPv4 entries can decide the agent's traffic; IPv6 and other protocols never match it.
+    private static List<ParsedAclEntry> Parse(NetworkAcl acl, bool egress) => acl.Entries
+        .Where(e => e.Egress == egress && IpProtocol.CoversTcp(e.Protocol))
+        .OrderBy(e => e.RuleNumber)
+        .Select(e => Ipv4Range.TryParse(e.CidrBlock, out var cidr)
+            ? new ParsedAclEntry(e, cidr, IpProtocol.IsAll(e.Protocol) ? PortRange.All : e.PortRange ?? PortRange.All)
+            : null)
+        .Where(e => e is not null)
+        .Select(e => e!)
+        .ToList();
 }

@@ -75,6 +75,11 @@ public sealed class RolePermissionEvaluator
         }
 
         var set = parsed.GetOrAdd(role.RoleName + "\n" + role.Arn, _ => ParsedRole.Create(role));
+        if (!set.ResourceSensitive && set.CachedResult is { } cached)
+        {
+            return cached; // no statement names a resource: the answer is the same for every instance
+        }
+
         var results = new List<ActionEvaluation>(SsmCoreActions.All.Count);
         foreach (var action in SsmCoreActions.All)
         {
@@ -89,7 +94,13 @@ public sealed class RolePermissionEvaluator
             results.Add(evaluation);
         }
 
-        return new RolePermissionResult(role.RoleName, PermissionSource.PolicyDocuments, results, set.Unreadable, set.AcceptedByName);
+        var result = new RolePermissionResult(role.RoleName, PermissionSource.PolicyDocuments, results, set.Unreadable, set.AcceptedByName);
+        if (!set.ResourceSensitive)
+        {
+            set.CachedResult = result;
+        }
+
+        return result;
     }
 
     private sealed class ParsedRole
@@ -102,7 +113,13 @@ public sealed class RolePermissionEvaluator
             Policies = policies;
             Unreadable = unreadable;
             AcceptedByName = acceptedByName;
+            ResourceSensitive = policies.Any(p => p.Document.Statements.Any(s => s.NotResources.Count > 0 || s.Resources.Any(r => r != "*")));
         }
+
+        public bool ResourceSensitive { get; }
+
+        // Benign race: two threads may compute the same immutable result.
+        public RolePermissionResult? CachedResult { get; set; }
 
         public List<NamedPolicy> Policies { get; }
 
