@@ -51,7 +51,7 @@ public sealed class NetworkEvaluator
             var gap = snapshot.FindGap(instanceId);
             checks.Add(new NetworkCheck(instanceId, "Instance", string.Empty, NetworkCheckStatus.Error,
                 gap?.Describe() ?? "ec2:DescribeInstances does not know " + instanceId + " in " + snapshot.Region + ".",
-                gap is null ? "Check the instance id and the region." : "Grant " + gap.Operation + "."));
+                gap is null || gap.Message.IndexOf("NotFound", StringComparison.Ordinal) >= 0 ? "Check the instance id and the region." : "Grant " + gap.Operation + "."));
             return new ManagedInstanceNetworkReport(instanceId, null, null, null, ssm?.PingStatus, checks);
         }
 
@@ -269,6 +269,15 @@ public sealed class NetworkEvaluator
 
         var result = roleEvaluator.Evaluate(role, instanceArn);
         var label = "The " + choice.Label + " " + role.RoleName;
+        var listGap = result.Source == PermissionSource.PolicyDocuments ? snapshot.FindGap(role.RoleName, "iam:ListAttachedRolePolicies", "iam:ListRolePolicies") : null;
+        if (listGap is not null && result.Outcome is PermissionDecision.ImplicitDeny or PermissionDecision.Uncertain)
+        {
+            // Not seeing an Allow proves nothing when the policy list itself could not be read.
+            add.Add(NetworkServices.RolePermissions, string.Empty, NetworkCheckStatus.Error,
+                label + ": its policies could not be listed: " + listGap.Describe(), "Grant " + listGap.Operation + ".");
+            return;
+        }
+
         var source = result.Source == PermissionSource.SimulatePrincipalPolicy ? " (SimulatePrincipalPolicy)" : string.Empty;
         const string Remedy = "Attach AmazonSSMManagedInstanceCore to the role, or allow ssm:UpdateInstanceInformation, ssmmessages:* and ec2messages:* in its policies.";
         var fallback = result.Outcome is PermissionDecision.ExplicitDeny or PermissionDecision.ImplicitDeny && instance is not null && choice.IsInstanceProfileRole
@@ -280,6 +289,7 @@ public sealed class NetworkEvaluator
             case PermissionDecision.Allowed:
                 var deciders = result.Actions.Select(a => a.DecidingPolicy + " " + a.DecidingStatement).Distinct().ToList();
                 var unread = result.UnreadablePolicies.Count == 0 ? string.Empty : " " + string.Join(", ", result.UnreadablePolicies) + " could not be read (a Deny in it would not be seen).";
+                unread += listGap is null ? string.Empty : " " + listGap.Describe() + " (a Deny there would not be seen).";
                 add.Add(NetworkServices.RolePermissions, string.Empty, NetworkCheckStatus.Passed,
                     label + " allows all " + result.Actions.Count + " SSM core actions" + source
                     + (result.Source == PermissionSource.PolicyDocuments ? ": " + string.Join("; ", deciders) : string.Empty) + "." + unread, null);
