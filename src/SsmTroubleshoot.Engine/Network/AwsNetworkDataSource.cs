@@ -247,6 +247,7 @@ public sealed class AwsNetworkDataSource : INetworkDataSource
                     },
                     State = e.State?.Value ?? string.Empty,
                     PrivateDnsEnabled = e.PrivateDnsEnabled ?? false,
+                    PolicyDocument = e.PolicyDocument,
                     SecurityGroupIds = (e.Groups ?? new List<Ec2.SecurityGroupIdentifier>()).Select(g => g.GroupId).Where(g => g is not null).ToArray(),
                     SubnetIds = (e.SubnetIds ?? new List<string>()).ToArray(),
                     RouteTableIds = (e.RouteTableIds ?? new List<string>()).ToArray(),

@@ -75,11 +75,12 @@ public sealed class NetworkEvaluator
         else
         {
             var paths = services.Select(s => ServicePath.Create(snapshot, context, s)).ToList();
+            var instanceArn = InstanceArn(instance.InstanceId, role.Role);
             CheckVpcDns(add, context, paths);
             foreach (var path in paths)
             {
                 CheckRoute(add, context, path);
-                CheckVpcEndpoint(add, context, path);
+                CheckVpcEndpoint(add, context, path, instanceArn);
                 CheckEndpointSecurityGroup(add, context, path);
                 CheckSecurityGroupEgress(add, context, path);
                 CheckNacls(add, context, path);
@@ -458,7 +459,7 @@ public sealed class NetworkEvaluator
         return best;
     }
 
-    private void CheckVpcEndpoint(CheckWriter add, InstanceNetwork context, ServicePath path)
+    private void CheckVpcEndpoint(CheckWriter add, InstanceNetwork context, ServicePath path, string instanceArn)
     {
         var id = NetworkServices.VpcEndpoint + "." + path.Service;
         var internetOk = path.Public.Status is not (NetworkCheckStatus.Failed or NetworkCheckStatus.Error);
@@ -466,8 +467,9 @@ public sealed class NetworkEvaluator
         if (path.UsesInterface)
         {
             var endpoint = path.Interface!;
-            add.Add(id, path.Service, NetworkCheckStatus.Passed, endpoint.VpcEndpointId + " (" + endpoint.ServiceName + ") available, private DNS on, in "
-                + string.Join(", ", endpoint.SubnetIds) + ".", null);
+            var policy = EndpointPolicyVerdict(endpoint, path.Service, instanceArn);
+            add.Add(id, path.Service, policy.Status, endpoint.VpcEndpointId + " (" + endpoint.ServiceName + ") available, private DNS on, in "
+                + string.Join(", ", endpoint.SubnetIds) + "." + policy.Detail, policy.Remediation);
             return;
         }
 
@@ -496,6 +498,41 @@ public sealed class NetworkEvaluator
             add.Add(id, path.Service, NetworkCheckStatus.Failed, "No endpoint for " + path.EndpointServiceName + " in " + context.Vpc.VpcId + " and no internet path." + gatewayNote,
                 remedy + " Or route 0.0.0.0/0 to a NAT gateway.");
         }
+    }
+
+    /// <summary>An endpoint policy can refuse the agent's calls even when the network path is fine.</summary>
+    private static (NetworkCheckStatus Status, string Detail, string? Remediation) EndpointPolicyVerdict(VpcEndpoint endpoint, string service, string instanceArn)
+    {
+        var actions = SsmCoreActions.All.Where(a => a.StartsWith(service + ":", StringComparison.Ordinal)).ToList();
+        if (string.IsNullOrWhiteSpace(endpoint.PolicyDocument) || actions.Count == 0)
+        {
+            return (NetworkCheckStatus.Passed, string.Empty, null);
+        }
+
+        PolicyDocument document;
+        try
+        {
+            document = PolicyDocument.Parse(endpoint.PolicyDocument!);
+        }
+        catch (System.IO.InvalidDataException ex)
+        {
+            return (NetworkCheckStatus.Warning, " Its endpoint policy could not be read: " + ex.Message, null);
+        }
+
+        var policies = new[] { new NamedPolicy("endpoint policy of " + endpoint.VpcEndpointId, document) };
+        var results = actions.Select(a => IamPolicyEvaluator.Evaluate(policies, a, a == SsmCoreActions.UpdateInstanceInformation ? instanceArn : "*")).ToList();
+        var refused = results.Where(r => r.Decision is PermissionDecision.ExplicitDeny or PermissionDecision.ImplicitDeny).ToList();
+        if (refused.Count > 0)
+        {
+            return (NetworkCheckStatus.Failed, " Its endpoint policy refuses " + string.Join(", ", refused.Select(r => r.Action)) + ": " + string.Join("; ", refused.Select(r => r.Reason).Distinct()) + ".",
+                "Allow " + string.Join(", ", refused.Select(r => r.Action)) + " in the endpoint policy of " + endpoint.VpcEndpointId + " (the default policy allows all).");
+        }
+
+        var uncertain = results.Where(r => r.Decision == PermissionDecision.Uncertain).ToList();
+        return uncertain.Count > 0
+            ? (NetworkCheckStatus.Warning, " Its endpoint policy may refuse " + string.Join(", ", uncertain.Select(r => r.Action)) + ": " + string.Join("; ", uncertain.Select(r => r.Reason).Distinct()) + ".",
+                "Check that the endpoint policy's Principal/Condition admits the instance role.")
+            : (NetworkCheckStatus.Passed, " Its endpoint policy allows the agent's calls.", null);
     }
 
     private void CheckEndpointSecurityGroup(CheckWriter add, InstanceNetwork context, ServicePath path)

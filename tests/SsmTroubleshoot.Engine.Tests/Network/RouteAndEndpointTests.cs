@@ -97,6 +97,28 @@ public sealed class RouteAndEndpointTests
     }
 
     [Fact]
+    public void Endpoint_policy_that_refuses_the_agent_fails_the_endpoint_check()
+    {
+        var report = WithInterfaceEndpoints()
+            .Endpoint("ssm", e => e with { PolicyDocument = """{"Statement":[{"Effect":"Allow","Principal":"*","Action":"ssm:GetParameter*","Resource":"*"}]}""" })
+            .Endpoint("ec2messages", e => e with { PolicyDocument = """{"Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"*","Resource":"*"},{"Sid":"NoReplies","Effect":"Deny","Principal":"*","Action":"ec2messages:SendReply","Resource":"*"}]}""" })
+            .Endpoint("ssmmessages", e => e with { PolicyDocument = """{"Statement":{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/app-role"},"Action":"*","Resource":"*"}}""" })
+            .Evaluate();
+        report.AssertCheck("VpcEndpoint.ssm", NetworkCheckStatus.Failed, "endpoint policy refuses ssm:UpdateInstanceInformation", "no statement allows it");
+        report.AssertCheck("VpcEndpoint.ec2messages", NetworkCheckStatus.Failed, "ec2messages:SendReply", "NoReplies");
+        report.AssertCheck("VpcEndpoint.ssmmessages", NetworkCheckStatus.Warning, "may refuse", "Principal");
+    }
+
+    [Fact]
+    public void Endpoint_policy_allowing_everyone_passes()
+    {
+        WithInterfaceEndpoints()
+            .Endpoint("ssm", e => e with { PolicyDocument = """{"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}""" })
+            .Evaluate()
+            .AssertCheck("VpcEndpoint.ssm", NetworkCheckStatus.Passed, "endpoint policy allows");
+    }
+
+    [Fact]
     public void Missing_endpoint_is_info_when_a_NAT_path_exists()
     {
         var report = WithNatGateway().AddInterfaceEndpoints().WithoutEndpoint("ssmmessages").Evaluate();

@@ -47,5 +47,8 @@ public sealed record VpcEndpoint
     /// <summary>Gateway endpoints: the route tables that carry the prefix-list route.</summary>
     public IReadOnlyList<string> RouteTableIds { get; init; } = Array.Empty<string>();
 
+    /// <summary>The endpoint policy (JSON); null or empty means the default full-access policy.</summary>
+    public string? PolicyDocument { get; init; }
+
     public bool IsAvailable => string.Equals(State, "available", StringComparison.OrdinalIgnoreCase);
 }

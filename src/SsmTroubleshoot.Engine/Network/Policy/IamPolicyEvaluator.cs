@@ -89,7 +89,7 @@ public static class IamPolicyEvaluator
 
                 if (statement.Effect == StatementEffect.Deny)
                 {
-                    if (!statement.HasCondition)
+                    if (!statement.IsConditional)
                     {
                         return new ActionEvaluation(action, resource, PermissionDecision.ExplicitDeny, policy.Name, statement.Name,
                             "explicit Deny in " + policy.Name + " " + statement.Name);
@@ -97,7 +97,7 @@ public static class IamPolicyEvaluator
 
                     conditionalDeny ??= (policy, statement);
                 }
-                else if (statement.HasCondition)
+                else if (statement.IsConditional)
                 {
                     conditionalAllow ??= (policy, statement);
                 }
@@ -123,7 +123,7 @@ public static class IamPolicyEvaluator
         if (conditionalAllow is { } c)
         {
             return new ActionEvaluation(action, resource, PermissionDecision.Uncertain, c.Policy.Name, c.Statement.Name,
-                "only a conditional Allow (" + c.Policy.Name + " " + c.Statement.Name + ") matches; its Condition may not hold");
+                "only a conditional Allow (" + c.Policy.Name + " " + c.Statement.Name + ") matches; its " + (c.Statement.HasCondition ? "Condition" : "Principal") + " may not hold");
         }
 
         return new ActionEvaluation(action, resource, PermissionDecision.ImplicitDeny, null, null, "no statement allows it");

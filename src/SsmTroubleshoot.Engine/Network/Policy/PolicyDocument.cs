@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Text.Json;
 
 namespace SsmTroubleshoot.Network.Policy;
@@ -16,8 +17,9 @@ public enum StatementEffect
 public sealed class PolicyStatement
 {
     internal PolicyStatement(int index, string? sid, StatementEffect effect, IReadOnlyList<string> actions, IReadOnlyList<string> notActions,
-        IReadOnlyList<string> resources, IReadOnlyList<string> notResources, bool hasCondition)
+        IReadOnlyList<string> resources, IReadOnlyList<string> notResources, bool hasCondition, bool hasPrincipalRestriction = false)
     {
+        HasPrincipalRestriction = hasPrincipalRestriction;
         Index = index;
         Sid = sid;
         Effect = effect;
@@ -45,6 +47,12 @@ public sealed class PolicyStatement
 
     /// <summary>A Condition block: we cannot know the request context, so such a statement "may not apply".</summary>
     public bool HasCondition { get; }
+
+    /// <summary>Resource policies (VPC endpoint policies): a Principal other than "*" or a NotPrincipal may not match the caller.</summary>
+    public bool HasPrincipalRestriction { get; }
+
+    /// <summary>Whether the statement may not apply to the request for reasons we cannot see (Condition, Principal).</summary>
+    public bool IsConditional => HasCondition || HasPrincipalRestriction;
 
     public string Name => string.IsNullOrEmpty(Sid) ? "statement #" + (Index + 1).ToString(CultureInfo.InvariantCulture) : "statement '" + Sid + "'";
 
@@ -168,7 +176,42 @@ public sealed class PolicyDocument
             && condition.ValueKind == JsonValueKind.Object && condition.EnumerateObject().GetEnumerator().MoveNext();
         var sid = TryGetProperty(element, "Sid", out var sidElement) && sidElement.ValueKind == JsonValueKind.String ? sidElement.GetString() : null;
         return new PolicyStatement(index, sid, effect, Strings(element, "Action"), Strings(element, "NotAction"),
-            Strings(element, "Resource"), Strings(element, "NotResource"), hasCondition);
+            Strings(element, "Resource"), Strings(element, "NotResource"), hasCondition, HasPrincipalRestriction(element));
+    }
+
+    // "Principal": "*" and {"AWS": "*"} admit everyone; anything else (or NotPrincipal) names specific callers.
+    private static bool HasPrincipalRestriction(JsonElement element)
+    {
+        if (TryGetProperty(element, "NotPrincipal", out _))
+        {
+            return true;
+        }
+
+        if (!TryGetProperty(element, "Principal", out var principal))
+        {
+            return false;
+        }
+
+        if (principal.ValueKind == JsonValueKind.String)
+        {
+            return principal.GetString() != "*";
+        }
+
+        if (principal.ValueKind != JsonValueKind.Object)
+        {
+            return true;
+        }
+
+        foreach (var property in principal.EnumerateObject())
+        {
+            var values = property.Value.ValueKind == JsonValueKind.Array ? property.Value.EnumerateArray().ToList() : new List<JsonElement> { property.Value };
+            if (property.Name == "AWS" && values.Any(v => v.ValueKind == JsonValueKind.String && v.GetString() == "*"))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static IReadOnlyList<string> Strings(JsonElement element, string name)
