@@ -288,7 +288,8 @@ public sealed class NetworkEvaluator
         switch (result.Outcome)
         {
             case PermissionDecision.Allowed:
-                var deciders = result.Actions.Select(a => a.DecidingPolicy + " " + a.DecidingStatement).Distinct().ToList();
+                var deciders = result.Actions.GroupBy(a => a.DecidingPolicy)
+                    .Select(g => g.Key + " (" + string.Join(", ", g.Select(a => a.DecidingStatement).Distinct()) + ")").ToList();
                 var unread = result.UnreadablePolicies.Count == 0 ? string.Empty : " " + string.Join(", ", result.UnreadablePolicies) + " could not be read (a Deny in it would not be seen).";
                 unread += listGap is null ? string.Empty : " " + listGap.Describe() + " (a Deny there would not be seen).";
                 add.Add(NetworkServices.RolePermissions, string.Empty, NetworkCheckStatus.Passed,
