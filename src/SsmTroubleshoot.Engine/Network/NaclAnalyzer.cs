@@ -61,7 +61,9 @@ internal static class NaclAnalyzer
         var outcomes = new List<(Ipv4Range Remote, NaclOutcome Outcome, string Detail)>();
         foreach (var remote in leg.Remotes)
         {
-            outcomes.Add(EvaluateRange(acl, snapshot.OrderedEntries(acl, leg.Egress), remote, leg.Ports));
+            outcomes.Add(ReferenceEquals(snapshot.NetworkAclForSubnet(leg.SubnetId), acl)
+                ? snapshot.NaclDecisions.GetOrAdd((acl.NetworkAclId, leg.Egress, remote, leg.Ports), key => EvaluateRange(acl, snapshot.OrderedEntries(acl, key.Egress), key.Remote, key.Ports))
+                : EvaluateRange(acl, snapshot.OrderedEntries(acl, leg.Egress), remote, leg.Ports));
         }
 
         var direction = leg.Egress ? "egress" : "ingress";
@@ -95,6 +97,11 @@ internal static class NaclAnalyzer
 
             if (!cidr.Contains(remote) || !entryPorts.Contains(ports))
             {
+                if (remote.IsAny && cidr.IsNonPublic)
+                {
+                    continue; // "any public address" never falls in private or reserved space
+                }
+
                 // Matches only part of the traffic: it decides that part, later rules the rest.
                 if (entry.RuleAction == RuleAction.Allow)
                 {

@@ -57,7 +57,7 @@ internal static class SecurityGroupAnalyzer
         {
             foreach (var permission in group.Egress.Where(p => p.CoversHttps()))
             {
-                var cidr = permission.Ipv4Ranges.FirstOrDefault(c => Ipv4Range.TryParse(c, out var range) && !IsPrivate(range));
+                var cidr = permission.Ipv4Ranges.FirstOrDefault(c => Ipv4Range.TryParse(c, out var range) && !range.IsNonPublic);
                 if (cidr is not null)
                 {
                     return group.GroupId + " egress " + permission.DescribePorts() + " to " + cidr;
@@ -72,14 +72,6 @@ internal static class SecurityGroupAnalyzer
 
         return null;
     }
-
-    // RFC 1918 and shared address space can never hold a service's public addresses.
-    private static readonly Ipv4Range[] PrivateRanges =
-    {
-        Ipv4Range.Parse("10.0.0.0/8"), Ipv4Range.Parse("172.16.0.0/12"), Ipv4Range.Parse("192.168.0.0/16"), Ipv4Range.Parse("100.64.0.0/10"),
-    };
-
-    private static bool IsPrivate(Ipv4Range range) => PrivateRanges.Any(p => p.Contains(range));
 
     public static bool HasIpv6OnlyHttps(IEnumerable<SecurityGroup> groups, bool egress) =>
         groups.SelectMany(g => egress ? g.Egress : g.Ingress)

@@ -214,6 +214,18 @@ public sealed class FirewallTests
     }
 
     [Fact]
+    public void Nacl_deny_of_private_space_does_not_affect_public_service_addresses()
+    {
+        WithNatGateway()
+            .NaclEntries("acl-default",
+                Rule(90, egress: true, RuleAction.Deny, "10.9.0.0/16", "6", 443),
+                Rule(100, egress: true, RuleAction.Allow, "0.0.0.0/0"),
+                Rule(100, egress: false, RuleAction.Allow, "0.0.0.0/0"))
+            .Evaluate()
+            .AssertCheck("NaclEgress.ssm", NetworkCheckStatus.Passed, "rule 100");
+    }
+
+    [Fact]
     public void Nacl_is_evaluated_per_endpoint_address()
     {
         var report = WithInterfaceEndpoints()

@@ -124,6 +124,29 @@ public readonly struct Ipv4Range : IEquatable<Ipv4Range>
         return i > start && number <= max && (i >= text.Length || text[i] < '0' || text[i] > '9');
     }
 
+    /// <summary>True when every address in the range is private, shared, loopback, link-local, multicast or reserved: never a public service address.</summary>
+    public bool IsNonPublic
+    {
+        get
+        {
+            foreach (var block in NonPublicBlocks)
+            {
+                if (block.Contains(this))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+
+    private static readonly Ipv4Range[] NonPublicBlocks =
+    {
+        Parse("0.0.0.0/8"), Parse("10.0.0.0/8"), Parse("100.64.0.0/10"), Parse("127.0.0.0/8"), Parse("169.254.0.0/16"),
+        Parse("172.16.0.0/12"), Parse("192.168.0.0/16"), Parse("224.0.0.0/3"),
+    };
+
     public bool Contains(Ipv4Range other) => First <= other.First && other.Last <= Last;
 
     public bool Overlaps(Ipv4Range other) => First <= other.Last && other.First <= Last;

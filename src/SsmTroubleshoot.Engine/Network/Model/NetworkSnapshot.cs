@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using SsmTroubleshoot.Network;
 
 namespace SsmTroubleshoot.Network.Model;
 
@@ -67,6 +68,10 @@ public sealed class NetworkSnapshot
     private readonly Dictionary<string, SsmInstanceInfo> ssmInstances;
     private readonly Dictionary<string, List<DataGap>> gaps;
     private readonly Dictionary<string, SortedAclEntries> sortedAclEntries;
+
+    /// <summary>NACL decisions shared by every instance behind the same ACL (rule walks are pure).</summary>
+    internal System.Collections.Concurrent.ConcurrentDictionary<(string AclId, bool Egress, Ipv4Range Remote, PortRange Ports), (Ipv4Range Remote, NaclOutcome Outcome, string Detail)> NaclDecisions { get; }
+        = new();
 
     public NetworkSnapshot(NetworkInventory inventory)
     {
