@@ -112,6 +112,8 @@ public static class NetworkServices
     /// <summary>Used by features (S3 output/patching, KMS-encrypted sessions, CloudWatch Logs, metrics).</summary>
     public static IReadOnlyList<string> Optional { get; } = new[] { "s3", "kms", "logs", "monitoring" };
 
+    /// <summary>The only row of a report for an id EC2 does not know (or could not be asked about).</summary>
+    public const string Instance = "Instance";
     public const string PingStatus = "PingStatus";
     public const string InstanceProfile = "InstanceProfile";
     public const string RolePermissions = "RolePermissions";

@@ -49,7 +49,7 @@ public sealed class NetworkEvaluator
         if (instance is null)
         {
             var gap = snapshot.FindGap(instanceId);
-            checks.Add(new NetworkCheck(instanceId, "Instance", string.Empty, NetworkCheckStatus.Error,
+            checks.Add(new NetworkCheck(instanceId, NetworkServices.Instance, string.Empty, NetworkCheckStatus.Error,
                 gap?.Describe() ?? "ec2:DescribeInstances does not know " + instanceId + " in " + snapshot.Region + ".",
                 gap is null || gap.Message.IndexOf("NotFound", StringComparison.Ordinal) >= 0 ? "Check the instance id and the region." : "Grant " + gap.Operation + "."));
             return new ManagedInstanceNetworkReport(instanceId, null, null, null, ssm?.PingStatus, checks);
