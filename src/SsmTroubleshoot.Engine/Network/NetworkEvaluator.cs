@@ -51,7 +51,7 @@ public sealed class NetworkEvaluator
             var gap = snapshot.FindGap(instanceId);
             checks.Add(new NetworkCheck(instanceId, NetworkServices.Instance, string.Empty, NetworkCheckStatus.Error,
                 gap?.Describe() ?? "ec2:DescribeInstances does not know " + instanceId + " in " + snapshot.Region + ".",
-                gap is null || gap.Message.IndexOf("NotFound", StringComparison.Ordinal) >= 0 ? "Check the instance id and the region." : "Grant " + gap.Operation + "."));
+                gap is null || gap.IsNotFound ? "Check the instance id and the region." : "Grant " + gap.Operation + "."));
             return new ManagedInstanceNetworkReport(instanceId, null, null, null, ssm?.PingStatus, checks);
         }
 
@@ -262,6 +262,11 @@ public sealed class NetworkEvaluator
         if (role is null)
         {
             var gap = snapshot.FindGap(choice.RoleName);
+            if (gap is not null && gap.IsNotFound)
+            {
+                gap = null; // IAM answered NoSuchEntity: the role is known not to exist
+            }
+
             add.Add(NetworkServices.RolePermissions, string.Empty, gap is null ? NetworkCheckStatus.Failed : NetworkCheckStatus.Error,
                 gap is null ? "The " + choice.Label + " " + choice.RoleName + " does not exist in IAM." : "The " + choice.Label + " " + choice.RoleName + " could not be read: " + gap.Describe(),
                 gap is null ? "Create the role or point the profile/setting at an existing role." : "Grant " + gap.Operation + ".");
@@ -362,8 +367,8 @@ public sealed class NetworkEvaluator
 
         if (DefaultHostManagementApplies(instance, ssm, dhmc, out var why))
         {
-            add.Add(NetworkServices.DefaultHostManagement, string.Empty, snapshot.FindRole(dhmc.RoleName) is null && snapshot.FindGap(dhmc.RoleName) is null && snapshot.Inventory.Roles.Count > 0
-                    ? NetworkCheckStatus.Failed : NetworkCheckStatus.Passed,
+            // Whether the role exists and grants the actions is RolePermissions' verdict.
+            add.Add(NetworkServices.DefaultHostManagement, string.Empty, NetworkCheckStatus.Passed,
                 "Configured with role " + dhmc.RoleName + "; applies to this instance (" + why + ").", null);
             return;
         }

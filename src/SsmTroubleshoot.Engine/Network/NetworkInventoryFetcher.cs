@@ -58,7 +58,7 @@ public sealed class NetworkInventoryFetcher
                 instances = lookup.Instances;
                 foreach (var unknown in lookup.UnknownIds)
                 {
-                    gaps.Add(new DataGap { ResourceId = unknown, Operation = "ec2:DescribeInstances", Message = "InvalidInstanceID.NotFound: no such instance in " + region });
+                    gaps.Add(new DataGap { ResourceId = unknown, Operation = "ec2:DescribeInstances", Message = "InvalidInstanceID.NotFound: no such instance in " + region, ErrorCode = "InvalidInstanceID.NotFound" });
                 }
             }
         }
@@ -226,7 +226,7 @@ public sealed class NetworkInventoryFetcher
                 var code = ex is AmazonServiceException service && !string.IsNullOrEmpty(service.ErrorCode) ? service.ErrorCode : kind.ToString();
                 foreach (var id in resourceIds)
                 {
-                    gaps.Add(new DataGap { ResourceId = id, Operation = operation, Message = code + ": " + ex.Message });
+                    gaps.Add(new DataGap { ResourceId = id, Operation = operation, Message = code + ": " + ex.Message, ErrorCode = (ex as AmazonServiceException)?.ErrorCode });
                 }
             }
 

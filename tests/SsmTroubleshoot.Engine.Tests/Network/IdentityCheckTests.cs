@@ -87,6 +87,25 @@ public sealed class IdentityCheckTests
     }
 
     [Fact]
+    public void Default_host_management_role_that_IAM_says_does_not_exist_fails_the_permissions()
+    {
+        var report = WithInterfaceEndpoints().WithoutProfile()
+            .Instance(i => i with { HttpTokens = ImdsTokens.Required })
+            .DefaultHostManagement("deleted-role")
+            .Gap("deleted-role", "iam:GetRole", "AccessDenied: not authorized")
+            .Evaluate();
+        report.AssertCheck("DefaultHostManagement", NetworkCheckStatus.Passed, "deleted-role");
+        report.AssertCheck("RolePermissions", NetworkCheckStatus.Error, "iam:GetRole"); // a failed read, not a finding
+
+        WithInterfaceEndpoints().WithoutProfile()
+            .Instance(i => i with { HttpTokens = ImdsTokens.Required })
+            .DefaultHostManagement("deleted-role")
+            .Gap("deleted-role", "iam:GetRole", "NoSuchEntity: gone", errorCode: "NoSuchEntity")
+            .Evaluate()
+            .AssertCheck("RolePermissions", NetworkCheckStatus.Failed, "Default Host Management role deleted-role does not exist");
+    }
+
+    [Fact]
     public void Default_host_management_does_not_cover_an_instance_with_IMDSv2_optional()
     {
         var report = WithInterfaceEndpoints().WithoutProfile()

@@ -243,9 +243,9 @@ internal sealed class NetworkScenario
         return Gap(NetworkSnapshot.DefaultHostManagementResource, "ssm:GetServiceSetting", "AccessDeniedException");
     }
 
-    public NetworkScenario Gap(string resourceId, string operation, string message)
+    public NetworkScenario Gap(string resourceId, string operation, string message, string? errorCode = null)
     {
-        gaps.Add(new DataGap { ResourceId = resourceId, Operation = operation, Message = message });
+        gaps.Add(new DataGap { ResourceId = resourceId, Operation = operation, Message = message, ErrorCode = errorCode });
         return this;
     }
 

@@ -90,5 +90,11 @@ public sealed record DataGap
 
     public string Message { get; init; } = string.Empty;
 
+    /// <summary>The service's error code (AccessDenied, NoSuchEntity, ...) when there was one.</summary>
+    public string? ErrorCode { get; init; }
+
+    /// <summary>The service said the resource does not exist: a finding, not a missing permission.</summary>
+    public bool IsNotFound => Common.FailureClassifier.ClassifyServiceError(ErrorCode, 0) == Common.FailureKind.NotFound;
+
     public string Describe() => Operation + " on " + ResourceId + " failed: " + Message;
 }
