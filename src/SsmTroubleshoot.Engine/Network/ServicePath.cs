@@ -144,6 +144,10 @@ internal sealed class PublicPath
             {
                 path = new PublicPath(NetworkCheckStatus.Failed, "Blackhole route " + where + ".", "Recreate the gateway endpoint or remove the stale route.");
             }
+            else if (gatewayRoute.TargetKind != RouteTargetKind.VpcEndpoint)
+            {
+                path = new PublicPath(NetworkCheckStatus.Warning, "Prefix-list route " + gatewayRoute.Describe() + " in " + context.RouteTableLabel + ": the path beyond it is not visible from this VPC.", null);
+            }
             else if (gatewayEndpoint is not null && !gatewayEndpoint.IsAvailable)
             {
                 path = new PublicPath(NetworkCheckStatus.Failed, "Route " + where + " but " + gatewayEndpoint.VpcEndpointId + " is " + gatewayEndpoint.State + ".", "Recreate the gateway endpoint.");
@@ -171,7 +175,7 @@ internal sealed class PublicPath
                 "Route 0.0.0.0/0 to a NAT gateway (private subnet) or an internet gateway (public subnet), or create the interface endpoint.");
         }
 
-        var route = defaultRoute.Describe() + " in " + context.RouteTableLabel;
+        var route = defaultRoute.Describe() + " in " + context.RouteTableLabel + MoreSpecificPublicRoutes(table);
         if (defaultRoute.State == RouteState.Blackhole)
         {
             return new PublicPath(NetworkCheckStatus.Failed, "Blackhole route " + route + ": its target no longer exists.", "Point 0.0.0.0/0 at an existing NAT or internet gateway.");
@@ -266,6 +270,15 @@ internal sealed class PublicPath
         }
 
         return new PublicPath(NetworkCheckStatus.Warning, prefix + " routes " + onward.Describe() + ": the path beyond it is not visible from this VPC.", null);
+    }
+
+    // Longest-prefix match: a narrower public route (say 52.0.0.0/8 to a TGW) wins for the addresses it covers.
+    private static string MoreSpecificPublicRoutes(RouteTable table)
+    {
+        var narrower = table.Routes.Where(r => r.TargetKind != RouteTargetKind.Local && Ipv4Range.TryParse(r.DestinationCidrBlock, out var d) && !d.IsAny && !d.IsNonPublic).ToList();
+        return narrower.Count == 0
+            ? string.Empty
+            : " (more specific public routes may carry part of the service's addresses: " + string.Join(", ", narrower.Select(r => r.Describe())) + ")";
     }
 
     private static Route? DefaultRoute(RouteTable table) =>

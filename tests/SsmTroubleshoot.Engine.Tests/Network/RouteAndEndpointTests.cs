@@ -225,6 +225,23 @@ public sealed class RouteAndEndpointTests
     }
 
     [Fact]
+    public void Route_notes_more_specific_public_routes_but_ignores_private_ones()
+    {
+        var report = WithNatGateway()
+            .RouteTable("rtb-app", t => t with
+            {
+                Routes = t.Routes.Concat(new[]
+                {
+                    new Route { DestinationCidrBlock = "52.94.0.0/16", TargetId = "tgw-1", TargetKind = RouteTargetKind.TransitGateway },
+                    new Route { DestinationCidrBlock = "192.168.0.0/16", TargetId = "vgw-1", TargetKind = RouteTargetKind.VirtualPrivateGateway },
+                }).ToArray(),
+            })
+            .Evaluate();
+        var check = report.AssertCheck("Route.ssm", NetworkCheckStatus.Passed, "nat-1", "52.94.0.0/16 -> tgw-1");
+        Assert.DoesNotContain("192.168.0.0/16", check.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Route_to_s3_uses_the_gateway_endpoint_prefix_list_route()
     {
         var report = WithNatGateway().AddS3GatewayEndpoint("rtb-app").IncludeOptionalServices().Evaluate();
