@@ -9,6 +9,7 @@ internal static class Program
     private static readonly Dictionary<string, Func<string[], int>> Benchmarks = new(StringComparer.OrdinalIgnoreCase)
     {
         ["import"] = ImportBenchmark.Run,
+        ["logs"] = LogBenchmark.Run,
     };
 
     private static int Main(string[] args)

@@ -39,18 +39,16 @@ internal sealed class EntryScanner
 
     private static readonly Regex s_instanceId = new(@"\b(?:i|mi)-(?:[0-9a-f]{17}|[0-9a-f]{8})\b", RegexOptions.CultureInvariant);
 
-    private static readonly Regex s_endpoint = new(
-        @"\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.amazonaws\.com(?:\.cn)?\b|169\.254\.169\.254|fd00:ec2::254",
-        RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
 
     private readonly LogRuleCatalog _catalog;
     private readonly LogScanOptions _options;
     private readonly string? _path;
     private readonly IssueAggregator _aggregator;
     private readonly Action<SsmAgentLogEntry>? _onEntry;
-    private readonly bool _warnEntriesMatter;
     private readonly HashSet<string>? _categories;
     private readonly List<int> _matches = new();
+    private readonly List<int> _found = new();
+    private readonly List<int> _candidates = new();
     private readonly List<string> _components = new();
     private long _nextLine = 1;
     private int _idScanned;
@@ -70,7 +68,6 @@ internal sealed class EntryScanner
         _path = path;
         _onEntry = onEntry;
         _aggregator = new IssueAggregator(path);
-        _warnEntriesMatter = options.IncludeUnclassified || catalog.UnsignedRules.Length > 0;
         if (options.Categories is { Count: > 0 } categories)
         {
             _categories = new HashSet<string>(categories, StringComparer.OrdinalIgnoreCase);
@@ -81,8 +78,11 @@ internal sealed class EntryScanner
 
     internal int Classified { get; private set; }
 
-    /// <summary>Processes a block of whole lines (each ending with '\n').</summary>
-    internal void Feed(string block)
+    /// <summary>
+    /// Processes a block of whole lines (each ending with '\n'). <paramref name="lowLevelMatches"/>: the positions
+    /// of low-level signatures in the block when the reader thread already found them.
+    /// </summary>
+    internal void Feed(string block, List<int>? lowLevelMatches = null)
     {
         if (_sourceInstanceId is null && _idScanned < InstanceIdScanChars)
         {
@@ -93,9 +93,13 @@ internal sealed class EntryScanner
         }
 
         _matches.Clear();
-        for (var m = _catalog.SignatureRegex.Match(block); m.Success; m = m.NextMatch())
+        if (lowLevelMatches is null)
         {
-            _matches.Add(m.Index);
+            _catalog.FindLowLevelSignatures(block, _matches);
+        }
+        else
+        {
+            _matches.AddRange(lowLevelMatches);
         }
 
         var matchIndex = 0;
@@ -201,9 +205,10 @@ internal sealed class EntryScanner
         return matchIndex < _matches.Count && _matches[matchIndex] < end;
     }
 
-    private void Finish(string block, int start, int end, AgentLogLevel level, long line, bool header, bool hasSignature)
+    private void Finish(string block, int start, int end, AgentLogLevel level, long line, bool header, bool hasLowLevelSignature)
     {
-        if (!hasSignature && !(_warnEntriesMatter && level >= AgentLogLevel.Warn))
+        // WARN and above (and text without a level) is always looked at; below that only a low-level signature counts.
+        if (!hasLowLevelSignature && level is > AgentLogLevel.Unknown and < AgentLogLevel.Warn && !_catalog.EveryEntryMatters)
         {
             return;
         }
@@ -245,6 +250,13 @@ internal sealed class EntryScanner
 
     private void Classify(ParsedEntry entry)
     {
+        var text = entry.Text;
+        var candidates = CandidateRules(text);
+        if (candidates.Count == 0 && !(_options.IncludeUnclassified && entry.Level >= AgentLogLevel.Warn))
+        {
+            return;
+        }
+
         if (entry.HasHeader && (_options.Since.HasValue || _options.Until.HasValue))
         {
             var ts = entry.Timestamp;
@@ -254,10 +266,16 @@ internal sealed class EntryScanner
             }
         }
 
-        var text = entry.Text;
         SsmAgentLogRule? rule = null;
-        foreach (var index in CandidateRules(text))
+        var previous = -1;
+        foreach (var index in candidates)
         {
+            if (index == previous)
+            {
+                continue;
+            }
+
+            previous = index;
             var candidate = _catalog.Rules[index];
             if (candidate.Matches(text, entry.Level))
             {
@@ -285,8 +303,7 @@ internal sealed class EntryScanner
         Classified++;
         var idMatch = s_instanceId.Match(text);
         var instanceId = idMatch.Success ? idMatch.Value : null;
-        var endpointMatch = s_endpoint.Match(text);
-        var endpoint = endpointMatch.Success ? endpointMatch.Value.ToLowerInvariant() : null;
+        var endpoint = FindEndpoint(text);
         _aggregator.Add(category, rule, entry, instanceId, endpoint);
         if (_onEntry is not null)
         {
@@ -294,22 +311,62 @@ internal sealed class EntryScanner
         }
     }
 
-    private SortedSet<int> CandidateRules(string text)
+    /// <summary>The first AWS host (or the IMDS address) the entry names; a plain scan, no backtracking regex.</summary>
+    internal static string? FindEndpoint(string text)
     {
-        var candidates = new SortedSet<int>(_catalog.UnsignedRules);
-        // Overlapping search: a signature inside or overlapping another one's match still counts.
-        var m = _catalog.SignatureRegex.Match(text);
-        while (m.Success)
+        string? best = null;
+        var bestAt = int.MaxValue;
+        var at = text.IndexOf(".amazonaws.com", StringComparison.OrdinalIgnoreCase);
+        if (at > 0)
         {
-            foreach (var index in _catalog.RulesForSignature(m.Value))
+            var start = at;
+            while (start > 0 && IsHostChar(text[start - 1]))
             {
-                candidates.Add(index);
+                start--;
             }
 
-            m = m.Index + 1 < text.Length ? _catalog.SignatureRegex.Match(text, m.Index + 1) : Match.Empty;
+            var end = at + ".amazonaws.com".Length;
+            if (end + 3 <= text.Length && string.Compare(text, end, ".cn", 0, 3, StringComparison.OrdinalIgnoreCase) == 0)
+            {
+                end += 3;
+            }
+
+            if (start < at)
+            {
+                best = text.Substring(start, end - start).ToLowerInvariant();
+                bestAt = start;
+            }
         }
 
-        return candidates;
+        foreach (var imds in new[] { "169.254.169.254", "fd00:ec2::254" })
+        {
+            var i = text.IndexOf(imds, StringComparison.Ordinal);
+            if (i >= 0 && i < bestAt)
+            {
+                best = imds;
+                bestAt = i;
+            }
+        }
+
+        return best;
+    }
+
+    private static bool IsHostChar(char c) => c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or (>= '0' and <= '9') or '-' or '.';
+
+    private List<int> CandidateRules(string text)
+    {
+        _found.Clear();
+        _catalog.Matcher.FindAll(text, _found);
+        _candidates.Clear();
+        _candidates.AddRange(_catalog.UnsignedRules);
+        foreach (var signature in _found)
+        {
+            _candidates.AddRange(_catalog.RulesForSignatureIndex(signature));
+        }
+
+        // Catalog order decides: the first matching rule wins.
+        _candidates.Sort();
+        return _candidates;
     }
 
     private SsmAgentLogEntry ToEntry(ParsedEntry entry, string category, SsmAgentLogRule? rule, string? instanceId, string? endpoint)

@@ -24,6 +24,7 @@ public sealed class LogRuleCatalog
     private static readonly Regex s_categoryName = new("^[A-Za-z][A-Za-z0-9]{0,63}$", RegexOptions.CultureInvariant);
 
     private readonly Dictionary<string, int[]> _rulesBySignature;
+    private readonly int[][] _rulesBySignatureIndex;
 
     private LogRuleCatalog(IReadOnlyList<SsmAgentLogRule> rules, IReadOnlyList<Regex> benign, IReadOnlyList<string> categories)
     {
@@ -36,9 +37,12 @@ public sealed class LogRuleCatalog
         // Longest first: at one position the longest signature wins, and the shorter ones it contains are implied below.
         SignatureRegex = new Regex(string.Join("|", signatures.Select(Regex.Escape)),
             RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled);
+        Matcher = new SignatureMatcher(signatures);
+        _rulesBySignatureIndex = new int[signatures.Length][];
         _rulesBySignature = new Dictionary<string, int[]>(StringComparer.OrdinalIgnoreCase);
-        foreach (var signature in signatures)
+        for (var k = 0; k < signatures.Length; k++)
         {
+            var signature = signatures[k];
             var implied = new SortedSet<int>();
             for (var i = 0; i < rules.Count; i++)
             {
@@ -49,9 +53,17 @@ public sealed class LogRuleCatalog
             }
 
             _rulesBySignature[signature] = implied.ToArray();
+            _rulesBySignatureIndex[k] = rules.Select((r, i) => (r, i))
+                .Where(p => p.r.Signatures.Contains(signature, StringComparer.OrdinalIgnoreCase)).Select(p => p.i).ToArray();
         }
 
         UnsignedRules = Enumerable.Range(0, rules.Count).Where(i => rules[i].Signatures.Count == 0).ToArray();
+        // INFO/DEBUG entries are the bulk of a log; only the few rules that look at them need a scan of every line.
+        var lowLevel = rules.Where(r => r.MinimumLevel < AgentLogLevel.Warn).ToArray();
+        EveryEntryMatters = lowLevel.Any(r => r.Signatures.Count == 0);
+        var lowSignatures = lowLevel.SelectMany(r => r.Signatures).Distinct(StringComparer.OrdinalIgnoreCase).OrderByDescending(s => s.Length).ToArray();
+        LowLevelSignatureRegex = lowSignatures.Length == 0 ? null : new Regex(string.Join("|", lowSignatures.Select(Regex.Escape)),
+            RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled);
     }
 
     /// <summary>The built-in catalog (immutable, loaded once).</summary>
@@ -70,8 +82,34 @@ public sealed class LogRuleCatalog
 
     internal Regex SignatureRegex { get; }
 
+    /// <summary>The signatures of rules that also apply below WARN: the only search run over every line.</summary>
+    internal Regex? LowLevelSignatureRegex { get; }
+
+    /// <summary>Adds the positions of low-level signatures in <paramref name="text"/>, in order.</summary>
+    internal void FindLowLevelSignatures(string text, List<int> positions)
+    {
+        if (LowLevelSignatureRegex is null)
+        {
+            return;
+        }
+
+        for (var m = LowLevelSignatureRegex.Match(text); m.Success; m = m.NextMatch())
+        {
+            positions.Add(m.Index);
+        }
+    }
+
+    /// <summary>A rule below WARN without signatures: then every entry has to be classified.</summary>
+    internal bool EveryEntryMatters { get; }
+
     /// <summary>Rules without signatures: tried on every entry at WARN or above.</summary>
     internal int[] UnsignedRules { get; }
+
+    /// <summary>Every signature at once (Aho-Corasick): what classifies an entry's candidate rules.</summary>
+    internal SignatureMatcher Matcher { get; }
+
+    /// <summary>The rules that list signature number <paramref name="signatureIndex"/> of <see cref="SignatureStrings"/>.</summary>
+    internal int[] RulesForSignatureIndex(int signatureIndex) => _rulesBySignatureIndex[signatureIndex];
 
     internal int[] RulesForSignature(string matchedText) =>
         _rulesBySignature.TryGetValue(matchedText, out var rules) ? rules : Array.Empty<int>();
@@ -252,7 +290,8 @@ public sealed class LogRuleCatalog
         using var stream = assembly.GetManifestResourceStream("SsmTroubleshoot.Logs.Rules.catalog.json")
             ?? throw new InvalidOperationException("The built-in rule catalog resource is missing from the engine assembly.");
         using var reader = new StreamReader(stream, Encoding.UTF8);
-        var (rules, benign) = Parse(reader.ReadToEnd(), BuiltInSource, compile: false);
+        // Compiled once per process: rule patterns run on every problem entry of logs that can reach gigabytes.
+        var (rules, benign) = Parse(reader.ReadToEnd(), BuiltInSource, compile: true);
         var categories = rules.Select(r => r.Category).Distinct(StringComparer.Ordinal).ToArray();
         return new LogRuleCatalog(rules, benign, categories);
     }
