@@ -135,7 +135,8 @@ internal sealed class LogTextReader : IDisposable
             _len += retainedLength;
         }
 
-        while (!_eof && _len - retainedLength < _blockChars)
+        // Read until a block's worth is there and it holds a whole line (a capped over-long line still has to end).
+        while (!_eof && (_len - retainedLength < _blockChars || Array.LastIndexOf(_buf, '\n', _len - 1, _len - retainedLength) < 0))
         {
             var count = ReadChars();
             if (count == 0)
