@@ -25,7 +25,22 @@ internal sealed class ParsedEntry
 
     internal bool HasHeader { get; }
 
-    internal DateTime? Timestamp => HasHeader ? AgentLogSyntax.ParseTimestamp(Text, 0, Text.Length) : null;
+    private DateTime? _timestamp;
+    private bool _timestampParsed;
+
+    internal DateTime? Timestamp
+    {
+        get
+        {
+            if (!_timestampParsed)
+            {
+                _timestamp = HasHeader ? AgentLogSyntax.ParseTimestamp(Text, 0, Text.Length) : null;
+                _timestampParsed = true;
+            }
+
+            return _timestamp;
+        }
+    }
 }
 
 /// <summary>

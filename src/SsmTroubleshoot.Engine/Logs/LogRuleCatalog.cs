@@ -23,7 +23,6 @@ public sealed class LogRuleCatalog
 
     private static readonly Regex s_categoryName = new("^[A-Za-z][A-Za-z0-9]{0,63}$", RegexOptions.CultureInvariant);
 
-    private readonly Dictionary<string, int[]> _rulesBySignature;
     private readonly int[][] _rulesBySignatureIndex;
 
     private LogRuleCatalog(IReadOnlyList<SsmAgentLogRule> rules, IReadOnlyList<Regex> benign, IReadOnlyList<string> categories)
@@ -32,31 +31,13 @@ public sealed class LogRuleCatalog
         Benign = benign.ToArray();
         Categories = categories;
         var signatures = rules.SelectMany(r => r.Signatures).Distinct(StringComparer.OrdinalIgnoreCase)
-            .OrderByDescending(s => s.Length).ThenBy(s => s, StringComparer.Ordinal).ToArray();
+            .OrderBy(s => s, StringComparer.OrdinalIgnoreCase).ToArray();
         SignatureStrings = signatures;
-        // Longest first: at one position the longest signature wins, and the shorter ones it contains are implied below.
-        SignatureRegex = new Regex(string.Join("|", signatures.Select(Regex.Escape)),
-            RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled);
         Matcher = new SignatureMatcher(signatures);
-        _rulesBySignatureIndex = new int[signatures.Length][];
-        _rulesBySignature = new Dictionary<string, int[]>(StringComparer.OrdinalIgnoreCase);
-        for (var k = 0; k < signatures.Length; k++)
-        {
-            var signature = signatures[k];
-            var implied = new SortedSet<int>();
-            for (var i = 0; i < rules.Count; i++)
-            {
-                if (rules[i].Signatures.Any(s => signature.IndexOf(s, StringComparison.OrdinalIgnoreCase) >= 0))
-                {
-                    implied.Add(i);
-                }
-            }
-
-            _rulesBySignature[signature] = implied.ToArray();
-            _rulesBySignatureIndex[k] = rules.Select((r, i) => (r, i))
-                .Where(p => p.r.Signatures.Contains(signature, StringComparer.OrdinalIgnoreCase)).Select(p => p.i).ToArray();
-        }
-
+        _rulesBySignatureIndex = signatures
+            .Select(signature => Enumerable.Range(0, rules.Count)
+                .Where(i => rules[i].Signatures.Contains(signature, StringComparer.OrdinalIgnoreCase)).ToArray())
+            .ToArray();
         UnsignedRules = Enumerable.Range(0, rules.Count).Where(i => rules[i].Signatures.Count == 0).ToArray();
         // INFO/DEBUG entries are the bulk of a log; only the few rules that look at them need a scan of every line.
         var lowLevel = rules.Where(r => r.MinimumLevel < AgentLogLevel.Warn).ToArray();
@@ -79,8 +60,6 @@ public sealed class LogRuleCatalog
     public IReadOnlyList<string> SignatureStrings { get; }
 
     internal Regex[] Benign { get; }
-
-    internal Regex SignatureRegex { get; }
 
     /// <summary>The signatures of rules that also apply below WARN: the only search run over every line.</summary>
     internal Regex? LowLevelSignatureRegex { get; }
@@ -110,9 +89,6 @@ public sealed class LogRuleCatalog
 
     /// <summary>The rules that list signature number <paramref name="signatureIndex"/> of <see cref="SignatureStrings"/>.</summary>
     internal int[] RulesForSignatureIndex(int signatureIndex) => _rulesBySignatureIndex[signatureIndex];
-
-    internal int[] RulesForSignature(string matchedText) =>
-        _rulesBySignature.TryGetValue(matchedText, out var rules) ? rules : Array.Empty<int>();
 
     /// <summary>The built-in catalog plus the rules of each file, validated; throws <see cref="LogRuleException"/>.</summary>
     public static LogRuleCatalog WithCustomRules(IEnumerable<string> rulePaths)

@@ -113,6 +113,6 @@ internal sealed class SignatureMatcher
         return state;
     }
 
-    // Non-ASCII characters never occur in signatures: they map to NUL, which no signature contains either.
+    // Non-ASCII characters all fold to one class: a looser prefilter for a non-ASCII signature; its patterns decide.
     private static int Fold(char c) => c >= Alphabet ? 0 : c is >= 'A' and <= 'Z' ? c | 0x20 : c;
 }
