@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -97,6 +98,7 @@ internal sealed class EntryScanner
     /// Processes a block of whole lines (each ending with '\n'). <paramref name="lowLevelMatches"/>: the positions
     /// of low-level signatures in the block when the reader thread already found them.
     /// </summary>
+    [MethodImpl(HotPath.Optimize)]
     internal void Feed(string block, List<int>? lowLevelMatches = null)
     {
         if (_sourceInstanceId is null && _idScanned < InstanceIdScanChars)

@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.IO.Compression;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace SsmTroubleshoot.Logs;
@@ -124,6 +125,7 @@ internal sealed class LogTextReader : IDisposable
     /// The next block of complete lines (each ends with '\n'), starting with <paramref name="retained"/> (text the
     /// caller carries over, e.g. an unfinished entry). Null at the end of the text.
     /// </summary>
+    [MethodImpl(HotPath.Optimize)]
     public string? ReadBlock(string? retained)
     {
         var retainedLength = retained?.Length ?? 0;
@@ -244,6 +246,7 @@ internal sealed class LogTextReader : IDisposable
     }
 
     /// <summary>Appends at most <see cref="MaxLineChars"/> chars, keeping only the start of an over-long line.</summary>
+    [MethodImpl(HotPath.Optimize)]
     private void Append(char[] chars, int offset, int count)
     {
         EnsureCapacity(_len + count + TruncationMarker.Length + 1);

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 
 namespace SsmTroubleshoot.Logs;
 
@@ -87,6 +88,7 @@ internal sealed class SignatureMatcher
     }
 
     /// <summary>Adds the index of every signature occurring in the text (duplicates possible).</summary>
+    [MethodImpl(HotPath.Optimize)]
     internal void FindAll(string text, List<int> found)
     {
         var state = 0;
