@@ -283,6 +283,7 @@ internal sealed class EntryScanner
             }
         }
 
+        var level = EffectiveLevel(entry);
         SsmAgentLogRule? rule = null;
         var previous = -1;
         foreach (var index in candidates)
@@ -294,14 +295,14 @@ internal sealed class EntryScanner
 
             previous = index;
             var candidate = _catalog.Rules[index];
-            if (candidate.Matches(text, entry.Level))
+            if (candidate.Matches(text, level))
             {
                 rule = candidate;
                 break;
             }
         }
 
-        if (rule is null && !(_options.IncludeUnclassified && entry.Level >= AgentLogLevel.Warn))
+        if (rule is null && !(_options.IncludeUnclassified && level >= AgentLogLevel.Warn))
         {
             return;
         }
@@ -326,6 +327,20 @@ internal sealed class EntryScanner
         {
             _onEntry(ToEntry(entry, category, rule, instanceId, endpoint));
         }
+    }
+
+    private AgentLogLevel EffectiveLevel(ParsedEntry entry)
+    {
+        var level = entry.Level;
+        foreach (var escalation in _catalog.Escalations)
+        {
+            if (level != AgentLogLevel.Unknown && escalation.Level > level && SsmAgentLogRule.AnyMatch(new[] { escalation.Pattern }, entry.Text))
+            {
+                level = escalation.Level;
+            }
+        }
+
+        return level;
     }
 
     /// <summary>The first AWS host (or the IMDS address) the entry names; a plain scan, no backtracking regex.</summary>

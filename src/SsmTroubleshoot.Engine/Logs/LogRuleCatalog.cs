@@ -25,10 +25,11 @@ public sealed class LogRuleCatalog
 
     private readonly int[][] _rulesBySignatureIndex;
 
-    private LogRuleCatalog(IReadOnlyList<SsmAgentLogRule> rules, IReadOnlyList<Regex> benign, IReadOnlyList<string> categories)
+    private LogRuleCatalog(IReadOnlyList<SsmAgentLogRule> rules, IReadOnlyList<Regex> benign, IReadOnlyList<LevelEscalation> escalations, IReadOnlyList<string> categories)
     {
         Rules = rules;
         Benign = benign.ToArray();
+        Escalations = escalations.ToArray();
         Categories = categories;
         var signatures = rules.SelectMany(r => r.Signatures).Distinct(StringComparer.OrdinalIgnoreCase)
             .OrderBy(s => s, StringComparer.OrdinalIgnoreCase).ToArray();
@@ -42,7 +43,7 @@ public sealed class LogRuleCatalog
         // INFO/DEBUG entries are the bulk of a log; only the few rules that look at them need a scan of every line.
         var lowLevel = rules.Where(r => r.MinimumLevel < AgentLogLevel.Warn).ToArray();
         EveryEntryMatters = lowLevel.Any(r => r.Signatures.Count == 0);
-        var lowSignatures = lowLevel.SelectMany(r => r.Signatures).Distinct(StringComparer.OrdinalIgnoreCase).OrderByDescending(s => s.Length).ToArray();
+        var lowSignatures = lowLevel.SelectMany(r => r.Signatures).Concat(Escalations.SelectMany(e => e.Signatures)).Distinct(StringComparer.OrdinalIgnoreCase).OrderByDescending(s => s.Length).ToArray();
         LowLevelSignatureRegex = lowSignatures.Length == 0 ? null : new Regex(string.Join("|", lowSignatures.Select(Regex.Escape)),
             RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled);
     }
@@ -60,6 +61,9 @@ public sealed class LogRuleCatalog
     public IReadOnlyList<string> SignatureStrings { get; }
 
     internal Regex[] Benign { get; }
+
+    /// <summary>Wordings that make an entry count as more severe than the level it was logged at.</summary>
+    internal LevelEscalation[] Escalations { get; }
 
     /// <summary>The signatures of rules that also apply below WARN: the only search run over every line.</summary>
     internal Regex? LowLevelSignatureRegex { get; }
@@ -101,6 +105,7 @@ public sealed class LogRuleCatalog
         var builtIn = BuiltIn;
         var rules = new List<SsmAgentLogRule>();
         var benign = new List<Regex>();
+        var escalations = new List<LevelEscalation>();
         foreach (var path in rulePaths)
         {
             string json;
@@ -113,9 +118,10 @@ public sealed class LogRuleCatalog
                 throw new LogRuleException(path, null, null, ex.Message, ex);
             }
 
-            var (fileRules, fileBenign) = Parse(json, path, compile: false);
-            rules.AddRange(fileRules);
-            benign.AddRange(fileBenign);
+            var file = Parse(json, path, compile: false);
+            rules.AddRange(file.Rules);
+            benign.AddRange(file.Benign);
+            escalations.AddRange(file.Escalations);
         }
 
         var ids = new HashSet<string>(builtIn.Rules.Select(r => r.Id), StringComparer.OrdinalIgnoreCase);
@@ -129,12 +135,13 @@ public sealed class LogRuleCatalog
 
         rules.AddRange(builtIn.Rules);
         benign.AddRange(builtIn.Benign);
+        escalations.AddRange(builtIn.Escalations);
         var categories = builtIn.Categories.Concat(rules.Select(r => r.Category)).Distinct(StringComparer.Ordinal).ToArray();
-        return new LogRuleCatalog(rules, benign, categories);
+        return new LogRuleCatalog(rules, benign, escalations, categories);
     }
 
     /// <summary>Parses catalog JSON (the built-in or a -RulePath file) with field-level validation.</summary>
-    internal static (List<SsmAgentLogRule> Rules, List<Regex> Benign) Parse(string json, string source, bool compile)
+    internal static ParsedCatalog Parse(string json, string source, bool compile)
     {
         JsonDocument document;
         try
@@ -155,7 +162,7 @@ public sealed class LogRuleCatalog
                 throw new LogRuleException(source, "$", null, "the file must hold a JSON object with a 'rules' array.");
             }
 
-            CheckFields(root, "$", source, "schemaVersion", "rules", "benign");
+            CheckFields(root, "$", source, "schemaVersion", "rules", "benign", "escalations");
             if (root.TryGetProperty("schemaVersion", out var version) && (version.ValueKind != JsonValueKind.Number || version.GetInt32() != 1))
             {
                 throw new LogRuleException(source, "schemaVersion", null, "schemaVersion must be 1.");
@@ -198,7 +205,40 @@ public sealed class LogRuleCatalog
                 }
             }
 
-            return (rules, benign);
+            var escalations = new List<LevelEscalation>();
+            if (root.TryGetProperty("escalations", out var escalationsElement))
+            {
+                if (escalationsElement.ValueKind != JsonValueKind.Array)
+                {
+                    throw new LogRuleException(source, "escalations", null, "'escalations' must be an array of objects with 'signatures', 'pattern', 'level' and 'reason'.");
+                }
+
+                index = 0;
+                foreach (var element in escalationsElement.EnumerateArray())
+                {
+                    var field = $"escalations[{index}]";
+                    if (element.ValueKind != JsonValueKind.Object)
+                    {
+                        throw new LogRuleException(source, field, null, "must be an object with 'signatures', 'pattern', 'level' and 'reason'.");
+                    }
+
+                    CheckFields(element, field, source, "signatures", "pattern", "level", "reason");
+                    RequiredString(element, "reason", field, source);
+                    var signatures = StringArray(element, "signatures", field, source, required: true);
+                    if (signatures.Count == 0 || signatures.Any(x => x.Length < 4))
+                    {
+                        throw new LogRuleException(source, $"{field}.signatures", null, "at least one signature of 4 characters or more is required.");
+                    }
+
+                    escalations.Add(new LevelEscalation(
+                        signatures,
+                        CompilePattern(RequiredString(element, "pattern", field, source), $"{field}.pattern", source, compile),
+                        ParseEnum<AgentLogLevel>(element, "level", field, source, null)));
+                    index++;
+                }
+            }
+
+            return new ParsedCatalog(rules, benign, escalations);
         }
     }
 
@@ -267,9 +307,9 @@ public sealed class LogRuleCatalog
             ?? throw new InvalidOperationException("The built-in rule catalog resource is missing from the engine assembly.");
         using var reader = new StreamReader(stream, Encoding.UTF8);
         // Compiled once per process: rule patterns run on every problem entry of logs that can reach gigabytes.
-        var (rules, benign) = Parse(reader.ReadToEnd(), BuiltInSource, compile: true);
-        var categories = rules.Select(r => r.Category).Distinct(StringComparer.Ordinal).ToArray();
-        return new LogRuleCatalog(rules, benign, categories);
+        var parsed = Parse(reader.ReadToEnd(), BuiltInSource, compile: true);
+        var categories = parsed.Rules.Select(r => r.Category).Distinct(StringComparer.Ordinal).ToArray();
+        return new LogRuleCatalog(parsed.Rules, parsed.Benign, parsed.Escalations, categories);
     }
 
     private static void CheckFields(JsonElement element, string field, string source, params string[] known)
@@ -370,6 +410,12 @@ public sealed class LogRuleCatalog
         return cut > 0 ? message.Substring(0, cut) : message;
     }
 }
+
+/// <summary>The content of one catalog file.</summary>
+internal sealed record ParsedCatalog(List<SsmAgentLogRule> Rules, List<Regex> Benign, List<LevelEscalation> Escalations);
+
+/// <summary>An entry matching <see cref="Pattern"/> is classified as if logged at <see cref="Level"/> (the agent logs some failures at INFO).</summary>
+internal sealed record LevelEscalation(IReadOnlyList<string> Signatures, Regex Pattern, AgentLogLevel Level);
 
 /// <summary>A rule file that cannot be used: names the file, the field (JSON path) and, for syntax errors, the line.</summary>
 public sealed class LogRuleException : FormatException

@@ -61,6 +61,7 @@ public sealed class LogRuleCatalogTests : IDisposable
     [InlineData("{ \"rules\": [ { \"id\": \"a\", \"category\": \"Unknown\", \"severity\": \"Low\", \"patterns\": [\"x\"], \"cause\": \"c\", \"remediation\": \"r\", \"nextStep\": \"n\" } ] }", "rules[0].category", "reserved")]
     [InlineData("{ \"rules\": [ { \"id\": \"throttling\", \"category\": \"C\", \"severity\": \"Low\", \"patterns\": [\"x\"], \"cause\": \"c\", \"remediation\": \"r\", \"nextStep\": \"n\" } ] }", "id", "already defined")]
     [InlineData("{ \"rules\": [ { \"id\": \"a\", \"category\": \"C\", \"severity\": \"Low\", \"patterns\": [\"x\"], \"cause\": \"c\", \"remediation\": \"r\", \"nextStep\": \"n\", \"helpUri\": \"not a url\" } ] }", "rules[0].helpUri", "not an absolute")]
+    [InlineData("{ \"rules\": [], \"escalations\": [ { \"signatures\": [\"abcd\"], \"pattern\": \"x\", \"level\": \"Loud\", \"reason\": \"r\" } ] }", "escalations[0].level", "'Loud' is not valid")]
     public void Bad_rule_files_name_the_file_the_field_and_the_problem(string json, string? field, string problem)
     {
         var path = Write(json);
