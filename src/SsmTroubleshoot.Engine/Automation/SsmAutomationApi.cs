@@ -34,6 +34,15 @@ public sealed class RunbookSummary
 
     public CatalogRunbook? Catalog => RunbookCatalog.Find(Name);
 
+    /// <summary>What the runbook is for (built-in catalog); null outside the catalog.</summary>
+    public string? Purpose => Catalog?.Purpose;
+
+    /// <summary>What it can do to the instance, from the catalog: "No", or the disruptions (conditional ones say when).</summary>
+    public string Disruption =>
+        Catalog is not { } catalog ? "Unknown (not in the built-in catalog)"
+        : catalog.Disruptions.Count == 0 ? "No"
+        : string.Join(" ", catalog.Disruptions.Select(d => d.ToString()));
+
     /// <summary>-Keyword: the name, the display name or the catalog's purpose contains the word (case-insensitive).</summary>
     public bool Matches(string? keyword)
     {
