@@ -104,6 +104,22 @@ public sealed class InvokeSawRunbookTests : AutomationTestBase
     }
 
     [Fact]
+    public void Explicit_Confirm_asks_once_even_for_medium_impact()
+    {
+        Session.Host.ChoiceAnswers.Enqueue(0);
+        var result = Session.Run($"Invoke-SawRunbook AWSSupport-TroubleshootManagedInstance -InstanceId {Healthy} -Confirm @aws");
+        Assert.Single(result.Output);
+        Assert.Contains("does not stop or change", Assert.Single(Session.Host.Prompts), StringComparison.Ordinal);
+
+        Session.Host.Prompts.Clear();
+        Session.Host.ChoiceAnswers.Enqueue(0);
+        var disruptive = Session.Run($"Invoke-SawRunbook AWSSupport-ExecuteEC2Rescue -InstanceId {Healthy} -Confirm @aws");
+        Assert.Single(disruptive.Output);
+        Assert.Contains("Stops the instance.", Assert.Single(Session.Host.Prompts), StringComparison.Ordinal);
+        Assert.Equal(2, Starts);
+    }
+
+    [Fact]
     public void Conditional_disruption_asks_only_with_the_disruptive_value()
     {
         var readOnly = Session.Run($"Invoke-SawRunbook AWSSupport-TroubleshootSSH -InstanceId {Healthy} -Parameter @{{ Action = 'CheckAll' }} @aws");

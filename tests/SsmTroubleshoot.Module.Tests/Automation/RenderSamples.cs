@@ -24,7 +24,10 @@ public sealed class RenderSamples : AutomationTestBase
             var wait = Session.Render($"$global:r = Invoke-SawRunbook AWSSupport-TroubleshootManagedInstance -InstanceId {Healthy} -Wait @fast @aws; $r");
             var findings = Session.Render("$r.Findings");
             var export = Session.Render("$r | Export-SawSupportCase -Path $folder -Redact");
-            var text = string.Join("\n----\n", find, whatIf, wait, findings, export);
+            var both = Session.Render($"Invoke-SawRunbook AWSSupport-TroubleshootManagedInstance -InstanceId {Healthy},{Broken} @aws | Wait-AutomationExecution -ErrorAction SilentlyContinue @fast @aws");
+            var steps = Session.Render("$r.Steps");
+            var started = Session.Render($"Invoke-SawRunbook AWSSupport-TroubleshootSSH -InstanceId {Healthy} -Parameter @{{ Action = 'CheckAll' }} @aws");
+            var text = string.Join("\n----\n", find, whatIf, wait, findings, export, both, steps, started);
             _output.WriteLine(text);
             File.WriteAllText(Path.Combine(Path.GetTempPath(), "saw-render.txt"), text);
 
@@ -38,6 +41,12 @@ public sealed class RenderSamples : AutomationTestBase
             Assert.Contains("1 Error", wait, StringComparison.Ordinal);
             Assert.Contains("No EC2 instance IAM profile attached", findings, StringComparison.Ordinal);
             Assert.Contains(".md", export, StringComparison.Ordinal);
+            Assert.Contains("getInstanceInformation", both, StringComparison.Ordinal);
+            Assert.Contains("Failed", both, StringComparison.Ordinal);
+            Assert.Contains("aws:executeScript", steps, StringComparison.Ordinal);
+            Assert.Contains("AWSSupport-TroubleshootSSH", started, StringComparison.Ordinal);
+            Assert.Contains(Healthy, started, StringComparison.Ordinal);
+            Assert.Contains("Severity", findings, StringComparison.Ordinal);
         }
         finally
         {
