@@ -221,6 +221,17 @@ public sealed class InvokeSawRunbookTests : AutomationTestBase
     }
 
     [Fact]
+    public void InstanceId_maps_to_Source_and_the_EvalReport_becomes_findings()
+    {
+        var result = Session.Run($"Invoke-SawRunbook AWSSupport-AnalyzeAWSEndpointReachabilityFromEC2 -InstanceId {Healthy} -Parameter @{{ ServiceEndpoint = 'ssm.us-east-1.amazonaws.com' }} -Wait @fast @aws");
+        Assert.Empty(result.AllErrors);
+        Assert.Equal(Healthy, Executions().Single().Parameters["Source"].Single());
+        var findings = ((System.Collections.IEnumerable)ScriptResult.Prop(Assert.Single(result.Output), "Findings")!).Cast<object>().Select(f => PSObject.AsPSObject(f)).ToList();
+        Assert.Equal(new object?[] { "PASSED", "FAILED", "SKIPPED", "WARNING" }, findings.Select(f => ScriptResult.Prop(f, "Tag")));
+        Assert.Equal(new object?[] { 1, 2, 3, 4 }, findings.Select(f => ScriptResult.Prop(f, "Section")));
+    }
+
+    [Fact]
     public void Wait_returns_the_result_instead_of_the_execution()
     {
         var result = Session.Run($"Invoke-SawRunbook AWSSupport-TroubleshootManagedInstance -InstanceId {Healthy} -Wait -TimeoutSeconds 30 @fast @aws");

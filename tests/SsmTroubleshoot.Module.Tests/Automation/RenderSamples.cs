@@ -27,7 +27,8 @@ public sealed class RenderSamples : AutomationTestBase
             var both = Session.Render($"Invoke-SawRunbook AWSSupport-TroubleshootManagedInstance -InstanceId {Healthy},{Broken} @aws | Wait-AutomationExecution -ErrorAction SilentlyContinue @fast @aws");
             var steps = Session.Render("$r.Steps");
             var started = Session.Render($"Invoke-SawRunbook AWSSupport-TroubleshootSSH -InstanceId {Healthy} -Parameter @{{ Action = 'CheckAll' }} @aws");
-            var text = string.Join("\n----\n", find, whatIf, wait, findings, export, both, steps, started);
+            var markdown = File.ReadAllText(Directory.GetFiles(folder, "*.md")[0]);
+            var text = string.Join("\n----\n", find, whatIf, wait, findings, export, both, steps, started, markdown);
             _output.WriteLine(text);
             File.WriteAllText(Path.Combine(Path.GetTempPath(), "saw-render.txt"), text);
 
