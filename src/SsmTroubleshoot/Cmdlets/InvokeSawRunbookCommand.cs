@@ -110,6 +110,14 @@ public sealed class InvokeSawRunbookCommand : AutomationCmdlet
     [ValidateRange(0.05, 60.0)]
     public double? PollIntervalSeconds { get; set; }
 
+    protected override void BeginProcessing()
+    {
+        if (!Wait && (TimeoutSeconds is not null || PollIntervalSeconds is not null))
+        {
+            WriteWarning("-TimeoutSeconds and -PollIntervalSeconds apply only with -Wait; the executions are started without waiting.");
+        }
+    }
+
     protected override void ProcessRecord()
     {
         var client = Client();

@@ -240,5 +240,9 @@ public sealed class InvokeSawRunbookTests : AutomationTestBase
         Assert.Equal("SsmTroubleshoot.Automation.AutomationExecutionResult", finished.TypeNames[0]);
         Assert.Equal("Success", ScriptResult.Prop(finished, "Status"));
         Assert.Equal(true, ScriptResult.Prop(finished, "Succeeded"));
+
+        var noWait = Session.Run($"Invoke-SawRunbook AWSSupport-TroubleshootManagedInstance -InstanceId {Healthy} -TimeoutSeconds 30 @aws");
+        Assert.Equal("SsmTroubleshoot.Automation.SawExecution", Assert.Single(noWait.Output).TypeNames[0]);
+        Assert.Contains("-Wait", Assert.Single(noWait.Warnings).Message, StringComparison.Ordinal);
     }
 }
