@@ -12,6 +12,7 @@ internal static class Program
         ["endpoints"] = EndpointBenchmark.Run,
         ["wait"] = AutomationWaitBenchmark.Run,
         ["emulator"] = EmulatorBenchmark.Run,
+        ["network"] = NetworkBenchmark.Run,
     };
 
     private static int Main(string[] args)

@@ -101,11 +101,11 @@ public sealed class NetworkInventoryFetcher
         var natsTask = Each(vpcIds, ct => source.DescribeNatGatewaysAsync(vpcIds, ct), "ec2:DescribeNatGateways", gaps, cancellationToken);
         var igwsTask = Each(vpcIds, ct => source.DescribeInternetGatewaysAsync(vpcIds, ct), "ec2:DescribeInternetGateways", gaps, cancellationToken);
         var dnsTask = ReadDnsAttributesAsync(vpcIds, endpointsTask, gaps, cancellationToken);
-        var ssmTask = managedIds.Count == 0
-            ? Task.FromResult<IReadOnlyList<SsmInstanceInfo>?>(Array.Empty<SsmInstanceInfo>())
-            : CallAsync(ct => source.DescribeInstanceInformationAsync(managedIds, ct), "ssm:DescribeInstanceInformation", managedIds, gaps, cancellationToken);
+        var ssmTask = ReadSsmAsync(managedIds, gaps, cancellationToken);
         var dhmcTask = CallAsync(ct => source.GetDefaultHostManagementAsync(ct), "ssm:GetServiceSetting", new[] { NetworkSnapshot.DefaultHostManagementResource }, gaps, cancellationToken);
 
+        // IAM needs only the instances (profiles) and, for hybrid and DHMC roles, SSM: it overlaps the EC2 reads.
+        var iamTask = FetchIamAsync(instances, ssmTask, dhmcTask, gaps, cancellationToken);
         await Task.WhenAll(vpcsTask, subnetsTask, tablesTask, aclsTask, groupsTask, endpointsTask, enisTask, natsTask, igwsTask, ssmTask, dhmcTask, dnsTask).ConfigureAwait(false);
 
         // All complete: awaiting only unwraps the results.
@@ -118,9 +118,8 @@ public sealed class NetworkInventoryFetcher
             ? Task.FromResult<IReadOnlyList<ManagedPrefixList>?>(Array.Empty<ManagedPrefixList>())
             : CallAsync(ct => source.DescribePrefixListsAsync(prefixListIds, ct), "ec2:DescribeManagedPrefixLists", prefixListIds, gaps, cancellationToken);
 
-        var ssmInstances = await ssmTask.ConfigureAwait(false) ?? Array.Empty<SsmInstanceInfo>();
+        var ssmInstances = await ssmTask.ConfigureAwait(false);
         var dhmc = await dhmcTask.ConfigureAwait(false);
-        var iamTask = FetchIamAsync(instances, ssmInstances, dhmc, gaps, cancellationToken);
         await Task.WhenAll(prefixListsTask, iamTask).ConfigureAwait(false);
 
         var enis = (await enisTask.ConfigureAwait(false)).ToDictionary(e => e.NetworkInterfaceId, StringComparer.Ordinal);
@@ -161,20 +160,43 @@ public sealed class NetworkInventoryFetcher
         };
     }
 
+    /// <summary>DescribeInstanceInformation in pages of 50 ids, each its own throttled call (they run in parallel).</summary>
+    private async Task<IReadOnlyList<SsmInstanceInfo>> ReadSsmAsync(IReadOnlyList<string> managedIds, ConcurrentBag<DataGap> gaps, CancellationToken cancellationToken)
+    {
+        var batches = new List<List<string>>();
+        for (var start = 0; start < managedIds.Count; start += AwsNetworkDataSource.SsmBatchSize)
+        {
+            batches.Add(managedIds.Skip(start).Take(AwsNetworkDataSource.SsmBatchSize).ToList());
+        }
+
+        var pages = await Task.WhenAll(batches.Select(batch => CallAsync(ct => source.DescribeInstanceInformationAsync(batch, ct), "ssm:DescribeInstanceInformation", batch, gaps, cancellationToken))).ConfigureAwait(false);
+        return pages.Where(p => p is not null).SelectMany(p => p!).ToList();
+    }
+
     private async Task<(IReadOnlyList<InstanceProfile> Profiles, IReadOnlyList<IamRole> Roles)> FetchIamAsync(
-        IReadOnlyList<Ec2Instance> instances, IReadOnlyList<SsmInstanceInfo> ssmInstances, DefaultHostManagementSetting? dhmc, ConcurrentBag<DataGap> gaps, CancellationToken cancellationToken)
+        IReadOnlyList<Ec2Instance> instances, Task<IReadOnlyList<SsmInstanceInfo>> ssmTask, Task<DefaultHostManagementSetting?> dhmcTask, ConcurrentBag<DataGap> gaps, CancellationToken cancellationToken)
     {
         var profileArns = instances.Select(i => i.InstanceProfileArn).Where(a => !string.IsNullOrEmpty(a)).Select(a => a!).Distinct(StringComparer.Ordinal).ToList();
         var profiles = (await Task.WhenAll(profileArns.Select(arn => CallAsync(
             async ct => (await iam.GetInstanceProfileAsync(arn.Substring(arn.LastIndexOf('/') + 1), ct).ConfigureAwait(false)) with { Arn = arn },
             "iam:GetInstanceProfile", new[] { arn }, gaps, cancellationToken))).ConfigureAwait(false)).Where(p => p is not null).Select(p => p!).ToList();
 
-        var roleNames = profiles.SelectMany(p => p.RoleNames.Take(1))
-            .Concat(ssmInstances.Where(s => s.IsHybrid && !string.IsNullOrEmpty(s.IamRole)).Select(s => s.IamRole!))
-            .Concat(dhmc?.IsConfigured == true ? new[] { dhmc.RoleName! } : Array.Empty<string>())
-            .Distinct(StringComparer.Ordinal).ToList();
         var documents = new ConcurrentDictionary<string, Task<string?>>(StringComparer.Ordinal);
-        var roles = await Task.WhenAll(roleNames.Select(name => FetchRoleAsync(name, documents, gaps, cancellationToken))).ConfigureAwait(false);
+        var roleReads = new Dictionary<string, Task<IamRole?>>(StringComparer.Ordinal);
+        void Read(IEnumerable<string> names)
+        {
+            foreach (var name in names.Where(n => !roleReads.ContainsKey(n)))
+            {
+                roleReads[name] = FetchRoleAsync(name, documents, gaps, cancellationToken);
+            }
+        }
+
+        Read(profiles.SelectMany(p => p.RoleNames.Take(1)));
+        var ssmInstances = await ssmTask.ConfigureAwait(false);
+        var dhmc = await dhmcTask.ConfigureAwait(false);
+        Read(ssmInstances.Where(s => s.IsHybrid && !string.IsNullOrEmpty(s.IamRole)).Select(s => s.IamRole!)
+            .Concat(dhmc?.IsConfigured == true ? new[] { dhmc.RoleName! } : Array.Empty<string>()));
+        var roles = await Task.WhenAll(roleReads.Values).ConfigureAwait(false);
         return (profiles, roles.Where(r => r is not null).Select(r => r!).ToList());
     }
 
