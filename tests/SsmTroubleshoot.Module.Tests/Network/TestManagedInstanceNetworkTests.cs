@@ -456,4 +456,28 @@ public sealed class TestManagedInstanceNetworkTests : IDisposable
         Assert.Matches(@"(?m)^Info\s+PingStatus\s+ConnectionLost", checks);
         Assert.Matches(@"(?m)^Failed\s+SecurityGroupEgress.ssm\s+", checks);
     }
+
+    [Fact]
+    public async Task Stop_ends_a_run_waiting_on_a_slow_describe_at_once()
+    {
+        var (world, _, id) = OneInstance();
+        await using var emu = await AwsEmulator.StartAsync(world);
+        emu.Faults.Set("ec2:DescribeSubnets", new InjectedFault { Latency = TimeSpan.FromSeconds(20) });
+        using var ps = PowerShell.Create();
+        ps.Runspace = _session.Runspace;
+        ps.AddCommand("Test-ManagedInstanceNetwork").AddParameter("InstanceId", new[] { id }).AddParameter("EndpointUrl", emu.Endpoint.ToString())
+            .AddParameter("Region", "us-east-1").AddParameter("AccessKey", "AKIANETWORKTEST00001").AddParameter("SecretKey", "network-test-secret");
+        var async = ps.BeginInvoke();
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (emu.Calls["ec2:DescribeSubnets"] == 0 && waited.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            await Task.Delay(20);
+        }
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        ps.Stop();
+        Assert.True(async.AsyncWaitHandle.WaitOne(TimeSpan.FromSeconds(5)));
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), "stopping took " + watch.Elapsed);
+        Assert.Equal(PSInvocationState.Stopped, ps.InvocationStateInfo.State);
+    }
 }
