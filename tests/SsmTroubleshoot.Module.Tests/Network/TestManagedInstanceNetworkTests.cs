@@ -480,4 +480,24 @@ public sealed class TestManagedInstanceNetworkTests : IDisposable
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), "stopping took " + watch.Elapsed);
         Assert.Equal(PSInvocationState.Stopped, ps.InvocationStateInfo.State);
     }
+
+    [Fact]
+    public async Task DescribeInstances_refused_is_one_PermissionDenied_error_per_id_and_hybrid_nodes_are_still_reported()
+    {
+        var (world, _, id) = OneInstance();
+        NetworkFleet.AddRole(world, "HybridRole", null, NetworkFleet.CorePolicyArn);
+        world.InstanceInformation.Add(new InstanceInformation { InstanceId = "mi-0a1b2c3d4e5f60003", IamRole = "HybridRole" });
+        world.Denies.Add(new Deny { Principal = "*", Action = "ec2:DescribeInstances" });
+        var (result, emu) = await RunAsync(world, $"Test-ManagedInstanceNetwork -InstanceId {id}, mi-0a1b2c3d4e5f60003 @aws");
+        await using (emu)
+        {
+            Assert.Null(result.Terminating);
+            var error = Assert.Single(result.Errors);
+            Assert.Equal("InstanceLookupFailed", ScriptResult.ErrorId(error));
+            Assert.Equal(ErrorCategory.PermissionDenied, error.CategoryInfo.Category);
+            Assert.Equal(id, error.TargetObject);
+            Assert.Equal("Grant ec2:DescribeInstances.", error.ErrorDetails.RecommendedAction);
+            Assert.Equal("mi-0a1b2c3d4e5f60003", ScriptResult.Prop(Assert.Single(result.Output), "InstanceId"));
+        }
+    }
 }
