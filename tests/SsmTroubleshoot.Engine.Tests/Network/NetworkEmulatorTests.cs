@@ -148,7 +148,7 @@ public sealed class NetworkEmulatorTests
         Assert.NotEmpty(inventory.NetworkAcls);
         Assert.Equal(4, emu.Calls["ec2:DescribeNetworkAcls"]);
         Assert.Contains(log, m => m.StartsWith("ec2:DescribeNetworkAcls throttled; retrying in", StringComparison.Ordinal));
-        Assert.Contains(log, m => m.StartsWith("ec2:DescribeNetworkAcls (1 ids)", StringComparison.Ordinal));
+        Assert.Contains(log, m => m.StartsWith("ec2:DescribeNetworkAcls (1 VPC)", StringComparison.Ordinal));
     }
 
     [Fact]
