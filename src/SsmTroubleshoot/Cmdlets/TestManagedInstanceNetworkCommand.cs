@@ -80,7 +80,7 @@ public sealed class TestManagedInstanceNetworkCommand : AwsCmdlet
             return;
         }
 
-        var filters = Array.Empty<Ec2Filter>() as IReadOnlyList<Ec2Filter>;
+        IReadOnlyList<Ec2Filter> filters = Array.Empty<Ec2Filter>();
         if (ParameterSetName == ByFilterSet && !TryReadFilters(Filter, out filters, out var problem))
         {
             ThrowTerminatingError(ErrorRecords.Create(problem, ErrorIds.NetworkFilterInvalid, ErrorCategory.InvalidArgument, Filter,
