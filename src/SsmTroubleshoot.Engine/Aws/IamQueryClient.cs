@@ -66,6 +66,12 @@ public sealed class IamQueryClient : IDisposable
         return new IamInstanceProfile(Text(profile, "InstanceProfileName"), Text(profile, "Arn"), Text(profile, "InstanceProfileId"), roles);
     }
 
+    public async Task<IamRole> GetRoleAsync(string roleName, CancellationToken cancellationToken)
+    {
+        var result = await CallAsync("GetRole", new() { ["RoleName"] = roleName }, cancellationToken).ConfigureAwait(false);
+        return ParseRole(result.Element(Ns + "Role") ?? throw Malformed("GetRole"));
+    }
+
     public async Task<IReadOnlyList<IamAttachedPolicy>> ListAttachedRolePoliciesAsync(string roleName, CancellationToken cancellationToken)
     {
         var pages = await ListAsync("ListAttachedRolePolicies", new() { ["RoleName"] = roleName }, cancellationToken).ConfigureAwait(false);

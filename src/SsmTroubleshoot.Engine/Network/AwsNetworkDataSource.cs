@@ -103,7 +103,7 @@ public sealed class AwsNetworkDataSource : INetworkDataSource
             string? token = null;
             do
             {
-                Log("ec2:DescribeVpcs", part.Count);
+                Log("ec2:DescribeVpcs", part.Count, "VPC");
                 var response = await ec2.DescribeVpcsAsync(new Ec2.DescribeVpcsRequest { Filters = VpcFilter(part), NextToken = token }, cancellationToken).ConfigureAwait(false);
                 vpcs.AddRange((response.Vpcs ?? new List<Ec2.Vpc>()).Select(v => new Vpc
                 {
@@ -137,7 +137,7 @@ public sealed class AwsNetworkDataSource : INetworkDataSource
             string? token = null;
             do
             {
-                Log("ec2:DescribeSubnets", part.Count);
+                Log("ec2:DescribeSubnets", part.Count, "VPC");
                 var response = await ec2.DescribeSubnetsAsync(new Ec2.DescribeSubnetsRequest { Filters = VpcFilter(part), NextToken = token }, cancellationToken).ConfigureAwait(false);
                 subnets.AddRange((response.Subnets ?? new List<Ec2.Subnet>()).Select(s => new Subnet
                 {
@@ -160,7 +160,7 @@ public sealed class AwsNetworkDataSource : INetworkDataSource
             string? token = null;
             do
             {
-                Log("ec2:DescribeRouteTables", part.Count);
+                Log("ec2:DescribeRouteTables", part.Count, "VPC");
                 var response = await ec2.DescribeRouteTablesAsync(new Ec2.DescribeRouteTablesRequest { Filters = VpcFilter(part), NextToken = token }, cancellationToken).ConfigureAwait(false);
                 tables.AddRange((response.RouteTables ?? new List<Ec2.RouteTable>()).Select(ToModel));
                 token = response.NextToken;
@@ -179,7 +179,7 @@ public sealed class AwsNetworkDataSource : INetworkDataSource
             string? token = null;
             do
             {
-                Log("ec2:DescribeNetworkAcls", part.Count);
+                Log("ec2:DescribeNetworkAcls", part.Count, "VPC");
                 var response = await ec2.DescribeNetworkAclsAsync(new Ec2.DescribeNetworkAclsRequest { Filters = VpcFilter(part), NextToken = token }, cancellationToken).ConfigureAwait(false);
                 acls.AddRange((response.NetworkAcls ?? new List<Ec2.NetworkAcl>()).Select(a => new NetworkAcl
                 {
@@ -209,7 +209,7 @@ public sealed class AwsNetworkDataSource : INetworkDataSource
             string? token = null;
             do
             {
-                Log("ec2:DescribeSecurityGroups", part.Count);
+                Log("ec2:DescribeSecurityGroups", part.Count, "VPC");
                 var response = await ec2.DescribeSecurityGroupsAsync(new Ec2.DescribeSecurityGroupsRequest { Filters = VpcFilter(part), NextToken = token, MaxResults = 1000 }, cancellationToken).ConfigureAwait(false);
                 groups.AddRange((response.SecurityGroups ?? new List<Ec2.SecurityGroup>()).Select(g => new SecurityGroup
                 {
@@ -233,7 +233,7 @@ public sealed class AwsNetworkDataSource : INetworkDataSource
             string? token = null;
             do
             {
-                Log("ec2:DescribeVpcEndpoints", part.Count);
+                Log("ec2:DescribeVpcEndpoints", part.Count, "VPC");
                 var response = await ec2.DescribeVpcEndpointsAsync(new Ec2.DescribeVpcEndpointsRequest { Filters = VpcFilter(part), NextToken = token }, cancellationToken).ConfigureAwait(false);
                 endpoints.AddRange((response.VpcEndpoints ?? new List<Ec2.VpcEndpoint>()).Select(e => new VpcEndpoint
                 {
@@ -270,7 +270,7 @@ public sealed class AwsNetworkDataSource : INetworkDataSource
             string? token = null;
             do
             {
-                Log("ec2:DescribeNetworkInterfaces (vpc_endpoint)", part.Count);
+                Log("ec2:DescribeNetworkInterfaces (vpc_endpoint)", part.Count, "VPC");
                 var filters = VpcFilter(part);
                 filters.Add(new Ec2.Filter("interface-type", new List<string> { "vpc_endpoint" }));
                 var response = await ec2.DescribeNetworkInterfacesAsync(new Ec2.DescribeNetworkInterfacesRequest { Filters = filters, NextToken = token, MaxResults = 1000 }, cancellationToken).ConfigureAwait(false);
@@ -294,7 +294,7 @@ public sealed class AwsNetworkDataSource : INetworkDataSource
             string? token = null;
             do
             {
-                Log("ec2:DescribeNatGateways", part.Count);
+                Log("ec2:DescribeNatGateways", part.Count, "VPC");
                 var response = await ec2.DescribeNatGatewaysAsync(new Ec2.DescribeNatGatewaysRequest { Filter = VpcFilter(part), NextToken = token, MaxResults = 1000 }, cancellationToken).ConfigureAwait(false);
                 gateways.AddRange((response.NatGateways ?? new List<Ec2.NatGateway>()).Select(n => new NatGateway
                 {
@@ -317,7 +317,7 @@ public sealed class AwsNetworkDataSource : INetworkDataSource
             string? token = null;
             do
             {
-                Log("ec2:DescribeInternetGateways", part.Count);
+                Log("ec2:DescribeInternetGateways", part.Count, "VPC");
                 var response = await ec2.DescribeInternetGatewaysAsync(new Ec2.DescribeInternetGatewaysRequest
                 {
                     Filters = new List<Ec2.Filter> { new("attachment.vpc-id", part) }, NextToken = token,
@@ -345,7 +345,7 @@ public sealed class AwsNetworkDataSource : INetworkDataSource
             string? token = null;
             do
             {
-                Log("ec2:DescribeManagedPrefixLists", part.Count);
+                Log("ec2:DescribeManagedPrefixLists", part.Count, "prefix list");
                 var response = await ec2.DescribeManagedPrefixListsAsync(new Ec2.DescribeManagedPrefixListsRequest { PrefixListIds = part, NextToken = token }, cancellationToken).ConfigureAwait(false);
                 described.AddRange(response.PrefixLists ?? new List<Ec2.ManagedPrefixList>());
                 token = response.NextToken;
@@ -380,7 +380,7 @@ public sealed class AwsNetworkDataSource : INetworkDataSource
             string? token = null;
             do
             {
-                Log("ssm:DescribeInstanceInformation", part.Count);
+                Log("ssm:DescribeInstanceInformation", part.Count, "instance id");
                 var response = await ssm.DescribeInstanceInformationAsync(new Ssm.DescribeInstanceInformationRequest
                 {
                     Filters = new List<Ssm.InstanceInformationStringFilter> { new() { Key = "InstanceIds", Values = part } },
@@ -422,7 +422,14 @@ public sealed class AwsNetworkDataSource : INetworkDataSource
         var instances = new List<Ec2Instance>();
         do
         {
-            Log("ec2:DescribeInstances", request.InstanceIds?.Count ?? 0);
+            if (request.InstanceIds is { Count: > 0 } ids)
+            {
+                Log("ec2:DescribeInstances", ids.Count, "instance id");
+            }
+            else
+            {
+                Log("ec2:DescribeInstances " + string.Join(" ", (request.Filters ?? new List<Ec2.Filter>()).Select(f => f.Name + "=" + string.Join(",", f.Values ?? new List<string>()))));
+            }
             var response = await ec2.DescribeInstancesAsync(request, cancellationToken).ConfigureAwait(false);
             foreach (var reservation in response.Reservations ?? new List<Ec2.Reservation>())
             {
@@ -501,7 +508,8 @@ public sealed class AwsNetworkDataSource : INetworkDataSource
         }
     }
 
-    private void Log(string operation, int count) => log?.Invoke(operation + " (" + count.ToString(System.Globalization.CultureInfo.InvariantCulture) + " ids)");
+    private void Log(string operation, int count, string noun) =>
+        log?.Invoke(operation + " (" + count.ToString(System.Globalization.CultureInfo.InvariantCulture) + " " + noun + (count == 1 ? ")" : "s)"));
 
     private void Log(string message) => log?.Invoke(message);
 }

@@ -284,7 +284,9 @@ public sealed class NetworkEvaluator
             return;
         }
 
-        var source = result.Source == PermissionSource.SimulatePrincipalPolicy ? " (SimulatePrincipalPolicy)" : string.Empty;
+        var source = result.Source == PermissionSource.SimulatePrincipalPolicy ? " (SimulatePrincipalPolicy)"
+            : role.SimulationNote is { } note ? " (" + note + "; evaluated from the policy documents)"
+            : string.Empty;
         const string Remedy = "Attach AmazonSSMManagedInstanceCore to the role, or allow ssm:UpdateInstanceInformation, ssmmessages:* and ec2messages:* in its policies.";
         var fallback = result.Outcome is PermissionDecision.ExplicitDeny or PermissionDecision.ImplicitDeny && instance is not null && choice.IsInstanceProfileRole
             ? DefaultHostManagementFallback(instance, ssm, instanceArn)
@@ -380,15 +382,22 @@ public sealed class NetworkEvaluator
     private void CheckVpcDns(CheckWriter add, InstanceNetwork context, IReadOnlyList<ServicePath> paths)
     {
         var vpc = context.Vpc;
+        var reliedOn = paths.Where(p => p.Interface is { } e && e.IsAvailable && e.PrivateDnsEnabled).Select(p => p.Interface!.VpcEndpointId).ToList();
         if (vpc.EnableDnsSupport is null || vpc.EnableDnsHostnames is null)
         {
             var gap = snapshot.FindGap(vpc.VpcId, "ec2:DescribeVpcAttribute");
+            if (gap is null && reliedOn.Count == 0)
+            {
+                // The fetcher reads the attributes only where an interface endpoint with private DNS relies on them.
+                add.Add(NetworkServices.VpcDns, string.Empty, NetworkCheckStatus.Skipped, vpc.VpcId + ": no interface endpoint with private DNS relies on the VPC's DNS attributes (not read).", null);
+                return;
+            }
+
             add.Add(NetworkServices.VpcDns, string.Empty, NetworkCheckStatus.Error,
                 gap?.Describe() ?? "The DNS attributes of " + vpc.VpcId + " were not read.", "Grant ec2:DescribeVpcAttribute.");
             return;
         }
 
-        var reliedOn = paths.Where(p => p.Interface is { } e && e.IsAvailable && e.PrivateDnsEnabled).Select(p => p.Interface!.VpcEndpointId).ToList();
         var values = vpc.VpcId + ": enableDnsSupport " + OnOff(vpc.EnableDnsSupport.Value) + ", enableDnsHostnames " + OnOff(vpc.EnableDnsHostnames.Value);
         const string Remedy = "Turn on enableDnsSupport and enableDnsHostnames (ModifyVpcAttribute).";
         if (vpc.EnableDnsSupport.Value && vpc.EnableDnsHostnames.Value)

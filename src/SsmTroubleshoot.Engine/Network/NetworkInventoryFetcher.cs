@@ -23,8 +23,16 @@ public sealed class NetworkInventoryFetcher
     private readonly string region;
     private readonly SemaphoreSlim throttle;
     private readonly Action<string>? log;
+    private readonly Random jitter = new();
+
+    /// <summary>Retries of a call still throttled after the client's own retries.</summary>
+    public const int ThrottledRetries = 4;
+
+    /// <summary>First wait before such a retry; doubles each time.</summary>
+    public TimeSpan ThrottleBackoff { get; init; } = TimeSpan.FromMilliseconds(250);
 
     /// <param name="throttleLimit">Most API calls in flight at once.</param>
+    /// <param name="log">Receives failures and throttling waits (the data sources log each call themselves); any thread.</param>
     public NetworkInventoryFetcher(INetworkDataSource source, IIamPolicyReader iam, string region, int throttleLimit = 8, Action<string>? log = null)
     {
         this.source = source ?? throw new ArgumentNullException(nameof(source));
@@ -92,14 +100,13 @@ public sealed class NetworkInventoryFetcher
         var enisTask = Each(vpcIds, ct => source.DescribeEndpointNetworkInterfacesAsync(vpcIds, ct), "ec2:DescribeNetworkInterfaces", gaps, cancellationToken);
         var natsTask = Each(vpcIds, ct => source.DescribeNatGatewaysAsync(vpcIds, ct), "ec2:DescribeNatGateways", gaps, cancellationToken);
         var igwsTask = Each(vpcIds, ct => source.DescribeInternetGatewaysAsync(vpcIds, ct), "ec2:DescribeInternetGateways", gaps, cancellationToken);
-        var dnsTasks = vpcIds.ToDictionary(v => v, v => CallAsync<(bool EnableDnsSupport, bool EnableDnsHostnames)?>(async ct => await source.DescribeVpcDnsAttributesAsync(v, ct).ConfigureAwait(false), "ec2:DescribeVpcAttribute", new[] { v }, gaps, cancellationToken));
-        var ssmTask = managedIds.Count == 0
-            ? Task.FromResult<IReadOnlyList<SsmInstanceInfo>?>(Array.Empty<SsmInstanceInfo>())
-            : CallAsync(ct => source.DescribeInstanceInformationAsync(managedIds, ct), "ssm:DescribeInstanceInformation", managedIds, gaps, cancellationToken);
+        var dnsTask = ReadDnsAttributesAsync(vpcIds, endpointsTask, gaps, cancellationToken);
+        var ssmTask = ReadSsmAsync(managedIds, gaps, cancellationToken);
         var dhmcTask = CallAsync(ct => source.GetDefaultHostManagementAsync(ct), "ssm:GetServiceSetting", new[] { NetworkSnapshot.DefaultHostManagementResource }, gaps, cancellationToken);
 
-        await Task.WhenAll(new Task[] { vpcsTask, subnetsTask, tablesTask, aclsTask, groupsTask, endpointsTask, enisTask, natsTask, igwsTask, ssmTask, dhmcTask }
-            .Concat(dnsTasks.Values)).ConfigureAwait(false);
+        // IAM needs only the instances (profiles) and, for hybrid and DHMC roles, SSM: it overlaps the EC2 reads.
+        var iamTask = FetchIamAsync(instances, ssmTask, dhmcTask, gaps, cancellationToken);
+        await Task.WhenAll(vpcsTask, subnetsTask, tablesTask, aclsTask, groupsTask, endpointsTask, enisTask, natsTask, igwsTask, ssmTask, dhmcTask, dnsTask).ConfigureAwait(false);
 
         // All complete: awaiting only unwraps the results.
         var tables = await tablesTask.ConfigureAwait(false);
@@ -111,9 +118,8 @@ public sealed class NetworkInventoryFetcher
             ? Task.FromResult<IReadOnlyList<ManagedPrefixList>?>(Array.Empty<ManagedPrefixList>())
             : CallAsync(ct => source.DescribePrefixListsAsync(prefixListIds, ct), "ec2:DescribeManagedPrefixLists", prefixListIds, gaps, cancellationToken);
 
-        var ssmInstances = await ssmTask.ConfigureAwait(false) ?? Array.Empty<SsmInstanceInfo>();
+        var ssmInstances = await ssmTask.ConfigureAwait(false);
         var dhmc = await dhmcTask.ConfigureAwait(false);
-        var iamTask = FetchIamAsync(instances, ssmInstances, dhmc, gaps, cancellationToken);
         await Task.WhenAll(prefixListsTask, iamTask).ConfigureAwait(false);
 
         var enis = (await enisTask.ConfigureAwait(false)).ToDictionary(e => e.NetworkInterfaceId, StringComparer.Ordinal);
@@ -122,10 +128,13 @@ public sealed class NetworkInventoryFetcher
             NetworkInterfaces = e.NetworkInterfaces.Select(n => enis.TryGetValue(n.NetworkInterfaceId, out var full) ? full : n).ToArray(),
         }).ToList();
         var vpcs = new List<Vpc>();
+        var dnsAttributes = await dnsTask.ConfigureAwait(false);
         foreach (var vpc in await vpcsTask.ConfigureAwait(false) ?? Array.Empty<Vpc>())
         {
-            var attributes = dnsTasks.TryGetValue(vpc.VpcId, out var dns) ? await dns.ConfigureAwait(false) : null; // null: the read failed (a gap)
-            vpcs.Add(attributes is { } known ? vpc with { EnableDnsSupport = known.EnableDnsSupport, EnableDnsHostnames = known.EnableDnsHostnames } : vpc);
+            // Absent: not read (nothing relies on it) or the read failed (a gap).
+            vpcs.Add(dnsAttributes.TryGetValue(vpc.VpcId, out var known) && known is { } read
+                ? vpc with { EnableDnsSupport = read.EnableDnsSupport, EnableDnsHostnames = read.EnableDnsHostnames }
+                : vpc);
         }
 
         var (profiles, roles) = await iamTask.ConfigureAwait(false);
@@ -151,20 +160,43 @@ public sealed class NetworkInventoryFetcher
         };
     }
 
+    /// <summary>DescribeInstanceInformation in pages of 50 ids, each its own throttled call (they run in parallel).</summary>
+    private async Task<IReadOnlyList<SsmInstanceInfo>> ReadSsmAsync(IReadOnlyList<string> managedIds, ConcurrentBag<DataGap> gaps, CancellationToken cancellationToken)
+    {
+        var batches = new List<List<string>>();
+        for (var start = 0; start < managedIds.Count; start += AwsNetworkDataSource.SsmBatchSize)
+        {
+            batches.Add(managedIds.Skip(start).Take(AwsNetworkDataSource.SsmBatchSize).ToList());
+        }
+
+        var pages = await Task.WhenAll(batches.Select(batch => CallAsync(ct => source.DescribeInstanceInformationAsync(batch, ct), "ssm:DescribeInstanceInformation", batch, gaps, cancellationToken))).ConfigureAwait(false);
+        return pages.Where(p => p is not null).SelectMany(p => p!).ToList();
+    }
+
     private async Task<(IReadOnlyList<InstanceProfile> Profiles, IReadOnlyList<IamRole> Roles)> FetchIamAsync(
-        IReadOnlyList<Ec2Instance> instances, IReadOnlyList<SsmInstanceInfo> ssmInstances, DefaultHostManagementSetting? dhmc, ConcurrentBag<DataGap> gaps, CancellationToken cancellationToken)
+        IReadOnlyList<Ec2Instance> instances, Task<IReadOnlyList<SsmInstanceInfo>> ssmTask, Task<DefaultHostManagementSetting?> dhmcTask, ConcurrentBag<DataGap> gaps, CancellationToken cancellationToken)
     {
         var profileArns = instances.Select(i => i.InstanceProfileArn).Where(a => !string.IsNullOrEmpty(a)).Select(a => a!).Distinct(StringComparer.Ordinal).ToList();
         var profiles = (await Task.WhenAll(profileArns.Select(arn => CallAsync(
             async ct => (await iam.GetInstanceProfileAsync(arn.Substring(arn.LastIndexOf('/') + 1), ct).ConfigureAwait(false)) with { Arn = arn },
             "iam:GetInstanceProfile", new[] { arn }, gaps, cancellationToken))).ConfigureAwait(false)).Where(p => p is not null).Select(p => p!).ToList();
 
-        var roleNames = profiles.SelectMany(p => p.RoleNames.Take(1))
-            .Concat(ssmInstances.Where(s => s.IsHybrid && !string.IsNullOrEmpty(s.IamRole)).Select(s => s.IamRole!))
-            .Concat(dhmc?.IsConfigured == true ? new[] { dhmc.RoleName! } : Array.Empty<string>())
-            .Distinct(StringComparer.Ordinal).ToList();
         var documents = new ConcurrentDictionary<string, Task<string?>>(StringComparer.Ordinal);
-        var roles = await Task.WhenAll(roleNames.Select(name => FetchRoleAsync(name, documents, gaps, cancellationToken))).ConfigureAwait(false);
+        var roleReads = new Dictionary<string, Task<IamRole?>>(StringComparer.Ordinal);
+        void Read(IEnumerable<string> names)
+        {
+            foreach (var name in names.Where(n => !roleReads.ContainsKey(n)))
+            {
+                roleReads[name] = FetchRoleAsync(name, documents, gaps, cancellationToken);
+            }
+        }
+
+        Read(profiles.SelectMany(p => p.RoleNames.Take(1)));
+        var ssmInstances = await ssmTask.ConfigureAwait(false);
+        var dhmc = await dhmcTask.ConfigureAwait(false);
+        Read(ssmInstances.Where(s => s.IsHybrid && !string.IsNullOrEmpty(s.IamRole)).Select(s => s.IamRole!)
+            .Concat(dhmc?.IsConfigured == true ? new[] { dhmc.RoleName! } : Array.Empty<string>()));
+        var roles = await Task.WhenAll(roleReads.Values).ConfigureAwait(false);
         return (profiles, roles.Where(r => r is not null).Select(r => r!).ToList());
     }
 
@@ -178,25 +210,73 @@ public sealed class NetworkInventoryFetcher
         }
 
         // Simulation sees permission boundaries too; without it (often not permitted) fall back to the documents.
-        var simulated = await CallAsync(ct => iam.SimulatePrincipalPolicyAsync(arn, SsmCoreActions.All, ct), "iam:SimulatePrincipalPolicy", key, null, cancellationToken).ConfigureAwait(false);
-        var attached = await CallAsync(ct => iam.ListAttachedRolePoliciesAsync(roleName, ct), "iam:ListAttachedRolePolicies", key, gaps, cancellationToken).ConfigureAwait(false);
-        var inlineNames = await CallAsync(ct => iam.ListRolePolicyNamesAsync(roleName, ct), "iam:ListRolePolicies", key, gaps, cancellationToken).ConfigureAwait(false);
+        string? simulationNote = null;
+        var simulationTask = CallAsync(
+            async ct =>
+            {
+                try
+                {
+                    var answer = await iam.SimulatePrincipalPolicyAsync(arn, SsmCoreActions.All, ct).ConfigureAwait(false);
+                    simulationNote = answer is null ? "iam:SimulatePrincipalPolicy not permitted (AccessDenied)" : null;
+                    return answer;
+                }
+                catch (Exception ex) when (!(ex is OperationCanceledException && ct.IsCancellationRequested) && FailureClassifier.Classify(ex) != FailureKind.Throttled)
+                {
+                    var code = (ex as AmazonServiceException)?.ErrorCode ?? FailureClassifier.Classify(ex).ToString();
+                    simulationNote = "iam:SimulatePrincipalPolicy " + (FailureClassifier.Classify(ex) == FailureKind.PermissionDenied ? "not permitted" : "failed") + " (" + code + ")";
+                    return null;
+                }
+            },
+            "iam:SimulatePrincipalPolicy", key, null, cancellationToken);
+        var attachedTask = CallAsync(ct => iam.ListAttachedRolePoliciesAsync(roleName, ct), "iam:ListAttachedRolePolicies", key, gaps, cancellationToken);
+        var inlineNamesTask = CallAsync(ct => iam.ListRolePolicyNamesAsync(roleName, ct), "iam:ListRolePolicies", key, gaps, cancellationToken);
+        var simulated = await simulationTask.ConfigureAwait(false);
+        var attached = await attachedTask.ConfigureAwait(false);
+        var inlineNames = await inlineNamesTask.ConfigureAwait(false);
+
+        // A complete simulation decides alone (see RolePermissionEvaluator): the documents are then not read.
+        var readDocuments = simulated is null || !SsmCoreActions.All.All(simulated.ContainsKey);
+        if (simulated is not null && readDocuments)
+        {
+            simulationNote = "iam:SimulatePrincipalPolicy answered only some actions";
+        }
 
         var managed = await Task.WhenAll((attached ?? Array.Empty<AttachedPolicyReference>()).Select(async policy => new RolePolicy
         {
             PolicyName = policy.PolicyName,
             PolicyArn = policy.PolicyArn,
             // AWS managed policies are shared by many roles: one read per ARN.
-            Document = await documents.GetOrAdd(policy.PolicyArn, policyArn => CallAsync(ct => iam.GetManagedPolicyDocumentAsync(policyArn, ct), "iam:GetPolicyVersion", key, gaps, cancellationToken)).ConfigureAwait(false),
+            Document = readDocuments
+                ? await documents.GetOrAdd(policy.PolicyArn, policyArn => CallAsync(ct => iam.GetManagedPolicyDocumentAsync(policyArn, ct), "iam:GetPolicyVersion", key, gaps, cancellationToken)).ConfigureAwait(false)
+                : null,
         })).ConfigureAwait(false);
         var inline = await Task.WhenAll((inlineNames ?? Array.Empty<string>()).Select(async name => new RolePolicy
         {
             PolicyName = name,
             IsInline = true,
-            Document = await CallAsync(ct => iam.GetRolePolicyDocumentAsync(roleName, name, ct), "iam:GetRolePolicy", key, gaps, cancellationToken).ConfigureAwait(false),
+            Document = readDocuments
+                ? await CallAsync(ct => iam.GetRolePolicyDocumentAsync(roleName, name, ct), "iam:GetRolePolicy", key, gaps, cancellationToken).ConfigureAwait(false)
+                : null,
         })).ConfigureAwait(false);
 
-        return new IamRole { RoleName = roleName, Arn = arn, Policies = managed.Concat(inline).ToArray(), SimulatedDecisions = simulated };
+        return new IamRole { RoleName = roleName, Arn = arn, Policies = managed.Concat(inline).ToArray(), SimulatedDecisions = simulated, SimulationNote = simulationNote };
+    }
+
+    /// <summary>
+    /// DescribeVpcAttribute has no batch form (2 calls per VPC): read it only for VPCs whose interface endpoints rely on
+    /// private DNS, or for every VPC when the endpoints could not be read.
+    /// </summary>
+    private async Task<IReadOnlyDictionary<string, (bool EnableDnsSupport, bool EnableDnsHostnames)?>> ReadDnsAttributesAsync(
+        IReadOnlyList<string> vpcIds, Task<IReadOnlyList<VpcEndpoint>> endpointsTask, ConcurrentBag<DataGap> gaps, CancellationToken cancellationToken)
+    {
+        var endpoints = await endpointsTask.ConfigureAwait(false);
+        var endpointsUnknown = gaps.Any(g => g.Operation == "ec2:DescribeVpcEndpoints");
+        var relying = endpointsUnknown
+            ? vpcIds
+            : endpoints.Where(e => e.EndpointType == VpcEndpointType.Interface && e.PrivateDnsEnabled).Select(e => e.VpcId).Where(vpcIds.Contains).Distinct(StringComparer.Ordinal).ToList();
+        var reads = relying.Select(async v => (VpcId: v, Attributes: await CallAsync<(bool EnableDnsSupport, bool EnableDnsHostnames)?>(
+            async ct => await source.DescribeVpcDnsAttributesAsync(v, ct).ConfigureAwait(false), "ec2:DescribeVpcAttribute", new[] { v }, gaps, cancellationToken).ConfigureAwait(false)));
+        return (await Task.WhenAll(reads).ConfigureAwait(false)).ToDictionary(r => r.VpcId, r => r.Attributes, StringComparer.Ordinal);
     }
 
     private async Task<IReadOnlyList<T>> Each<T>(IReadOnlyList<string> vpcIds, Func<CancellationToken, Task<IReadOnlyList<T>>> call, string operation, ConcurrentBag<DataGap> gaps, CancellationToken cancellationToken)
@@ -209,14 +289,42 @@ public sealed class NetworkInventoryFetcher
         return await CallAsync(call, operation, vpcIds, gaps, cancellationToken).ConfigureAwait(false) ?? Array.Empty<T>();
     }
 
-    /// <summary>One throttled call; a failure becomes a gap on each resource it was about (null gaps: optional call, failure ignored).</summary>
+    /// <summary>
+    /// One throttled call; a failure becomes a gap on each resource it was about (null gaps: optional call, failure ignored).
+    /// Throttling that outlasts the client's own retries is waited out a few more times (the limit is shared by the fleet).
+    /// </summary>
     private async Task<T?> CallAsync<T>(Func<CancellationToken, Task<T>> call, string operation, IReadOnlyList<string> resourceIds, ConcurrentBag<DataGap>? gaps, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var (throttled, result) = await CallOnceAsync(call, operation, resourceIds, gaps, attempt < ThrottledRetries, cancellationToken).ConfigureAwait(false);
+            if (!throttled)
+            {
+                return result;
+            }
+
+            var backoff = ThrottleBackoff.Ticks * (1L << attempt);
+            double fraction;
+            lock (jitter)
+            {
+                fraction = 0.5 + (jitter.NextDouble() / 2);
+            }
+
+            log?.Invoke(operation + " throttled; retrying in " + TimeSpan.FromTicks((long)(backoff * fraction)).TotalMilliseconds.ToString("0", System.Globalization.CultureInfo.InvariantCulture) + " ms");
+            await Task.Delay(TimeSpan.FromTicks((long)(backoff * fraction)), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<(bool Throttled, T? Result)> CallOnceAsync<T>(Func<CancellationToken, Task<T>> call, string operation, IReadOnlyList<string> resourceIds, ConcurrentBag<DataGap>? gaps, bool retryThrottling, CancellationToken cancellationToken)
     {
         await throttle.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            log?.Invoke(operation);
-            return await call(cancellationToken).ConfigureAwait(false);
+            return (false, await call(cancellationToken).ConfigureAwait(false));
+        }
+        catch (Exception ex) when (retryThrottling && FailureClassifier.Classify(ex) == FailureKind.Throttled && !cancellationToken.IsCancellationRequested)
+        {
+            return (true, default);
         }
         catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
@@ -231,7 +339,7 @@ public sealed class NetworkInventoryFetcher
             }
 
             log?.Invoke(operation + " failed: " + ex.Message);
-            return default;
+            return (false, default);
         }
         finally
         {

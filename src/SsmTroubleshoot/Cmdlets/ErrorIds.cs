@@ -29,6 +29,11 @@ internal static class ErrorIds
     internal const string AgentConfigNotFound = "AgentConfigNotFound";
     internal const string AgentConfigInvalid = "AgentConfigInvalid";
 
+    // Test-ManagedInstanceNetwork
+    internal const string InstanceNotFound = "InstanceNotFound";
+    internal const string InstanceLookupFailed = "InstanceLookupFailed";
+    internal const string NetworkFilterInvalid = "NetworkFilterInvalid";
+
     // Get-SsmDiagnostic
     internal const string LatestVersionUrlInvalid = "LatestVersionUrlInvalid";
 

@@ -34,6 +34,9 @@ public sealed record IamRole
 
     /// <summary>SimulatePrincipalPolicy answers per action when the caller was allowed to run it, else null.</summary>
     public IReadOnlyDictionary<string, SimulatedDecision>? SimulatedDecisions { get; init; }
+
+    /// <summary>Why SimulatePrincipalPolicy did not decide (e.g. not permitted), when the documents were evaluated instead.</summary>
+    public string? SimulationNote { get; init; }
 }
 
 public sealed record InstanceProfile
