@@ -31,4 +31,5 @@ internal static class ErrorIds
 
     // Get-SsmDiagnostic
     internal const string LatestVersionUrlInvalid = "LatestVersionUrlInvalid";
+    internal const string StsEndpointUrlInvalid = "StsEndpointUrlInvalid";
 }
