@@ -65,7 +65,7 @@ internal static class AgentLogFindingsCheck
                 Top: g.OrderByDescending(i => i.Severity).ThenByDescending(i => i.Count).First()))
             .OrderByDescending(c => c.Severity).ThenByDescending(c => c.Count).ThenBy(c => c.Category, StringComparer.Ordinal)
             .ToList();
-        var scope = files.Count.ToString(CultureInfo.InvariantCulture) + " log file(s) in " + machineFolder + " since " + since.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+        var scope = "the last 24 h (" + files.Count.ToString(CultureInfo.InvariantCulture) + " log file(s) in " + machineFolder + ")";
         if (categories.Count == 0)
         {
             return new SsmDiagnosticCheck(Title, DiagnosticStatus.Passed, "No known problem in " + scope + ".");

@@ -210,7 +210,7 @@ public sealed class DiagnosticCredentialsAndLogsTests : IDisposable
         _root.Write("/var/log/amazon/ssm/errors.log", Stamp(AgentLogSamples.ByCategory["NoCredentials"], now.AddMinutes(-2)));
         var row = Row(await SsmDiagnosticRunner.RunAsync(Options(null, null, region: "us-east-1"), CancellationToken.None), "Agent log findings (24 h)");
         Assert.Equal(DiagnosticStatus.Failed, row.Status);
-        Assert.StartsWith("NoCredentials x3 (Critical), ClockSkew x1 (High), Throttling x1 (Medium) in 2 log file(s) in /var/log/amazon/ssm since ", row.Note);
+        Assert.StartsWith("NoCredentials x3 (Critical), ClockSkew x1 (High), Throttling x1 (Medium) in the last 24 h (2 log file(s) in /var/log/amazon/ssm). ", row.Note);
         Assert.DoesNotContain("EndpointUnreachable", row.Note);
         Assert.Contains("Get-SsmAgentLogIssue", row.Remediation);
     }
