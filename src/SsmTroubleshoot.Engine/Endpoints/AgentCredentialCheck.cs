@@ -94,11 +94,14 @@ internal static class AgentCredentialCheck
                 "The credentials IMDS gives for role " + role + " expired at " + Format(expired) + ": IMDS is not refreshing them.", Reassociate);
         }
 
-        var endpoint = input.StsEndpoint?.ToString() ?? "https://sts." + input.Region + "." + EndpointCatalog.DomainFor(input.Region);
+        var host = input.StsEndpoint?.Host ?? "sts." + input.Region + "." + EndpointCatalog.DomainFor(input.Region);
+        var proxyUrl = input.Proxy?.ProxyFor(host, input.StsEndpoint?.Port ?? 443);
+        var endpoint = (input.StsEndpoint?.ToString() ?? "https://" + host)
+            + (proxyUrl is null ? string.Empty : " through the agent's proxy " + AgentProxySettings.Redact(proxyUrl));
         string arn;
         try
         {
-            arn = await CallerIdentityAsync(input, cancellationToken).ConfigureAwait(false);
+            arn = await CallerIdentityAsync(input, proxyUrl, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -110,6 +113,14 @@ internal static class AgentCredentialCheck
                 "STS GetCallerIdentity with the credentials of role " + role + " failed: " + ex.ErrorCode + ": " + Scrub(ex.Message, input.Credentials) + " (" + endpoint + ").",
                 RemediationFor(ex.ErrorCode));
         }
+        catch (AmazonServiceException ex)
+        {
+            // No AWS error document: something other than STS (a proxy, a firewall page) answered.
+            return new SsmDiagnosticCheck(Title, DiagnosticStatus.Failed,
+                "STS GetCallerIdentity with the credentials of role " + role + " got HTTP " + ((int)ex.StatusCode).ToString(CultureInfo.InvariantCulture)
+                    + " without an AWS error from " + endpoint + ": a proxy or firewall answered instead of STS.",
+                "Let the agent's proxy pass HTTPS to sts." + input.Region + "." + EndpointCatalog.DomainFor(input.Region) + " (or list it in no_proxy when an STS VPC endpoint serves it).");
+        }
         catch (Exception ex) when (ex is OperationCanceledException or TimeoutException or AmazonClientException or System.Net.Http.HttpRequestException or System.Net.Sockets.SocketException or System.IO.IOException)
         {
             var what = ex is OperationCanceledException or TimeoutException
@@ -118,6 +129,13 @@ internal static class AgentCredentialCheck
             return new SsmDiagnosticCheck(Title, DiagnosticStatus.Failed,
                 "STS (" + endpoint + ") " + what + ", so the credentials of role " + role + " were not verified.",
                 "Check that this instance reaches STS the way the agent does (Test-SsmEndpoint -Service sts), or create an STS interface VPC endpoint (com.amazonaws." + input.Region + ".sts).");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // One check's surprise (a malformed answer, an SDK configuration error) becomes its row, not the end of the run.
+            return new SsmDiagnosticCheck(Title, DiagnosticStatus.Failed,
+                "STS GetCallerIdentity with the credentials of role " + role + " failed unexpectedly: " + ex.GetType().Name + ": " + Scrub(ex.Message, input.Credentials),
+                "Report this with the output of -Verbose.");
         }
 
         var note = "Signed in as " + arn + " (instance profile role " + role + ")"
@@ -130,7 +148,7 @@ internal static class AgentCredentialCheck
         return new SsmDiagnosticCheck(Title, DiagnosticStatus.Passed, note);
     }
 
-    private static async Task<string> CallerIdentityAsync(CredentialCheckInput input, CancellationToken cancellationToken)
+    private static async Task<string> CallerIdentityAsync(CredentialCheckInput input, string? proxyUrl, CancellationToken cancellationToken)
     {
         var credentials = input.Credentials!;
         var request = new AwsConnectionRequest
@@ -146,9 +164,6 @@ internal static class AgentCredentialCheck
             ? (AWSCredentials)new BasicAWSCredentials(credentials.AccessKeyId, credentials.SecretAccessKey)
             : new SessionAWSCredentials(credentials.AccessKeyId, credentials.SecretAccessKey, credentials.Token);
         var connection = new AwsConnection(signing, "instance profile role " + credentials.RoleName + " (IMDS)", RegionEndpoint.GetBySystemName(input.Region), "IMDS", request);
-        var host = input.StsEndpoint?.Host ?? "sts." + input.Region + "." + EndpointCatalog.DomainFor(input.Region!);
-        var port = input.StsEndpoint?.Port ?? 443;
-        var proxyUrl = input.Proxy?.ProxyFor(host, port);
         using var sts = new AwsClientFactory(connection) { Proxy = proxyUrl is null ? null : new WebProxy(proxyUrl) }.CreateSts();
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(input.Timeout);

@@ -97,6 +97,23 @@ public sealed class DiagnosticCredentialsAndLogsTests : IDisposable
     }
 
     [Fact]
+    public async Task Sts_goes_through_the_agents_proxy_not_this_shells()
+    {
+        await using var emu = await AwsEmulator.StartAsync(Signers(InstanceRole()));
+        using var proxy = new LoopbackConnectProxy((_, _) => null);
+        using var imds = new FakeImds(new FakeImdsBehaviour());
+        _root.Agent(4242, "HTTPS_PROXY=" + proxy.Url, "NO_PROXY=169.254.169.254");
+        var row = Row(await SsmDiagnosticRunner.RunAsync(Options(imds.Url, emu.Endpoint, region: "us-east-1"), CancellationToken.None), "AWS Credentials");
+        // The agent's proxy refuses it: the request reached the proxy and never STS.
+        Assert.Equal(DiagnosticStatus.Failed, row.Status);
+        Assert.Contains("got HTTP 403 without an AWS error from " + emu.Endpoint + " through the agent's proxy " + proxy.Url, row.Note);
+        Assert.Contains("no_proxy", row.Remediation);
+        Assert.Contains(proxy.RequestLines, l => l.StartsWith("POST " + emu.Endpoint, StringComparison.Ordinal));
+        Assert.Equal(0, emu.Calls["sts:GetCallerIdentity"]);
+        AssertNoSecret(new[] { row });
+    }
+
+    [Fact]
     public async Task Expiring_credentials_warn_expired_ones_fail_without_calling_sts()
     {
         await using var emu = await AwsEmulator.StartAsync(Signers(InstanceRole()));
