@@ -153,24 +153,32 @@ public sealed class GetSsmDiagnosticTests : IDisposable
         session.SetVariable("ok", emu.Endpoint.ToString());
         session.SetVariable("denied", denied.Endpoint.ToString());
         session.SetVariable("closed", ClosedUrl());
+        // Never real DNS or AWS: the one endpoint resolves to loopback, on a closed port.
+        session.SetVariable("hosts", new Hashtable { ["ssm.us-east-1.amazonaws.com"] = "127.0.0.1" });
+        session.SetVariable("port", ClosedPort.Find());
         var statuses = new System.Collections.Generic.List<string>();
         foreach (var sts in new[] { "$ok", "$denied", "$closed" })
         {
-            var command = "Get-SsmDiagnostic -Service ssm -ImdsEndpoint $imds -FileSystemRoot $root -TimeoutSeconds 2 -AgentVersion 3.3.40.0 -LatestVersionUrl $latest -StsEndpointUrl " + sts + " -Verbose -Debug";
+            var command = "Get-SsmDiagnostic -Service ssm -HostAddressOverride $hosts -Port $port -ImdsEndpoint $imds -FileSystemRoot $root -TimeoutSeconds 2 -AgentVersion 3.3.40.0 -LatestVersionUrl $latest -StsEndpointUrl " + sts + " -Verbose -Debug";
             var result = session.Run(command);
             Assert.Null(result.Terminating);
             var row = Assert.Single(result.Output, o => (string)ScriptResult.Prop(o, "Check")! == "AWS Credentials");
             statuses.Add(ScriptResult.Prop(row, "Status")!.ToString()!);
             AssertNoSecret(result);
             // The console view, with the verbose and debug lines the host prints.
-            AssertNoSecret(session.Render(command));
+            var text = session.Render(command);
+            AssertNoSecret(text);
+            if (sts == "$denied")
+            {
+                File.WriteAllText(Path.Combine(Path.GetTempPath(), "ssmts-diagnostic-denied-render.txt"), session.Render(command.Replace(" -Verbose -Debug", string.Empty)));
+            }
         }
 
         Assert.Equal(new[] { "Warning", "Failed", "Failed" }, statuses);
-        var probe = session.Run("Test-SsmEndpoint -Service ssm -ImdsEndpoint $imds -FileSystemRoot $root -Region us-east-1 -TimeoutSeconds 1 -Verbose -Debug");
+        var probe = session.Run("Test-SsmEndpoint -Service ssm -HostAddressOverride $hosts -Port $port -ImdsEndpoint $imds -FileSystemRoot $root -Region us-east-1 -TimeoutSeconds 1 -Verbose -Debug");
         Assert.Contains(probe.Output, o => (string)ScriptResult.Prop(o, "Service")! == "imds");
         AssertNoSecret(probe);
-        AssertNoSecret(session.Render("Test-SsmEndpoint -Service ssm -ImdsEndpoint $imds -FileSystemRoot $root -Region us-east-1 -TimeoutSeconds 1 -Verbose -Debug"));
+        AssertNoSecret(session.Render("Test-SsmEndpoint -Service ssm -HostAddressOverride $hosts -Port $port -ImdsEndpoint $imds -FileSystemRoot $root -Region us-east-1 -TimeoutSeconds 1 -Verbose -Debug"));
     }
 
     private static readonly string[] Secrets = { FakeImds.AccessKeyId, FakeImds.SecretAccessKey, FakeImds.SessionToken };
