@@ -34,9 +34,14 @@ internal static class AgentLogFindingsCheck
         var analyzer = new AgentLogAnalyzer(LogRuleCatalog.BuiltIn, new LogScanOptions { Since = since });
         var issues = new List<SsmAgentLogIssue>();
         IReadOnlyList<string> files;
+        int older;
         try
         {
-            files = AgentLogAnalyzer.LogFilesIn(folder);
+            var all = AgentLogAnalyzer.LogFilesIn(folder);
+
+            // A file last written before the window holds no entry inside it: old rotations and .gz are not read at all.
+            files = all.Where(f => File.GetLastWriteTime(f) >= since).ToList();
+            older = all.Count - files.Count;
             foreach (var file in files)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -55,7 +60,9 @@ internal static class AgentLogFindingsCheck
 
         if (files.Count == 0)
         {
-            return new SsmDiagnosticCheck(Title, DiagnosticStatus.Skipped, "No agent log files in " + machineFolder + ".");
+            return new SsmDiagnosticCheck(Title, DiagnosticStatus.Skipped, older == 0
+                ? "No agent log files in " + machineFolder + "."
+                : "No agent log in " + machineFolder + " was written in the last 24 h (" + older.ToString(CultureInfo.InvariantCulture) + " older file(s)): the agent has not run or not logged since.");
         }
 
         // One line per category over every file: the worst severity, the total count, the busiest source's next step.

@@ -225,6 +225,9 @@ public sealed class DiagnosticCredentialsAndLogsTests : IDisposable
             Stamp(AgentLogSamples.ByCategory["ClockSkew"], now.AddMinutes(-30)),
             Stamp(AgentLogSamples.ByCategory["Throttling"], now.AddMinutes(-10)));
         _root.Write("/var/log/amazon/ssm/errors.log", Stamp(AgentLogSamples.ByCategory["NoCredentials"], now.AddMinutes(-2)));
+        // A rotation last written days ago is not even read.
+        _root.Write("/var/log/amazon/ssm/amazon-ssm-agent.log.1", Stamp(AgentLogSamples.ByCategory["ProxyTls"], now.AddDays(-4)));
+        System.IO.File.SetLastWriteTime(System.IO.Path.Combine(_root.Path, "var/log/amazon/ssm/amazon-ssm-agent.log.1"), now.AddDays(-4));
         var row = Row(await SsmDiagnosticRunner.RunAsync(Options(null, null, region: "us-east-1"), CancellationToken.None), "Agent log findings (24 h)");
         Assert.Equal(DiagnosticStatus.Failed, row.Status);
         Assert.StartsWith("NoCredentials x3 (Critical), ClockSkew x1 (High), Throttling x1 (Medium) in the last 24 h (2 log file(s) in /var/log/amazon/ssm). ", row.Note);
@@ -240,6 +243,12 @@ public sealed class DiagnosticCredentialsAndLogsTests : IDisposable
         Assert.Equal((DiagnosticStatus.Skipped, "No agent log folder (/var/log/amazon/ssm)."), (row.Status, row.Note));
 
         var now = DateTime.Now;
+        Log(Stamp(AgentLogSamples.ByCategory["ProxyTls"], now.AddDays(-2)));
+        System.IO.File.SetLastWriteTime(System.IO.Path.Combine(_root.Path, "var/log/amazon/ssm/amazon-ssm-agent.log"), now.AddDays(-2));
+        row = Row(await SsmDiagnosticRunner.RunAsync(options, CancellationToken.None), "Agent log findings (24 h)");
+        Assert.Equal(DiagnosticStatus.Skipped, row.Status);
+        Assert.Contains("was written in the last 24 h (1 older file(s))", row.Note);
+
         Log(Stamp(AgentLogSamples.ByCategory["ProxyTls"], now.AddDays(-2)), Stamp(AgentLogSamples.ByCategory["Throttling"], now.AddHours(-2)));
         row = Row(await SsmDiagnosticRunner.RunAsync(options, CancellationToken.None), "Agent log findings (24 h)");
         Assert.Equal(DiagnosticStatus.Passed, row.Status);
