@@ -96,6 +96,22 @@ public sealed class DiagnosticCredentialsAndLogsTests : IDisposable
         AssertNoSecret(new[] { denied, badSignature });
     }
 
+    [Theory]
+    [InlineData("InvalidClientTokenId", "The security token included in the request is invalid.", "deleted and recreated")]
+    [InlineData("ExpiredToken", "The security token included in the request is expired", "IMDS is not refreshing them")]
+    public async Task Sts_error_documents_are_read_by_the_sdk_and_explained(string code, string message, string remediation)
+    {
+        var body = "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><Error><Type>Sender</Type><Code>" + code + "</Code><Message>" + message
+            + "</Message></Error><RequestId>4f4b0c3e-0000-4000-8000-000000000000</RequestId></ErrorResponse>";
+        using var sts = new LoopbackHttpServer(403, body);
+        using var imds = new FakeImds(new FakeImdsBehaviour());
+        var row = Row(await SsmDiagnosticRunner.RunAsync(Options(imds.Url, new Uri(sts.Url + "/"), region: "us-east-1"), CancellationToken.None), "AWS Credentials");
+        Assert.Equal(DiagnosticStatus.Failed, row.Status);
+        Assert.Contains("failed: " + code + ": " + message, row.Note);
+        Assert.Contains(remediation, row.Remediation);
+        Assert.StartsWith("POST / ", Assert.Single(sts.RequestLines));
+    }
+
     [Fact]
     public async Task Sts_goes_through_the_agents_proxy_not_this_shells()
     {
