@@ -264,6 +264,35 @@ public sealed class GetSsmDiagnosticTests : IDisposable
     }
 
     [Fact]
+    public async Task Stop_ends_a_run_that_waits_for_sts_at_once()
+    {
+        RunningAgent();
+        await using var emu = await AwsEmulator.StartAsync(InstanceRoleWorld());
+        emu.Faults.Set("sts:GetCallerIdentity", new InjectedFault { Latency = TimeSpan.FromSeconds(60) });
+        using var imds = new FakeImds(new FakeImdsBehaviour());
+        using var session = new PowerShellSession();
+        using var ps = PowerShell.Create();
+        ps.Runspace = session.Runspace;
+        ps.AddCommand("Get-SsmDiagnostic").AddParameter("Service", "ssm").AddParameter("Region", "us-east-1").AddParameter("ImdsEndpoint", imds.Url)
+            .AddParameter("TimeoutSeconds", 30).AddParameter("HostAddressOverride", new Hashtable { ["ssm.us-east-1.amazonaws.com"] = "127.0.0.1" })
+            .AddParameter("Port", ClosedPort.Find()).AddParameter("FileSystemRoot", _root).AddParameter("AgentVersion", "3.3.40.0")
+            .AddParameter("LatestVersionUrl", ClosedUrl()).AddParameter("StsEndpointUrl", emu.Endpoint.ToString());
+        var async = ps.BeginInvoke();
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (emu.Calls["sts:GetCallerIdentity"] == 0 && waited.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Equal(1, emu.Calls["sts:GetCallerIdentity"]);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        ps.Stop();
+        Assert.True(async.AsyncWaitHandle.WaitOne(TimeSpan.FromSeconds(5)));
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), "stopping took " + watch.Elapsed);
+        Assert.Equal(PSInvocationState.Stopped, ps.InvocationStateInfo.State);
+    }
+
+    [Fact]
     public void A_bad_sts_endpoint_url_stops_with_its_error_id()
     {
         using var session = new PowerShellSession();
