@@ -67,7 +67,7 @@ internal static class AgentCredentialCheck
         if (detail?.InstanceId is null)
         {
             return new SsmDiagnosticCheck(Title, DiagnosticStatus.Failed,
-                "EC2RoleRequestError: IMDS did not answer, so the agent gets no instance profile credentials (see EC2 IMDS).",
+                "EC2RoleRequestError: the agent cannot read instance profile credentials from IMDS (see the EC2 IMDS row).",
                 input.Imds?.Remediation ?? "Fix IMDS access first (see the EC2 IMDS row).");
         }
 

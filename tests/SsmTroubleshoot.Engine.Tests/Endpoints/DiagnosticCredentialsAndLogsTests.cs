@@ -174,6 +174,19 @@ public sealed class DiagnosticCredentialsAndLogsTests : IDisposable
     }
 
     [Fact]
+    public async Task Imds_that_gives_no_identity_fails_like_ec2_role_request_error()
+    {
+        await using var emu = await AwsEmulator.StartAsync(Signers(InstanceRole()));
+        // Tokens required, and the token PUT never comes back: the hop limit inside a container.
+        using var imds = new FakeImds(new FakeImdsBehaviour { Token = "hang", RequireToken = true });
+        var row = Row(await SsmDiagnosticRunner.RunAsync(Options(imds.Url, emu.Endpoint, timeoutSeconds: 1, region: "us-east-1"), CancellationToken.None), "AWS Credentials");
+        Assert.Equal(DiagnosticStatus.Failed, row.Status);
+        Assert.StartsWith("EC2RoleRequestError: the agent cannot read instance profile credentials from IMDS", row.Note);
+        Assert.Contains("--http-put-response-hop-limit 2", row.Remediation);
+        Assert.Equal(0, emu.Calls["sts:GetCallerIdentity"]);
+    }
+
+    [Fact]
     public async Task A_silent_sts_fails_after_one_timeout_and_ctrl_c_stops_at_once()
     {
         await using var emu = await AwsEmulator.StartAsync(Signers(InstanceRole()));
