@@ -138,7 +138,7 @@ internal static class AgentCredentialCheck
                 "Report this with the output of -Verbose.");
         }
 
-        var note = "Signed in as " + arn + " (instance profile role " + role + ")"
+        var note = "Authenticated as " + arn + " (instance profile role " + role + ")"
             + (expiration is { } at ? "; credentials expire at " + Format(at) + " (in " + Minutes(at - now) + " min)" : string.Empty) + ".";
         if (expiration is { } soon && soon - now < ExpiryWarning)
         {

@@ -66,7 +66,7 @@ public sealed class DiagnosticCredentialsAndLogsTests : IDisposable
         }, checks.Select(c => c.Check));
         var credentials = Row(checks, "AWS Credentials");
         Assert.Equal(DiagnosticStatus.Passed, credentials.Status);
-        Assert.Contains("Signed in as " + RoleArn + " (instance profile role SsmInstanceRole)", credentials.Note);
+        Assert.Contains("Authenticated as " + RoleArn + " (instance profile role SsmInstanceRole)", credentials.Note);
         Assert.Matches(@"credentials expire at \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ \(in 3\d\d min\)", credentials.Note);
         Assert.Equal("SsmInstanceRole", credentials.Probe?.Imds?.RoleName);
         // The emulator verifies SigV4 for this caller: the call was signed with the IMDS secret.
@@ -137,7 +137,7 @@ public sealed class DiagnosticCredentialsAndLogsTests : IDisposable
         {
             var row = Row(await SsmDiagnosticRunner.RunAsync(Options(soon.Url, emu.Endpoint), CancellationToken.None), "AWS Credentials");
             Assert.Equal(DiagnosticStatus.Warning, row.Status);
-            Assert.Contains("Signed in as " + RoleArn, row.Note);
+            Assert.Contains("Authenticated as " + RoleArn, row.Note);
             Assert.Contains("expire within 15 minutes", row.Note);
             Assert.Contains("replace-iam-instance-profile-association", row.Remediation);
         }

@@ -111,7 +111,7 @@ public sealed class GetSsmDiagnosticTests : IDisposable
         Assert.StartsWith("Check", lines[0]);
         Assert.Contains(lines, l => l.StartsWith("SSM Agent version") && l.Contains("Warning") && l.Contains("3.2.582.0 is older than the latest 3.3.1000.0"));
         Assert.Contains(lines, l => l.StartsWith("Agent service") && l.Contains("Running (pid 2210) as root, systemd"));
-        Assert.Contains(lines, l => l.StartsWith("AWS Credentials") && l.Contains("Passed") && l.Contains("Signed in as " + RoleArn));
+        Assert.Contains(lines, l => l.StartsWith("AWS Credentials") && l.Contains("Passed") && l.Contains("Authenticated as " + RoleArn));
         Assert.Contains(lines, l => l.StartsWith("Agent log findings (24 h)") && l.Contains("Warning") && l.Contains("ClockSkew x2 (High), Throttling x1 (Medium)"));
         Assert.DoesNotContain("EndpointUnreachable", text);
     }
