@@ -17,6 +17,9 @@ public sealed class AwsClientFactory
 
     public AwsConnection Connection { get; }
 
+    /// <summary>A proxy every client goes through (the agent's, when a check must reach AWS the way the agent does); null: none set.</summary>
+    public System.Net.IWebProxy? Proxy { get; init; }
+
     public IAmazonEC2 CreateEc2() => new AmazonEC2Client(Connection.Credentials, Configure(new AmazonEC2Config(), "EC2"));
 
     public IAmazonSimpleSystemsManagement CreateSsm() =>
@@ -47,6 +50,11 @@ public sealed class AwsClientFactory
 
         // Our resolver already read the injected environment; the SDK must not re-read the process one.
         config.IgnoreConfiguredEndpointUrls = true;
+        if (Proxy is not null)
+        {
+            config.SetWebProxy(Proxy);
+        }
+
         var endpoint = Endpoint(serviceEnvironmentId);
         if (endpoint is null)
         {

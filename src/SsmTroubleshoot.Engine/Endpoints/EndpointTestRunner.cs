@@ -49,6 +49,29 @@ public sealed class EndpointTestOptions
     public IWindowsProxySource? WindowsProxySource { get; init; }
 
     public Func<DateTimeOffset>? Clock { get; init; }
+
+    /// <summary>
+    /// Called once region and proxy are known, just before the endpoint probes start, with the instance role's
+    /// credentials to come (null without IMDS): Get-SsmDiagnostic starts its STS and version checks alongside the probes.
+    /// </summary>
+    internal Action<EndpointPlan>? Planned { get; init; }
+}
+
+/// <summary>Region and proxy as the probes will use them, and the IMDS answer to come (row and role credentials; nulls without IMDS).</summary>
+internal sealed class EndpointPlan
+{
+    public EndpointPlan(string region, AgentProxySettings proxy, Task<(SsmEndpointProbe? Row, InstanceRoleCredentials? Credentials)> imds)
+    {
+        Region = region;
+        Proxy = proxy;
+        Imds = imds;
+    }
+
+    public string Region { get; }
+
+    public AgentProxySettings Proxy { get; }
+
+    public Task<(SsmEndpointProbe? Row, InstanceRoleCredentials? Credentials)> Imds { get; }
 }
 
 /// <summary>Everything one Test-SsmEndpoint run found.</summary>
@@ -172,6 +195,8 @@ public static class EndpointTestRunner
             imdsTask = Report(imds.ProbeAsync(cancellationToken), completed);
         }
 
+        options.Planned?.Invoke(new EndpointPlan(region!, proxy,
+            imdsTask is null ? Task.FromResult<(SsmEndpointProbe?, InstanceRoleCredentials?)>((null, null)) : ImdsOutcomeAsync(imdsTask, imds!)));
         var probeTasks = targets.Select(t => Report(Guarded(prober, t, cancellationToken), completed)).ToList();
         var probes = new List<SsmEndpointProbe>();
         if (imdsTask is not null)
@@ -211,6 +236,12 @@ public static class EndpointTestRunner
             Proxy = proxyUrl,
             BypassedProxy = proxy.HasProxy && proxyUrl is null,
         };
+    }
+
+    private static async Task<(SsmEndpointProbe?, InstanceRoleCredentials?)> ImdsOutcomeAsync(Task<SsmEndpointProbe> imdsTask, ImdsProber imds)
+    {
+        var row = await imdsTask.ConfigureAwait(false);
+        return (row, imds.RoleCredentials);
     }
 
     // One probe's unexpected failure becomes that row's error instead of ending the whole run.

@@ -12,7 +12,8 @@ namespace SsmTroubleshoot.Endpoints;
 
 /// <summary>
 /// Asks the instance metadata service what the agent asks it: an IMDSv2 token, the instance id, the region and the
-/// instance profile's credential state. Credential values are parsed for their state only and never kept.
+/// instance profile's credential state. The credential values are kept only in memory, in
+/// <see cref="RoleCredentials"/>, for the STS check of Get-SsmDiagnostic; no output or message ever holds them.
 /// </summary>
 public sealed class ImdsProber : IDisposable
 {
@@ -32,6 +33,9 @@ public sealed class ImdsProber : IDisposable
         // IMDS is link-local: never through a proxy, never redirected.
         _http = new HttpClient(new HttpClientHandler { UseProxy = false, AllowAutoRedirect = false }) { Timeout = Timeout.InfiniteTimeSpan };
     }
+
+    /// <summary>The instance profile's credentials from the last probe (null when IMDS gave none); never output.</summary>
+    internal InstanceRoleCredentials? RoleCredentials { get; private set; }
 
     public async Task<SsmEndpointProbe> ProbeAsync(CancellationToken cancellationToken)
     {
@@ -136,6 +140,7 @@ public sealed class ImdsProber : IDisposable
         }
 
         ReadCredentialState(credentials.Body, detail);
+        RoleCredentials = InstanceRoleCredentials.Parse(role, credentials.Body, detail.CredentialExpiration);
         if (!string.Equals(detail.CredentialCode, "Success", StringComparison.Ordinal))
         {
             detail.AddFinding("credential code " + detail.CredentialCode);
@@ -153,7 +158,7 @@ public sealed class ImdsProber : IDisposable
         }
     }
 
-    /// <summary>Keeps Code and Expiration; AccessKeyId, SecretAccessKey and Token are never read into anything.</summary>
+    /// <summary>Keeps Code and Expiration in the (output) detail; the key values go only to <see cref="InstanceRoleCredentials"/>.</summary>
     internal static void ReadCredentialState(string json, SsmImdsDetail detail)
     {
         try

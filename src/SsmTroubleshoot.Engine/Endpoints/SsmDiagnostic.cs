@@ -62,9 +62,12 @@ public sealed class DiagnosticOptions
 
     /// <summary>Windows sysprep ImageState; null reads the registry on Windows.</summary>
     public Func<string?>? SysprepState { get; init; }
+
+    /// <summary>Where STS GetCallerIdentity goes (loopback emulator in tests); null: the region's STS endpoint.</summary>
+    public Uri? StsEndpoint { get; init; }
 }
 
-/// <summary>Runs every on-instance check that needs no AWS API call.</summary>
+/// <summary>Runs every on-instance check, plus the one AWS call the agent's credentials are judged by (STS GetCallerIdentity).</summary>
 public static class SsmDiagnosticRunner
 {
     public static async Task<IReadOnlyList<SsmDiagnosticCheck>> RunAsync(DiagnosticOptions options, CancellationToken cancellationToken)
@@ -84,6 +87,15 @@ public static class SsmDiagnosticRunner
         var serviceQuery = options.ServiceQuery
             ?? (windows ? new WindowsAgentServiceQuery(endpoints.Timeout) : new LinuxAgentServiceQuery(fileSystem));
         var serviceTask = serviceQuery.QueryAsync(cancellationToken);
+        var clock = endpoints.Clock ?? (() => DateTimeOffset.UtcNow);
+        using var dependents = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var logTask = Task.Run(() => AgentLogFindingsCheck.Run(fileSystem, windows, clock(), dependents.Token), dependents.Token);
+
+        // The STS and latest-version calls start once region and proxy are known, alongside the endpoint probes,
+        // so the whole run takes about one timeout.
+        var planned = new TaskCompletionSource<EndpointPlan?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var credentialTask = CredentialCheckAsync(options, planned.Task, hybrid, clock, dependents.Token);
+        var versionTask = VersionAfterPlanAsync(options, planned.Task, windows, dependents.Token);
 
         EndpointTestReport? report = null;
         string? regionError = null;
@@ -108,6 +120,7 @@ public static class SsmDiagnosticRunner
                     Windows = windows,
                     WindowsProxySource = endpoints.WindowsProxySource,
                     Clock = endpoints.Clock,
+                    Planned = plan => planned.TrySetResult(plan),
                 },
                 null,
                 cancellationToken).ConfigureAwait(false);
@@ -116,7 +129,20 @@ public static class SsmDiagnosticRunner
         {
             regionError = ex.Message;
         }
+        catch (Exception)
+        {
+            // A configuration error or Ctrl+C ends the run: nothing may keep working behind it.
+            planned.TrySetCanceled();
+            dependents.Cancel();
+            throw;
+        }
+        finally
+        {
+            // No region: the dependent checks run without a plan.
+            planned.TrySetResult(null);
+        }
 
+        var imdsRow = report?.Probes.FirstOrDefault(p => p.Service == "imds");
         checks.Add(ImdsCheck(report, hybrid, endpoints.SkipImds, regionError));
         checks.Add(registrationCheck);
         if (report is null)
@@ -129,11 +155,44 @@ public static class SsmDiagnosticRunner
             checks.AddRange(report.Probes.Where(p => p.Service != "imds").Select(ConnectivityCheck));
         }
 
+        var credentialCheck = await credentialTask.ConfigureAwait(false);
+        credentialCheck.Probe = imdsRow;
+        checks.Add(credentialCheck);
         checks.Add(ServiceCheck(await serviceTask.ConfigureAwait(false), windows));
         checks.Add(ProxyCheck(report));
         checks.Add(SysprepCheck(windows, options.SysprepState));
-        checks.Add(await VersionCheckAsync(options, report, windows, cancellationToken).ConfigureAwait(false));
+        checks.Add(await versionTask.ConfigureAwait(false));
+        checks.Add(await logTask.ConfigureAwait(false));
         return checks;
+    }
+
+    private static async Task<SsmDiagnosticCheck> CredentialCheckAsync(DiagnosticOptions options,
+        Task<EndpointPlan?> planned, bool hybrid, Func<DateTimeOffset> clock,
+        CancellationToken cancellationToken)
+    {
+        var plan = await planned.ConfigureAwait(false);
+        var imds = plan is null ? default : await plan.Imds.ConfigureAwait(false);
+        return await AgentCredentialCheck.RunAsync(
+            new CredentialCheckInput
+            {
+                Hybrid = hybrid,
+                ImdsSkipped = options.Endpoints.SkipImds,
+                Region = plan?.Region,
+                Imds = imds.Row,
+                Credentials = imds.Credentials,
+                Proxy = plan?.Proxy,
+                StsEndpoint = options.StsEndpoint,
+                Timeout = options.Endpoints.Timeout,
+                Clock = clock,
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<SsmDiagnosticCheck> VersionAfterPlanAsync(DiagnosticOptions options,
+        Task<EndpointPlan?> planned, bool windows, CancellationToken cancellationToken)
+    {
+        var plan = await planned.ConfigureAwait(false);
+        return await VersionCheckAsync(options, plan?.Region, plan?.Proxy, windows, cancellationToken).ConfigureAwait(false);
     }
 
     private sealed class Registration
@@ -294,7 +353,7 @@ public static class SsmDiagnosticRunner
                 "Let sysprep/EC2Launch finish (or recreate the image without a pending specialize pass); the agent registers once the image state is complete.");
     }
 
-    private static async Task<SsmDiagnosticCheck> VersionCheckAsync(DiagnosticOptions options, EndpointTestReport? report, bool windows, CancellationToken cancellationToken)
+    private static async Task<SsmDiagnosticCheck> VersionCheckAsync(DiagnosticOptions options, string? region, AgentProxySettings? proxy, bool windows, CancellationToken cancellationToken)
     {
         const string title = "SSM Agent version";
         const string update = "Update the agent: run the AWS-UpdateSSMAgent document (aws ssm send-command --document-name AWS-UpdateSSMAgent --targets Key=InstanceIds,Values=<id>).";
@@ -321,15 +380,15 @@ public static class SsmDiagnosticRunner
         var url = options.LatestVersionUrl;
         if (url is null)
         {
-            if (report is null)
+            if (region is null)
             {
                 return new SsmDiagnosticCheck(title, DiagnosticStatus.Warning, "Installed " + local + "; the latest version is unknown without a region.");
             }
 
-            url = new Uri("https://s3." + report.Region + "." + EndpointCatalog.DomainFor(report.Region) + "/amazon-ssm-" + report.Region + "/latest/VERSION");
+            url = new Uri("https://s3." + region + "." + EndpointCatalog.DomainFor(region) + "/amazon-ssm-" + region + "/latest/VERSION");
         }
 
-        var latest = await LatestVersionAsync(url, report?.Proxy, options.Endpoints.Timeout, cancellationToken).ConfigureAwait(false);
+        var latest = await LatestVersionAsync(url, proxy, options.Endpoints.Timeout, cancellationToken).ConfigureAwait(false);
         if (!Version.TryParse(latest.Version ?? string.Empty, out var latestVersion))
         {
             return new SsmDiagnosticCheck(title, DiagnosticStatus.Warning, "Installed " + local + "; could not read the latest version from " + url + " (" + latest.Error + ").",

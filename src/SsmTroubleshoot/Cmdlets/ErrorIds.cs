@@ -54,4 +54,5 @@ internal static class ErrorIds
     internal const string SupportCasePathNotFound = "SupportCasePathNotFound";
     internal const string SupportCaseFileExists = "SupportCaseFileExists";
     internal const string SupportCaseExportFailed = "SupportCaseExportFailed";
+    internal const string StsEndpointUrlInvalid = "StsEndpointUrlInvalid";
 }

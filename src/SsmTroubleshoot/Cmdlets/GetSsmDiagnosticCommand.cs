@@ -7,8 +7,9 @@ using SsmTroubleshoot.Endpoints;
 namespace SsmTroubleshoot.Cmdlets;
 
 /// <summary>
-/// "What is wrong with the agent on this box": the ssm-cli get-diagnostics checks that need no AWS API call, each
-/// done more thoroughly (IMDS, hybrid registration, endpoint connectivity, agent service, proxy, sysprep, version).
+/// "What is wrong with the agent on this box": every ssm-cli get-diagnostics check, each done more thoroughly (IMDS,
+/// hybrid registration, endpoint connectivity, the agent's credentials via STS, agent service, proxy, sysprep,
+/// version), plus the last 24 hours of agent log findings.
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "SsmDiagnostic")]
 [OutputType(typeof(SsmDiagnosticCheck))]
@@ -24,8 +25,21 @@ public sealed class GetSsmDiagnosticCommand : EndpointProbeCmdlet
     [ValidateNotNullOrEmpty]
     public string? LatestVersionUrl { get; set; }
 
+    /// <summary>Where STS GetCallerIdentity is sent (a test emulator, a VPC endpoint URL); default the region's STS endpoint.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? StsEndpointUrl { get; set; }
+
     protected override void EndProcessing()
     {
+        Uri? sts = null;
+        if (StsEndpointUrl is not null
+            && (!Uri.TryCreate(StsEndpointUrl, UriKind.Absolute, out sts) || (sts.Scheme != Uri.UriSchemeHttp && sts.Scheme != Uri.UriSchemeHttps)))
+        {
+            ThrowTerminatingError(ErrorRecords.Create("-StsEndpointUrl '" + StsEndpointUrl + "' is not an http(s) URL.", ErrorIds.StsEndpointUrlInvalid,
+                ErrorCategory.InvalidArgument, StsEndpointUrl, "Pass a URL such as https://sts.us-east-1.amazonaws.com."));
+        }
+
         Uri? latest = null;
         if (LatestVersionUrl is not null
             && (!Uri.TryCreate(LatestVersionUrl, UriKind.Absolute, out latest) || (latest.Scheme != Uri.UriSchemeHttp && latest.Scheme != Uri.UriSchemeHttps)))
@@ -34,8 +48,10 @@ public sealed class GetSsmDiagnosticCommand : EndpointProbeCmdlet
                 ErrorCategory.InvalidArgument, LatestVersionUrl, "Pass a URL such as https://s3.us-east-1.amazonaws.com/amazon-ssm-us-east-1/latest/VERSION."));
         }
 
-        var options = new DiagnosticOptions { Endpoints = BuildOptions(), AgentVersion = AgentVersion, LatestVersionUrl = latest };
-        var progress = new ProgressRecord(1, "Get-SsmDiagnostic", "Checking the agent, IMDS and endpoints");
+        var options = new DiagnosticOptions { Endpoints = BuildOptions(), AgentVersion = AgentVersion, LatestVersionUrl = latest, StsEndpoint = sts };
+        WriteVerbose("Checks the agent's credentials with STS GetCallerIdentity at " + (sts?.ToString() ?? "the region's STS endpoint")
+            + " and reads the agent logs of the last 24 hours.");
+        var progress = new ProgressRecord(1, "Get-SsmDiagnostic", "Checking the agent, IMDS, endpoints, credentials and logs");
         WriteProgress(progress);
         var started = DateTime.UtcNow;
         var run = Task.Run(() => SsmDiagnosticRunner.RunAsync(options, CancelToken), CancelToken);

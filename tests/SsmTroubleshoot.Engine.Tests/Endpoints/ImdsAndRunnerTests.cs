@@ -40,6 +40,27 @@ public sealed class ImdsProberTests
     }
 
     [Fact]
+    public async Task The_role_credentials_stay_in_the_prober_for_the_sts_check_only()
+    {
+        var expiration = DateTimeOffset.UtcNow.AddHours(2);
+        using var imds = new FakeImds(new FakeImdsBehaviour { Expiration = expiration });
+        using var prober = new ImdsProber(new Uri(imds.Url), TimeSpan.FromSeconds(10));
+        var row = await prober.ProbeAsync(CancellationToken.None);
+        var held = Assert.IsType<InstanceRoleCredentials>(prober.RoleCredentials);
+        Assert.Equal((FakeImds.AccessKeyId, FakeImds.SecretAccessKey, FakeImds.SessionToken, "SsmInstanceRole"),
+            (held.AccessKeyId, held.SecretAccessKey, held.Token, held.RoleName));
+        Assert.Equal(expiration.ToUnixTimeSeconds(), held.Expiration!.Value.ToUnixTimeSeconds());
+        Assert.Equal("credentials of role SsmInstanceRole", held.ToString());
+        var everything = JsonSerializer.Serialize(row) + row;
+        Assert.DoesNotContain(FakeImds.SecretAccessKey, everything);
+
+        using var noRole = new FakeImds(new FakeImdsBehaviour { Role = null });
+        using var second = new ImdsProber(new Uri(noRole.Url), TimeSpan.FromSeconds(10));
+        await second.ProbeAsync(CancellationToken.None);
+        Assert.Null(second.RoleCredentials);
+    }
+
+    [Fact]
     public async Task A_refused_token_put_with_working_gets_is_imdsv1_only()
     {
         var row = await Probe(new FakeImdsBehaviour { Token = "v1" });

@@ -30,6 +30,8 @@ public sealed class SsmDiagnosticTests : IDisposable
         AgentVersion = agentVersion,
         LatestVersionUrl = latestUrl is null ? null : new Uri(latestUrl),
         ServiceQuery = service,
+        // Never the real STS: a closed loopback port.
+        StsEndpoint = new Uri("http://127.0.0.1:" + ClosedPort.Find() + "/"),
     };
 
     private static SsmDiagnosticCheck Row(IReadOnlyList<SsmDiagnosticCheck> checks, string title) => Assert.Single(checks, c => c.Check == title);
@@ -49,8 +51,11 @@ public sealed class SsmDiagnosticTests : IDisposable
             "EC2 IMDS", "Hybrid instance registration",
             "Connectivity to ssm endpoint", "Connectivity to ec2messages endpoint", "Connectivity to ssmmessages endpoint",
             "Connectivity to s3 endpoint", "Connectivity to kms endpoint", "Connectivity to logs endpoint", "Connectivity to monitoring endpoint",
-            "Agent service", "Proxy configuration", "Windows sysprep image state", "SSM Agent version",
+            "AWS Credentials", "Agent service", "Proxy configuration", "Windows sysprep image state", "SSM Agent version", "Agent log findings (24 h)",
         }, checks.Select(c => c.Check));
+        var credentials = Row(checks, "AWS Credentials");
+        Assert.Equal(DiagnosticStatus.Failed, credentials.Status);
+        Assert.Contains("could not be reached", credentials.Note);
         Assert.Equal(DiagnosticStatus.Passed, Row(checks, "EC2 IMDS").Status);
         Assert.Contains("i-0123456789abcdef0 in eu-west-1", Row(checks, "EC2 IMDS").Note);
         Assert.Equal(DiagnosticStatus.Skipped, Row(checks, "Hybrid instance registration").Status);

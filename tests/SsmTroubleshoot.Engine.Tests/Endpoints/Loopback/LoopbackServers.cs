@@ -271,6 +271,12 @@ public sealed class FakeImdsBehaviour
     public DateTimeOffset Expiration { get; init; } = DateTimeOffset.UtcNow.AddHours(6);
 
     public string CredentialCode { get; init; } = "Success";
+
+    public string AccessKeyId { get; init; } = FakeImds.AccessKeyId;
+
+    public string SecretAccessKey { get; init; } = FakeImds.SecretAccessKey;
+
+    public string SessionToken { get; init; } = FakeImds.SessionToken;
 }
 
 /// <summary>A minimal instance metadata service on 127.0.0.1 speaking the IMDSv1/v2 wire protocol.</summary>
@@ -278,6 +284,7 @@ public sealed class FakeImds : IDisposable
 {
     public const string SecretAccessKey = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY";
     public const string AccessKeyId = "ASIAEXAMPLEEXAMPLE12";
+    public const string SessionToken = "FAKESESSIONTOKEN";
     private const string IssuedToken = "AQAEAFAKE-TOKEN==";
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly CancellationTokenSource _stop = new();
@@ -383,8 +390,8 @@ public sealed class FakeImds : IDisposable
             "/latest/meta-data/placement/region" => (200, _behaviour.Region),
             "/latest/meta-data/iam/security-credentials/" => _behaviour.Role is null ? (404, string.Empty) : (200, _behaviour.Role),
             _ when _behaviour.Role is not null && path == "/latest/meta-data/iam/security-credentials/" + _behaviour.Role => (200,
-                "{\"Code\":\"" + _behaviour.CredentialCode + "\",\"LastUpdated\":\"2026-01-01T00:00:00Z\",\"Type\":\"AWS-HMAC\",\"AccessKeyId\":\"" + AccessKeyId
-                + "\",\"SecretAccessKey\":\"" + SecretAccessKey + "\",\"Token\":\"FAKESESSIONTOKEN\",\"Expiration\":\""
+                "{\"Code\":\"" + _behaviour.CredentialCode + "\",\"LastUpdated\":\"2026-01-01T00:00:00Z\",\"Type\":\"AWS-HMAC\",\"AccessKeyId\":\"" + _behaviour.AccessKeyId
+                + "\",\"SecretAccessKey\":\"" + _behaviour.SecretAccessKey + "\",\"Token\":\"" + _behaviour.SessionToken + "\",\"Expiration\":\""
                 + _behaviour.Expiration.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ") + "\"}"),
             _ => (404, string.Empty),
         };
