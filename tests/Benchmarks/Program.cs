@@ -9,6 +9,8 @@ internal static class Program
     private static readonly Dictionary<string, Func<string[], int>> Benchmarks = new(StringComparer.OrdinalIgnoreCase)
     {
         ["import"] = ImportBenchmark.Run,
+        ["endpoints"] = EndpointBenchmark.Run,
+        ["wait"] = AutomationWaitBenchmark.Run,
     };
 
     private static int Main(string[] args)

@@ -10,9 +10,9 @@ public sealed class HarnessTests
     public void Session_captures_output_verbose_and_errors_with_their_ids()
     {
         using var session = new PowerShellSession();
-        var result = session.Run("Get-SsmTroubleshootPlaceholder -Text hi -Verbose; Import-Module /nonexistent/NoSuchModule.psd1");
-        Assert.Equal("hi", Assert.Single(result.Output).BaseObject);
-        Assert.Contains(result.Verbose, v => v.Message == "placeholder verbose");
+        var result = session.Run("Get-SsmAgentLogRule -Category Throttling -Verbose; Import-Module /nonexistent/NoSuchModule.psd1");
+        Assert.Equal("throttling", ScriptResult.Prop(Assert.Single(result.Output), "Id"));
+        Assert.Contains(result.Verbose, v => v.Message.StartsWith("Rule catalog:", System.StringComparison.Ordinal));
         Assert.Equal("Modules_ModuleNotFound", Assert.Single(result.ErrorIds));
         Assert.Equal(System.Management.Automation.ErrorCategory.ResourceUnavailable, result.Errors[0].CategoryInfo.Category);
     }
@@ -21,7 +21,8 @@ public sealed class HarnessTests
     public void Render_shows_what_the_console_would()
     {
         using var session = new PowerShellSession();
-        var text = session.Render("'a','b' | Get-SsmTroubleshootPlaceholder");
-        Assert.Equal(new[] { "a", "b" }, text.Split('\n').Where(l => l.Length > 0).ToArray());
+        var lines = session.Render("Get-SsmAgentLogRule -Category Throttling, ClockSkew").Split('\n').Where(l => l.Trim().Length > 0).ToArray();
+        Assert.StartsWith("Id", lines[0].TrimStart(), System.StringComparison.Ordinal);
+        Assert.Equal(new[] { "tls.clock-behind", "time.signature-skew", "throttling" }, lines.Skip(2).Select(l => l.Split(' ')[0]).ToArray());
     }
 }

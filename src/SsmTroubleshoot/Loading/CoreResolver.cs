@@ -34,6 +34,10 @@ internal sealed class DependencyLoadContext : AssemblyLoadContext
 {
     private readonly string _directory;
 
+    // Runspaces opened in parallel (ForEach-Object -Parallel, test runners) resolve the same assembly at once; a second
+    // LoadFromAssemblyPath for a name already loaded throws FileLoadException, so loads are serialised and remembered.
+    private readonly System.Collections.Generic.Dictionary<string, Assembly> _loaded = new(StringComparer.OrdinalIgnoreCase);
+
     internal DependencyLoadContext(string directory)
     {
         _directory = directory;
@@ -48,17 +52,33 @@ internal sealed class DependencyLoadContext : AssemblyLoadContext
             return null;
         }
 
-        var path = Path.Combine(_directory, name + ".dll");
-        return File.Exists(path) ? LoadFromAssemblyPath(path) : null;
+        return LoadOnce(name);
+    }
+
+    private Assembly? LoadOnce(string name)
+    {
+        lock (_loaded)
+        {
+            if (_loaded.TryGetValue(name, out var assembly))
+            {
+                return assembly;
+            }
+
+            var path = Path.Combine(_directory, name + ".dll");
+            if (!File.Exists(path))
+            {
+                return null;
+            }
+
+            assembly = LoadFromAssemblyPath(path);
+            _loaded[name] = assembly;
+            return assembly;
+        }
     }
 
     private static bool IsPrivate(string name) =>
         name.StartsWith("SsmTroubleshoot.", StringComparison.Ordinal)
         || name.StartsWith("AWSSDK.", StringComparison.Ordinal);
 
-    private Assembly? ResolvePolyfill(AssemblyLoadContext context, AssemblyName assemblyName)
-    {
-        var path = Path.Combine(_directory, (assemblyName.Name ?? string.Empty) + ".dll");
-        return File.Exists(path) ? LoadFromAssemblyPath(path) : null;
-    }
+    private Assembly? ResolvePolyfill(AssemblyLoadContext context, AssemblyName assemblyName) => LoadOnce(assemblyName.Name ?? string.Empty);
 }

@@ -1,0 +1,209 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Runtime.InteropServices;
+using System.Text.RegularExpressions;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace SsmTroubleshoot.Logs;
+
+/// <summary>What reading one file produced: its issues, and why it was skipped or cut short.</summary>
+public sealed class LogSourceResult
+{
+    internal LogSourceResult(string? path, IReadOnlyList<SsmAgentLogIssue> issues, long lines, int classified, bool isBinary,
+        int truncatedLines, string? corruption)
+    {
+        Path = path;
+        Issues = issues;
+        Lines = lines;
+        Classified = classified;
+        IsBinary = isBinary;
+        TruncatedLines = truncatedLines;
+        Corruption = corruption;
+    }
+
+    public string? Path { get; }
+
+    public IReadOnlyList<SsmAgentLogIssue> Issues { get; }
+
+    public long Lines { get; }
+
+    public int Classified { get; }
+
+    /// <summary>The file is not text (NUL bytes in its first block); nothing was read.</summary>
+    public bool IsBinary { get; }
+
+    /// <summary>Lines longer than the cap; only their start was kept.</summary>
+    public int TruncatedLines { get; }
+
+    /// <summary>Why the file ended early (a truncated or corrupt .gz); the issues hold what was read before.</summary>
+    public string? Corruption { get; }
+}
+
+/// <summary>
+/// Reads agent logs and turns them into issues. The caller's thread classifies and receives every callback;
+/// big files are read and decoded on a second thread meanwhile (bounded hand-off, so memory stays flat).
+/// </summary>
+public sealed class AgentLogAnalyzer
+{
+    private static readonly Regex s_logFileName = new(@"\.log(\.[0-9A-Za-z_-]+)?(\.gz)?$|\.log\.gz$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
+    private static readonly Regex s_rotation = new(@"\.log\.(\d+)", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
+
+    public AgentLogAnalyzer(LogRuleCatalog catalog, LogScanOptions options)
+    {
+        Catalog = catalog ?? throw new ArgumentNullException(nameof(catalog));
+        Options = options ?? throw new ArgumentNullException(nameof(options));
+    }
+
+    public LogRuleCatalog Catalog { get; }
+
+    public LogScanOptions Options { get; }
+
+    /// <summary>Where the agent writes its logs on this platform.</summary>
+    public static string DefaultLogDirectory => RuntimeInformation.IsOSPlatform(OSPlatform.Windows)
+        ? System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.CommonApplicationData), "Amazon", "SSM", "Logs")
+        : "/var/log/amazon/ssm/";
+
+    /// <summary>
+    /// The log files of a folder (not its subfolders): *.log, rotated *.log.N and .gz; grouped by log, the oldest
+    /// rotation first so that each log reads in time order.
+    /// </summary>
+    public static IReadOnlyList<string> LogFilesIn(string directory) =>
+        Directory.EnumerateFiles(directory)
+            .Where(f => s_logFileName.IsMatch(System.IO.Path.GetFileName(f)))
+            .Select(f => (Path: f, Name: System.IO.Path.GetFileName(f)))
+            .Select(f => (f.Path, Base: BaseName(f.Name), Rotation: Rotation(f.Name)))
+            .OrderBy(f => f.Base, StringComparer.OrdinalIgnoreCase)
+            .ThenByDescending(f => f.Rotation)
+            .ThenBy(f => f.Path, StringComparer.Ordinal)
+            .Select(f => f.Path)
+            .ToArray();
+
+    /// <summary>
+    /// Reads one file. Throws the IO exception when it cannot be opened (missing, access denied); reports binary
+    /// files and truncated .gz in the result. <paramref name="onEntry"/> and <paramref name="onProgress"/> run on
+    /// the calling thread.
+    /// </summary>
+    public LogSourceResult ScanFile(string path, Action<SsmAgentLogEntry>? onEntry, Action<long, long>? onProgress, CancellationToken cancellationToken)
+    {
+        using var reader = LogTextReader.Open(path, Options.BlockChars, Options.MaxLineChars);
+        if (reader.IsBinary)
+        {
+            return new LogSourceResult(path, Array.Empty<SsmAgentLogIssue>(), 0, 0, true, 0, null);
+        }
+
+        var scanner = new EntryScanner(Catalog, Options, path, onEntry);
+        if (reader.Length >= Options.ParallelReadThreshold)
+        {
+            ScanWithReaderThread(reader, scanner, onProgress, cancellationToken);
+        }
+        else
+        {
+            string? block;
+            while ((block = reader.ReadBlock(null)) is not null)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                scanner.Feed(block);
+                onProgress?.Invoke(reader.Position, reader.Length);
+            }
+        }
+
+        var issues = scanner.Complete();
+        return new LogSourceResult(path, issues, scanner.Lines, scanner.Classified, false, reader.TruncatedLines, reader.CorruptionMessage);
+    }
+
+    /// <summary>Scans text that arrives piece by piece (pipeline input): add text, then complete.</summary>
+    public LogTextSession BeginText(string? sourceName, Action<SsmAgentLogEntry>? onEntry) =>
+        new(new EntryScanner(Catalog, Options, sourceName, onEntry), Options.MaxLineChars);
+
+    private static void ScanWithReaderThread(LogTextReader reader, EntryScanner scanner, Action<long, long>? onProgress, CancellationToken cancellationToken)
+    {
+        // Three blocks in flight at most: the reader stays ahead without memory growing with the file.
+        using var blocks = new BlockingCollection<(string Block, long Position)>(boundedCapacity: 3);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var producer = Task.Run(() =>
+        {
+            try
+            {
+                string? block;
+                while ((block = reader.ReadBlock(null)) is not null)
+                {
+                    blocks.Add((block, reader.Position), stop.Token);
+                }
+            }
+            finally
+            {
+                blocks.CompleteAdding();
+            }
+        }, stop.Token);
+
+        try
+        {
+            foreach (var (block, position) in blocks.GetConsumingEnumerable(stop.Token))
+            {
+                scanner.Feed(block);
+                onProgress?.Invoke(position, reader.Length);
+            }
+        }
+        finally
+        {
+            stop.Cancel();
+            try
+            {
+                producer.GetAwaiter().GetResult();
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                // The consumer stopped first (Ctrl+C or its own failure); that is what propagates.
+            }
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    private static string BaseName(string name)
+    {
+        var index = name.IndexOf(".log", StringComparison.OrdinalIgnoreCase);
+        return index < 0 ? name : name.Substring(0, index);
+    }
+
+    private static int Rotation(string name)
+    {
+        var match = s_rotation.Match(name);
+        return match.Success && int.TryParse(match.Groups[1].Value, out var n) ? n : 0;
+    }
+}
+
+/// <summary>Text fed piece by piece (pipeline lines); lines are capped like file lines.</summary>
+public sealed class LogTextSession
+{
+    private readonly EntryScanner _scanner;
+    private readonly int _maxLineChars;
+
+    internal LogTextSession(EntryScanner scanner, int maxLineChars)
+    {
+        _scanner = scanner;
+        _maxLineChars = maxLineChars;
+    }
+
+    /// <summary>Adds one or more lines (a string from Get-Content, or a whole multi-line command output).</summary>
+    public void Add(string? text)
+    {
+        if (text is null)
+        {
+            return;
+        }
+
+        if (text.Length > _maxLineChars && text.IndexOf('\n') < 0)
+        {
+            text = text.Substring(0, _maxLineChars) + LogTextReader.TruncationMarker;
+        }
+
+        _scanner.Feed(text.EndsWith("\n", StringComparison.Ordinal) ? text : text + "\n");
+    }
+
+    public IReadOnlyList<SsmAgentLogIssue> Complete() => _scanner.Complete();
+}

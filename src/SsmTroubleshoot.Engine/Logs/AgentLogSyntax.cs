@@ -1,0 +1,263 @@
+using System;
+using System.Collections.Generic;
+using System.Text.RegularExpressions;
+
+namespace SsmTroubleshoot.Logs;
+
+internal enum LineKind
+{
+    /// <summary>Starts an entry: the agent's "YYYY-MM-DD HH:MM:SS[.ffff] LEVEL" header.</summary>
+    Header,
+
+    /// <summary>No header: belongs to the entry before it (SDK "caused by:" and "status code:" lines).</summary>
+    Continuation,
+
+    /// <summary>A syslog/journal line of another process, or a journal marker: ends the entry, is not one.</summary>
+    Foreign,
+}
+
+/// <summary>The agent's line syntax, on raw string ranges so that the hot loop allocates nothing.</summary>
+internal static class AgentLogSyntax
+{
+    private static readonly Regex s_unbracketedComponent = new(
+        "^[A-Z][A-Za-z0-9]*(Provider|Service|Manager|Processor|Interactor|Refresher|Handler|Identity|Registrar|Orchestrator|Updater|Checker|Worker|Plugin) ",
+        RegexOptions.CultureInvariant);
+
+    /// <summary>What a line is; <paramref name="content"/> is where the agent's own text starts (after a syslog prefix).</summary>
+    internal static LineKind Classify(string s, int start, int end, out int content, out AgentLogLevel level)
+    {
+        level = AgentLogLevel.Unknown;
+        content = start;
+        var length = end - start;
+        if (length >= 16 && IsDigit(s[start]))
+        {
+            if (length >= 19 && s[start + 4] == '-' && s[start + 10] == ' ' && s[start + 13] == ':')
+            {
+                level = ReadLevel(s, start, end);
+                return LineKind.Header;
+            }
+
+            if (s[start + 4] == '-' && s[start + 10] == 'T')
+            {
+                return SyslogContent(s, start, end, Math.Max(start + 10, s.IndexOf(' ', start + 10, end - start - 10)), ref content, ref level);
+            }
+
+            return LineKind.Continuation;
+        }
+
+        if (length >= 16 && IsLetter(s[start]) && IsLetter(s[start + 1]) && IsLetter(s[start + 2]) && s[start + 3] == ' '
+            && s[start + 6] == ' ' && s[start + 9] == ':' && s[start + 12] == ':' && s[start + 15] == ' ')
+        {
+            return SyslogContent(s, start, end, start + 15, ref content, ref level);
+        }
+
+        if (length >= 3 && s[start] == '-' && s[start + 1] == '-' && s[start + 2] == ' ')
+        {
+            return LineKind.Foreign; // journalctl's "-- Logs begin at …" / "-- Boot …" markers
+        }
+
+        return LineKind.Continuation;
+    }
+
+    /// <summary>Reads "YYYY-MM-DD HH:MM:SS[.ffff]" at <paramref name="p"/>.</summary>
+    internal static DateTime? ParseTimestamp(string s, int p, int end)
+    {
+        if (end - p < 19)
+        {
+            return null;
+        }
+
+        int Num(int at, int digits)
+        {
+            var value = 0;
+            for (var i = 0; i < digits; i++)
+            {
+                var c = s[at + i];
+                if (!IsDigit(c))
+                {
+                    return -1;
+                }
+
+                value = (value * 10) + (c - '0');
+            }
+
+            return value;
+        }
+
+        int year = Num(p, 4), month = Num(p + 5, 2), day = Num(p + 8, 2), hour = Num(p + 11, 2), minute = Num(p + 14, 2), second = Num(p + 17, 2);
+        if (year < 1 || month is < 1 or > 12 || day < 1 || day > 31 || hour is < 0 or > 23 || minute is < 0 or > 59 || second is < 0 or > 59
+            || day > DateTime.DaysInMonth(year, month))
+        {
+            return null;
+        }
+
+        var ticks = 0L;
+        var q = p + 19;
+        if (q < end && (s[q] == '.' || s[q] == ','))
+        {
+            long scale = TimeSpan.TicksPerSecond;
+            q++;
+            while (q < end && IsDigit(s[q]))
+            {
+                scale /= 10;
+                ticks += (s[q] - '0') * scale;
+                q++;
+            }
+        }
+
+        return new DateTime(year, month, day, hour, minute, second, DateTimeKind.Unspecified).AddTicks(ticks);
+    }
+
+    /// <summary>Splits a header line's text after the level into components and the message.</summary>
+    internal static void SplitHeader(string s, int p, int end, List<string> components, out string? instanceId, out int messageStart)
+    {
+        instanceId = null;
+        // Skip timestamp and level.
+        p += 19;
+        while (p < end && s[p] != ' ')
+        {
+            p++;
+        }
+
+        while (p < end && s[p] == ' ')
+        {
+            p++;
+        }
+
+        while (p < end && IsLetter(s[p]))
+        {
+            p++;
+        }
+
+        while (p < end && s[p] == ' ')
+        {
+            p++;
+        }
+
+        while (p < end && s[p] == '[')
+        {
+            var close = s.IndexOf(']', p, end - p);
+            if (close < 0)
+            {
+                break;
+            }
+
+            var group = s.Substring(p + 1, close - p - 1);
+            if (group.StartsWith("instanceID=", StringComparison.Ordinal))
+            {
+                instanceId = group.Substring("instanceID=".Length);
+            }
+            else if (group.IndexOf(" @ ", StringComparison.Ordinal) < 0)
+            {
+                components.Add(group); // "[Func @ file.go.N]" (errors.log) is a source location, not a component
+            }
+
+            p = close + 1;
+            while (p < end && s[p] == ' ')
+            {
+                p++;
+            }
+        }
+
+        if (components.Count == 0 && p < end)
+        {
+            var match = s_unbracketedComponent.Match(s, p, Math.Min(end - p, 80));
+            if (match.Success)
+            {
+                components.Add(match.Value.TrimEnd());
+                p += match.Length;
+            }
+        }
+
+        messageStart = p;
+    }
+
+    private static LineKind SyslogContent(string s, int start, int end, int afterTime, ref int content, ref AgentLogLevel level)
+    {
+        // "<time> host ident[pid]: text"
+        var hostStart = afterTime + 1;
+        if (hostStart >= end)
+        {
+            return LineKind.Foreign;
+        }
+
+        var identStart = s.IndexOf(' ', hostStart, end - hostStart);
+        if (identStart < 0)
+        {
+            return LineKind.Foreign;
+        }
+
+        identStart++;
+        var colon = s.IndexOf(": ", identStart, Math.Min(end - identStart, 120), StringComparison.Ordinal);
+        if (colon < 0)
+        {
+            return LineKind.Foreign;
+        }
+
+        var bracket = s.IndexOf('[', identStart, colon - identStart);
+        var nameEnd = bracket < 0 ? colon : bracket;
+        if (!IsAgentProcess(s, identStart, nameEnd - identStart))
+        {
+            return LineKind.Foreign;
+        }
+
+        content = colon + 2;
+        var kind = Classify(s, content, end, out var inner, out level);
+        return kind == LineKind.Header ? LineKind.Header : LineKind.Continuation;
+    }
+
+    private static bool IsAgentProcess(string s, int start, int length)
+    {
+        var name = s.Substring(start, length);
+        return name.StartsWith("amazon-ssm-agent", StringComparison.Ordinal)
+            || name is "ssm-agent-worker" or "ssm-session-worker" or "ssm-document-worker" or "ssm-agent";
+    }
+
+    private static AgentLogLevel ReadLevel(string s, int start, int end)
+    {
+        var p = start + 19;
+        while (p < end && s[p] != ' ')
+        {
+            p++; // fractional seconds
+        }
+
+        p++;
+        if (p + 4 > end)
+        {
+            return AgentLogLevel.Unknown;
+        }
+
+        switch (s[p] | 0x20)
+        {
+            case 'i':
+                return Word(s, p, end, "INFO") ? AgentLogLevel.Info : AgentLogLevel.Unknown;
+            case 'e':
+                return Word(s, p, end, "ERROR") ? AgentLogLevel.Error : AgentLogLevel.Unknown;
+            case 'w':
+                return Word(s, p, end, "WARN") || Word(s, p, end, "WARNING") ? AgentLogLevel.Warn : AgentLogLevel.Unknown;
+            case 'd':
+                return Word(s, p, end, "DEBUG") ? AgentLogLevel.Debug : AgentLogLevel.Unknown;
+            case 't':
+                return Word(s, p, end, "TRACE") ? AgentLogLevel.Trace : AgentLogLevel.Unknown;
+            case 'c':
+                return Word(s, p, end, "CRITICAL") ? AgentLogLevel.Critical : AgentLogLevel.Unknown;
+            default:
+                return AgentLogLevel.Unknown;
+        }
+    }
+
+    private static bool Word(string s, int p, int end, string word)
+    {
+        if (p + word.Length > end || string.Compare(s, p, word, 0, word.Length, StringComparison.OrdinalIgnoreCase) != 0)
+        {
+            return false;
+        }
+
+        var after = p + word.Length;
+        return after == end || s[after] == ' ' || s[after] == '\r';
+    }
+
+    private static bool IsDigit(char c) => c >= '0' && c <= '9';
+
+    private static bool IsLetter(char c) => (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}

@@ -1,0 +1,332 @@
+using System;
+using System.Collections.Generic;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace SsmTroubleshoot.Logs;
+
+/// <summary>An entry pulled out of the text because it may matter: its text is the agent's own, prefixes removed.</summary>
+internal sealed class ParsedEntry
+{
+    internal ParsedEntry(string text, AgentLogLevel level, long lineNumber, bool hasHeader)
+    {
+        Text = text;
+        Level = level;
+        LineNumber = lineNumber;
+        HasHeader = hasHeader;
+    }
+
+    /// <summary>The header line from its timestamp on, then each continuation line, joined with '\n'.</summary>
+    internal string Text { get; }
+
+    internal AgentLogLevel Level { get; }
+
+    internal long LineNumber { get; }
+
+    internal bool HasHeader { get; }
+
+    internal DateTime? Timestamp => HasHeader ? AgentLogSyntax.ParseTimestamp(Text, 0, Text.Length) : null;
+}
+
+/// <summary>
+/// Walks blocks of whole lines, groups them into entries (continuation lines join their entry, also across blocks)
+/// and classifies only the entries that can matter: those holding a rule signature, and ERROR/WARN ones when they
+/// are wanted. Everything else costs one header check per line.
+/// </summary>
+internal sealed class EntryScanner
+{
+    private const int InstanceIdScanChars = 1024 * 1024;
+
+    private static readonly Regex s_instanceId = new(@"\b(?:i|mi)-(?:[0-9a-f]{17}|[0-9a-f]{8})\b", RegexOptions.CultureInvariant);
+
+    private static readonly Regex s_endpoint = new(
+        @"\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.amazonaws\.com(?:\.cn)?\b|169\.254\.169\.254|fd00:ec2::254",
+        RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
+
+    private readonly LogRuleCatalog _catalog;
+    private readonly LogScanOptions _options;
+    private readonly string? _path;
+    private readonly IssueAggregator _aggregator;
+    private readonly Action<SsmAgentLogEntry>? _onEntry;
+    private readonly bool _warnEntriesMatter;
+    private readonly HashSet<string>? _categories;
+    private readonly List<int> _matches = new();
+    private readonly List<string> _components = new();
+    private long _nextLine = 1;
+    private int _idScanned;
+    private string? _sourceInstanceId;
+
+    // The entry still open at the end of the previous block.
+    private StringBuilder? _open;
+    private long _openLine;
+    private AgentLogLevel _openLevel;
+    private bool _openHeader;
+    private bool _openInteresting;
+
+    internal EntryScanner(LogRuleCatalog catalog, LogScanOptions options, string? path, Action<SsmAgentLogEntry>? onEntry)
+    {
+        _catalog = catalog;
+        _options = options;
+        _path = path;
+        _onEntry = onEntry;
+        _aggregator = new IssueAggregator(path);
+        _warnEntriesMatter = options.IncludeUnclassified || catalog.UnsignedRules.Length > 0;
+        if (options.Categories is { Count: > 0 } categories)
+        {
+            _categories = new HashSet<string>(categories, StringComparer.OrdinalIgnoreCase);
+        }
+    }
+
+    internal long Lines => _nextLine - 1;
+
+    internal int Classified { get; private set; }
+
+    /// <summary>Processes a block of whole lines (each ending with '\n').</summary>
+    internal void Feed(string block)
+    {
+        if (_sourceInstanceId is null && _idScanned < InstanceIdScanChars)
+        {
+            var span = Math.Min(block.Length, InstanceIdScanChars - _idScanned);
+            var id = s_instanceId.Match(block, 0, span);
+            _sourceInstanceId = id.Success ? id.Value : null;
+            _idScanned += span;
+        }
+
+        _matches.Clear();
+        for (var m = _catalog.SignatureRegex.Match(block); m.Success; m = m.NextMatch())
+        {
+            _matches.Add(m.Index);
+        }
+
+        var matchIndex = 0;
+        var pos = 0;
+        var length = block.Length;
+        var entryStart = -1;
+        long entryLine = 0;
+        var entryLevel = AgentLogLevel.Unknown;
+        var entryHeader = false;
+        while (pos < length)
+        {
+            var newline = block.IndexOf('\n', pos);
+            if (newline < 0)
+            {
+                newline = length;
+            }
+
+            var end = newline > pos && block[newline - 1] == '\r' ? newline - 1 : newline;
+            var kind = AgentLogSyntax.Classify(block, pos, end, out _, out var level);
+            if (kind == LineKind.Header)
+            {
+                if (_open is not null)
+                {
+                    CloseOpen(block, 0, pos, ref matchIndex);
+                }
+                else if (entryStart >= 0)
+                {
+                    Finish(block, entryStart, pos, entryLevel, entryLine, entryHeader, HasMatch(entryStart, pos, ref matchIndex));
+                }
+
+                entryStart = pos;
+                entryLine = _nextLine;
+                entryLevel = level;
+                entryHeader = true;
+            }
+            else if (kind == LineKind.Continuation && _open is null && entryStart < 0)
+            {
+                // Lines before any header (pipeline text, a file cut mid-entry): an entry of their own, no level.
+                entryStart = pos;
+                entryLine = _nextLine;
+                entryLevel = AgentLogLevel.Unknown;
+                entryHeader = false;
+            }
+
+            pos = newline + 1;
+            _nextLine++;
+        }
+
+        if (_open is not null)
+        {
+            // The whole block continued the open entry.
+            AppendOpen(block, 0, length, ref matchIndex);
+        }
+        else if (entryStart >= 0)
+        {
+            _open = new StringBuilder();
+            _openLine = entryLine;
+            _openLevel = entryLevel;
+            _openHeader = entryHeader;
+            _openInteresting = false;
+            AppendOpen(block, entryStart, length, ref matchIndex);
+        }
+    }
+
+    /// <summary>Ends the text: the open entry is complete. Returns this source's issues.</summary>
+    internal IReadOnlyList<SsmAgentLogIssue> Complete()
+    {
+        if (_open is not null)
+        {
+            var matchIndex = 0;
+            _matches.Clear();
+            CloseOpen(string.Empty, 0, 0, ref matchIndex);
+        }
+
+        return _aggregator.Build(_sourceInstanceId);
+    }
+
+    private void AppendOpen(string block, int start, int end, ref int matchIndex)
+    {
+        _openInteresting |= HasMatch(start, end, ref matchIndex);
+        var room = _options.MaxEntryChars - _open!.Length;
+        if (room > 0)
+        {
+            _open.Append(block, start, Math.Min(room, end - start));
+        }
+    }
+
+    private void CloseOpen(string block, int start, int end, ref int matchIndex)
+    {
+        AppendOpen(block, start, end, ref matchIndex);
+        var text = _open!.ToString();
+        _open = null;
+        Finish(text, 0, text.Length, _openLevel, _openLine, _openHeader, _openInteresting);
+    }
+
+    private bool HasMatch(int start, int end, ref int matchIndex)
+    {
+        while (matchIndex < _matches.Count && _matches[matchIndex] < start)
+        {
+            matchIndex++;
+        }
+
+        return matchIndex < _matches.Count && _matches[matchIndex] < end;
+    }
+
+    private void Finish(string block, int start, int end, AgentLogLevel level, long line, bool header, bool hasSignature)
+    {
+        if (!hasSignature && !(_warnEntriesMatter && level >= AgentLogLevel.Warn))
+        {
+            return;
+        }
+
+        var entry = Materialize(block, start, end, level, line, header);
+        Classify(entry);
+    }
+
+    private static ParsedEntry Materialize(string block, int start, int end, AgentLogLevel level, long line, bool header)
+    {
+        var text = new StringBuilder(end - start);
+        var pos = start;
+        while (pos < end)
+        {
+            var newline = block.IndexOf('\n', pos, end - pos);
+            if (newline < 0)
+            {
+                newline = end;
+            }
+
+            var lineEnd = newline > pos && block[newline - 1] == '\r' ? newline - 1 : newline;
+            if (AgentLogSyntax.Classify(block, pos, lineEnd, out var content, out _) == LineKind.Foreign)
+            {
+                pos = newline + 1;
+                continue; // another process's syslog line interleaved with the agent's entry
+            }
+
+            if (text.Length > 0)
+            {
+                text.Append('\n');
+            }
+
+            text.Append(block, content, lineEnd - content);
+            pos = newline + 1;
+        }
+
+        return new ParsedEntry(text.ToString(), level, line, header);
+    }
+
+    private void Classify(ParsedEntry entry)
+    {
+        if (entry.HasHeader && (_options.Since.HasValue || _options.Until.HasValue))
+        {
+            var ts = entry.Timestamp;
+            if (ts is { } t && ((_options.Since is { } since && t < since) || (_options.Until is { } until && t > until)))
+            {
+                return;
+            }
+        }
+
+        var text = entry.Text;
+        SsmAgentLogRule? rule = null;
+        foreach (var index in CandidateRules(text))
+        {
+            var candidate = _catalog.Rules[index];
+            if (candidate.Matches(text, entry.Level))
+            {
+                rule = candidate;
+                break;
+            }
+        }
+
+        if (rule is null && !(_options.IncludeUnclassified && entry.Level >= AgentLogLevel.Warn))
+        {
+            return;
+        }
+
+        if (SsmAgentLogRule.AnyMatch(_catalog.Benign, text))
+        {
+            return;
+        }
+
+        var category = rule?.Category ?? LogRuleCatalog.UnknownCategory;
+        if (_categories is not null && !_categories.Contains(category))
+        {
+            return;
+        }
+
+        Classified++;
+        var idMatch = s_instanceId.Match(text);
+        var instanceId = idMatch.Success ? idMatch.Value : null;
+        var endpointMatch = s_endpoint.Match(text);
+        var endpoint = endpointMatch.Success ? endpointMatch.Value.ToLowerInvariant() : null;
+        _aggregator.Add(category, rule, entry, instanceId, endpoint);
+        if (_onEntry is not null)
+        {
+            _onEntry(ToEntry(entry, category, rule, instanceId, endpoint));
+        }
+    }
+
+    private SortedSet<int> CandidateRules(string text)
+    {
+        var candidates = new SortedSet<int>(_catalog.UnsignedRules);
+        // Overlapping search: a signature inside or overlapping another one's match still counts.
+        var m = _catalog.SignatureRegex.Match(text);
+        while (m.Success)
+        {
+            foreach (var index in _catalog.RulesForSignature(m.Value))
+            {
+                candidates.Add(index);
+            }
+
+            m = m.Index + 1 < text.Length ? _catalog.SignatureRegex.Match(text, m.Index + 1) : Match.Empty;
+        }
+
+        return candidates;
+    }
+
+    private SsmAgentLogEntry ToEntry(ParsedEntry entry, string category, SsmAgentLogRule? rule, string? instanceId, string? endpoint)
+    {
+        _components.Clear();
+        string? component = null;
+        var message = entry.Text;
+        if (entry.HasHeader)
+        {
+            var firstLineEnd = message.IndexOf('\n');
+            AgentLogSyntax.SplitHeader(message, 0, firstLineEnd < 0 ? message.Length : firstLineEnd, _components, out var bracketId, out var messageStart);
+            component = _components.Count > 0 ? string.Join("/", _components) : null;
+            instanceId ??= bracketId;
+            message = message.Substring(messageStart);
+        }
+
+        return new SsmAgentLogEntry(entry.Timestamp, entry.Level, component, message, category, rule?.Id, rule?.Severity,
+            _path, entry.LineNumber, instanceId ?? _sourceInstanceId, endpoint);
+    }
+}

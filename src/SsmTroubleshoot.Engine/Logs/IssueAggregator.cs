@@ -1,0 +1,104 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace SsmTroubleshoot.Logs;
+
+/// <summary>Folds classified entries of one source into one issue per category.</summary>
+internal sealed class IssueAggregator
+{
+    private const int MaxLineNumbers = 100;
+    private const int MaxSampleChars = 400;
+
+    private readonly Dictionary<string, Builder> _byCategory = new(StringComparer.Ordinal);
+    private readonly string? _path;
+
+    internal IssueAggregator(string? path) => _path = path;
+
+    internal void Add(string category, SsmAgentLogRule? rule, ParsedEntry entry, string? instanceId, string? endpoint)
+    {
+        if (!_byCategory.TryGetValue(category, out var builder))
+        {
+            builder = new Builder(category, rule, entry);
+            _byCategory.Add(category, builder);
+        }
+
+        builder.Count++;
+        if (entry.Timestamp is { } ts)
+        {
+            builder.First = builder.First is null || ts < builder.First ? ts : builder.First;
+            builder.Last = builder.Last is null || ts > builder.Last ? ts : builder.Last;
+        }
+
+        builder.InstanceId ??= instanceId;
+        builder.Endpoint ??= endpoint;
+        if (builder.Lines.Count < MaxLineNumbers)
+        {
+            builder.Lines.Add(entry.LineNumber);
+        }
+    }
+
+    internal IReadOnlyList<SsmAgentLogIssue> Build(string? sourceInstanceId) =>
+        _byCategory.Values
+            .Select(b => b.ToIssue(_path, sourceInstanceId))
+            .OrderByDescending(i => i.Severity)
+            .ThenByDescending(i => i.Count)
+            .ThenBy(i => i.Category, StringComparer.Ordinal)
+            .ToArray();
+
+    internal static string Trim(string text)
+    {
+        var flat = text.Replace("\r", string.Empty).Replace("\n", " | ");
+        return flat.Length <= MaxSampleChars ? flat : flat.Substring(0, MaxSampleChars) + "…";
+    }
+
+    private sealed class Builder
+    {
+        private readonly SsmAgentLogRule? _rule;
+        private readonly ParsedEntry _sample;
+
+        internal Builder(string category, SsmAgentLogRule? rule, ParsedEntry sample)
+        {
+            Category = category;
+            _rule = rule;
+            _sample = sample;
+        }
+
+        internal string Category { get; }
+
+        internal int Count { get; set; }
+
+        internal DateTime? First { get; set; }
+
+        internal DateTime? Last { get; set; }
+
+        internal string? InstanceId { get; set; }
+
+        internal string? Endpoint { get; set; }
+
+        internal List<long> Lines { get; } = new();
+
+        internal SsmAgentLogIssue ToIssue(string? path, string? sourceInstanceId)
+        {
+            var instanceId = InstanceId ?? sourceInstanceId;
+            var nextStep = _rule?.NextStep ?? "Read the sample entry; if it matters, add a rule for it with -RulePath so it is recognised next time.";
+            nextStep = nextStep.Replace("{InstanceId}", instanceId ?? "<instance-id>");
+            return new SsmAgentLogIssue(
+                Category,
+                _rule?.Severity ?? SsmAgentLogSeverity.Low,
+                Count,
+                First,
+                Last,
+                instanceId,
+                Endpoint,
+                Trim(_sample.Text),
+                _rule?.Id ?? LogRuleCatalog.UnknownCategory,
+                _rule?.Cause ?? "ERROR or WARN entries that no rule of the catalog recognises.",
+                _rule?.Remediation ?? "Judge them from the sample; most unrecognised agent errors are harmless, recurring ones deserve a rule.",
+                _rule?.HelpUri ?? "https://docs.aws.amazon.com/systems-manager/latest/userguide/troubleshooting-ssm-agent.html",
+                nextStep,
+                path,
+                Lines.ToArray());
+        }
+    }
+}

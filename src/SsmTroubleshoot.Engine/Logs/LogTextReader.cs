@@ -1,0 +1,359 @@
+using System;
+using System.IO;
+using System.IO.Compression;
+using System.Text;
+
+namespace SsmTroubleshoot.Logs;
+
+/// <summary>
+/// Streams a log as blocks of whole lines: detects gzip, the encoding (UTF-8 with or without BOM, UTF-16 LE/BE)
+/// and binary content, and caps every line so that a 50 MB line keeps only its first <see cref="MaxLineChars"/>.
+/// </summary>
+internal sealed class LogTextReader : IDisposable
+{
+    internal const string TruncationMarker = " …[line truncated]";
+
+    private const int ReadBytes = 256 * 1024;
+    private const int HeadBytes = 8 * 1024;
+
+    private readonly Stream _stream;
+    private readonly Stream _file;
+    private readonly Decoder _decoder;
+    private readonly byte[] _bytes = new byte[ReadBytes];
+    private readonly char[] _chars;
+    private readonly int _blockChars;
+    private readonly uint? _gzipTrailerSize;
+    private byte[]? _head;
+    private int _headLength;
+    private int _headOffset;
+    private char[] _buf;
+    private int _len;
+    private int _lineLength;
+    private bool _eof;
+    private long _decompressed;
+
+    private LogTextReader(Stream file, Stream stream, uint? gzipTrailerSize, int blockChars, int maxLineChars)
+    {
+        _file = file;
+        _stream = stream;
+        _gzipTrailerSize = gzipTrailerSize;
+        _blockChars = blockChars;
+        MaxLineChars = maxLineChars;
+        IsGzip = gzipTrailerSize.HasValue;
+        _head = new byte[HeadBytes];
+        _headLength = ReadFully(_head, 0, HeadBytes);
+        Encoding = DetectEncoding(_head, _headLength, out var bomLength, out var binary);
+        IsBinary = binary;
+        _headOffset = bomLength;
+        _decoder = Encoding.GetDecoder();
+        _chars = new char[Encoding.GetMaxCharCount(ReadBytes)];
+        _buf = new char[blockChars + 2 * maxLineChars + 1024];
+    }
+
+    public Encoding Encoding { get; }
+
+    /// <summary>NUL bytes in the first block of a file that is not UTF-16: not a text log.</summary>
+    public bool IsBinary { get; }
+
+    public bool IsGzip { get; }
+
+    public int MaxLineChars { get; }
+
+    /// <summary>Lines longer than <see cref="MaxLineChars"/> (only their start was kept).</summary>
+    public int TruncatedLines { get; private set; }
+
+    /// <summary>Position in the underlying file, for progress.</summary>
+    public long Position => _file.CanSeek ? _file.Position : 0;
+
+    public long Length => _file.CanSeek ? _file.Length : 0;
+
+    /// <summary>Set at the end of a .gz file whose data stopped early or whose trailer does not match.</summary>
+    public string? CorruptionMessage { get; private set; }
+
+    public static LogTextReader Open(string path, int blockChars, int maxLineChars)
+    {
+        // The agent keeps writing its log: share read/write/delete so neither side fails.
+        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
+        try
+        {
+            return FromStream(file, blockChars, maxLineChars);
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+    }
+
+    public static LogTextReader FromStream(Stream file, int blockChars, int maxLineChars)
+    {
+        uint? trailer = null;
+        Stream stream = file;
+        if (file.CanSeek && file.Length >= 18)
+        {
+            var magic = new byte[2];
+            var n = file.Read(magic, 0, 2);
+            if (n == 2 && magic[0] == 0x1f && magic[1] == 0x8b)
+            {
+                // gzip stores the uncompressed size (mod 2^32) in its last four bytes: the check for a cut-off file.
+                var last = new byte[4];
+                file.Seek(-4, SeekOrigin.End);
+                var read = 0;
+                while (read < 4)
+                {
+                    var r = file.Read(last, read, 4 - read);
+                    if (r == 0)
+                    {
+                        break;
+                    }
+
+                    read += r;
+                }
+
+                trailer = (uint)(last[0] | (last[1] << 8) | (last[2] << 16) | (last[3] << 24));
+                stream = new GZipStream(file, CompressionMode.Decompress, leaveOpen: true);
+            }
+
+            file.Seek(0, SeekOrigin.Begin);
+        }
+
+        return new LogTextReader(file, stream, trailer, blockChars, maxLineChars);
+    }
+
+    /// <summary>
+    /// The next block of complete lines (each ends with '\n'), starting with <paramref name="retained"/> (text the
+    /// caller carries over, e.g. an unfinished entry). Null at the end of the text.
+    /// </summary>
+    public string? ReadBlock(string? retained)
+    {
+        var retainedLength = retained?.Length ?? 0;
+        if (retainedLength > 0)
+        {
+            EnsureCapacity(retainedLength + _len + _blockChars + 2 * MaxLineChars);
+            Array.Copy(_buf, 0, _buf, retainedLength, _len);
+            retained!.CopyTo(0, _buf, 0, retainedLength);
+            _len += retainedLength;
+        }
+
+        while (!_eof && _len - retainedLength < _blockChars)
+        {
+            var count = ReadChars();
+            if (count == 0)
+            {
+                continue;
+            }
+
+            for (var offset = 0; offset < count; offset += MaxLineChars)
+            {
+                Append(_chars, offset, Math.Min(MaxLineChars, count - offset));
+            }
+        }
+
+        if (_len == 0)
+        {
+            return null;
+        }
+
+        if (_eof)
+        {
+            if (_buf[_len - 1] != '\n')
+            {
+                EnsureCapacity(_len + 1);
+                _buf[_len++] = '\n';
+            }
+
+            var all = new string(_buf, 0, _len);
+            _len = 0;
+            return all;
+        }
+
+        var lastNewline = Array.LastIndexOf(_buf, '\n', _len - 1, _len);
+        if (lastNewline < 0)
+        {
+            // Only retained text and one capped partial line: hand them over whole, the line goes on next time.
+            EnsureCapacity(_len + 1);
+            _buf[_len++] = '\n';
+            _lineLength = 0;
+            var whole = new string(_buf, 0, _len);
+            _len = 0;
+            return whole;
+        }
+
+        var block = new string(_buf, 0, lastNewline + 1);
+        var rest = _len - lastNewline - 1;
+        Array.Copy(_buf, lastNewline + 1, _buf, 0, rest);
+        _len = rest;
+        return block;
+    }
+
+    public void Dispose()
+    {
+        if (!ReferenceEquals(_stream, _file))
+        {
+            _stream.Dispose();
+        }
+
+        _file.Dispose();
+    }
+
+    private int ReadChars()
+    {
+        if (_head is not null)
+        {
+            var headCount = _decoder.GetChars(_head, _headOffset, _headLength - _headOffset, _chars, 0, false);
+            _head = null;
+            return headCount;
+        }
+
+        int read;
+        try
+        {
+            read = _stream.Read(_bytes, 0, _bytes.Length);
+        }
+        catch (InvalidDataException ex)
+        {
+            CorruptionMessage = "the compressed data is corrupt (" + ex.Message + ")";
+            read = 0;
+        }
+
+        if (read == 0)
+        {
+            _eof = true;
+            if (IsGzip && CorruptionMessage is null && _gzipTrailerSize != (uint)(_decompressed + _headLength))
+            {
+                CorruptionMessage = "the compressed data ends early (truncated .gz: the trailer does not match what was decompressed)";
+            }
+
+            return _decoder.GetChars(_bytes, 0, 0, _chars, 0, true);
+        }
+
+        _decompressed += read;
+        return _decoder.GetChars(_bytes, 0, read, _chars, 0, false);
+    }
+
+    /// <summary>Appends at most <see cref="MaxLineChars"/> chars, keeping only the start of an over-long line.</summary>
+    private void Append(char[] chars, int offset, int count)
+    {
+        EnsureCapacity(_len + count + TruncationMarker.Length + 1);
+        var first = Array.IndexOf(chars, '\n', offset, count);
+        var headCount = first < 0 ? count : first - offset;
+        var room = MaxLineChars - _lineLength;
+        if (room > 0)
+        {
+            var keep = Math.Min(room, headCount);
+            Array.Copy(chars, offset, _buf, _len, keep);
+            _len += keep;
+        }
+
+        if (_lineLength <= MaxLineChars && _lineLength + headCount > MaxLineChars)
+        {
+            TruncationMarker.CopyTo(0, _buf, _len, TruncationMarker.Length);
+            _len += TruncationMarker.Length;
+            TruncatedLines++;
+        }
+
+        _lineLength += headCount;
+        if (first < 0)
+        {
+            return;
+        }
+
+        // The rest is shorter than the cap, so the lines in it are too: copy as is.
+        var restCount = count - headCount;
+        Array.Copy(chars, first, _buf, _len, restCount);
+        _len += restCount;
+        var lastNewline = Array.LastIndexOf(chars, '\n', offset + count - 1, restCount);
+        _lineLength = offset + count - lastNewline - 1;
+    }
+
+    private void EnsureCapacity(int needed)
+    {
+        if (needed > _buf.Length)
+        {
+            Array.Resize(ref _buf, Math.Max(needed, _buf.Length * 2));
+        }
+    }
+
+    private int ReadFully(byte[] buffer, int offset, int count)
+    {
+        var total = 0;
+        try
+        {
+            while (total < count)
+            {
+                var n = _stream.Read(buffer, offset + total, count - total);
+                if (n == 0)
+                {
+                    break;
+                }
+
+                total += n;
+            }
+        }
+        catch (InvalidDataException ex)
+        {
+            CorruptionMessage = "the compressed data is corrupt (" + ex.Message + ")";
+        }
+
+        return total;
+    }
+
+    internal static Encoding DetectEncoding(byte[] head, int length, out int bomLength, out bool binary)
+    {
+        binary = false;
+        bomLength = 0;
+        if (length >= 3 && head[0] == 0xEF && head[1] == 0xBB && head[2] == 0xBF)
+        {
+            bomLength = 3;
+            return new UTF8Encoding(false);
+        }
+
+        if (length >= 2 && head[0] == 0xFF && head[1] == 0xFE)
+        {
+            bomLength = 2;
+            return new UnicodeEncoding(bigEndian: false, byteOrderMark: false);
+        }
+
+        if (length >= 2 && head[0] == 0xFE && head[1] == 0xFF)
+        {
+            bomLength = 2;
+            return new UnicodeEncoding(bigEndian: true, byteOrderMark: false);
+        }
+
+        int evenNuls = 0, oddNuls = 0;
+        for (var i = 0; i < length; i++)
+        {
+            if (head[i] == 0)
+            {
+                if ((i & 1) == 0)
+                {
+                    evenNuls++;
+                }
+                else
+                {
+                    oddNuls++;
+                }
+            }
+        }
+
+        if (evenNuls + oddNuls == 0)
+        {
+            return new UTF8Encoding(false);
+        }
+
+        // UTF-16 without a BOM: ASCII text leaves a NUL in every other byte, and only there.
+        var pairs = length / 2;
+        if (evenNuls == 0 && oddNuls > pairs * 3 / 4)
+        {
+            return new UnicodeEncoding(bigEndian: false, byteOrderMark: false);
+        }
+
+        if (oddNuls == 0 && evenNuls > pairs * 3 / 4)
+        {
+            return new UnicodeEncoding(bigEndian: true, byteOrderMark: false);
+        }
+
+        binary = true;
+        return new UTF8Encoding(false);
+    }
+}

@@ -1,0 +1,105 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.RegularExpressions;
+
+namespace SsmTroubleshoot.Logs;
+
+/// <summary>One rule of the catalog: which entries it recognises and what they mean.</summary>
+public sealed class SsmAgentLogRule
+{
+    // A rule pattern that runs away on a pathological entry must not hang the scan.
+    internal static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(1);
+
+    internal const RegexOptions PatternOptions = RegexOptions.CultureInvariant | RegexOptions.Singleline;
+
+    internal SsmAgentLogRule(string id, string category, SsmAgentLogSeverity severity, AgentLogLevel minimumLevel,
+        IReadOnlyList<string> signatures, IReadOnlyList<string> patterns, IReadOnlyList<string> exclude,
+        string cause, string remediation, string? helpUri, string nextStep, string source, bool compile)
+    {
+        Id = id;
+        Category = category;
+        Severity = severity;
+        MinimumLevel = minimumLevel;
+        Signatures = signatures;
+        Patterns = patterns;
+        Exclude = exclude;
+        Cause = cause;
+        Remediation = remediation;
+        HelpUri = helpUri;
+        NextStep = nextStep;
+        Source = source;
+        var options = PatternOptions | (compile ? RegexOptions.Compiled : RegexOptions.None);
+        PatternRegexes = patterns.Select(p => new Regex(p, options, MatchTimeout)).ToArray();
+        ExcludeRegexes = exclude.Select(p => new Regex(p, options, MatchTimeout)).ToArray();
+    }
+
+    public string Id { get; }
+
+    public string Category { get; }
+
+    public SsmAgentLogSeverity Severity { get; }
+
+    /// <summary>Entries below this level never match (INFO lines full of "failed" and "proxy" stay quiet).</summary>
+    public AgentLogLevel MinimumLevel { get; }
+
+    /// <summary>Literal strings (case-insensitive), one of which must occur in the entry: the fast prefilter.</summary>
+    public IReadOnlyList<string> Signatures { get; }
+
+    /// <summary>Regular expressions over the whole entry (continuation lines included); one must match.</summary>
+    public IReadOnlyList<string> Patterns { get; }
+
+    /// <summary>Regular expressions that veto the rule (known-benign variants of the same wording).</summary>
+    public IReadOnlyList<string> Exclude { get; }
+
+    public string Cause { get; }
+
+    public string Remediation { get; }
+
+    public string? HelpUri { get; }
+
+    public string NextStep { get; }
+
+    /// <summary>"BuiltIn" or the path of the -RulePath file the rule came from.</summary>
+    public string Source { get; }
+
+    internal Regex[] PatternRegexes { get; }
+
+    internal Regex[] ExcludeRegexes { get; }
+
+    /// <summary>Level, patterns and excludes; the signature prefilter is the caller's business.</summary>
+    internal bool Matches(string text, AgentLogLevel level)
+    {
+        if (level != AgentLogLevel.Unknown && level < MinimumLevel)
+        {
+            return false;
+        }
+
+        if (!AnyMatch(PatternRegexes, text))
+        {
+            return false;
+        }
+
+        return !AnyMatch(ExcludeRegexes, text);
+    }
+
+    internal static bool AnyMatch(Regex[] regexes, string text)
+    {
+        foreach (var regex in regexes)
+        {
+            try
+            {
+                if (regex.IsMatch(text))
+                {
+                    return true;
+                }
+            }
+            catch (RegexMatchTimeoutException)
+            {
+                // A runaway pattern counts as no match: one odd entry must not stop the scan.
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,210 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using System.Net;
+using System.Threading;
+using System.Threading.Tasks;
+using SsmTroubleshoot.Endpoints;
+
+namespace SsmTroubleshoot.Cmdlets;
+
+/// <summary>
+/// The parameters Test-SsmEndpoint and Get-SsmDiagnostic share: which endpoints, which region, and the seams that point
+/// every probe at another machine's files or at loopback test servers.
+/// </summary>
+public abstract class EndpointProbeCmdlet : SsmTroubleshootCmdlet
+{
+    /// <summary>The services to probe; default the seven ssm-cli checks plus sts.</summary>
+    [Parameter(Position = 0)]
+    [ValidateSet("ssm", "ec2messages", "ssmmessages", "s3", "kms", "logs", "monitoring", "sts", "ec2", IgnoreCase = true)]
+    public string[]? Service { get; set; }
+
+    /// <summary>The region whose endpoints to probe. Else amazon-ssm-agent.json, IMDS, AWS_REGION, AWS_DEFAULT_REGION.</summary>
+    [Parameter]
+    [ValidatePattern(@"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")]
+    public string? Region { get; set; }
+
+    [Parameter]
+    public SwitchParameter UseFipsEndpoint { get; set; }
+
+    /// <summary>Timeout of each phase (DNS, TCP, TLS, HTTP, each IMDS request).</summary>
+    [Parameter]
+    [ValidateRange(1, 60)]
+    public int TimeoutSeconds { get; set; } = 3;
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? AgentConfigPath { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ImdsEndpoint { get; set; }
+
+    [Parameter]
+    public SwitchParameter SkipImds { get; set; }
+
+    /// <summary>Service -> host, host:port or https URL; wins over the agent's configuration.</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public Hashtable? EndpointOverride { get; set; }
+
+    [Parameter]
+    [ValidateRange(1, 65535)]
+    public int Port { get; set; } = 443;
+
+    /// <summary>Host name -> IP address(es) for the probe only, like /etc/hosts entries.</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public Hashtable? HostAddressOverride { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? TrustedRootCertificatePath { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? FileSystemRoot { get; set; }
+
+    /// <summary>
+    /// Waits for engine work while writing progress from this (the pipeline) thread; Ctrl+C ends the wait at once.
+    /// Engine exceptions are rethrown as they are.
+    /// </summary>
+    protected T WaitWithProgress<T>(Task<T> run, ProgressRecord progress, Func<string> status)
+    {
+        var shown = string.Empty;
+        while (!((IAsyncResult)run).AsyncWaitHandle.WaitOne(100))
+        {
+            ThrowIfStopping();
+            var now = status();
+            if (now != shown)
+            {
+                shown = now;
+                progress.StatusDescription = now;
+                WriteProgress(progress);
+            }
+        }
+
+        ThrowIfStopping();
+        try
+        {
+            return run.GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException)
+        {
+            throw new PipelineStoppedException();
+        }
+        finally
+        {
+            progress.RecordType = ProgressRecordType.Completed;
+            WriteProgress(progress);
+        }
+    }
+
+    /// <summary>Turns the parameters into engine options; bad values stop the command with a stable ErrorId.</summary>
+    protected EndpointTestOptions BuildOptions()
+    {
+        var imds = ImdsProber.DefaultEndpoint;
+        if (ImdsEndpoint is not null
+            && (!Uri.TryCreate(ImdsEndpoint, UriKind.Absolute, out imds) || (imds.Scheme != Uri.UriSchemeHttp && imds.Scheme != Uri.UriSchemeHttps)))
+        {
+            ThrowTerminatingError(ErrorRecords.Create("-ImdsEndpoint '" + ImdsEndpoint + "' is not an http(s) URL.", ErrorIds.ImdsEndpointInvalid,
+                ErrorCategory.InvalidArgument, ImdsEndpoint, "Pass a URL such as http://169.254.169.254."));
+        }
+
+        var trusted = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
+        if (TrustedRootCertificatePath is not null)
+        {
+            var paths = TrustedRootCertificatePath.Select(p => GetUnresolvedProviderPathFromPSPath(p)).ToArray();
+            try
+            {
+                trusted = TrustedRoots.Load(paths);
+            }
+            catch (Exception ex) when (ex is FileNotFoundException or InvalidDataException)
+            {
+                ThrowFailure(ex, ErrorIds.TrustedRootInvalid, TrustedRootCertificatePath, "Pass DER or PEM certificate files of the CA to trust.");
+            }
+        }
+
+        return new EndpointTestOptions
+        {
+            Services = Service,
+            Region = Region,
+            UseFipsEndpoint = UseFipsEndpoint.IsPresent,
+            Timeout = TimeSpan.FromSeconds(TimeoutSeconds),
+            AgentConfigPath = AgentConfigPath is null ? null : GetUnresolvedProviderPathFromPSPath(AgentConfigPath),
+            ImdsEndpoint = imds!,
+            SkipImds = SkipImds.IsPresent,
+            EndpointOverrides = ReadEndpointOverrides(),
+            Port = Port,
+            FileSystemRoot = FileSystemRoot is null ? null : GetUnresolvedProviderPathFromPSPath(FileSystemRoot),
+            TrustedRoots = trusted,
+            Resolver = HostAddressOverride is null ? null : new HostOverrideResolver(ReadHostAddresses(), new SystemHostResolver()),
+        };
+    }
+
+    private Dictionary<string, string>? ReadEndpointOverrides()
+    {
+        if (EndpointOverride is null)
+        {
+            return null;
+        }
+
+        var overrides = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (DictionaryEntry entry in EndpointOverride)
+        {
+            var service = (entry.Key?.ToString() ?? string.Empty).ToLowerInvariant();
+            var value = LanguagePrimitives.ConvertTo<string>(entry.Value);
+            try
+            {
+                if (!EndpointCatalog.AllServices.Contains(service))
+                {
+                    throw new ArgumentException("Unknown service '" + entry.Key + "'. Known: " + string.Join(", ", EndpointCatalog.AllServices) + ".");
+                }
+
+                EndpointCatalog.ParseHostPort(value);
+            }
+            catch (ArgumentException ex)
+            {
+                ThrowTerminatingError(ErrorRecords.Create("-EndpointOverride: " + ex.Message, ErrorIds.EndpointOverrideInvalid, ErrorCategory.InvalidArgument,
+                    entry.Key, "Use @{ <service> = 'host', 'host:port' or 'https://host:port' }."));
+            }
+
+            overrides[service] = value;
+        }
+
+        return overrides;
+    }
+
+    private Dictionary<string, IPAddress[]> ReadHostAddresses()
+    {
+        var entries = new Dictionary<string, IPAddress[]>(StringComparer.OrdinalIgnoreCase);
+        foreach (DictionaryEntry entry in HostAddressOverride!)
+        {
+            var texts = LanguagePrimitives.ConvertTo<string[]>(entry.Value) ?? Array.Empty<string>();
+            var addresses = new List<IPAddress>();
+            foreach (var text in texts)
+            {
+                if (!IPAddress.TryParse(text, out var address))
+                {
+                    ThrowTerminatingError(ErrorRecords.Create("-HostAddressOverride: '" + text + "' for " + entry.Key + " is not an IP address.",
+                        ErrorIds.HostAddressOverrideInvalid, ErrorCategory.InvalidArgument, entry.Key, "Use @{ 'host.name' = '10.0.0.5' }."));
+                }
+
+                addresses.Add(address!);
+            }
+
+            if (addresses.Count == 0)
+            {
+                ThrowTerminatingError(ErrorRecords.Create("-HostAddressOverride: no address for " + entry.Key + ".",
+                    ErrorIds.HostAddressOverrideInvalid, ErrorCategory.InvalidArgument, entry.Key, "Use @{ 'host.name' = '10.0.0.5' }."));
+            }
+
+            entries[entry.Key?.ToString() ?? string.Empty] = addresses.ToArray();
+        }
+
+        return entries;
+    }
+}

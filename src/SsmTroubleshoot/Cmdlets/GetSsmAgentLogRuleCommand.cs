@@ -1,0 +1,34 @@
+using System.Management.Automation;
+using SsmTroubleshoot.Logs;
+
+namespace SsmTroubleshoot.Cmdlets;
+
+/// <summary>Lists the rules Get-SsmAgentLogIssue classifies with: the built-in catalog and any -RulePath files.</summary>
+[Cmdlet(VerbsCommon.Get, "SsmAgentLogRule")]
+[OutputType(typeof(SsmAgentLogRule))]
+public sealed class GetSsmAgentLogRuleCommand : SsmTroubleshootCmdlet
+{
+    /// <summary>Only rules of these categories (wildcards allowed).</summary>
+    [Parameter(Position = 0)]
+    [ValidateNotNullOrEmpty]
+    public string[]? Category { get; set; }
+
+    /// <summary>JSON rule files to add to the built-in catalog (same schema), listed first.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? RulePath { get; set; }
+
+    protected override void EndProcessing()
+    {
+        var catalog = LogCmdletSupport.LoadCatalog(this, RulePath);
+        var categories = LogCmdletSupport.ValidateCategories(this, catalog, Category, allowUnknown: false);
+        WriteVerbose($"Rule catalog: {catalog.Rules.Count} rules in {catalog.Categories.Count} categories.");
+        foreach (var rule in catalog.Rules)
+        {
+            if (categories is null || System.Array.IndexOf(categories, rule.Category) >= 0)
+            {
+                WriteObject(rule);
+            }
+        }
+    }
+}

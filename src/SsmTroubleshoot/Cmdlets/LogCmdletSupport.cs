@@ -1,0 +1,79 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using SsmTroubleshoot.Logs;
+
+namespace SsmTroubleshoot.Cmdlets;
+
+/// <summary>What the two log cmdlets share: loading -RulePath files into the catalog, with stable errors.</summary>
+internal static class LogCmdletSupport
+{
+    /// <summary>The built-in catalog, plus the -RulePath files (wildcards resolved); terminating error when unusable.</summary>
+    internal static LogRuleCatalog LoadCatalog(PSCmdlet cmdlet, string[]? rulePath)
+    {
+        if (rulePath is null || rulePath.Length == 0)
+        {
+            return LogRuleCatalog.BuiltIn;
+        }
+
+        var files = new List<string>();
+        foreach (var path in rulePath)
+        {
+            try
+            {
+                files.AddRange(cmdlet.GetResolvedProviderPathFromPSPath(path, out _));
+            }
+            catch (ItemNotFoundException ex)
+            {
+                cmdlet.ThrowTerminatingError(ErrorRecords.Create($"Rule file '{path}' was not found: {ex.Message}",
+                    ErrorIds.LogRuleFileNotFound, ErrorCategory.ObjectNotFound, path, "Check -RulePath."));
+            }
+        }
+
+        try
+        {
+            return LogRuleCatalog.WithCustomRules(files);
+        }
+        catch (LogRuleException ex)
+        {
+            var record = new ErrorRecord(ex, ErrorIds.LogRuleFileInvalid, ErrorCategory.InvalidData, ex.RuleSource)
+            {
+                ErrorDetails = new ErrorDetails(ex.Message)
+                {
+                    RecommendedAction = "Fix the rule file; run Get-SsmAgentLogRule to see the schema of the built-in rules.",
+                },
+            };
+            cmdlet.ThrowTerminatingError(record);
+            throw; // not reached: ThrowTerminatingError always throws
+        }
+    }
+
+    /// <summary>Checks -Category against the catalog (plus Unknown); terminating error listing the valid names.</summary>
+    internal static string[]? ValidateCategories(PSCmdlet cmdlet, LogRuleCatalog catalog, string[]? categories, bool allowUnknown)
+    {
+        if (categories is null || categories.Length == 0)
+        {
+            return null;
+        }
+
+        var valid = allowUnknown ? catalog.Categories.Concat(new[] { LogRuleCatalog.UnknownCategory }).ToArray() : catalog.Categories.ToArray();
+        var result = new List<string>();
+        foreach (var category in categories)
+        {
+            var pattern = WildcardPattern.ContainsWildcardCharacters(category) ? new WildcardPattern(category, WildcardOptions.IgnoreCase) : null;
+            var matched = valid.Where(v => pattern?.IsMatch(v) ?? string.Equals(v, category, StringComparison.OrdinalIgnoreCase)).ToArray();
+            if (matched.Length == 0)
+            {
+                cmdlet.ThrowTerminatingError(ErrorRecords.Create(
+                    $"'{category}' is not a log issue category. Valid categories: {string.Join(", ", valid)}.",
+                    ErrorIds.LogCategoryInvalid, ErrorCategory.InvalidArgument, category,
+                    "Use one of the listed categories (Get-SsmAgentLogRule shows them with their rules)."));
+            }
+
+            result.AddRange(matched);
+        }
+
+        return result.Distinct(StringComparer.Ordinal).ToArray();
+    }
+}

@@ -1,0 +1,169 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using SsmTroubleshoot.Logs;
+using Xunit;
+
+namespace SsmTroubleshoot.Engine.Tests.Logs;
+
+public sealed class LogClassificationTests
+{
+    private static (IReadOnlyList<SsmAgentLogIssue> Issues, List<SsmAgentLogEntry> Entries) Scan(string text, LogScanOptions? options = null, LogRuleCatalog? catalog = null)
+    {
+        var entries = new List<SsmAgentLogEntry>();
+        var analyzer = new AgentLogAnalyzer(catalog ?? LogRuleCatalog.BuiltIn, options ?? new LogScanOptions());
+        var session = analyzer.BeginText(null, entries.Add);
+        session.Add(text);
+        return (session.Complete(), entries);
+    }
+
+    public static IEnumerable<object[]> Categories() => AgentLogSamples.ByCategory.Keys.Select(k => new object[] { k });
+
+    [Theory]
+    [MemberData(nameof(Categories))]
+    public void Each_category_is_recognised_from_a_real_entry(string category)
+    {
+        var (issues, entries) = Scan(AgentLogSamples.Benign + AgentLogSamples.ByCategory[category] + AgentLogSamples.Benign);
+        var issue = Assert.Single(issues);
+        Assert.Equal(category, issue.Category);
+        Assert.Equal(1, issue.Count);
+        Assert.False(string.IsNullOrWhiteSpace(issue.Cause));
+        Assert.StartsWith("https://docs.aws.amazon.com/", issue.HelpUri, StringComparison.Ordinal);
+        Assert.Equal(AgentLogSamples.Benign.Count(c => c == '\n') + 1, Assert.Single(issue.LineNumbers));
+        Assert.Equal(category, Assert.Single(entries).Category);
+    }
+
+    [Fact]
+    public void The_catalog_covers_the_seventeen_categories_with_help_and_next_steps()
+    {
+        var catalog = LogRuleCatalog.BuiltIn;
+        Assert.Equal(AgentLogSamples.ByCategory.Keys.OrderBy(k => k), catalog.Categories.OrderBy(k => k));
+        Assert.All(catalog.Rules, r =>
+        {
+            Assert.NotEmpty(r.Signatures);
+            Assert.StartsWith("https://docs.aws.amazon.com/", r.HelpUri, StringComparison.Ordinal);
+            Assert.False(string.IsNullOrWhiteSpace(r.NextStep));
+        });
+    }
+
+    [Fact]
+    public void Benign_lines_with_failed_proxy_and_harmless_errors_are_not_flagged_even_as_unknown()
+    {
+        var (issues, entries) = Scan(AgentLogSamples.Benign, new LogScanOptions { IncludeUnclassified = true });
+        Assert.Empty(issues);
+        Assert.Empty(entries);
+    }
+
+    [Fact]
+    public void The_cause_on_a_continuation_line_decides_the_category()
+    {
+        // The first line alone reads like an endpoint failure; the IMDS address only appears on the next line.
+        var (issues, _) = Scan(AgentLogSamples.ByCategory["ImdsUnreachable"]);
+        var issue = Assert.Single(issues);
+        Assert.Equal("ImdsUnreachable", issue.Category);
+        Assert.Equal("169.254.169.254", issue.Endpoint);
+        Assert.Contains("caused by:", issue.Sample, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Unmatched_errors_are_reported_as_unknown_only_when_asked()
+    {
+        Assert.Empty(Scan(AgentLogSamples.Unclassified).Issues);
+        var issue = Assert.Single(Scan(AgentLogSamples.Unclassified, new LogScanOptions { IncludeUnclassified = true }).Issues);
+        Assert.Equal(LogRuleCatalog.UnknownCategory, issue.Category);
+        Assert.Equal(SsmAgentLogSeverity.Low, issue.Severity);
+    }
+
+    [Fact]
+    public void Journal_prefixes_are_removed_and_foreign_processes_do_not_split_an_entry()
+    {
+        var (issues, entries) = Scan(AgentLogSamples.Journal);
+        var issue = Assert.Single(issues);
+        Assert.Equal("NoCredentials", issue.Category);
+        var entry = Assert.Single(entries);
+        Assert.Equal(new DateTime(2024, 6, 11, 7, 42, 5), entry.Timestamp);
+        Assert.Equal(AgentLogLevel.Error, entry.Level);
+        Assert.Equal(2, entry.LineNumber);
+        Assert.Contains("status code: 404", entry.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("systemd", entry.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Entries_expose_timestamp_level_components_and_instance()
+    {
+        var (_, entries) = Scan(AgentLogSamples.ByCategory["IamAccessDenied"]);
+        var entry = Assert.Single(entries);
+        Assert.Equal(new DateTime(2024, 6, 11, 7, 47, 0).AddTicks(1000), entry.Timestamp);
+        Assert.Equal("ssm-agent-worker/HealthCheck", entry.Component);
+        Assert.StartsWith("error when calling AWS APIs", entry.Message, StringComparison.Ordinal);
+        Assert.Equal(AgentLogSamples.InstanceId, entry.InstanceId);
+        Assert.Equal("iam.access-denied", entry.RuleId);
+    }
+
+    [Fact]
+    public void Errors_log_source_locations_and_unbracketed_components_are_understood()
+    {
+        var text =
+            "2024-06-11 08:00:00 ERROR [NewEC2IdentityWithConfig @ ec2_identity.go.84] [EC2Identity] Failed to get instance info: NoCredentialProviders: no valid providers in chain\n" +
+            "2024-06-11 08:00:01 ERROR EC2RoleProvider Failed to connect to Systems Manager with instance profile role credentials. Err: retrieved credentials failed to report to ssm. Error: AccessDeniedException: User: arn:aws:sts::123456789012:assumed-role/r/i-0123456789abcdef0 is not authorized to perform: ssm:UpdateInstanceInformation\n";
+        var (_, entries) = Scan(text);
+        Assert.Equal(2, entries.Count);
+        Assert.Equal("EC2Identity", entries[0].Component);
+        Assert.Equal("NoCredentials", entries[0].Category);
+        Assert.Equal("EC2RoleProvider", entries[1].Component);
+        Assert.Equal("IamAccessDenied", entries[1].Category);
+    }
+
+    [Fact]
+    public void Since_and_until_keep_only_entries_in_the_window()
+    {
+        var text = AgentLogSamples.ByCategory["Throttling"] + AgentLogSamples.ByCategory["Throttling"].Replace("07:50:00", "09:50:00", StringComparison.Ordinal);
+        var issue = Assert.Single(Scan(text, new LogScanOptions { Since = new DateTime(2024, 6, 11, 8, 0, 0) }).Issues);
+        Assert.Equal(1, issue.Count);
+        Assert.Equal(new DateTime(2024, 6, 11, 9, 50, 0).AddTicks(1000), issue.FirstSeen);
+        Assert.Empty(Scan(text, new LogScanOptions { Until = new DateTime(2024, 6, 11, 7, 0, 0) }).Issues);
+    }
+
+    [Fact]
+    public void Issues_count_entries_and_track_first_and_last_seen_per_category()
+    {
+        var text = string.Concat(Enumerable.Range(0, 5).Select(i => AgentLogSamples.ByCategory["Throttling"].Replace("07:50:00", $"07:5{i}:00", StringComparison.Ordinal)))
+            + AgentLogSamples.ByCategory["EndpointUnreachable"];
+        var issues = Scan(text).Issues;
+        Assert.Equal(new[] { "EndpointUnreachable", "Throttling" }, issues.Select(i => i.Category));
+        var throttling = issues[1];
+        Assert.Equal(5, throttling.Count);
+        Assert.Equal(new DateTime(2024, 6, 11, 7, 50, 0).AddTicks(1000), throttling.FirstSeen);
+        Assert.Equal(new DateTime(2024, 6, 11, 7, 54, 0).AddTicks(1000), throttling.LastSeen);
+        Assert.Equal(new long[] { 1, 3, 5, 7, 9 }, throttling.LineNumbers);
+        Assert.Equal("ssm.us-east-1.amazonaws.com", issues[0].Endpoint);
+    }
+
+    [Fact]
+    public void Category_filter_keeps_only_the_requested_categories()
+    {
+        var text = AgentLogSamples.ByCategory["Throttling"] + AgentLogSamples.ByCategory["EndpointUnreachable"];
+        var issue = Assert.Single(Scan(text, new LogScanOptions { Categories = new[] { "throttling" } }).Issues);
+        Assert.Equal("Throttling", issue.Category);
+    }
+
+    [Fact]
+    public void The_next_step_names_the_instance_found_in_the_log()
+    {
+        var text = "2024-06-11 07:00:00 INFO [instanceID=i-0fedcba9876543210] Successfully loaded platform independent plugin aws:runShellScript\n"
+            + AgentLogSamples.ByCategory["EndpointUnreachable"];
+        var issue = Assert.Single(Scan(text).Issues);
+        Assert.Equal("i-0fedcba9876543210", issue.InstanceId);
+        Assert.Contains("Test-ManagedInstanceNetwork -InstanceId i-0fedcba9876543210", issue.NextStep, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Crlf_lines_classify_like_lf_lines()
+    {
+        var text = AgentLogSamples.ByCategory["DnsResolution"].Replace("\n", "\r\n", StringComparison.Ordinal);
+        var (issues, entries) = Scan(text);
+        Assert.Equal("DnsResolution", Assert.Single(issues).Category);
+        Assert.DoesNotContain('\r', entries[0].Message);
+    }
+}
