@@ -14,4 +14,7 @@ internal static class ExitCodes
 
     /// <summary>The command could not run (no region, no credentials, unreadable input, AWS error).</summary>
     public const int CouldNotRun = 3;
+
+    /// <summary>Ctrl+C or SIGTERM stopped the command (the shell convention 128 + SIGINT).</summary>
+    public const int Cancelled = 130;
 }
