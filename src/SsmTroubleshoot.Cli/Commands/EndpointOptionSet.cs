@@ -23,11 +23,7 @@ internal sealed class EndpointOptionSet
 
     public Option<bool> UseFipsEndpoint { get; } = new("--use-fips-endpoint") { Description = "Probe the FIPS endpoints where the region has them." };
 
-    public Option<int> TimeoutSeconds { get; } = new("--timeout-seconds")
-    {
-        Description = "Timeout of each phase (DNS, TCP, TLS, HTTP, each IMDS request), 1 to 60.",
-        DefaultValueFactory = _ => 3,
-    };
+    public Option<int> TimeoutSeconds { get; } = IntOption("--timeout-seconds", "Timeout of each phase (DNS, TCP, TLS, HTTP, each IMDS request), 1 to 60.", 1, 60, 3);
 
     public Option<string?> AgentConfigPath { get; } = new("--agent-config-path") { Description = "The amazon-ssm-agent.json to read instead of the installed one." };
 
@@ -41,11 +37,7 @@ internal sealed class EndpointOptionSet
         AllowMultipleArgumentsPerToken = true,
     };
 
-    public Option<int> Port { get; } = new("--port")
-    {
-        Description = "The port of endpoints that have none of their own (default 443).",
-        DefaultValueFactory = _ => 443,
-    };
+    public Option<int> Port { get; } = IntOption("--port", "The port of endpoints that have none of their own (default 443).", 1, 65535, 443);
 
     public Option<string[]> HostAddressOverride { get; } = new("--host-address", "--host-address-override")
     {
@@ -63,22 +55,6 @@ internal sealed class EndpointOptionSet
 
     public EndpointOptionSet()
     {
-        TimeoutSeconds.Validators.Add(result =>
-        {
-            var value = result.GetValueOrDefault<int>();
-            if (value < 1 || value > 60)
-            {
-                result.AddError($"--timeout-seconds must be between 1 and 60, not {value}.");
-            }
-        });
-        Port.Validators.Add(result =>
-        {
-            var value = result.GetValueOrDefault<int>();
-            if (value < 1 || value > 65535)
-            {
-                result.AddError($"--port must be between 1 and 65535, not {value}.");
-            }
-        });
         Service.Validators.Add(result =>
         {
             foreach (var service in SplitList(result.GetValueOrDefault<string[]>()))
@@ -151,6 +127,29 @@ internal sealed class EndpointOptionSet
             Resolver = hosts is null ? null : new HostOverrideResolver(hosts, new SystemHostResolver()),
         };
     }
+
+    // Range errors are parse errors (exit code 2), as ValidateRange makes them binding errors for the cmdlet.
+    private static Option<int> IntOption(string name, string description, int min, int max, int defaultValue) => new(name)
+    {
+        Description = description,
+        DefaultValueFactory = _ => defaultValue,
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count == 0 ? string.Empty : result.Tokens[result.Tokens.Count - 1].Value;
+            if (!int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value))
+            {
+                result.AddError($"{name} '{text}' is not a whole number.");
+                return defaultValue;
+            }
+
+            if (value < min || value > max)
+            {
+                result.AddError($"{name} must be between {min} and {max}, not {value}.");
+            }
+
+            return value;
+        },
+    };
 
     private static IEnumerable<string> SplitList(string[]? values) =>
         (values ?? Array.Empty<string>()).SelectMany(v => v.Split(',')).Select(v => v.Trim()).Where(v => v.Length > 0);
