@@ -78,7 +78,7 @@ public sealed class EndpointsCommandTests : IDisposable
         Console.WriteLine(table.Output);
         Assert.Equal(new[] { "Service", "Status", "Host", "Address", "Private", "Proxy", "Latency", "ms", "Problem" }, lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries));
         Assert.Equal(4, lines.Count);
-        Assert.Matches(@"^ssm\s+Reachable\s+ssm\.us-east-1\.amazonaws\.com:\d+\s+127\.0\.0\.1\s+yes\s+direct\s+\d+/\d+/\d+/\d+$", lines[3]);
+        Assert.Matches(@"^ssm\s+Reachable\s+ssm\.us-east-1\.amazonaws\.com:\d+\s+127\.0\.0\.1\s+no\s+direct\s+\d+/\d+/\d+/\d+$", lines[3]);
         Console.WriteLine(table.Output);
     }
 
