@@ -11,6 +11,8 @@ internal static class Program
         ["import"] = ImportBenchmark.Run,
         ["endpoints"] = EndpointBenchmark.Run,
         ["wait"] = AutomationWaitBenchmark.Run,
+        ["emulator"] = EmulatorBenchmark.Run,
+        ["logs"] = LogBenchmark.Run,
     };
 
     private static int Main(string[] args)

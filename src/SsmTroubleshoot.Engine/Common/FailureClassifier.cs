@@ -26,6 +26,14 @@ public static class FailureClassifier
                 return FailureKind.Cancelled;
             case TimeoutException:
                 return FailureKind.Timeout;
+            case Aws.AwsConfigurationException configuration:
+                return configuration.Problem switch
+                {
+                    Aws.AwsConfigurationProblem.ProfileNotFound => FailureKind.NotFound,
+                    Aws.AwsConfigurationProblem.RegionInvalid or Aws.AwsConfigurationProblem.EndpointInvalid
+                        or Aws.AwsConfigurationProblem.CredentialInvalid => FailureKind.InvalidArgument,
+                    _ => FailureKind.NotConfigured,
+                };
             case AmazonServiceException service:
                 return ClassifyServiceError(service.ErrorCode, (int)service.StatusCode);
             case FileNotFoundException:

@@ -119,10 +119,11 @@ public sealed class AgentLogAnalyzer
     public LogTextSession BeginText(string? sourceName, Action<SsmAgentLogEntry>? onEntry) =>
         new(new EntryScanner(Catalog, Options, sourceName, onEntry), Options.MaxLineChars);
 
-    private static void ScanWithReaderThread(LogTextReader reader, EntryScanner scanner, Action<long, long>? onProgress, CancellationToken cancellationToken)
+    private void ScanWithReaderThread(LogTextReader reader, EntryScanner scanner, Action<long, long>? onProgress, CancellationToken cancellationToken)
     {
-        // Three blocks in flight at most: the reader stays ahead without memory growing with the file.
-        using var blocks = new BlockingCollection<(string Block, long Position)>(boundedCapacity: 3);
+        // Sixteen small blocks in flight at most: the reader stays ahead without memory growing with the file. It also
+        // runs the whole-text signature search, so the two cores split the work about evenly.
+        using var blocks = new BlockingCollection<(string Block, List<int> Matches, long Position)>(boundedCapacity: 16);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var producer = Task.Run(() =>
         {
@@ -131,7 +132,9 @@ public sealed class AgentLogAnalyzer
                 string? block;
                 while ((block = reader.ReadBlock(null)) is not null)
                 {
-                    blocks.Add((block, reader.Position), stop.Token);
+                    var matches = new List<int>();
+                    Catalog.FindLowLevelSignatures(block, matches);
+                    blocks.Add((block, matches, reader.Position), stop.Token);
                 }
             }
             finally
@@ -142,9 +145,9 @@ public sealed class AgentLogAnalyzer
 
         try
         {
-            foreach (var (block, position) in blocks.GetConsumingEnumerable(stop.Token))
+            foreach (var (block, matches, position) in blocks.GetConsumingEnumerable(stop.Token))
             {
-                scanner.Feed(block);
+                scanner.Feed(block, matches);
                 onProgress?.Invoke(position, reader.Length);
             }
         }

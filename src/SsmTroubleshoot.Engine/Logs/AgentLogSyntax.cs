@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 
 namespace SsmTroubleshoot.Logs;
@@ -24,6 +25,7 @@ internal static class AgentLogSyntax
         RegexOptions.CultureInvariant);
 
     /// <summary>What a line is; <paramref name="content"/> is where the agent's own text starts (after a syslog prefix).</summary>
+    [MethodImpl(HotPath.Optimize)]
     internal static LineKind Classify(string s, int start, int end, out int content, out AgentLogLevel level)
     {
         level = AgentLogLevel.Unknown;
@@ -213,6 +215,7 @@ internal static class AgentLogSyntax
             || name is "ssm-agent-worker" or "ssm-session-worker" or "ssm-document-worker" or "ssm-agent";
     }
 
+    [MethodImpl(HotPath.Optimize)]
     private static AgentLogLevel ReadLevel(string s, int start, int end)
     {
         var p = start + 19;

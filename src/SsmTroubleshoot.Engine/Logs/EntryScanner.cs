@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -25,7 +26,22 @@ internal sealed class ParsedEntry
 
     internal bool HasHeader { get; }
 
-    internal DateTime? Timestamp => HasHeader ? AgentLogSyntax.ParseTimestamp(Text, 0, Text.Length) : null;
+    private DateTime? _timestamp;
+    private bool _timestampParsed;
+
+    internal DateTime? Timestamp
+    {
+        get
+        {
+            if (!_timestampParsed)
+            {
+                _timestamp = HasHeader ? AgentLogSyntax.ParseTimestamp(Text, 0, Text.Length) : null;
+                _timestampParsed = true;
+            }
+
+            return _timestamp;
+        }
+    }
 }
 
 /// <summary>
@@ -39,18 +55,16 @@ internal sealed class EntryScanner
 
     private static readonly Regex s_instanceId = new(@"\b(?:i|mi)-(?:[0-9a-f]{17}|[0-9a-f]{8})\b", RegexOptions.CultureInvariant);
 
-    private static readonly Regex s_endpoint = new(
-        @"\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.amazonaws\.com(?:\.cn)?\b|169\.254\.169\.254|fd00:ec2::254",
-        RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
 
     private readonly LogRuleCatalog _catalog;
     private readonly LogScanOptions _options;
     private readonly string? _path;
     private readonly IssueAggregator _aggregator;
     private readonly Action<SsmAgentLogEntry>? _onEntry;
-    private readonly bool _warnEntriesMatter;
     private readonly HashSet<string>? _categories;
     private readonly List<int> _matches = new();
+    private readonly List<int> _found = new();
+    private readonly List<int> _candidates = new();
     private readonly List<string> _components = new();
     private long _nextLine = 1;
     private int _idScanned;
@@ -70,7 +84,6 @@ internal sealed class EntryScanner
         _path = path;
         _onEntry = onEntry;
         _aggregator = new IssueAggregator(path);
-        _warnEntriesMatter = options.IncludeUnclassified || catalog.UnsignedRules.Length > 0;
         if (options.Categories is { Count: > 0 } categories)
         {
             _categories = new HashSet<string>(categories, StringComparer.OrdinalIgnoreCase);
@@ -81,8 +94,12 @@ internal sealed class EntryScanner
 
     internal int Classified { get; private set; }
 
-    /// <summary>Processes a block of whole lines (each ending with '\n').</summary>
-    internal void Feed(string block)
+    /// <summary>
+    /// Processes a block of whole lines (each ending with '\n'). <paramref name="lowLevelMatches"/>: the positions
+    /// of low-level signatures in the block when the reader thread already found them.
+    /// </summary>
+    [MethodImpl(HotPath.Optimize)]
+    internal void Feed(string block, List<int>? lowLevelMatches = null)
     {
         if (_sourceInstanceId is null && _idScanned < InstanceIdScanChars)
         {
@@ -93,9 +110,13 @@ internal sealed class EntryScanner
         }
 
         _matches.Clear();
-        for (var m = _catalog.SignatureRegex.Match(block); m.Success; m = m.NextMatch())
+        if (lowLevelMatches is null)
         {
-            _matches.Add(m.Index);
+            _catalog.FindLowLevelSignatures(block, _matches);
+        }
+        else
+        {
+            _matches.AddRange(lowLevelMatches);
         }
 
         var matchIndex = 0;
@@ -201,9 +222,10 @@ internal sealed class EntryScanner
         return matchIndex < _matches.Count && _matches[matchIndex] < end;
     }
 
-    private void Finish(string block, int start, int end, AgentLogLevel level, long line, bool header, bool hasSignature)
+    private void Finish(string block, int start, int end, AgentLogLevel level, long line, bool header, bool hasLowLevelSignature)
     {
-        if (!hasSignature && !(_warnEntriesMatter && level >= AgentLogLevel.Warn))
+        // WARN and above (and text without a level) is always looked at; below that only a low-level signature counts.
+        if (!hasLowLevelSignature && level is > AgentLogLevel.Unknown and < AgentLogLevel.Warn && !_catalog.EveryEntryMatters)
         {
             return;
         }
@@ -245,6 +267,13 @@ internal sealed class EntryScanner
 
     private void Classify(ParsedEntry entry)
     {
+        var text = entry.Text;
+        var candidates = CandidateRules(text);
+        if (candidates.Count == 0 && !(_options.IncludeUnclassified && entry.Level >= AgentLogLevel.Warn))
+        {
+            return;
+        }
+
         if (entry.HasHeader && (_options.Since.HasValue || _options.Until.HasValue))
         {
             var ts = entry.Timestamp;
@@ -254,19 +283,26 @@ internal sealed class EntryScanner
             }
         }
 
-        var text = entry.Text;
+        var level = EffectiveLevel(entry);
         SsmAgentLogRule? rule = null;
-        foreach (var index in CandidateRules(text))
+        var previous = -1;
+        foreach (var index in candidates)
         {
+            if (index == previous)
+            {
+                continue;
+            }
+
+            previous = index;
             var candidate = _catalog.Rules[index];
-            if (candidate.Matches(text, entry.Level))
+            if (candidate.Matches(text, level))
             {
                 rule = candidate;
                 break;
             }
         }
 
-        if (rule is null && !(_options.IncludeUnclassified && entry.Level >= AgentLogLevel.Warn))
+        if (rule is null && !(_options.IncludeUnclassified && level >= AgentLogLevel.Warn))
         {
             return;
         }
@@ -285,8 +321,7 @@ internal sealed class EntryScanner
         Classified++;
         var idMatch = s_instanceId.Match(text);
         var instanceId = idMatch.Success ? idMatch.Value : null;
-        var endpointMatch = s_endpoint.Match(text);
-        var endpoint = endpointMatch.Success ? endpointMatch.Value.ToLowerInvariant() : null;
+        var endpoint = FindEndpoint(text);
         _aggregator.Add(category, rule, entry, instanceId, endpoint);
         if (_onEntry is not null)
         {
@@ -294,22 +329,76 @@ internal sealed class EntryScanner
         }
     }
 
-    private SortedSet<int> CandidateRules(string text)
+    private AgentLogLevel EffectiveLevel(ParsedEntry entry)
     {
-        var candidates = new SortedSet<int>(_catalog.UnsignedRules);
-        // Overlapping search: a signature inside or overlapping another one's match still counts.
-        var m = _catalog.SignatureRegex.Match(text);
-        while (m.Success)
+        var level = entry.Level;
+        foreach (var escalation in _catalog.Escalations)
         {
-            foreach (var index in _catalog.RulesForSignature(m.Value))
+            if (level != AgentLogLevel.Unknown && escalation.Level > level && SsmAgentLogRule.AnyMatch(new[] { escalation.Pattern }, entry.Text))
             {
-                candidates.Add(index);
+                level = escalation.Level;
             }
-
-            m = m.Index + 1 < text.Length ? _catalog.SignatureRegex.Match(text, m.Index + 1) : Match.Empty;
         }
 
-        return candidates;
+        return level;
+    }
+
+    /// <summary>The first AWS host (or the IMDS address) the entry names; a plain scan, no backtracking regex.</summary>
+    internal static string? FindEndpoint(string text)
+    {
+        string? best = null;
+        var bestAt = int.MaxValue;
+        var at = text.IndexOf(".amazonaws.com", StringComparison.OrdinalIgnoreCase);
+        if (at > 0)
+        {
+            var start = at;
+            while (start > 0 && IsHostChar(text[start - 1]))
+            {
+                start--;
+            }
+
+            var end = at + ".amazonaws.com".Length;
+            if (end + 3 <= text.Length && string.Compare(text, end, ".cn", 0, 3, StringComparison.OrdinalIgnoreCase) == 0)
+            {
+                end += 3;
+            }
+
+            if (start < at)
+            {
+                best = text.Substring(start, end - start).ToLowerInvariant();
+                bestAt = start;
+            }
+        }
+
+        foreach (var imds in new[] { "169.254.169.254", "fd00:ec2::254" })
+        {
+            var i = text.IndexOf(imds, StringComparison.Ordinal);
+            if (i >= 0 && i < bestAt)
+            {
+                best = imds;
+                bestAt = i;
+            }
+        }
+
+        return best;
+    }
+
+    private static bool IsHostChar(char c) => c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or (>= '0' and <= '9') or '-' or '.';
+
+    private List<int> CandidateRules(string text)
+    {
+        _found.Clear();
+        _catalog.Matcher.FindAll(text, _found);
+        _candidates.Clear();
+        _candidates.AddRange(_catalog.UnsignedRules);
+        foreach (var signature in _found)
+        {
+            _candidates.AddRange(_catalog.RulesForSignatureIndex(signature));
+        }
+
+        // Catalog order decides: the first matching rule wins.
+        _candidates.Sort();
+        return _candidates;
     }
 
     private SsmAgentLogEntry ToEntry(ParsedEntry entry, string category, SsmAgentLogRule? rule, string? instanceId, string? endpoint)

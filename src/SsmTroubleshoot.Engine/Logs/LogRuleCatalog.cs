@@ -23,35 +23,29 @@ public sealed class LogRuleCatalog
 
     private static readonly Regex s_categoryName = new("^[A-Za-z][A-Za-z0-9]{0,63}$", RegexOptions.CultureInvariant);
 
-    private readonly Dictionary<string, int[]> _rulesBySignature;
+    private readonly int[][] _rulesBySignatureIndex;
 
-    private LogRuleCatalog(IReadOnlyList<SsmAgentLogRule> rules, IReadOnlyList<Regex> benign, IReadOnlyList<string> categories)
+    private LogRuleCatalog(IReadOnlyList<SsmAgentLogRule> rules, IReadOnlyList<Regex> benign, IReadOnlyList<LevelEscalation> escalations, IReadOnlyList<string> categories)
     {
         Rules = rules;
         Benign = benign.ToArray();
+        Escalations = escalations.ToArray();
         Categories = categories;
         var signatures = rules.SelectMany(r => r.Signatures).Distinct(StringComparer.OrdinalIgnoreCase)
-            .OrderByDescending(s => s.Length).ThenBy(s => s, StringComparer.Ordinal).ToArray();
+            .OrderBy(s => s, StringComparer.OrdinalIgnoreCase).ToArray();
         SignatureStrings = signatures;
-        // Longest first: at one position the longest signature wins, and the shorter ones it contains are implied below.
-        SignatureRegex = new Regex(string.Join("|", signatures.Select(Regex.Escape)),
-            RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled);
-        _rulesBySignature = new Dictionary<string, int[]>(StringComparer.OrdinalIgnoreCase);
-        foreach (var signature in signatures)
-        {
-            var implied = new SortedSet<int>();
-            for (var i = 0; i < rules.Count; i++)
-            {
-                if (rules[i].Signatures.Any(s => signature.IndexOf(s, StringComparison.OrdinalIgnoreCase) >= 0))
-                {
-                    implied.Add(i);
-                }
-            }
-
-            _rulesBySignature[signature] = implied.ToArray();
-        }
-
+        Matcher = new SignatureMatcher(signatures);
+        _rulesBySignatureIndex = signatures
+            .Select(signature => Enumerable.Range(0, rules.Count)
+                .Where(i => rules[i].Signatures.Contains(signature, StringComparer.OrdinalIgnoreCase)).ToArray())
+            .ToArray();
         UnsignedRules = Enumerable.Range(0, rules.Count).Where(i => rules[i].Signatures.Count == 0).ToArray();
+        // INFO/DEBUG entries are the bulk of a log; only the few rules that look at them need a scan of every line.
+        var lowLevel = rules.Where(r => r.MinimumLevel < AgentLogLevel.Warn).ToArray();
+        EveryEntryMatters = lowLevel.Any(r => r.Signatures.Count == 0);
+        var lowSignatures = lowLevel.SelectMany(r => r.Signatures).Concat(Escalations.SelectMany(e => e.Signatures)).Distinct(StringComparer.OrdinalIgnoreCase).OrderByDescending(s => s.Length).ToArray();
+        LowLevelSignatureRegex = lowSignatures.Length == 0 ? null : new Regex(string.Join("|", lowSignatures.Select(Regex.Escape)),
+            RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled);
     }
 
     /// <summary>The built-in catalog (immutable, loaded once).</summary>
@@ -68,13 +62,37 @@ public sealed class LogRuleCatalog
 
     internal Regex[] Benign { get; }
 
-    internal Regex SignatureRegex { get; }
+    /// <summary>Wordings that make an entry count as more severe than the level it was logged at.</summary>
+    internal LevelEscalation[] Escalations { get; }
+
+    /// <summary>The signatures of rules that also apply below WARN: the only search run over every line.</summary>
+    internal Regex? LowLevelSignatureRegex { get; }
+
+    /// <summary>Adds the positions of low-level signatures in <paramref name="text"/>, in order.</summary>
+    internal void FindLowLevelSignatures(string text, List<int> positions)
+    {
+        if (LowLevelSignatureRegex is null)
+        {
+            return;
+        }
+
+        for (var m = LowLevelSignatureRegex.Match(text); m.Success; m = m.NextMatch())
+        {
+            positions.Add(m.Index);
+        }
+    }
+
+    /// <summary>A rule below WARN without signatures: then every entry has to be classified.</summary>
+    internal bool EveryEntryMatters { get; }
 
     /// <summary>Rules without signatures: tried on every entry at WARN or above.</summary>
     internal int[] UnsignedRules { get; }
 
-    internal int[] RulesForSignature(string matchedText) =>
-        _rulesBySignature.TryGetValue(matchedText, out var rules) ? rules : Array.Empty<int>();
+    /// <summary>Every signature at once (Aho-Corasick): what classifies an entry's candidate rules.</summary>
+    internal SignatureMatcher Matcher { get; }
+
+    /// <summary>The rules that list signature number <paramref name="signatureIndex"/> of <see cref="SignatureStrings"/>.</summary>
+    internal int[] RulesForSignatureIndex(int signatureIndex) => _rulesBySignatureIndex[signatureIndex];
 
     /// <summary>The built-in catalog plus the rules of each file, validated; throws <see cref="LogRuleException"/>.</summary>
     public static LogRuleCatalog WithCustomRules(IEnumerable<string> rulePaths)
@@ -87,6 +105,7 @@ public sealed class LogRuleCatalog
         var builtIn = BuiltIn;
         var rules = new List<SsmAgentLogRule>();
         var benign = new List<Regex>();
+        var escalations = new List<LevelEscalation>();
         foreach (var path in rulePaths)
         {
             string json;
@@ -99,9 +118,10 @@ public sealed class LogRuleCatalog
                 throw new LogRuleException(path, null, null, ex.Message, ex);
             }
 
-            var (fileRules, fileBenign) = Parse(json, path, compile: false);
-            rules.AddRange(fileRules);
-            benign.AddRange(fileBenign);
+            var file = Parse(json, path, compile: false);
+            rules.AddRange(file.Rules);
+            benign.AddRange(file.Benign);
+            escalations.AddRange(file.Escalations);
         }
 
         var ids = new HashSet<string>(builtIn.Rules.Select(r => r.Id), StringComparer.OrdinalIgnoreCase);
@@ -115,12 +135,13 @@ public sealed class LogRuleCatalog
 
         rules.AddRange(builtIn.Rules);
         benign.AddRange(builtIn.Benign);
+        escalations.AddRange(builtIn.Escalations);
         var categories = builtIn.Categories.Concat(rules.Select(r => r.Category)).Distinct(StringComparer.Ordinal).ToArray();
-        return new LogRuleCatalog(rules, benign, categories);
+        return new LogRuleCatalog(rules, benign, escalations, categories);
     }
 
     /// <summary>Parses catalog JSON (the built-in or a -RulePath file) with field-level validation.</summary>
-    internal static (List<SsmAgentLogRule> Rules, List<Regex> Benign) Parse(string json, string source, bool compile)
+    internal static ParsedCatalog Parse(string json, string source, bool compile)
     {
         JsonDocument document;
         try
@@ -141,7 +162,7 @@ public sealed class LogRuleCatalog
                 throw new LogRuleException(source, "$", null, "the file must hold a JSON object with a 'rules' array.");
             }
 
-            CheckFields(root, "$", source, "schemaVersion", "rules", "benign");
+            CheckFields(root, "$", source, "schemaVersion", "rules", "benign", "escalations");
             if (root.TryGetProperty("schemaVersion", out var version) && (version.ValueKind != JsonValueKind.Number || version.GetInt32() != 1))
             {
                 throw new LogRuleException(source, "schemaVersion", null, "schemaVersion must be 1.");
@@ -184,7 +205,40 @@ public sealed class LogRuleCatalog
                 }
             }
 
-            return (rules, benign);
+            var escalations = new List<LevelEscalation>();
+            if (root.TryGetProperty("escalations", out var escalationsElement))
+            {
+                if (escalationsElement.ValueKind != JsonValueKind.Array)
+                {
+                    throw new LogRuleException(source, "escalations", null, "'escalations' must be an array of objects with 'signatures', 'pattern', 'level' and 'reason'.");
+                }
+
+                index = 0;
+                foreach (var element in escalationsElement.EnumerateArray())
+                {
+                    var field = $"escalations[{index}]";
+                    if (element.ValueKind != JsonValueKind.Object)
+                    {
+                        throw new LogRuleException(source, field, null, "must be an object with 'signatures', 'pattern', 'level' and 'reason'.");
+                    }
+
+                    CheckFields(element, field, source, "signatures", "pattern", "level", "reason");
+                    RequiredString(element, "reason", field, source);
+                    var signatures = StringArray(element, "signatures", field, source, required: true);
+                    if (signatures.Count == 0 || signatures.Any(x => x.Length < 4))
+                    {
+                        throw new LogRuleException(source, $"{field}.signatures", null, "at least one signature of 4 characters or more is required.");
+                    }
+
+                    escalations.Add(new LevelEscalation(
+                        signatures,
+                        CompilePattern(RequiredString(element, "pattern", field, source), $"{field}.pattern", source, compile),
+                        ParseEnum<AgentLogLevel>(element, "level", field, source, null)));
+                    index++;
+                }
+            }
+
+            return new ParsedCatalog(rules, benign, escalations);
         }
     }
 
@@ -252,9 +306,10 @@ public sealed class LogRuleCatalog
         using var stream = assembly.GetManifestResourceStream("SsmTroubleshoot.Logs.Rules.catalog.json")
             ?? throw new InvalidOperationException("The built-in rule catalog resource is missing from the engine assembly.");
         using var reader = new StreamReader(stream, Encoding.UTF8);
-        var (rules, benign) = Parse(reader.ReadToEnd(), BuiltInSource, compile: false);
-        var categories = rules.Select(r => r.Category).Distinct(StringComparer.Ordinal).ToArray();
-        return new LogRuleCatalog(rules, benign, categories);
+        // Compiled once per process: rule patterns run on every problem entry of logs that can reach gigabytes.
+        var parsed = Parse(reader.ReadToEnd(), BuiltInSource, compile: true);
+        var categories = parsed.Rules.Select(r => r.Category).Distinct(StringComparer.Ordinal).ToArray();
+        return new LogRuleCatalog(parsed.Rules, parsed.Benign, parsed.Escalations, categories);
     }
 
     private static void CheckFields(JsonElement element, string field, string source, params string[] known)
@@ -355,6 +410,12 @@ public sealed class LogRuleCatalog
         return cut > 0 ? message.Substring(0, cut) : message;
     }
 }
+
+/// <summary>The content of one catalog file.</summary>
+internal sealed record ParsedCatalog(List<SsmAgentLogRule> Rules, List<Regex> Benign, List<LevelEscalation> Escalations);
+
+/// <summary>An entry matching <see cref="Pattern"/> is classified as if logged at <see cref="Level"/> (the agent logs some failures at INFO).</summary>
+internal sealed record LevelEscalation(IReadOnlyList<string> Signatures, Regex Pattern, AgentLogLevel Level);
 
 /// <summary>A rule file that cannot be used: names the file, the field (JSON path) and, for syntax errors, the line.</summary>
 public sealed class LogRuleException : FormatException

@@ -23,8 +23,8 @@ public sealed class LogScanOptions
     /// <summary>An entry (with its continuation lines) longer than this is cut.</summary>
     public int MaxEntryChars { get; init; } = 256 * 1024;
 
-    /// <summary>Characters per block handed from the reader to the classifier.</summary>
-    public int BlockChars { get; init; } = 1024 * 1024;
+    /// <summary>Characters per block handed from the reader to the classifier (small: short-lived, below the large-object heap).</summary>
+    public int BlockChars { get; init; } = 32 * 1024;
 
     /// <summary>Files at least this large are read on a second thread while the first classifies.</summary>
     public long ParallelReadThreshold { get; init; } = 4L * 1024 * 1024;

@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.IO.Compression;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace SsmTroubleshoot.Logs;
@@ -124,6 +125,7 @@ internal sealed class LogTextReader : IDisposable
     /// The next block of complete lines (each ends with '\n'), starting with <paramref name="retained"/> (text the
     /// caller carries over, e.g. an unfinished entry). Null at the end of the text.
     /// </summary>
+    [MethodImpl(HotPath.Optimize)]
     public string? ReadBlock(string? retained)
     {
         var retainedLength = retained?.Length ?? 0;
@@ -135,7 +137,8 @@ internal sealed class LogTextReader : IDisposable
             _len += retainedLength;
         }
 
-        while (!_eof && _len - retainedLength < _blockChars)
+        // Read until a block's worth is there and it holds a whole line (a capped over-long line still has to end).
+        while (!_eof && (_len - retainedLength < _blockChars || Array.LastIndexOf(_buf, '\n', _len - 1, _len - retainedLength) < 0))
         {
             var count = ReadChars();
             if (count == 0)
@@ -154,36 +157,47 @@ internal sealed class LogTextReader : IDisposable
             return null;
         }
 
-        if (_eof)
+        if (!_eof || _len > _blockChars)
         {
-            if (_buf[_len - 1] != '\n')
+            // Blocks stay near the requested size (below the large-object heap when small): cut at the last line
+            // end within it, or at the first one after it when a single line is longer.
+            var limit = Math.Min(_len, Math.Max(_blockChars, retainedLength + 1));
+            var cut = Array.LastIndexOf(_buf, '\n', limit - 1, limit);
+            if (cut < 0 && limit < _len)
             {
-                EnsureCapacity(_len + 1);
-                _buf[_len++] = '\n';
+                cut = Array.IndexOf(_buf, '\n', limit, _len - limit);
             }
 
-            var all = new string(_buf, 0, _len);
-            _len = 0;
-            return all;
+            if (cut >= 0)
+            {
+                var block = new string(_buf, 0, cut + 1);
+                var rest = _len - cut - 1;
+                Array.Copy(_buf, cut + 1, _buf, 0, rest);
+                _len = rest;
+                return block;
+            }
+
+            if (!_eof)
+            {
+                // Only one capped partial line: hand it over as a line of its own, it goes on next time.
+                EnsureCapacity(_len + 1);
+                _buf[_len++] = '\n';
+                _lineLength = 0;
+                var whole = new string(_buf, 0, _len);
+                _len = 0;
+                return whole;
+            }
         }
 
-        var lastNewline = Array.LastIndexOf(_buf, '\n', _len - 1, _len);
-        if (lastNewline < 0)
+        if (_buf[_len - 1] != '\n')
         {
-            // Only retained text and one capped partial line: hand them over whole, the line goes on next time.
             EnsureCapacity(_len + 1);
             _buf[_len++] = '\n';
-            _lineLength = 0;
-            var whole = new string(_buf, 0, _len);
-            _len = 0;
-            return whole;
         }
 
-        var block = new string(_buf, 0, lastNewline + 1);
-        var rest = _len - lastNewline - 1;
-        Array.Copy(_buf, lastNewline + 1, _buf, 0, rest);
-        _len = rest;
-        return block;
+        var last = new string(_buf, 0, _len);
+        _len = 0;
+        return last;
     }
 
     public void Dispose()
@@ -232,6 +246,7 @@ internal sealed class LogTextReader : IDisposable
     }
 
     /// <summary>Appends at most <see cref="MaxLineChars"/> chars, keeping only the start of an over-long line.</summary>
+    [MethodImpl(HotPath.Optimize)]
     private void Append(char[] chars, int offset, int count)
     {
         EnsureCapacity(_len + count + TruncationMarker.Length + 1);

@@ -4,6 +4,7 @@ namespace SsmTroubleshoot.Cmdlets;
 internal static class ErrorIds
 {
     internal const string AwsRegionMissing = "AwsRegionMissing";
+    internal const string AwsRegionInvalid = "AwsRegionInvalid";
     internal const string AwsCredentialsMissing = "AwsCredentialsMissing";
     internal const string AwsProfileNotFound = "AwsProfileNotFound";
     internal const string AwsCredentialInvalid = "AwsCredentialInvalid";

@@ -167,3 +167,51 @@ public sealed class LogClassificationTests
         Assert.DoesNotContain('\r', entries[0].Message);
     }
 }
+
+public sealed class LogClassificationVariantTests
+{
+    /// <summary>Other wordings of the same problems, as different agent versions and code paths write them.</summary>
+    public static IEnumerable<object[]> Variants() => new[]
+    {
+        new object[] { "ImdsUnreachable", "2024-06-11 08:00:00 ERROR [EC2Identity] Failed to get instance info from IMDS: RequestError: send request failed\ncaused by: Put \"http://169.254.169.254/latest/api/token\": dial tcp 169.254.169.254:80: connect: network is unreachable\n" },
+        new object[] { "ProxyMisconfiguration", "2024-06-11 08:00:00 ERROR [HealthCheck] error when calling AWS APIs. error details - RequestError: send request failed\ncaused by: Post \"https://ssm.us-east-1.amazonaws.com/\": Proxy Authentication Required\n" },
+        new object[] { "ProxyMisconfiguration", "2024-06-11 08:00:00 ERROR [EC2Identity] RequestError: send request failed\ncaused by: Get \"http://169.254.169.254/latest/meta-data/instance-id\": Forbidden\n" },
+        new object[] { "ProxyTls", "2024-06-11 08:00:00 ERROR [MessageService] [MGSInteractor] Failed to connect: tls: failed to verify certificate: x509: certificate is valid for *.proxy.corp.example, not ssmmessages.us-east-1.amazonaws.com\n" },
+        new object[] { "ClockSkew", "2024-06-11 08:00:00 ERROR [HealthCheck] RequestError: send request failed\ncaused by: Post \"https://ssm.us-east-1.amazonaws.com/\": x509: certificate has expired or is not yet valid: current time 2019-01-01T00:00:00Z is before 2024-03-01T00:00:00Z\n" },
+        new object[] { "SessionManager", "2024-06-11 08:00:00 ERROR [ssm-agent-worker] [MessageService] [MGSInteractor] Failed to get controlchannel token, error: CreateControlChannel failed with error: createControlChannel request failed: unexpected response from the service <BadRequest xmlns=\"\"><message>Internal error.</message></BadRequest>\n" },
+        new object[] { "Throttling", "2024-06-11 08:00:00 ERROR [MessageGatewayService] Failed to get controlchannel token, error: CreateControlChannel failed with error: createControlChannel request failed: unexpected response from the service <BadRequest xmlns=\"\"><message>Unable to process due to throttling.</message></BadRequest>\n" },
+        new object[] { "IamAccessDenied", "2024-06-11 08:00:00 ERROR [ssm-session-worker] Setting up data channel with id s-0123 failed: failed to create websocket for datachannel with error: CreateDataChannel failed with no output or error: createDataChannel request failed: unexpected response from the service <BadRequest xmlns=\"\"><message>Request is not authenticated.</message></BadRequest>\n" },
+        new object[] { "NoCredentials", "2024-06-11 08:00:00 ERROR [EC2RoleProvider] no valid credentials could be retrieved for ec2 identity. Default Host Management Err: error calling RequestManagedInstanceRoleToken: AccessDeniedException: Systems Manager's instance management role is not configured for account: 123456789012\n" },
+        new object[] { "CredentialsExpired", "2024-06-11 08:00:00 ERROR [HealthCheck] error when calling AWS APIs. error details - UnrecognizedClientException: The security token included in the request is invalid.\n\tstatus code: 400, request id: 11112222\n" },
+        new object[] { "HybridRegistration", "2024-06-11 08:00:00 INFO [ssm-agent-worker] Entering SSM Agent hibernate - error occurred in RequestManagedInstanceRoleToken: InvalidInstanceId: Not existing InstanceId mi-0c17d31c2af36e0e6\n" },
+        new object[] { "HybridRegistration", "2024-06-11 08:00:00 ERROR Registration failed due to error registering the instance with AWS SSM. InvalidActivation: Activation ID is not valid\n" },
+        new object[] { "AgentUpdate", "2024-06-11 08:00:00 ERROR [Updater] Update failed, rolling back to 3.3.40.0\n" },
+        new object[] { "S3OrKms", "2024-06-11 08:00:00 ERROR [ssm-session-worker] Encountered error while initiating handshake. KMSEncryption failed on client with status 2 error: AccessDeniedException: User: arn:aws:sts::123456789012:assumed-role/r/i-0123456789abcdef0 is not authorized to perform: kms:Decrypt\n" },
+        new object[] { "DocumentPlugin", "2024-06-11 08:00:00 ERROR [ssm-document-worker] [DocumentManager] failed to parse document: document schema version 3.0 is not supported\n" },
+        new object[] { "FileDescriptorExhaustion", "2024-06-11 08:00:00 WARN [ssm-agent-worker] accept tcp 127.0.0.1:0: accept4: too many open files; retrying in 1s\n" },
+        new object[] { "Hibernation", "2024-06-11 08:00:00 ERROR Health ping failed with error - InternalServerError: something new\n" },
+        new object[] { "DnsResolution", "Oct 12 13:49:56 ip-10-0-1-15 amazon-ssm-agent[1860]: 2020-10-12 13:49:56 ERROR Health ping failed with error - RequestError: send request failed\nOct 12 13:49:56 ip-10-0-1-15 amazon-ssm-agent[1860]: caused by: Post https://ssm.eu-west-1.amazonaws.com/: dial tcp: lookup ssm.eu-west-1.amazonaws.com on 10.0.0.2:53: read udp 10.0.1.15:40000->10.0.0.2:53: i/o timeout\n" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Variants))]
+    public void Other_wordings_of_each_problem_are_recognised(string category, string text)
+    {
+        var session = new AgentLogAnalyzer(LogRuleCatalog.BuiltIn, new LogScanOptions()).BeginText(null, null);
+        session.Add(text);
+        Assert.Equal(category, Assert.Single(session.Complete()).Category);
+    }
+
+    [Theory]
+    [InlineData("2024-06-11 08:00:00 INFO [ssm-agent-worker] [MessageService] [MGSInteractor] Setting up websocket for controlchannel for instance: i-0123456789abcdef0, requestId: 1\n")]
+    [InlineData("2024-06-11 08:00:00 INFO [ssm-agent-worker] [CredentialRefresher] Credentials ready; proxy not used; AccessDeniedException retries: 0\n")]
+    [InlineData("2024-06-11 08:00:00 DEBUG [ssm-agent-worker] [Updater] Update failed check skipped: no update in progress\n")]
+    [InlineData("2024-06-11 08:00:00 INFO [ssm-document-worker] [aws:runShellScript] Command failed with exit code 1 (reported to the service)\n")]
+    [InlineData("2024-06-11 08:00:00 INFO Agent will take identity from EC2; metadata endpoint http://169.254.169.254 responded in 2ms\n")]
+    public void Benign_info_and_debug_lines_with_alarming_words_stay_quiet(string text)
+    {
+        var session = new AgentLogAnalyzer(LogRuleCatalog.BuiltIn, new LogScanOptions { IncludeUnclassified = true }).BeginText(null, null);
+        session.Add(text);
+        Assert.Empty(session.Complete());
+    }
+}

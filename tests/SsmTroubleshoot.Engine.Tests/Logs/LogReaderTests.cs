@@ -115,6 +115,13 @@ public sealed class LogReaderTests : IDisposable
         Assert.Equal(4, entries.Single(e => e.Category == "DnsResolution").LineNumber);
         // Reading 50 MB must not mean holding 50 MB (UTF-16 would be 100 MB): allow decode buffers only.
         Assert.True(GC.GetTotalAllocatedBytes(precise: true) - before < 40L * 1024 * 1024);
+
+        // The default cap is larger than a block: the rest of the line must still be skipped, not become new lines.
+        var defaults = new List<SsmAgentLogEntry>();
+        var again = ScanFile(path, new LogScanOptions(), defaults);
+        Assert.Equal(1, again.TruncatedLines);
+        Assert.Equal(5, again.Lines);
+        Assert.InRange(defaults.Single(e => e.Category == "FileDescriptorExhaustion").Message.Length, 60 * 1024, 65 * 1024);
     }
 
     [Fact]

@@ -61,6 +61,7 @@ public sealed class LogRuleCatalogTests : IDisposable
     [InlineData("{ \"rules\": [ { \"id\": \"a\", \"category\": \"Unknown\", \"severity\": \"Low\", \"patterns\": [\"x\"], \"cause\": \"c\", \"remediation\": \"r\", \"nextStep\": \"n\" } ] }", "rules[0].category", "reserved")]
     [InlineData("{ \"rules\": [ { \"id\": \"throttling\", \"category\": \"C\", \"severity\": \"Low\", \"patterns\": [\"x\"], \"cause\": \"c\", \"remediation\": \"r\", \"nextStep\": \"n\" } ] }", "id", "already defined")]
     [InlineData("{ \"rules\": [ { \"id\": \"a\", \"category\": \"C\", \"severity\": \"Low\", \"patterns\": [\"x\"], \"cause\": \"c\", \"remediation\": \"r\", \"nextStep\": \"n\", \"helpUri\": \"not a url\" } ] }", "rules[0].helpUri", "not an absolute")]
+    [InlineData("{ \"rules\": [], \"escalations\": [ { \"signatures\": [\"abcd\"], \"pattern\": \"x\", \"level\": \"Loud\", \"reason\": \"r\" } ] }", "escalations[0].level", "'Loud' is not valid")]
     public void Bad_rule_files_name_the_file_the_field_and_the_problem(string json, string? field, string problem)
     {
         var path = Write(json);
@@ -75,14 +76,33 @@ public sealed class LogRuleCatalogTests : IDisposable
     }
 
     [Fact]
-    public void Every_signature_of_the_catalog_is_found_by_the_combined_search()
+    public void Every_signature_is_found_in_any_case_with_the_signatures_it_contains_or_overlaps()
     {
         var catalog = LogRuleCatalog.BuiltIn;
-        foreach (var signature in catalog.SignatureStrings)
+        var found = new System.Collections.Generic.List<int>();
+        for (var i = 0; i < catalog.SignatureStrings.Count; i++)
         {
-            var match = catalog.SignatureRegex.Match("prefix " + signature.ToUpperInvariant() + " suffix");
-            Assert.True(match.Success, signature);
-            Assert.NotEmpty(catalog.RulesForSignature(match.Value));
+            found.Clear();
+            catalog.Matcher.FindAll("prefix " + catalog.SignatureStrings[i].ToUpperInvariant() + " suffix", found);
+            Assert.Contains(i, found);
+            Assert.NotEmpty(catalog.RulesForSignatureIndex(i));
         }
+
+        // "dial tcp: lookup " overlaps "dial tcp " only partly, and "Rate exceeded" sits inside a longer text.
+        var matcher = new SignatureMatcher(new[] { "dial tcp: lookup ", "tcp: look", "Rate exceeded", "ThrottlingException: Rate" });
+        found.Clear();
+        matcher.FindAll("caused by: dial tcp: lookup x; ThrottlingException: Rate exceeded", found);
+        Assert.Equal(new[] { 0, 1, 2, 3 }, found.Distinct().OrderBy(x => x));
+    }
+
+    [Fact]
+    public void Only_rules_that_look_below_warn_make_info_lines_worth_reading()
+    {
+        var catalog = LogRuleCatalog.BuiltIn;
+        var positions = new System.Collections.Generic.List<int>();
+        catalog.FindLowLevelSignatures("2024-06-11 07:40:00 INFO [HealthCheck] ThrottlingException: Rate exceeded", positions);
+        Assert.Empty(positions); // throttling is a WARN+ rule
+        catalog.FindLowLevelSignatures("2024-06-11 07:58:00 INFO Backing off health check to every 600 seconds", positions);
+        Assert.Single(positions);
     }
 }

@@ -204,6 +204,52 @@ public sealed class GetSsmAgentLogIssueTests : IClassFixture<LogSessionFixture>
     }
 
     [Fact]
+    public void Permission_denied_is_an_error_and_the_other_paths_go_on()
+    {
+        var good = _fx.Write("denied/amazon-ssm-agent.log", AgentLogSamples.ByCategory["Throttling"]);
+        var locked = _fx.Write("denied/errors.log", AgentLogSamples.ByCategory["ClockSkew"]);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(locked, UnixFileMode.None);
+        }
+
+        // Root reads a mode-000 file; then use a file the kernel refuses even to root (ptrace-protected memory).
+        var denied = CanOpen(locked) && File.Exists("/proc/1/mem") && !CanOpen("/proc/1/mem") ? "/proc/1/mem" : locked;
+        var result = Run("Get-SsmAgentLogIssue -LiteralPath $denied, $good", ("denied", denied), ("good", good));
+        Assert.Null(result.Terminating);
+        Assert.Equal("Throttling", ScriptResult.Prop(result.Output.Last(), "Category"));
+        if (CanOpen(denied))
+        {
+            Assert.Empty(result.AllErrors); // nothing here is unreadable for this user: both files are read
+            Assert.Equal(2, result.Output.Count);
+        }
+        else
+        {
+            var error = Assert.Single(result.Errors);
+            Assert.Equal("LogPathAccessDenied", ScriptResult.ErrorId(error));
+            Assert.Equal(ErrorCategory.PermissionDenied, error.CategoryInfo.Category);
+            Assert.Equal(denied, error.TargetObject);
+        }
+    }
+
+    private static bool CanOpen(string path)
+    {
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            return true;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return false;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    [Fact]
     public void Without_a_path_the_platform_log_folder_is_read()
     {
         var result = Run("Get-SsmAgentLogIssue -Verbose");

@@ -1,0 +1,91 @@
+using System;
+using System.IO;
+using System.Runtime.InteropServices;
+using Amazon;
+using Amazon.Runtime;
+using Amazon.Runtime.CredentialManagement;
+
+namespace SsmTroubleshoot.Aws;
+
+/// <summary>A profile found in the SDK store or a shared credentials file, and where it was found.</summary>
+internal sealed class FoundProfile
+{
+    public FoundProfile(CredentialProfile profile, ICredentialProfileSource source, string location)
+    {
+        Profile = profile;
+        Source = source;
+        Location = location;
+    }
+
+    public CredentialProfile Profile { get; }
+
+    public ICredentialProfileSource Source { get; }
+
+    public string Location { get; }
+
+    public AWSCredentials? Credentials => Profile.CanCreateAWSCredentials ? Profile.GetAWSCredentials(Source) : null;
+
+    public RegionEndpoint? Region => Profile.Region;
+}
+
+/// <summary>
+/// Profile lookup as AWS.Tools does it: -ProfileLocation names the shared file; otherwise the SDK store (Windows)
+/// and then the shared file from AWS_SHARED_CREDENTIALS_FILE or ~/.aws/credentials (home read from the injected
+/// environment, so tests use temporary files).
+/// </summary>
+internal sealed class AwsProfiles
+{
+    private readonly AwsConnectionRequest _request;
+
+    public AwsProfiles(AwsConnectionRequest request) => _request = request;
+
+    public string SharedFilePath
+    {
+        get
+        {
+            if (!string.IsNullOrEmpty(_request.ProfileLocation))
+            {
+                return _request.ProfileLocation!;
+            }
+
+            var configured = _request.Environment.Get("AWS_SHARED_CREDENTIALS_FILE");
+            if (configured is not null)
+            {
+                return configured;
+            }
+
+            var home = _request.Environment.Get("HOME") ?? _request.Environment.Get("USERPROFILE")
+                       ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+            return Path.Combine(Path.Combine(home, ".aws"), "credentials");
+        }
+    }
+
+    public FoundProfile? Find(string name)
+    {
+        if (string.IsNullOrEmpty(_request.ProfileLocation) && _request.UseSdkStore && RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
+        {
+            try
+            {
+                var store = new NetSDKCredentialsFile();
+                if (store.TryGetProfile(name, out var stored))
+                {
+                    return new FoundProfile(stored, store, "the SDK credential store");
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException or AmazonClientException)
+            {
+                // The encrypted store is optional; an unreadable one must not hide the shared file.
+            }
+        }
+
+        var path = SharedFilePath;
+        var config = Path.Combine(Path.GetDirectoryName(path) ?? ".", "config");
+        if (!File.Exists(path) && !File.Exists(config))
+        {
+            return null;
+        }
+
+        var file = new SharedCredentialsFile(path);
+        return file.TryGetProfile(name, out var profile) ? new FoundProfile(profile, file, path) : null;
+    }
+}

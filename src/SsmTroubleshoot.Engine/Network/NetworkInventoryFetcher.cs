@@ -1,0 +1,241 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Amazon.Runtime;
+using SsmTroubleshoot.Common;
+using SsmTroubleshoot.Network.Model;
+using SsmTroubleshoot.Network.Policy;
+
+namespace SsmTroubleshoot.Network;
+
+/// <summary>
+/// Reads everything the evaluator needs for a set of instances: one DescribeInstances pass, then each EC2 resource type
+/// once for all their VPCs, SSM once, IAM once per distinct profile/role/managed policy. A failed read never stops the
+/// others: it becomes a <see cref="DataGap"/> and the checks that needed it report Error.
+/// </summary>
+public sealed class NetworkInventoryFetcher
+{
+    private readonly INetworkDataSource source;
+    private readonly IIamPolicyReader iam;
+    private readonly string region;
+    private readonly SemaphoreSlim throttle;
+    private readonly Action<string>? log;
+
+    /// <param name="throttleLimit">Most API calls in flight at once.</param>
+    public NetworkInventoryFetcher(INetworkDataSource source, IIamPolicyReader iam, string region, int throttleLimit = 8, Action<string>? log = null)
+    {
+        this.source = source ?? throw new ArgumentNullException(nameof(source));
+        this.iam = iam ?? throw new ArgumentNullException(nameof(iam));
+        this.region = region ?? throw new ArgumentNullException(nameof(region));
+        if (throttleLimit < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(throttleLimit), "At least one call must be allowed.");
+        }
+
+        throttle = new SemaphoreSlim(throttleLimit, throttleLimit);
+        this.log = log;
+    }
+
+    /// <summary>Inventory for EC2 instance ids (i-) and hybrid node ids (mi-).</summary>
+    public async Task<NetworkInventory> FetchAsync(IReadOnlyList<string> instanceIds, CancellationToken cancellationToken)
+    {
+        if (instanceIds is null)
+        {
+            throw new ArgumentNullException(nameof(instanceIds));
+        }
+
+        var gaps = new ConcurrentBag<DataGap>();
+        var ec2Ids = instanceIds.Where(id => id.StartsWith("i-", StringComparison.Ordinal)).Distinct(StringComparer.Ordinal).ToList();
+        IReadOnlyList<Ec2Instance> instances = Array.Empty<Ec2Instance>();
+        if (ec2Ids.Count > 0)
+        {
+            var lookup = await CallAsync(ct => source.DescribeInstancesAsync(ec2Ids, ct), "ec2:DescribeInstances", ec2Ids, gaps, cancellationToken).ConfigureAwait(false);
+            if (lookup is not null)
+            {
+                instances = lookup.Instances;
+                foreach (var unknown in lookup.UnknownIds)
+                {
+                    gaps.Add(new DataGap { ResourceId = unknown, Operation = "ec2:DescribeInstances", Message = "InvalidInstanceID.NotFound: no such instance in " + region, ErrorCode = "InvalidInstanceID.NotFound" });
+                }
+            }
+        }
+
+        var hybridIds = instanceIds.Where(id => id.StartsWith("mi-", StringComparison.Ordinal)).Distinct(StringComparer.Ordinal);
+        return await CompleteAsync(instances, hybridIds.ToList(), gaps, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Inventory for the instances matching EC2 filters (no filter: the whole region).</summary>
+    public async Task<NetworkInventory> FetchAsync(IReadOnlyList<Ec2Filter> filters, CancellationToken cancellationToken)
+    {
+        var gaps = new ConcurrentBag<DataGap>();
+        var instances = await CallAsync(ct => source.DescribeInstancesAsync(filters ?? Array.Empty<Ec2Filter>(), ct), "ec2:DescribeInstances", new[] { region }, gaps, cancellationToken)
+            .ConfigureAwait(false) ?? Array.Empty<Ec2Instance>();
+        return await CompleteAsync(instances, Array.Empty<string>(), gaps, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<NetworkInventory> CompleteAsync(IReadOnlyList<Ec2Instance> instances, IReadOnlyList<string> hybridIds, ConcurrentBag<DataGap> gaps, CancellationToken cancellationToken)
+    {
+        var vpcIds = instances.Select(i => i.VpcId).Where(v => !string.IsNullOrEmpty(v)).Select(v => v!).Distinct(StringComparer.Ordinal).ToList();
+        var managedIds = instances.Select(i => i.InstanceId).Concat(hybridIds).ToList();
+        var none = Task.FromResult<IReadOnlyList<Vpc>?>(null);
+
+        // Everything that depends only on the VPC ids runs at once, bounded by the throttle.
+        var vpcsTask = vpcIds.Count == 0 ? none : CallAsync(ct => source.DescribeVpcsAsync(vpcIds, ct), "ec2:DescribeVpcs", vpcIds, gaps, cancellationToken);
+        var subnetsTask = Each(vpcIds, ct => source.DescribeSubnetsAsync(vpcIds, ct), "ec2:DescribeSubnets", gaps, cancellationToken);
+        var tablesTask = Each(vpcIds, ct => source.DescribeRouteTablesAsync(vpcIds, ct), "ec2:DescribeRouteTables", gaps, cancellationToken);
+        var aclsTask = Each(vpcIds, ct => source.DescribeNetworkAclsAsync(vpcIds, ct), "ec2:DescribeNetworkAcls", gaps, cancellationToken);
+        var groupsTask = Each(vpcIds, ct => source.DescribeSecurityGroupsAsync(vpcIds, ct), "ec2:DescribeSecurityGroups", gaps, cancellationToken);
+        var endpointsTask = Each(vpcIds, ct => source.DescribeVpcEndpointsAsync(vpcIds, ct), "ec2:DescribeVpcEndpoints", gaps, cancellationToken);
+        var enisTask = Each(vpcIds, ct => source.DescribeEndpointNetworkInterfacesAsync(vpcIds, ct), "ec2:DescribeNetworkInterfaces", gaps, cancellationToken);
+        var natsTask = Each(vpcIds, ct => source.DescribeNatGatewaysAsync(vpcIds, ct), "ec2:DescribeNatGateways", gaps, cancellationToken);
+        var igwsTask = Each(vpcIds, ct => source.DescribeInternetGatewaysAsync(vpcIds, ct), "ec2:DescribeInternetGateways", gaps, cancellationToken);
+        var dnsTasks = vpcIds.ToDictionary(v => v, v => CallAsync<(bool EnableDnsSupport, bool EnableDnsHostnames)?>(async ct => await source.DescribeVpcDnsAttributesAsync(v, ct).ConfigureAwait(false), "ec2:DescribeVpcAttribute", new[] { v }, gaps, cancellationToken));
+        var ssmTask = managedIds.Count == 0
+            ? Task.FromResult<IReadOnlyList<SsmInstanceInfo>?>(Array.Empty<SsmInstanceInfo>())
+            : CallAsync(ct => source.DescribeInstanceInformationAsync(managedIds, ct), "ssm:DescribeInstanceInformation", managedIds, gaps, cancellationToken);
+        var dhmcTask = CallAsync(ct => source.GetDefaultHostManagementAsync(ct), "ssm:GetServiceSetting", new[] { NetworkSnapshot.DefaultHostManagementResource }, gaps, cancellationToken);
+
+        await Task.WhenAll(new Task[] { vpcsTask, subnetsTask, tablesTask, aclsTask, groupsTask, endpointsTask, enisTask, natsTask, igwsTask, ssmTask, dhmcTask }
+            .Concat(dnsTasks.Values)).ConfigureAwait(false);
+
+        // All complete: awaiting only unwraps the results.
+        var tables = await tablesTask.ConfigureAwait(false);
+        var groups = await groupsTask.ConfigureAwait(false);
+        var prefixListIds = groups.SelectMany(g => g.Ingress.Concat(g.Egress)).SelectMany(p => p.PrefixListIds)
+            .Concat(tables.SelectMany(t => t.Routes).Select(r => r.DestinationPrefixListId).Where(p => p is not null).Select(p => p!))
+            .Distinct(StringComparer.Ordinal).ToList();
+        var prefixListsTask = prefixListIds.Count == 0
+            ? Task.FromResult<IReadOnlyList<ManagedPrefixList>?>(Array.Empty<ManagedPrefixList>())
+            : CallAsync(ct => source.DescribePrefixListsAsync(prefixListIds, ct), "ec2:DescribeManagedPrefixLists", prefixListIds, gaps, cancellationToken);
+
+        var ssmInstances = await ssmTask.ConfigureAwait(false) ?? Array.Empty<SsmInstanceInfo>();
+        var dhmc = await dhmcTask.ConfigureAwait(false);
+        var iamTask = FetchIamAsync(instances, ssmInstances, dhmc, gaps, cancellationToken);
+        await Task.WhenAll(prefixListsTask, iamTask).ConfigureAwait(false);
+
+        var enis = (await enisTask.ConfigureAwait(false)).ToDictionary(e => e.NetworkInterfaceId, StringComparer.Ordinal);
+        var endpoints = (await endpointsTask.ConfigureAwait(false)).Select(e => e with
+        {
+            NetworkInterfaces = e.NetworkInterfaces.Select(n => enis.TryGetValue(n.NetworkInterfaceId, out var full) ? full : n).ToArray(),
+        }).ToList();
+        var vpcs = new List<Vpc>();
+        foreach (var vpc in await vpcsTask.ConfigureAwait(false) ?? Array.Empty<Vpc>())
+        {
+            var attributes = dnsTasks.TryGetValue(vpc.VpcId, out var dns) ? await dns.ConfigureAwait(false) : null; // null: the read failed (a gap)
+            vpcs.Add(attributes is { } known ? vpc with { EnableDnsSupport = known.EnableDnsSupport, EnableDnsHostnames = known.EnableDnsHostnames } : vpc);
+        }
+
+        var (profiles, roles) = await iamTask.ConfigureAwait(false);
+
+        return new NetworkInventory
+        {
+            Region = region,
+            Instances = instances,
+            Vpcs = vpcs,
+            Subnets = await subnetsTask.ConfigureAwait(false),
+            RouteTables = tables,
+            NetworkAcls = await aclsTask.ConfigureAwait(false),
+            SecurityGroups = groups,
+            PrefixLists = await prefixListsTask.ConfigureAwait(false) ?? Array.Empty<ManagedPrefixList>(),
+            VpcEndpoints = endpoints,
+            NatGateways = await natsTask.ConfigureAwait(false),
+            InternetGateways = await igwsTask.ConfigureAwait(false),
+            InstanceProfiles = profiles,
+            Roles = roles,
+            SsmInstances = ssmInstances,
+            DefaultHostManagement = dhmc,
+            Gaps = gaps.ToList(),
+        };
+    }
+
+    private async Task<(IReadOnlyList<InstanceProfile> Profiles, IReadOnlyList<IamRole> Roles)> FetchIamAsync(
+        IReadOnlyList<Ec2Instance> instances, IReadOnlyList<SsmInstanceInfo> ssmInstances, DefaultHostManagementSetting? dhmc, ConcurrentBag<DataGap> gaps, CancellationToken cancellationToken)
+    {
+        var profileArns = instances.Select(i => i.InstanceProfileArn).Where(a => !string.IsNullOrEmpty(a)).Select(a => a!).Distinct(StringComparer.Ordinal).ToList();
+        var profiles = (await Task.WhenAll(profileArns.Select(arn => CallAsync(
+            async ct => (await iam.GetInstanceProfileAsync(arn.Substring(arn.LastIndexOf('/') + 1), ct).ConfigureAwait(false)) with { Arn = arn },
+            "iam:GetInstanceProfile", new[] { arn }, gaps, cancellationToken))).ConfigureAwait(false)).Where(p => p is not null).Select(p => p!).ToList();
+
+        var roleNames = profiles.SelectMany(p => p.RoleNames.Take(1))
+            .Concat(ssmInstances.Where(s => s.IsHybrid && !string.IsNullOrEmpty(s.IamRole)).Select(s => s.IamRole!))
+            .Concat(dhmc?.IsConfigured == true ? new[] { dhmc.RoleName! } : Array.Empty<string>())
+            .Distinct(StringComparer.Ordinal).ToList();
+        var documents = new ConcurrentDictionary<string, Task<string?>>(StringComparer.Ordinal);
+        var roles = await Task.WhenAll(roleNames.Select(name => FetchRoleAsync(name, documents, gaps, cancellationToken))).ConfigureAwait(false);
+        return (profiles, roles.Where(r => r is not null).Select(r => r!).ToList());
+    }
+
+    private async Task<IamRole?> FetchRoleAsync(string roleName, ConcurrentDictionary<string, Task<string?>> documents, ConcurrentBag<DataGap> gaps, CancellationToken cancellationToken)
+    {
+        var key = new[] { roleName };
+        var arn = await CallAsync(ct => iam.GetRoleArnAsync(roleName, ct), "iam:GetRole", key, gaps, cancellationToken).ConfigureAwait(false);
+        if (arn is null)
+        {
+            return null;
+        }
+
+        // Simulation sees permission boundaries too; without it (often not permitted) fall back to the documents.
+        var simulated = await CallAsync(ct => iam.SimulatePrincipalPolicyAsync(arn, SsmCoreActions.All, ct), "iam:SimulatePrincipalPolicy", key, null, cancellationToken).ConfigureAwait(false);
+        var attached = await CallAsync(ct => iam.ListAttachedRolePoliciesAsync(roleName, ct), "iam:ListAttachedRolePolicies", key, gaps, cancellationToken).ConfigureAwait(false);
+        var inlineNames = await CallAsync(ct => iam.ListRolePolicyNamesAsync(roleName, ct), "iam:ListRolePolicies", key, gaps, cancellationToken).ConfigureAwait(false);
+
+        var managed = await Task.WhenAll((attached ?? Array.Empty<AttachedPolicyReference>()).Select(async policy => new RolePolicy
+        {
+            PolicyName = policy.PolicyName,
+            PolicyArn = policy.PolicyArn,
+            // AWS managed policies are shared by many roles: one read per ARN.
+            Document = await documents.GetOrAdd(policy.PolicyArn, policyArn => CallAsync(ct => iam.GetManagedPolicyDocumentAsync(policyArn, ct), "iam:GetPolicyVersion", key, gaps, cancellationToken)).ConfigureAwait(false),
+        })).ConfigureAwait(false);
+        var inline = await Task.WhenAll((inlineNames ?? Array.Empty<string>()).Select(async name => new RolePolicy
+        {
+            PolicyName = name,
+            IsInline = true,
+            Document = await CallAsync(ct => iam.GetRolePolicyDocumentAsync(roleName, name, ct), "iam:GetRolePolicy", key, gaps, cancellationToken).ConfigureAwait(false),
+        })).ConfigureAwait(false);
+
+        return new IamRole { RoleName = roleName, Arn = arn, Policies = managed.Concat(inline).ToArray(), SimulatedDecisions = simulated };
+    }
+
+    private async Task<IReadOnlyList<T>> Each<T>(IReadOnlyList<string> vpcIds, Func<CancellationToken, Task<IReadOnlyList<T>>> call, string operation, ConcurrentBag<DataGap> gaps, CancellationToken cancellationToken)
+    {
+        if (vpcIds.Count == 0)
+        {
+            return Array.Empty<T>();
+        }
+
+        return await CallAsync(call, operation, vpcIds, gaps, cancellationToken).ConfigureAwait(false) ?? Array.Empty<T>();
+    }
+
+    /// <summary>One throttled call; a failure becomes a gap on each resource it was about (null gaps: optional call, failure ignored).</summary>
+    private async Task<T?> CallAsync<T>(Func<CancellationToken, Task<T>> call, string operation, IReadOnlyList<string> resourceIds, ConcurrentBag<DataGap>? gaps, CancellationToken cancellationToken)
+    {
+        await throttle.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            log?.Invoke(operation);
+            return await call(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        {
+            if (gaps is not null)
+            {
+                var kind = FailureClassifier.Classify(ex);
+                var code = ex is AmazonServiceException service && !string.IsNullOrEmpty(service.ErrorCode) ? service.ErrorCode : kind.ToString();
+                foreach (var id in resourceIds)
+                {
+                    gaps.Add(new DataGap { ResourceId = id, Operation = operation, Message = code + ": " + ex.Message, ErrorCode = (ex as AmazonServiceException)?.ErrorCode });
+                }
+            }
+
+            log?.Invoke(operation + " failed: " + ex.Message);
+            return default;
+        }
+        finally
+        {
+            throttle.Release();
+        }
+    }
+}

@@ -1,0 +1,238 @@
+using System;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using System.Management.Automation.Runspaces;
+using System.Text;
+using System.Text.RegularExpressions;
+using System.Threading;
+using SsmTroubleshoot.Logs;
+
+namespace SsmTroubleshoot.Benchmarks;
+
+/// <summary>
+/// Get-SsmAgentLogIssue's summary run against `grep -c -i -E` over the catalog's own signature strings, on one
+/// generated agent log (mostly benign lines, ~2% problem entries, multi-line ones included).
+///   logs [sizeMB=512] [path=/tmp/ssm-agent-bench-{size}MB.log]
+/// </summary>
+internal static class LogBenchmark
+{
+    public static int Run(string[] args)
+    {
+        var sizeMb = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 512;
+        var path = args.Length > 1 ? args[1] : $"/tmp/ssm-agent-bench-{sizeMb}MB.log";
+        var target = (long)sizeMb * 1024 * 1024;
+        if (!File.Exists(path) || Math.Abs(new FileInfo(path).Length - target) > 1024 * 1024)
+        {
+            var g = Stopwatch.StartNew();
+            var problems = Generate(path, target);
+            Console.WriteLine($"generated {path}: {new FileInfo(path).Length / 1048576.0:F0} MB, {problems} problem entries, {g.Elapsed.TotalSeconds:F1} s");
+        }
+
+        var fileMb = new FileInfo(path).Length / 1048576.0;
+        var catalog = LogRuleCatalog.BuiltIn;
+        var pattern = string.Join("|", catalog.SignatureStrings.Select(EscapeEre));
+        Console.WriteLine($"file: {fileMb:F0} MB; catalog: {catalog.Rules.Count} rules, {catalog.SignatureStrings.Count} signature strings; cores: {Environment.ProcessorCount}");
+
+        // Warm the page cache so both sides read from memory.
+        Grep(pattern, path, "C");
+
+        var engineRuns = new double[3];
+        long peakHeap = 0;
+        LogSourceResult? result = null;
+        for (var i = 0; i < engineRuns.Length; i++)
+        {
+            GC.Collect();
+            using var sampler = new HeapSampler();
+            var watch = Stopwatch.StartNew();
+            result = new AgentLogAnalyzer(catalog, new LogScanOptions()).ScanFile(path, null, null, CancellationToken.None);
+            engineRuns[i] = watch.Elapsed.TotalSeconds;
+            peakHeap = Math.Max(peakHeap, sampler.Stop());
+        }
+
+        var peakRss = PeakRssBytes();
+        var grepC = Enumerable.Range(0, 3).Select(_ => Grep(pattern, path, "C")).ToArray();
+        var grepUtf8 = Enumerable.Range(0, 3).Select(_ => Grep(pattern, path, "C.UTF-8")).ToArray();
+        var cmdletCold = CmdletRun(path);
+        var cmdlet = CmdletRun(path);
+
+        var engine = Median(engineRuns);
+        var grepFast = Median(grepC.Select(g => g.Seconds).ToArray());
+        var grepLocale = Median(grepUtf8.Select(g => g.Seconds).ToArray());
+        Console.WriteLine($"engine summary run (median of 3): {engine:F2} s = {fileMb / engine:F0} MB/s; {result!.Lines} lines, {result.Classified} classified entries, {result.Issues.Count} issues");
+        foreach (var issue in result.Issues)
+        {
+            Console.WriteLine($"    {issue.Category,-26} {issue.Count,8}");
+        }
+
+        Console.WriteLine($"Get-SsmAgentLogIssue -Path (hosted runspace, same process): first run {cmdletCold.Seconds:F2} s (cold JIT of the module's engine copy), second run {cmdlet.Seconds:F2} s, {cmdlet.Issues} issues");
+        Console.WriteLine($"grep -c -i -E (LC_ALL=C, median of 3): {grepFast:F2} s, {grepC[0].Count} matching lines");
+        Console.WriteLine($"grep -c -i -E (LC_ALL=C.UTF-8, median of 3): {grepLocale:F2} s");
+        Console.WriteLine($"ratio engine/grep(C): {engine / grepFast:F2}  (engine/grep(UTF-8): {engine / grepLocale:F2}; < 1 means faster than grep)");
+        Console.WriteLine($"peak GC heap during a scan: {peakHeap / 1048576.0:F1} MB; process peak RSS (runtime included, before PowerShell loads): {peakRss / 1048576.0:F0} MB");
+        return 0;
+    }
+
+    private static double Median(double[] values) => values.OrderBy(v => v).ElementAt(values.Length / 2);
+
+    private static string EscapeEre(string literal) => Regex.Replace(literal, @"[.\[\]()*+?{}|^$\\]", @"\$0");
+
+    private static (double Seconds, long Count) Grep(string pattern, string path, string locale)
+    {
+        var start = new ProcessStartInfo("grep") { RedirectStandardOutput = true, UseShellExecute = false };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add("-i");
+        start.ArgumentList.Add("-E");
+        start.ArgumentList.Add(pattern);
+        start.ArgumentList.Add(path);
+        start.Environment["LC_ALL"] = locale;
+        var watch = Stopwatch.StartNew();
+        using var grep = Process.Start(start)!;
+        var output = grep.StandardOutput.ReadToEnd();
+        grep.WaitForExit();
+        return (watch.Elapsed.TotalSeconds, long.Parse(output.Trim(), CultureInfo.InvariantCulture));
+    }
+
+    private static (double Seconds, int Issues) CmdletRun(string path)
+    {
+        var manifest = Path.Combine(FindRoot(), "out", "SsmTroubleshoot", "SsmTroubleshoot.psd1");
+        var state = InitialSessionState.CreateDefault2();
+        state.ThrowOnRunspaceOpenError = true;
+        state.ImportPSModule(manifest);
+        using var runspace = RunspaceFactory.CreateRunspace(state);
+        runspace.Open();
+        using var ps = PowerShell.Create();
+        ps.Runspace = runspace;
+        ps.AddCommand("Get-SsmAgentLogIssue").AddParameter("Path", path);
+        var watch = Stopwatch.StartNew();
+        var output = ps.Invoke();
+        return (watch.Elapsed.TotalSeconds, output.Count);
+    }
+
+    private static long PeakRssBytes()
+    {
+        const string status = "/proc/self/status";
+        if (!File.Exists(status))
+        {
+            return Process.GetCurrentProcess().PeakWorkingSet64;
+        }
+
+        var line = File.ReadLines(status).First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        return long.Parse(Regex.Match(line, @"\d+").Value, CultureInfo.InvariantCulture) * 1024;
+    }
+
+    private static string FindRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "SsmTroubleshoot.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        return dir?.FullName ?? throw new InvalidOperationException("repository root not found");
+    }
+
+    /// <summary>Samples the GC heap size while a scan runs: the memory the scan itself holds.</summary>
+    private sealed class HeapSampler : IDisposable
+    {
+        private readonly Thread _thread;
+        private volatile bool _stop;
+        private long _peak;
+
+        internal HeapSampler()
+        {
+            _thread = new Thread(() =>
+            {
+                while (!_stop)
+                {
+                    _peak = Math.Max(_peak, GC.GetGCMemoryInfo().HeapSizeBytes);
+                    _peak = Math.Max(_peak, GC.GetTotalMemory(false));
+                    Thread.Sleep(5);
+                }
+            }) { IsBackground = true };
+            _thread.Start();
+        }
+
+        internal long Stop()
+        {
+            _stop = true;
+            _thread.Join();
+            return _peak;
+        }
+
+        public void Dispose() => Stop();
+    }
+
+    private static readonly string[] BenignTemplates =
+    {
+        "INFO [ssm-agent-worker] [HealthCheck] HealthCheck reporting agent health.",
+        "INFO [ssm-agent-worker] [MessageService] [Association] Schedule manager refreshed with 0 associations, 0 new associations associated",
+        "INFO [ssm-agent-worker] [MessageService] [MGSInteractor] send failed reply thread started",
+        "INFO [ssm-agent-worker] [MessageService] [MGSInteractor] send failed reply thread done",
+        "INFO [ssm-agent-worker] [LongRunningPluginsManager] There are no long running plugins currently getting executed - skipping their healthcheck",
+        "DEBUG [ssm-agent-worker] [MessageService] [MGSInteractor] Received message of type agent_job, MessageId {0}",
+        "DEBUG [ssm-agent-worker] [MessageService] [MessageHandler] Processing message {0} for instance {1}",
+        "INFO [ssm-agent-worker] [MessageService] [MGSInteractor] received message through control channel {0}",
+        "INFO [ssm-agent-worker] [MessageService] [MGSInteractor] Opening websocket connection to: wss://ssmmessages.us-east-1.amazonaws.com/v1/control-channel/{1}?role=subscribe&stream=input",
+        "DEBUG [ssm-agent-worker] [CredentialRefresher] Credentials will expire at 2024-06-11 13:42:05 +0000 UTC, next refresh in 5h39m",
+        "INFO [ssm-document-worker] [{0}] [aws:runShellScript] Running plugin aws:runShellScript",
+        "INFO [ssm-document-worker] [{0}] [aws:runShellScript] Run command completed with exit code 0",
+        "DEBUG [ssm-agent-worker] [MessageService] [Association] Next association {0} scheduled in 29m59s",
+        "WARN [ssm-agent-worker] [MessageService] [MGSInteractor] Reach the retry limit 5 for receive messages. Error: websocket: close 1006 (abnormal closure): unexpected EOF",
+        "INFO [ssm-agent-worker] [MessageService] [MGSInteractor] Failed to close websocket: tls: failed to send closeNotify alert (but connection was closed anyway): write tcp 10.0.1.15:50134->52.46.200.123:443: write: broken pipe",
+        "DEBUG [ssm-agent-worker] [MessageService] [MessageHandler] inventory plugin AWS:Application collected 412 items in 1.2s",
+    };
+
+    // Written once per agent start: rare, but they carry words the rules look for.
+    private static readonly string[] RareBenign =
+    {
+        "INFO [ssm-agent-worker] Proxy environment variables: https_proxy=http://10.0.0.5:3128 http_proxy= no_proxy=169.254.169.254",
+        "ERROR Error occurred fetching the seelog config file path:  open /etc/amazon/ssm/seelog.xml: no such file or directory",
+        "INFO [ssm-agent-worker] [MessageService] [MGSInteractor] Starting receiving message from control channel",
+        "INFO [instanceID={1}] Successfully loaded platform independent plugin aws:runShellScript",
+    };
+
+    private static readonly string[] Problems =
+    {
+        "ERROR [ssm-agent-worker] [HealthCheck] error when calling AWS APIs. error details - RequestError: send request failed\ncaused by: Post \"https://ssm.us-east-1.amazonaws.com/\": dial tcp 52.46.141.158:443: i/o timeout",
+        "ERROR Health ping failed with error - RequestError: send request failed\ncaused by: Post \"https://ssm.eu-west-1.amazonaws.com/\": dial tcp: lookup ssm.eu-west-1.amazonaws.com on 10.0.0.2:53: no such host",
+        "ERROR [ssm-agent-worker] [HealthCheck] error when calling AWS APIs. error details - AccessDeniedException: User: arn:aws:sts::123456789012:assumed-role/AppServerRole/{1} is not authorized to perform: ssm:UpdateInstanceInformation on resource: arn:aws:ec2:us-east-1:123456789012:instance/{1}\n\tstatus code: 400, request id: {0}",
+        "ERROR [ssm-agent-worker] [HealthCheck] error when calling AWS APIs. error details - ThrottlingException: Rate exceeded\n\tstatus code: 400, request id: {0}",
+        "ERROR Health ping failed with error - EC2RoleRequestError: no EC2 instance role found\ncaused by: EC2MetadataError: failed to make EC2Metadata request\n\tstatus code: 404, request id:",
+        "INFO Entering SSM Agent hibernate - Failed to fetch instance ID. Data from vault is empty. RequestError: send request failed\ncaused by: Get \"http://169.254.169.254/latest/meta-data/instance-id\": dial tcp 169.254.169.254:80: i/o timeout",
+        "ERROR [ssm-agent-worker] [MessagingDeliveryService] error when calling AWS APIs. error details - GetMessages Error: RequestError: send request failed\ncaused by: Post \"https://ec2messages.us-east-1.amazonaws.com/\": x509: certificate signed by unknown authority",
+        "ERROR [ssm-agent-worker] [MessageService] [MGSInteractor] Failed to create channel: open /var/lib/amazon/ssm/{1}/session/orchestration: too many open files",
+        "ERROR [ssm-agent-worker] [HealthCheck] error when calling AWS APIs. error details - InvalidSignatureException: Signature expired: 20240611T072100Z is now earlier than 20240611T074600Z (20240611T075100Z - 5 min.)\n\tstatus code: 400, request id: {0}",
+        "INFO Backing off health check to every 600 seconds for 1800 seconds.",
+    };
+
+    private static long Generate(string path, long target)
+    {
+        var random = new Random(20240611);
+        var time = new DateTime(2024, 6, 11, 0, 0, 0);
+        long problems = 0;
+        using var writer = new StreamWriter(path, false, new UTF8Encoding(false), 1 << 20);
+        var written = 0L;
+        var builder = new StringBuilder(512);
+        while (written < target)
+        {
+            time = time.AddTicks(random.Next(1, 2_000_000));
+            var id = Guid.NewGuid().ToString();
+            var problem = random.Next(100) < 2;
+            var template = problem ? Problems[random.Next(Problems.Length)]
+                : random.Next(1000) == 0 ? RareBenign[random.Next(RareBenign.Length)]
+                : BenignTemplates[random.Next(BenignTemplates.Length)];
+            problems += problem ? 1 : 0;
+
+            builder.Clear();
+            builder.Append(time.ToString("yyyy-MM-dd HH:mm:ss.ffff", CultureInfo.InvariantCulture)).Append(' ')
+                .Append(string.Format(CultureInfo.InvariantCulture, template, id, "i-0123456789abcdef0")).Append('\n');
+            writer.Write(builder);
+            written += builder.Length;
+        }
+
+        return problems;
+    }
+}

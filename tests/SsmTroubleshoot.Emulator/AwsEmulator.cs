@@ -1,0 +1,270 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using SsmTroubleshoot.Emulator.Model;
+using SsmTroubleshoot.Emulator.Protocol;
+using SsmTroubleshoot.Emulator.Services;
+
+namespace SsmTroubleshoot.Emulator;
+
+/// <summary>
+/// The loopback AWS emulator: one 127.0.0.1 port serving EC2, IAM, STS (Query/XML) and SSM (JSON 1.1) over a
+/// <see cref="Model.World"/>. Start it from a test with <c>await using var emu = await AwsEmulator.StartAsync(world)</c>
+/// and point clients at <see cref="Endpoint"/>.
+/// </summary>
+public sealed class AwsEmulator : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly Dictionary<string, IAwsService> _services;
+
+    private AwsEmulator(WebApplication app, World world, Uri endpoint)
+    {
+        _app = app;
+        World = world;
+        Endpoint = endpoint;
+        _services = new IAwsService[] { new Ec2Service(), new IamService(), new StsService(), new SsmService() }
+            .ToDictionary(s => s.Name, StringComparer.Ordinal);
+    }
+
+    /// <summary>http://127.0.0.1:port/ — the URL for -EndpointUrl / ServiceURL.</summary>
+    public Uri Endpoint { get; }
+
+    /// <summary>The account being served; change it with <see cref="Model.World.Mutate"/> while running.</summary>
+    public World World { get; }
+
+    /// <summary>Calls per "service:Operation".</summary>
+    public CallCounter Calls { get; } = new();
+
+    /// <summary>Faults per "service:Operation" (or "*"), settable at runtime.</summary>
+    public FaultInjector Faults { get; } = new();
+
+    /// <summary>Starts on 127.0.0.1 with a free port (or the given one).</summary>
+    public static async Task<AwsEmulator> StartAsync(World world, int port = 0, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(world);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = Array.Empty<string>(), ContentRootPath = AppContext.BaseDirectory });
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(options =>
+        {
+            options.Listen(IPAddress.Loopback, port);
+            options.AddServerHeader = false;
+        });
+        var app = builder.Build();
+        AwsEmulator? emulator = null;
+        app.Run(context => emulator!.HandleAsync(context));
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var bound = new Uri(address);
+        emulator = new AwsEmulator(app, world, new Uri($"http://127.0.0.1:{bound.Port}/"));
+        return emulator;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        await _app.StopAsync(timeout.Token).ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        var aborted = context.RequestAborted;
+        byte[] bytes;
+        using (var buffer = new MemoryStream())
+        {
+            await context.Request.Body.CopyToAsync(buffer, aborted).ConfigureAwait(false);
+            bytes = buffer.ToArray();
+        }
+
+        var body = Encoding.UTF8.GetString(bytes);
+
+        if (MetadataEndpoints.Handles(context.Request.Path))
+        {
+            await MetadataEndpoints.HandleAsync(context, World, Calls, Faults).ConfigureAwait(false);
+            return;
+        }
+
+        var request = Decode(context.Request, body);
+        if (request is null)
+        {
+            await WriteAsync(context, new AwsResponse(400, "text/plain", "The emulator could not tell which AWS service this request is for."), null).ConfigureAwait(false);
+            return;
+        }
+
+        Calls.Increment(request.Key);
+        var (fault, latency) = Faults.Decide(request.Key);
+        if (latency > TimeSpan.Zero)
+        {
+            try
+            {
+                await Task.Delay(latency, aborted).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return; // the client gave up; nobody is listening
+            }
+        }
+
+        if (fault == FaultAction.Drop)
+        {
+            context.Abort();
+            return;
+        }
+
+        var service = _services[request.Service];
+        AwsResponse response;
+        try
+        {
+            if (fault == FaultAction.Throttle)
+            {
+                throw service.Throttling();
+            }
+
+            if (fault == FaultAction.ServerError)
+            {
+                throw service.ServerError();
+            }
+
+            string? secret;
+            lock (World.Sync)
+            {
+                secret = World.SecretFor(request.AccessKeyId);
+            }
+
+            if (secret is not null && !SigV4Verifier.Verify(context.Request, bytes, secret))
+            {
+                throw service.SignatureMismatch();
+            }
+
+            lock (World.Sync)
+            {
+                if (World.IsDenied(request.AccessKeyId, request.Key))
+                {
+                    throw service.AccessDenied(request, World);
+                }
+
+                response = service.Handle(request, World);
+            }
+        }
+        catch (AwsServiceError error)
+        {
+            response = service.RenderError(error, request.RequestId);
+        }
+        catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException or FormatException or JsonException)
+        {
+            // A request the handler could not read: AWS answers such input with a 400, never a dropped call.
+            response = service.RenderError(new AwsServiceError(request.Service == "ssm" ? "SerializationException" : "MalformedQueryString", ex.Message), request.RequestId);
+        }
+
+        await WriteAsync(context, response, request.RequestId).ConfigureAwait(false);
+    }
+
+    private static async Task WriteAsync(HttpContext context, AwsResponse response, string? requestId)
+    {
+        context.Response.StatusCode = response.Status;
+        context.Response.ContentType = response.ContentType;
+        if (requestId is not null)
+        {
+            context.Response.Headers["x-amzn-RequestId"] = requestId;
+            context.Response.Headers["x-amz-request-id"] = requestId;
+        }
+
+        await context.Response.WriteAsync(response.Body, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static AwsRequest? Decode(HttpRequest http, string body)
+    {
+        var accessKeyId = CredentialScope(http.Headers.Authorization.ToString(), out var scopeService);
+        var target = http.Headers["X-Amz-Target"].ToString();
+        if (!string.IsNullOrEmpty(target))
+        {
+            var dot = target.IndexOf('.', StringComparison.Ordinal);
+            var prefix = dot > 0 ? target.Substring(0, dot) : target;
+            var service = prefix.StartsWith("AmazonSSM", StringComparison.Ordinal) ? "ssm" : scopeService;
+            if (service != "ssm")
+            {
+                return null;
+            }
+
+            JsonElement json;
+            try
+            {
+                json = string.IsNullOrWhiteSpace(body) ? JsonDocument.Parse("{}").RootElement : JsonDocument.Parse(body).RootElement.Clone();
+            }
+            catch (JsonException)
+            {
+                json = JsonDocument.Parse("{}").RootElement;
+            }
+
+            return new AwsRequest("ssm", target.Substring(dot + 1), accessKeyId, new Dictionary<string, string>(), json);
+        }
+
+        var form = ParseForm(body);
+        foreach (var pair in http.Query)
+        {
+            form.TryAdd(pair.Key, pair.Value.ToString());
+        }
+
+        if (!form.TryGetValue("Action", out var action))
+        {
+            return null;
+        }
+
+        var queryService = scopeService ?? GuessService(action);
+        return queryService is "ec2" or "iam" or "sts" ? new AwsRequest(queryService, action, accessKeyId, form, null) : null;
+    }
+
+    /// <summary>"AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/ec2/aws4_request, ..." -> (AKID, ec2).</summary>
+    private static string? CredentialScope(string authorization, out string? service)
+    {
+        service = null;
+        var start = authorization.IndexOf("Credential=", StringComparison.Ordinal);
+        if (start < 0)
+        {
+            return null;
+        }
+
+        var end = authorization.IndexOf(',', start);
+        var scope = (end < 0 ? authorization.Substring(start + 11) : authorization.Substring(start + 11, end - start - 11)).Split('/');
+        if (scope.Length >= 5)
+        {
+            service = scope[3];
+        }
+
+        return scope[0];
+    }
+
+    private static string? GuessService(string action) => action switch
+    {
+        "GetCallerIdentity" or "AssumeRole" => "sts",
+        _ when action.StartsWith("Describe", StringComparison.Ordinal) || action == "GetManagedPrefixListEntries" => "ec2",
+        _ => "iam",
+    };
+
+    private static Dictionary<string, string> ParseForm(string body)
+    {
+        var form = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var pair in body.Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var eq = pair.IndexOf('=', StringComparison.Ordinal);
+            var key = Uri.UnescapeDataString((eq < 0 ? pair : pair.Substring(0, eq)).Replace('+', ' '));
+            var value = eq < 0 ? string.Empty : Uri.UnescapeDataString(pair.Substring(eq + 1).Replace('+', ' '));
+            form[key] = value;
+        }
+
+        return form;
+    }
+}

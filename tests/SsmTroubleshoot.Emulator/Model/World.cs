@@ -1,0 +1,469 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+
+namespace SsmTroubleshoot.Emulator.Model;
+
+/// <summary>
+/// The in-memory AWS account the emulator serves. Loaded from a scenario file (camelCase JSON) or built in code.
+/// Mutable on purpose: tests change it between calls (the emulator reads it under a lock per request).
+/// </summary>
+public sealed class World
+{
+    internal static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        PropertyNameCaseInsensitive = true,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        WriteIndented = true,
+    };
+
+    /// <summary>Guards the world while a request reads it and while tests change it through <see cref="Mutate"/>.</summary>
+    [JsonIgnore]
+    public object Sync { get; } = new();
+
+    public string AccountId { get; set; } = "123456789012";
+
+    public string Region { get; set; } = "us-east-1";
+
+    /// <summary>Who GetCallerIdentity says you are, by access key id; unknown keys get the first entry or a default user.</summary>
+    public List<Caller> Callers { get; set; } = new();
+
+    /// <summary>Operations that fail with the service's access-denied error for a principal (access key id or "*").</summary>
+    public List<Deny> Denies { get; set; } = new();
+
+    public List<Vpc> Vpcs { get; set; } = new();
+    public List<Subnet> Subnets { get; set; } = new();
+    public List<RouteTable> RouteTables { get; set; } = new();
+    public List<NetworkAcl> NetworkAcls { get; set; } = new();
+    public List<SecurityGroup> SecurityGroups { get; set; } = new();
+    public List<PrefixList> PrefixLists { get; set; } = new();
+    public List<VpcEndpoint> VpcEndpoints { get; set; } = new();
+    public List<NetworkInterface> NetworkInterfaces { get; set; } = new();
+    public List<NatGateway> NatGateways { get; set; } = new();
+    public List<InternetGateway> InternetGateways { get; set; } = new();
+    public List<Instance> Instances { get; set; } = new();
+
+    public List<InstanceProfile> InstanceProfiles { get; set; } = new();
+    public List<Role> Roles { get; set; } = new();
+    public List<ManagedPolicy> ManagedPolicies { get; set; } = new();
+
+    public List<InstanceInformation> InstanceInformation { get; set; } = new();
+    public List<ServiceSetting> ServiceSettings { get; set; } = new();
+
+    /// <summary>What instance metadata (IMDSv2, under /latest/) answers; null = 404 for every path.</summary>
+    public InstanceMetadata? InstanceMetadata { get; set; }
+
+    /// <summary>What the container credentials URI (/container-credentials) answers; null = 404.</summary>
+    public TemporaryCredentials? ContainerCredentials { get; set; }
+
+    /// <summary>SSM documents (Automation runbooks with parameter schemas); shape owned by the automation issue.</summary>
+    public List<JsonObject> Documents { get; set; } = new();
+
+    /// <summary>Automation executions; shape owned by the automation issue.</summary>
+    public List<JsonObject> AutomationExecutions { get; set; } = new();
+
+    /// <summary>Run Command invocations; shape owned by the automation issue.</summary>
+    public List<JsonObject> Commands { get; set; } = new();
+
+    public static World Load(string path) => FromJson(File.ReadAllText(path));
+
+    /// <summary>A scenario shipped in scenarios/ next to the emulator assembly, by name ("demo").</summary>
+    public static World LoadScenario(string name) =>
+        Load(System.IO.Path.Combine(AppContext.BaseDirectory, "scenarios", name.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? name : name + ".json"));
+
+    public static World FromJson(string json) =>
+        JsonSerializer.Deserialize<World>(json, JsonOptions) ?? throw new InvalidDataException("The scenario is empty.");
+
+    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
+
+    /// <summary>Changes the world atomically with respect to requests in flight.</summary>
+    public void Mutate(Action<World> change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        lock (Sync)
+        {
+            change(this);
+        }
+    }
+
+    internal string? SecretFor(string? accessKeyId) =>
+        Callers.FirstOrDefault(c => c.AccessKeyId is not null && c.AccessKeyId != "*" && string.Equals(c.AccessKeyId, accessKeyId, StringComparison.Ordinal))?.SecretAccessKey;
+
+    internal Caller CallerFor(string? accessKeyId)
+    {
+        var match = Callers.FirstOrDefault(c => string.Equals(c.AccessKeyId, accessKeyId, StringComparison.Ordinal))
+            ?? Callers.FirstOrDefault(c => c.AccessKeyId is null or "*");
+        return match ?? new Caller
+        {
+            AccessKeyId = accessKeyId,
+            Arn = $"arn:aws:iam::{AccountId}:user/emulator",
+            UserId = "AIDAEMULATOREXAMPLE01",
+        };
+    }
+
+    internal bool IsDenied(string? accessKeyId, string action) => Denies.Any(d =>
+        (d.Principal is null or "*" || string.Equals(d.Principal, accessKeyId, StringComparison.Ordinal))
+        && string.Equals(d.Action, action, StringComparison.OrdinalIgnoreCase));
+}
+
+public sealed class Caller
+{
+    public string? AccessKeyId { get; set; }
+
+    /// <summary>When set, requests signed with <see cref="AccessKeyId"/> must carry a valid SigV4 signature for this secret.</summary>
+    public string? SecretAccessKey { get; set; }
+
+    public string Arn { get; set; } = string.Empty;
+    public string UserId { get; set; } = string.Empty;
+    public string? Account { get; set; }
+}
+
+/// <summary>An operation ("ec2:DescribeInstances", "iam:GetRolePolicy", "ssm:GetServiceSetting") denied to a principal.</summary>
+public sealed class Deny
+{
+    /// <summary>Access key id, or "*" / null for everyone.</summary>
+    public string? Principal { get; set; }
+    public string Action { get; set; } = string.Empty;
+}
+
+public sealed class Vpc
+{
+    public string VpcId { get; set; } = string.Empty;
+    public string CidrBlock { get; set; } = "10.0.0.0/16";
+    public string State { get; set; } = "available";
+    public bool IsDefault { get; set; }
+    public bool EnableDnsSupport { get; set; } = true;
+    public bool EnableDnsHostnames { get; set; }
+    public string DhcpOptionsId { get; set; } = "dopt-0123456789abcdef0";
+    public Dictionary<string, string> Tags { get; set; } = new();
+}
+
+public sealed class Subnet
+{
+    public string SubnetId { get; set; } = string.Empty;
+    public string VpcId { get; set; } = string.Empty;
+    public string CidrBlock { get; set; } = string.Empty;
+    public string AvailabilityZone { get; set; } = "us-east-1a";
+    public string State { get; set; } = "available";
+    public bool MapPublicIpOnLaunch { get; set; }
+    public bool DefaultForAz { get; set; }
+    public int AvailableIpAddressCount { get; set; } = 250;
+    public Dictionary<string, string> Tags { get; set; } = new();
+}
+
+public sealed class RouteTable
+{
+    public string RouteTableId { get; set; } = string.Empty;
+    public string VpcId { get; set; } = string.Empty;
+
+    /// <summary>The VPC's main route table: serves every subnet without an explicit association.</summary>
+    public bool Main { get; set; }
+
+    /// <summary>Subnets explicitly associated with this table.</summary>
+    public List<string> SubnetIds { get; set; } = new();
+
+    /// <summary>Gateways (igw/vgw) associated as edge associations.</summary>
+    public List<string> GatewayIds { get; set; } = new();
+
+    public List<Route> Routes { get; set; } = new();
+    public Dictionary<string, string> Tags { get; set; } = new();
+}
+
+/// <summary>One route; exactly one destination and one target are set. State "blackhole" when the target is gone.</summary>
+public sealed class Route
+{
+    public string? DestinationCidrBlock { get; set; }
+    public string? DestinationIpv6CidrBlock { get; set; }
+    public string? DestinationPrefixListId { get; set; }
+
+    /// <summary>igw-, vgw-, vpce- (gateway endpoint routes) or "local".</summary>
+    public string? GatewayId { get; set; }
+    public string? NatGatewayId { get; set; }
+    public string? TransitGatewayId { get; set; }
+    public string? VpcPeeringConnectionId { get; set; }
+    public string? NetworkInterfaceId { get; set; }
+    public string? InstanceId { get; set; }
+    public string? EgressOnlyInternetGatewayId { get; set; }
+    public string State { get; set; } = "active";
+    public string Origin { get; set; } = "CreateRoute";
+}
+
+public sealed class NetworkAcl
+{
+    public string NetworkAclId { get; set; } = string.Empty;
+    public string VpcId { get; set; } = string.Empty;
+    public bool IsDefault { get; set; }
+    public List<string> SubnetIds { get; set; } = new();
+
+    /// <summary>Numbered rules; the emulator adds the final rule 32767 deny (both directions) like EC2 does.</summary>
+    public List<NetworkAclEntry> Entries { get; set; } = new();
+    public Dictionary<string, string> Tags { get; set; } = new();
+}
+
+public sealed class NetworkAclEntry
+{
+    public int RuleNumber { get; set; }
+    public bool Egress { get; set; }
+
+    /// <summary>"-1" (all), "6" (tcp), "17" (udp), "1" (icmp).</summary>
+    public string Protocol { get; set; } = "-1";
+    public string RuleAction { get; set; } = "allow";
+    public string? CidrBlock { get; set; }
+    public string? Ipv6CidrBlock { get; set; }
+    public PortRange? PortRange { get; set; }
+}
+
+public sealed class PortRange
+{
+    public int From { get; set; }
+    public int To { get; set; }
+}
+
+public sealed class SecurityGroup
+{
+    public string GroupId { get; set; } = string.Empty;
+    public string GroupName { get; set; } = string.Empty;
+    public string Description { get; set; } = string.Empty;
+    public string VpcId { get; set; } = string.Empty;
+    public List<SecurityGroupRule> Ingress { get; set; } = new();
+    public List<SecurityGroupRule> Egress { get; set; } = new();
+    public Dictionary<string, string> Tags { get; set; } = new();
+}
+
+public sealed class SecurityGroupRule
+{
+    /// <summary>"-1", "tcp", "udp", "icmp" or a protocol number.</summary>
+    public string IpProtocol { get; set; } = "-1";
+    public int? FromPort { get; set; }
+    public int? ToPort { get; set; }
+    public List<string> Cidrs { get; set; } = new();
+    public List<string> Ipv6Cidrs { get; set; } = new();
+    public List<string> GroupIds { get; set; } = new();
+    public List<string> PrefixListIds { get; set; } = new();
+    public string? Description { get; set; }
+}
+
+public sealed class PrefixList
+{
+    public string PrefixListId { get; set; } = string.Empty;
+    public string PrefixListName { get; set; } = string.Empty;
+    public string AddressFamily { get; set; } = "IPv4";
+    public string State { get; set; } = "create-complete";
+    public string OwnerId { get; set; } = "AWS";
+    public int? MaxEntries { get; set; }
+    public int Version { get; set; } = 1;
+    public List<PrefixListEntry> Entries { get; set; } = new();
+    public Dictionary<string, string> Tags { get; set; } = new();
+}
+
+public sealed class PrefixListEntry
+{
+    public string Cidr { get; set; } = string.Empty;
+    public string? Description { get; set; }
+}
+
+public sealed class VpcEndpoint
+{
+    public string VpcEndpointId { get; set; } = string.Empty;
+    public string VpcId { get; set; } = string.Empty;
+    public string ServiceName { get; set; } = string.Empty;
+
+    /// <summary>"Interface" or "Gateway".</summary>
+    public string VpcEndpointType { get; set; } = "Interface";
+    public string State { get; set; } = "available";
+    public bool PrivateDnsEnabled { get; set; }
+    public List<string> SubnetIds { get; set; } = new();
+    public List<string> SecurityGroupIds { get; set; } = new();
+    public List<string> NetworkInterfaceIds { get; set; } = new();
+    public List<string> RouteTableIds { get; set; } = new();
+    public List<DnsEntry> DnsEntries { get; set; } = new();
+    public string? PolicyDocument { get; set; }
+    public Dictionary<string, string> Tags { get; set; } = new();
+}
+
+public sealed class DnsEntry
+{
+    public string DnsName { get; set; } = string.Empty;
+    public string HostedZoneId { get; set; } = string.Empty;
+}
+
+public sealed class NetworkInterface
+{
+    public string NetworkInterfaceId { get; set; } = string.Empty;
+    public string VpcId { get; set; } = string.Empty;
+    public string SubnetId { get; set; } = string.Empty;
+    public string AvailabilityZone { get; set; } = "us-east-1a";
+    public string? Description { get; set; }
+
+    /// <summary>"interface", "vpc_endpoint", "nat_gateway", ...</summary>
+    public string InterfaceType { get; set; } = "interface";
+    public string Status { get; set; } = "in-use";
+    public string PrivateIpAddress { get; set; } = string.Empty;
+    public List<string> SecondaryPrivateIpAddresses { get; set; } = new();
+    public string? PublicIp { get; set; }
+    public List<string> SecurityGroupIds { get; set; } = new();
+    public string? AttachedInstanceId { get; set; }
+    public bool RequesterManaged { get; set; }
+    public Dictionary<string, string> Tags { get; set; } = new();
+}
+
+public sealed class NatGateway
+{
+    public string NatGatewayId { get; set; } = string.Empty;
+    public string VpcId { get; set; } = string.Empty;
+    public string SubnetId { get; set; } = string.Empty;
+    public string State { get; set; } = "available";
+    public string ConnectivityType { get; set; } = "public";
+    public string? PublicIp { get; set; }
+    public string? PrivateIp { get; set; }
+    public string? NetworkInterfaceId { get; set; }
+    public Dictionary<string, string> Tags { get; set; } = new();
+}
+
+public sealed class InternetGateway
+{
+    public string InternetGatewayId { get; set; } = string.Empty;
+
+    /// <summary>VPCs the gateway is attached to (state "available").</summary>
+    public List<string> AttachedVpcIds { get; set; } = new();
+    public Dictionary<string, string> Tags { get; set; } = new();
+}
+
+public sealed class Instance
+{
+    public string InstanceId { get; set; } = string.Empty;
+
+    /// <summary>pending, running, shutting-down, terminated, stopping, stopped.</summary>
+    public string State { get; set; } = "running";
+
+    /// <summary>"windows" or null (Linux/UNIX).</summary>
+    public string? Platform { get; set; }
+    public string PlatformDetails { get; set; } = "Linux/UNIX";
+    public string ImageId { get; set; } = "ami-0123456789abcdef0";
+    public string InstanceType { get; set; } = "t3.micro";
+    public string AvailabilityZone { get; set; } = "us-east-1a";
+    public string? VpcId { get; set; }
+    public string? SubnetId { get; set; }
+    public string? PrivateIpAddress { get; set; }
+    public string? PublicIpAddress { get; set; }
+    public List<string> SecurityGroupIds { get; set; } = new();
+
+    /// <summary>The primary network interface; the emulator lists it in networkInterfaceSet when set.</summary>
+    public string? NetworkInterfaceId { get; set; }
+    public string? IamInstanceProfileArn { get; set; }
+    public Dictionary<string, string> Tags { get; set; } = new();
+    public MetadataOptions MetadataOptions { get; set; } = new();
+    public DateTime LaunchTime { get; set; } = new(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+}
+
+public sealed class MetadataOptions
+{
+    public string HttpTokens { get; set; } = "required";
+    public int HttpPutResponseHopLimit { get; set; } = 2;
+    public string HttpEndpoint { get; set; } = "enabled";
+}
+
+public sealed class InstanceProfile
+{
+    public string InstanceProfileName { get; set; } = string.Empty;
+    public string InstanceProfileId { get; set; } = "AIPAEMULATOREXAMPLE01";
+    public string? Arn { get; set; }
+    public string Path { get; set; } = "/";
+    public List<string> RoleNames { get; set; } = new();
+}
+
+public sealed class Role
+{
+    public string RoleName { get; set; } = string.Empty;
+    public string RoleId { get; set; } = "AROAEMULATOREXAMPLE01";
+    public string? Arn { get; set; }
+    public string Path { get; set; } = "/";
+
+    /// <summary>Trust policy (JSON text or object).</summary>
+    public JsonNode? AssumeRolePolicyDocument { get; set; }
+    public List<string> AttachedPolicyArns { get; set; } = new();
+
+    /// <summary>Inline policies: name -> document (JSON object or JSON text).</summary>
+    public Dictionary<string, JsonNode> InlinePolicies { get; set; } = new();
+}
+
+public sealed class ManagedPolicy
+{
+    public string Arn { get; set; } = string.Empty;
+    public string? PolicyName { get; set; }
+    public string PolicyId { get; set; } = "ANPAEMULATOREXAMPLE01";
+    public string Path { get; set; } = "/";
+    public string DefaultVersionId { get; set; } = "v1";
+    public List<PolicyVersion> Versions { get; set; } = new();
+
+    internal string Name => PolicyName ?? Arn.Substring(Arn.LastIndexOf('/') + 1);
+}
+
+public sealed class PolicyVersion
+{
+    public string VersionId { get; set; } = "v1";
+
+    /// <summary>The policy document (JSON object or JSON text).</summary>
+    public JsonNode? Document { get; set; }
+}
+
+public sealed class InstanceInformation
+{
+    public string InstanceId { get; set; } = string.Empty;
+    public string PingStatus { get; set; } = "Online";
+    public DateTime LastPingDateTime { get; set; } = new(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+    public string AgentVersion { get; set; } = "3.3.1142.0";
+    public bool IsLatestVersion { get; set; }
+    public string PlatformType { get; set; } = "Linux";
+    public string PlatformName { get; set; } = "Amazon Linux";
+    public string PlatformVersion { get; set; } = "2023";
+
+    /// <summary>"EC2Instance", or "ManagedInstance" for hybrid mi- nodes (derived from the id when null).</summary>
+    public string? ResourceType { get; set; }
+    public string? IpAddress { get; set; }
+    public string? ComputerName { get; set; }
+    public string? IamRole { get; set; }
+    public DateTime? RegistrationDate { get; set; }
+    public string? AssociationStatus { get; set; }
+    public string? SourceId { get; set; }
+    public string? SourceType { get; set; }
+
+    internal string EffectiveResourceType =>
+        ResourceType ?? (InstanceId.StartsWith("mi-", StringComparison.Ordinal) ? "ManagedInstance" : "EC2Instance");
+}
+
+public sealed class ServiceSetting
+{
+    /// <summary>The path form, e.g. /ssm/managed-instance/default-ec2-instance-management-role.</summary>
+    public string SettingId { get; set; } = string.Empty;
+    public string SettingValue { get; set; } = string.Empty;
+    public string Status { get; set; } = "Customized";
+    public string LastModifiedUser { get; set; } = "System";
+    public DateTime LastModifiedDate { get; set; } = new(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+}
+
+/// <summary>Instance metadata of the machine the module runs on (region, role credentials).</summary>
+public sealed class InstanceMetadata
+{
+    public string Region { get; set; } = "us-east-1";
+    public string? RoleName { get; set; }
+    public TemporaryCredentials? Credentials { get; set; }
+}
+
+public sealed class TemporaryCredentials
+{
+    public string AccessKeyId { get; set; } = "ASIAEMULATOREXAMPLE1";
+    public string SecretAccessKey { get; set; } = "emulator-secret";
+    public string? Token { get; set; } = "emulator-session-token";
+    public DateTime Expiration { get; set; } = new(2099, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+
+    /// <summary>Container credentials only: the Authorization header the endpoint requires.</summary>
+    public string? AuthorizationToken { get; set; }
+}
