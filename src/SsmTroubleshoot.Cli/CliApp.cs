@@ -90,14 +90,14 @@ internal static class CliApp
         }
         catch (CliRunException ex)
         {
-            await host.Error.WriteLineAsync("ERROR: " + ex.Message).ConfigureAwait(false);
+            await host.Error.WriteLineAsync("ERROR: " + GlobalOptions.OptionNames(ex.Message)).ConfigureAwait(false);
             return ExitCodes.CouldNotRun;
         }
 #pragma warning disable CA1031 // The last line of defence: any engine failure is "could not run", with its message and no stack trace.
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            await host.Error.WriteLineAsync("ERROR: " + ex.GetType().Name + ": " + ex.Message).ConfigureAwait(false);
+            await host.Error.WriteLineAsync("ERROR: " + ex.GetType().Name + ": " + GlobalOptions.OptionNames(ex.Message)).ConfigureAwait(false);
             return ExitCodes.CouldNotRun;
         }
     }
@@ -113,6 +113,7 @@ internal static class CliApp
         root.Subcommands.Add(EndpointsCommand.Create(host, global));
         root.Subcommands.Add(DiagnoseCommand.Create(host, global));
         root.Subcommands.Add(RunbookCommand.Create(host, global));
+        root.Subcommands.Add(ContextCommand.Create(host, global));
         return root;
     }
 

@@ -1,5 +1,8 @@
 using System.CommandLine;
 using System.Text.RegularExpressions;
+using System.Threading;
+using System.Threading.Tasks;
+using SsmTroubleshoot.Aws;
 
 namespace SsmTroubleshoot.Cli;
 
@@ -91,6 +94,41 @@ internal sealed class GlobalOptions
         root.Options.Add(SessionToken);
         root.Options.Add(EndpointUrl);
     }
+
+    /// <summary>
+    /// Credentials and region in AWS.Tools' order (options, environment, profiles, container, instance metadata) — the
+    /// module's resolver without the PowerShell shell variables. Nothing found is "could not run".
+    /// </summary>
+    public async Task<AwsConnection> ConnectAsync(ParseResult parse, CancellationToken cancellationToken)
+    {
+        var settings = ReadAws(parse);
+        var request = new AwsConnectionRequest
+        {
+            Region = settings.Region,
+            ProfileName = settings.ProfileName,
+            ProfileLocation = settings.ProfileLocation,
+            AccessKey = settings.AccessKey,
+            SecretKey = settings.SecretKey,
+            SessionToken = settings.SessionToken,
+            EndpointUrl = settings.EndpointUrl,
+        };
+        try
+        {
+            return await AwsConnectionResolver.ResolveAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AwsConfigurationException ex)
+        {
+            throw new CliRunException(ex.Message + " " + ex.RecommendedAction, ex);
+        }
+    }
+
+    // The engines speak in the module's parameter names; say them the way this command line spells them (ProfileName -> --profile-name).
+    internal static string OptionNames(string text) =>
+        ModuleParameter.Replace(text, match => "--" + Regex.Replace(match.Groups[1].Value, "(?<=[a-z])(?=[A-Z])", "-").ToLowerInvariant());
+
+    private static readonly Regex ModuleParameter = new(
+        @"(?<![\w-])-(ProfileName|ProfileLocation|AccessKey|SecretKey|SessionToken|EndpointUrl|Region|EndpointOverride|HostAddressOverride|ImdsEndpoint|SkipImds|AgentConfigPath|TrustedRootCertificatePath|FileSystemRoot|TimeoutSeconds|UseFipsEndpoint|Port|Service|AgentVersion|LatestVersionUrl)\b",
+        RegexOptions.CultureInvariant);
 
     /// <summary>What the AWS client factory needs, read from one parse (for commands that call AWS).</summary>
     public AwsSettings ReadAws(ParseResult parse) => new(
