@@ -9,8 +9,8 @@ using System.Text.Json.Serialization;
 
 namespace SsmTroubleshoot.Cli;
 
-/// <summary>A column of a human table: header and how to read the cell from a row.</summary>
-internal sealed record Column<T>(string Header, Func<T, object?> Value);
+/// <summary>A column of a human table: header, how to read the cell from a row, and right alignment for numbers (as the module's views).</summary>
+internal sealed record Column<T>(string Header, Func<T, object?> Value, bool AlignRight = false);
 
 /// <summary>
 /// Where commands write: a human table on a terminal, or JSON (the cmdlets' property names) with --json.
@@ -67,20 +67,22 @@ internal sealed class CliOutput
         var used = widths.Take(widths.Length - 1).Sum() + (widths.Length - 1);
         widths[^1] = Math.Max(columns[^1].Header.Length, Math.Min(widths[^1], Math.Max(20, Width - used)));
 
+        var right = columns.Select(c => c.AlignRight).ToArray();
         var builder = new StringBuilder();
-        builder.AppendLine(Line(columns.Select(c => c.Header).ToArray(), widths));
-        builder.AppendLine(Line(widths.Select(w => new string('-', w)).ToArray(), widths));
+        builder.AppendLine(Line(columns.Select(c => c.Header).ToArray(), widths, right));
+        builder.AppendLine(Line(widths.Select(w => new string('-', w)).ToArray(), widths, right));
         foreach (var row in cells)
         {
-            builder.AppendLine(Line(row, widths));
+            builder.AppendLine(Line(row, widths, right));
         }
 
         Out.Write(builder.ToString());
     }
 
-    private static string Line(string[] values, int[] widths)
+    private static string Line(string[] values, int[] widths, bool[] right)
     {
-        var parts = values.Select((v, i) => i == values.Length - 1 ? Truncate(v, widths[i]) : Truncate(v, widths[i]).PadRight(widths[i]));
+        var parts = values.Select((v, i) => right[i] ? Truncate(v, widths[i]).PadLeft(widths[i])
+            : i == values.Length - 1 ? Truncate(v, widths[i]) : Truncate(v, widths[i]).PadRight(widths[i]));
         return string.Join(" ", parts).TrimEnd();
     }
 

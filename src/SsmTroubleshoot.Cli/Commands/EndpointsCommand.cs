@@ -55,7 +55,7 @@ internal static class EndpointsCommand
             }),
             new Column<SsmEndpointProbe>("Private", p => p.Service == "imds" || p.Addresses.Length == 0 ? string.Empty : p.IsPrivateAddress ? "yes" : "no"),
             new Column<SsmEndpointProbe>("Proxy", p => p.Proxy),
-            new Column<SsmEndpointProbe>("Latency ms", p => string.Join("/", new[] { p.DnsMs, p.TcpMs, p.TlsMs, p.HttpMs }.Select(ms => ms is null ? "-" : ms.Value.ToString("0", CultureInfo.InvariantCulture)))),
+            new Column<SsmEndpointProbe>("Latency ms", p => string.Join("/", new[] { p.DnsMs, p.TcpMs, p.TlsMs, p.HttpMs }.Select(ms => ms is null ? "-" : ms.Value.ToString("0", CultureInfo.InvariantCulture))), AlignRight: true),
             new Column<SsmEndpointProbe>("Problem", p => p.Problem == EndpointProblem.None ? string.Empty : p.FailedPhase != EndpointProbePhase.None ? p.Problem + " (" + p.FailedPhase + ")" : p.Problem.ToString()));
 
     private static async Task<EndpointTestReport> RunAsync(EndpointTestOptions options, CancellationToken cancellationToken)

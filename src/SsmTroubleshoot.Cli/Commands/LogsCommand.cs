@@ -267,7 +267,7 @@ internal sealed class LogsCommand
                     new Column<SsmAgentLogEntry>("Timestamp", e => e.Timestamp),
                     new Column<SsmAgentLogEntry>("Level", e => e.Level),
                     new Column<SsmAgentLogEntry>("Category", e => e.Category),
-                    new Column<SsmAgentLogEntry>("Line", e => e.LineNumber),
+                    new Column<SsmAgentLogEntry>("Line", e => e.LineNumber, AlignRight: true),
                     new Column<SsmAgentLogEntry>("Message", e => e.Message.Split('\n')[0]));
             }
             else if (_output.Json)
@@ -286,7 +286,7 @@ internal sealed class LogsCommand
                         group.ToList(),
                         new Column<SsmAgentLogIssue>("Severity", i => i.Severity),
                         new Column<SsmAgentLogIssue>("Category", i => i.Category),
-                        new Column<SsmAgentLogIssue>("Count", i => i.Count),
+                        new Column<SsmAgentLogIssue>("Count", i => i.Count, AlignRight: true),
                         new Column<SsmAgentLogIssue>("LastSeen", i => i.LastSeen),
                         new Column<SsmAgentLogIssue>("NextStep", i => i.NextStep));
                 }
