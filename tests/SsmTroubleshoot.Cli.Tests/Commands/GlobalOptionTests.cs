@@ -25,6 +25,21 @@ public sealed class GlobalOptionTests
     }
 
     [Theory]
+    [InlineData("logs", "--since --until --last --category --as-entry --include-unclassified --rule-path")]
+    [InlineData("endpoints", "--service --timeout-seconds --use-fips-endpoint --agent-config-path --imds-endpoint --skip-imds --endpoint-override --port --host-address --trusted-root-certificate-path --file-system-root --region")]
+    [InlineData("diagnose", "--agent-version --latest-version-url --service --timeout-seconds --use-fips-endpoint --agent-config-path --imds-endpoint --skip-imds --endpoint-override --port --host-address --trusted-root-certificate-path --file-system-root --region")]
+    [InlineData("context", "--region --profile --profile-location --access-key --secret-key --session-token --endpoint-url")]
+    public async Task Each_command_offers_the_cmdlets_parameters_as_options(string command, string options)
+    {
+        var result = await CliRun.RunAsync(command, "--help");
+        Assert.Equal(ExitCodes.Healthy, result.ExitCode);
+        foreach (var option in options.Split(' '))
+        {
+            Assert.Contains("  " + option + " ", result.Output.Replace(",", " "));
+        }
+    }
+
+    [Theory]
     [InlineData(new string[0], "Required command was not provided")]
     [InlineData(new[] { "frobnicate" }, "frobnicate")]
     [InlineData(new[] { "runbook" }, "Required command was not provided")]

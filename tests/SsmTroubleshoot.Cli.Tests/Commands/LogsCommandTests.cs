@@ -250,6 +250,19 @@ public sealed class LogsCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Without_paths_the_agents_log_folder_is_read()
+    {
+        if (Directory.Exists(AgentLogAnalyzer.DefaultLogDirectory))
+        {
+            return; // an agent is installed here; its real logs are not this test's fixture
+        }
+
+        var result = await CliRun.RunAsync("logs");
+        Assert.Equal(ExitCodes.CouldNotRun, result.ExitCode);
+        Assert.Contains("Cannot find the log path '" + AgentLogAnalyzer.DefaultLogDirectory + "'", result.Error);
+    }
+
+    [Fact]
     public async Task A_cancelled_run_stops_with_exit_code_130()
     {
         using var cancel = new CancellationTokenSource();
