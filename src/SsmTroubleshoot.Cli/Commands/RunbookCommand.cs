@@ -10,7 +10,7 @@ namespace SsmTroubleshoot.Cli.Commands;
 
 /// <summary>
 /// `runbook`: the built-in catalog of AWS Support runbooks for managed-node problems, offline: what each is for and
-/// what it does to the instance. (start/wait join when the AWS client plumbing is in.)
+/// what it does to the instance; `wait` follows executions through the AWS plumbing.
 /// </summary>
 internal static class RunbookCommand
 {
@@ -20,6 +20,7 @@ internal static class RunbookCommand
         runbook.Subcommands.Add(CreateCatalog(host, global));
         runbook.Subcommands.Add(CreateFind(host, global));
         runbook.Subcommands.Add(CreateShow(host, global));
+        runbook.Subcommands.Add(RunbookWaitCommand.Create(host, global));
         return runbook;
     }
 
