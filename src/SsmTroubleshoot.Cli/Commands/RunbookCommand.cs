@@ -20,6 +20,7 @@ internal static class RunbookCommand
         runbook.Subcommands.Add(CreateCatalog(host, global));
         runbook.Subcommands.Add(CreateFind(host, global));
         runbook.Subcommands.Add(CreateShow(host, global));
+        runbook.Subcommands.Add(RunbookStartCommand.Create(host, global));
         runbook.Subcommands.Add(RunbookWaitCommand.Create(host, global));
         return runbook;
     }

@@ -68,6 +68,16 @@ public sealed class LoopbackSsmAutomation : IDisposable
 
     public ConcurrentQueue<string> Targets { get; } = new();
 
+    /// <summary>StartAutomationExecution request bodies, as the SDK sent them.</summary>
+    public ConcurrentQueue<JsonNode> Starts { get; } = new();
+
+    /// <summary>Document name -> its JSON content (the engine tests' copies of the real AWSSupport documents by default).</summary>
+    public Func<string, string?> DocumentContent { get; set; } = name =>
+    {
+        var path = Path.Combine(RepoPaths.Root, "tests", "SsmTroubleshoot.Engine.Tests", "Automation", "TestData", name + ".json");
+        return File.Exists(path) ? File.ReadAllText(path) : null;
+    };
+
     public void Add(LoopbackExecution execution) => _executions[execution.Id] = execution;
 
     public void Dispose()
@@ -108,6 +118,8 @@ public sealed class LoopbackSsmAutomation : IDisposable
             {
                 "AmazonSSM.DescribeAutomationExecutions" => (200, Describe(body)),
                 "AmazonSSM.GetAutomationExecution" => Get(body),
+                "AmazonSSM.DescribeDocument" or "AmazonSSM.GetDocument" => Document(target, body),
+                "AmazonSSM.StartAutomationExecution" => StartExecution(body),
                 _ => (400, new JsonObject { ["__type"] = "InvalidAction", ["message"] = "Not served here: " + target }),
             };
             var bytes = Encoding.UTF8.GetBytes(answer.ToJsonString());
@@ -157,6 +169,35 @@ public sealed class LoopbackSsmAutomation : IDisposable
         detail["Parameters"] = new JsonObject { ["InstanceId"] = new JsonArray("i-0123456789abcdef0") };
         detail["Outputs"] = execution.Report is null ? new JsonObject() : new JsonObject { ["FinalOutput.Message"] = new JsonArray(execution.Report) };
         return (200, new JsonObject { ["AutomationExecution"] = detail });
+    }
+
+    private (int, JsonObject) Document(string target, JsonNode body)
+    {
+        var name = body["Name"]?.GetValue<string>() ?? string.Empty;
+        var content = DocumentContent(name);
+        if (content is null)
+        {
+            return (400, new JsonObject { ["__type"] = "InvalidDocument", ["message"] = "Document with name " + name + " does not exist." });
+        }
+
+        return target == "AmazonSSM.DescribeDocument"
+            ? (200, new JsonObject
+            {
+                ["Document"] = new JsonObject
+                {
+                    ["Name"] = name, ["DocumentVersion"] = "1", ["DefaultVersion"] = "1", ["LatestVersion"] = "1", ["Owner"] = "Amazon",
+                    ["Status"] = "Active", ["DocumentType"] = "Automation", ["PlatformTypes"] = new JsonArray("Linux", "Windows"),
+                },
+            })
+            : (200, new JsonObject { ["Name"] = name, ["DocumentVersion"] = "1", ["DocumentType"] = "Automation", ["DocumentFormat"] = "JSON", ["Content"] = content });
+    }
+
+    private (int, JsonObject) StartExecution(JsonNode body)
+    {
+        Starts.Enqueue(body.DeepClone());
+        var id = Guid.NewGuid().ToString();
+        Add(new LoopbackExecution(id, body["DocumentName"]?.GetValue<string>() ?? string.Empty, "Success"));
+        return (200, new JsonObject { ["AutomationExecutionId"] = id });
     }
 
     private static JsonObject Summary(LoopbackExecution execution)
