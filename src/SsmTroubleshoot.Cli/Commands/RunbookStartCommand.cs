@@ -28,7 +28,7 @@ internal static class RunbookStartCommand
         var assumeRole = new Option<string?>("--automation-assume-role") { Description = "IAM role ARN the automation runs as." };
         var documentVersion = new Option<string?>("--document-version") { Description = "Document version to run (default: the default version)." };
         var whatIf = new Option<bool>("--what-if") { Description = "Show the validated request and its effect on the instance; start nothing." };
-        var yes = new Option<bool>("--yes") { Description = "Start runbooks that stop or change the instance (ConfirmImpact High) without asking." };
+        var yes = new Option<bool>("--yes") { Description = "Required to start a runbook that stops or changes the instance (ConfirmImpact High); nothing is asked interactively." };
         var wait = new Option<bool>("--wait") { Description = "Wait for the execution to finish and show its result." };
         var timeout = RunbookWaitCommand.TimeoutOption();
         var command = new Command("start", "Start an AWS Support runbook (Invoke-SawRunbook): parameters validated against the document, disruption stated, --yes for disruptive ones.")
