@@ -9,13 +9,18 @@
     Description            = 'Finds out why an EC2 instance is not a working AWS Systems Manager managed node (agent logs, endpoints, VPC network path, IAM) and runs AWS Support Automation Workflows to fix it.'
     PowerShellVersion      = '5.1'
     DotNetFrameworkVersion = '4.7.2'
-    FormatsToProcess       = @('SsmTroubleshoot.Logs.format.ps1xml', 'SsmTroubleshoot.Endpoints.format.ps1xml', 'SsmTroubleshoot.Aws.format.ps1xml')
+    FormatsToProcess       = @('SsmTroubleshoot.Logs.format.ps1xml', 'SsmTroubleshoot.Endpoints.format.ps1xml', 'SsmTroubleshoot.Aws.format.ps1xml', 'SsmTroubleshoot.Automation.format.ps1xml')
     CmdletsToExport        = @(
         'Get-SsmAgentLogIssue'
         'Get-SsmAgentLogRule'
         'Test-SsmEndpoint'
         'Get-SsmDiagnostic'
         'Get-SsmAwsContext'
+        'Find-SawRunbook'
+        'Get-SawRunbook'
+        'Invoke-SawRunbook'
+        'Wait-AutomationExecution'
+        'Export-SawSupportCase'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()

@@ -34,6 +34,39 @@ public sealed class RunbookSummary
 
     public CatalogRunbook? Catalog => RunbookCatalog.Find(Name);
 
+    /// <summary>What the runbook is for (built-in catalog); null outside the catalog.</summary>
+    public string? Purpose => Catalog?.Purpose;
+
+    /// <summary>
+    /// What it can do to the instance, in a few words from the catalog: "No", "Yes: StopsInstance, ..." or
+    /// "If Action=FixAll or AllowOffline=True ..." when only some parameter values disrupt.
+    /// </summary>
+    public string Disruption
+    {
+        get
+        {
+            if (Catalog is not { } catalog)
+            {
+                return "Unknown (not in the built-in catalog)";
+            }
+
+            var affecting = catalog.Disruptions.Where(d => d.AffectsInstance).ToList();
+            var always = affecting.Where(d => !d.IsConditional).Select(d => d.Kind.ToString()).Distinct().ToList();
+            if (always.Count > 0)
+            {
+                return "Yes: " + string.Join(", ", always);
+            }
+
+            var conditions = affecting.Select(d => d.WhenParameter + (d.UnlessValue ? "!=" : "=") + d.WhenValue).Distinct().ToList();
+            if (conditions.Count > 0)
+            {
+                return "If " + string.Join(" or ", conditions.Take(3)) + (conditions.Count > 3 ? $" (+{conditions.Count - 3} more)" : string.Empty);
+            }
+
+            return catalog.Disruptions.Count > 0 ? "No (creates resources)" : "No";
+        }
+    }
+
     /// <summary>-Keyword: the name, the display name or the catalog's purpose contains the word (case-insensitive).</summary>
     public bool Matches(string? keyword)
     {

@@ -52,7 +52,8 @@ public static class SupportCaseRedactor
 
         var result = ArnAccount.Replace(text, m => m.Groups[1].Value + AccountMask);
         result = AccountId.Replace(result, AccountMask);
-        return Ipv4.Replace(result, IpMask);
+        // 0.0.0.0 (as in 0.0.0.0/0 routes and rules) names no host: keeping it keeps the report readable.
+        return Ipv4.Replace(result, m => m.Value == "0.0.0.0" ? m.Value : IpMask);
     }
 }
 

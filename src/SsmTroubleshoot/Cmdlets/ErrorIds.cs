@@ -31,4 +31,22 @@ internal static class ErrorIds
 
     // Get-SsmDiagnostic
     internal const string LatestVersionUrlInvalid = "LatestVersionUrlInvalid";
+
+    // Automation (Find-/Get-/Invoke-SawRunbook, Wait-AutomationExecution, Export-SawSupportCase)
+    internal const string RunbookListFailed = "RunbookListFailed";
+    internal const string RunbookNotFound = "RunbookNotFound";
+    internal const string RunbookAccessDenied = "RunbookAccessDenied";
+    internal const string PremiumSupportRequired = "PremiumSupportRequired";
+    internal const string RunbookLookupFailed = "RunbookLookupFailed";
+    internal const string RunbookParameterInvalid = "RunbookParameterInvalid";
+    internal const string RunbookStartFailed = "RunbookStartFailed";
+    internal const string ClientTokenReused = "ClientTokenReused";
+    internal const string AutomationExecutionFailed = "AutomationExecutionFailed";
+    internal const string AutomationExecutionNeedsApproval = "AutomationExecutionNeedsApproval";
+    internal const string AutomationWaitTimeout = "AutomationWaitTimeout";
+    internal const string AutomationExecutionLookupFailed = "AutomationExecutionLookupFailed";
+    internal const string SupportCaseInputInvalid = "SupportCaseInputInvalid";
+    internal const string SupportCasePathNotFound = "SupportCasePathNotFound";
+    internal const string SupportCaseFileExists = "SupportCaseFileExists";
+    internal const string SupportCaseExportFailed = "SupportCaseExportFailed";
 }

@@ -63,11 +63,18 @@ public sealed class World
     /// <summary>What the container credentials URI (/container-credentials) answers; null = 404.</summary>
     public TemporaryCredentials? ContainerCredentials { get; set; }
 
-    /// <summary>SSM documents (Automation runbooks with parameter schemas); shape owned by the automation issue.</summary>
-    public List<JsonObject> Documents { get; set; } = new();
+    /// <summary>SSM documents (Automation runbooks with parameter schemas): see Model/Automation.cs.</summary>
+    public List<SsmDocument> Documents { get; set; } = new();
 
-    /// <summary>Automation executions; shape owned by the automation issue.</summary>
-    public List<JsonObject> AutomationExecutions { get; set; } = new();
+    /// <summary>Automation executions, started by StartAutomationExecution or written in the scenario.</summary>
+    public List<AutomationExecution> AutomationExecutions { get; set; } = new();
+
+    /// <summary>How executions started later will run (first match by document and instance wins).</summary>
+    public List<AutomationScript> AutomationScripts { get; set; } = new();
+
+    /// <summary>The automation clock: executions progress through their steps against it (tests may replace it).</summary>
+    [JsonIgnore]
+    public Func<DateTime> Clock { get; set; } = () => DateTime.UtcNow;
 
     /// <summary>Run Command invocations; shape owned by the automation issue.</summary>
     public List<JsonObject> Commands { get; set; } = new();

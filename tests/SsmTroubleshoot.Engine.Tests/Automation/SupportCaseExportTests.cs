@@ -82,6 +82,7 @@ public sealed class SupportCaseExportTests : IDisposable
     [InlineData("1234567890123 is 13 digits", "1234567890123 is 13 digits")]
     [InlineData("from 192.168.0.1/32 to 8.8.8.8", "from [REDACTED-IP]/32 to [REDACTED-IP]")]
     [InlineData("agent 3.1.501.0 and 999.1.1.1", "agent 3.1.501.0 and 999.1.1.1")]
+    [InlineData("No route found for 0.0.0.0/0 via 10.0.0.1", "No route found for 0.0.0.0/0 via [REDACTED-IP]")]
     public void Redactor_cases(string input, string expected)
     {
         Assert.Equal(expected, SupportCaseRedactor.Redact(input));

@@ -1,0 +1,169 @@
+using System;
+using System.Collections;
+using System.Diagnostics;
+using System.Linq;
+using System.Management.Automation;
+using System.Threading;
+using SsmTroubleshoot.Emulator;
+using SsmTroubleshoot.Emulator.Model;
+using SsmTroubleshoot.Module.Tests.Harness;
+using Xunit;
+
+namespace SsmTroubleshoot.Module.Tests.Automation;
+
+/// <summary>Wait-AutomationExecution against executions that progress on the emulator's clock.</summary>
+public sealed class WaitAutomationExecutionTests : AutomationTestBase
+{
+    private string[] Start(params string[] instances)
+    {
+        var result = Session.Run("Invoke-SawRunbook AWSSupport-TroubleshootManagedInstance -InstanceId $ids @aws", new() { ["ids"] = instances });
+        Assert.Empty(result.AllErrors);
+        return result.Output.Select(o => (string)ScriptResult.Prop(o, "AutomationExecutionId")!).ToArray();
+    }
+
+    [Fact]
+    public void Twenty_executions_are_polled_in_batches_of_ten_and_fetched_once_each()
+    {
+        var ids = Start(Enumerable.Range(1, 20).Select(Instance).ToArray());
+        Emu.Calls.Reset();
+        var result = Session.Run("$ids | Wait-AutomationExecution -TimeoutSeconds 60 @fast @aws", new() { ["ids"] = ids });
+        Assert.Empty(result.AllErrors);
+        Assert.Equal(ids, result.Output.Select(o => (string)ScriptResult.Prop(o, "AutomationExecutionId")!));
+        Assert.All(result.Output, o => Assert.Equal("Success", ScriptResult.Prop(o, "Status")));
+
+        var describe = Emu.Calls["ssm:DescribeAutomationExecutions"];
+        Assert.Equal(20, Emu.Calls["ssm:GetAutomationExecution"]);
+        Assert.Equal(0, describe % 2); // every round: two calls of 10 ids, never one per execution
+        Assert.InRange(describe, 2, 20);
+
+        // Progress: one activity per execution with steps done / total, completed at the end.
+        Assert.Equal(20, result.Progress.Select(p => p.ActivityId).Distinct().Count());
+        Assert.Contains(result.Progress, p => p.StatusDescription.Contains("/9 steps", StringComparison.Ordinal));
+        Assert.All(result.Progress.GroupBy(p => p.ActivityId), g => Assert.Equal(ProgressRecordType.Completed, g.Last().RecordType));
+    }
+
+    [Fact]
+    public void Throttling_while_waiting_slows_down_and_still_finishes()
+    {
+        var ids = Start(Healthy);
+        Emu.Faults.Set("ssm:DescribeAutomationExecutions", new InjectedFault { ThrottleFirst = 3 });
+        Emu.Faults.Set("ssm:GetAutomationExecution", new InjectedFault { ThrottleFirst = 1 });
+        var watch = Stopwatch.StartNew();
+        var result = Session.Run("Wait-AutomationExecution $ids -TimeoutSeconds 60 @fast @aws", new() { ["ids"] = ids });
+        Assert.Empty(result.AllErrors);
+        Assert.Equal("Success", ScriptResult.Prop(Assert.Single(result.Output), "Status"));
+        Assert.True(Emu.Calls["ssm:DescribeAutomationExecutions"] >= 4);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), watch.Elapsed.ToString());
+    }
+
+    [Fact]
+    public void Timeout_writes_one_OperationTimeout_error_per_unfinished_execution()
+    {
+        Script(new AutomationScript { InstanceId = Instance(1), Outcome = "Running", StepMilliseconds = 50 });
+        Script(new AutomationScript { InstanceId = Instance(2), Outcome = "Running", StepMilliseconds = 50 });
+        var ids = Start(Instance(1), Instance(2), Healthy);
+        var result = Session.Run("Wait-AutomationExecution $ids -TimeoutSeconds 2 @fast @aws", new() { ["ids"] = ids });
+        Assert.Equal(ids[2], ScriptResult.Prop(Assert.Single(result.Output), "AutomationExecutionId"));
+        Assert.Equal(2, result.Errors.Count);
+        Assert.All(result.Errors, e =>
+        {
+            Assert.Equal("AutomationWaitTimeout", e.FullyQualifiedErrorId.Split(',')[0]);
+            Assert.Equal(ErrorCategory.OperationTimeout, e.CategoryInfo.Category);
+            Assert.Contains("InProgress", e.Exception.Message, StringComparison.Ordinal);
+        });
+        Assert.Equal(ids.Take(2), result.Errors.Select(e => (string)e.TargetObject));
+    }
+
+    [Fact]
+    public void Failed_execution_is_output_with_its_failed_step_and_writes_an_error()
+    {
+        var ids = Start(Broken);
+        var result = Session.Run("Wait-AutomationExecution $ids @fast @aws", new() { ["ids"] = ids });
+        var failed = Assert.Single(result.Output);
+        Assert.Equal("Failed", ScriptResult.Prop(failed, "Status"));
+        Assert.Equal("getInstanceInformation", ScriptResult.Prop(failed, "FailedStep"));
+        Assert.Contains("not reachable", (string)ScriptResult.Prop(failed, "FailureMessage")!, StringComparison.Ordinal);
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("AutomationExecutionFailed", error.FullyQualifiedErrorId.Split(',')[0]);
+        Assert.Equal(ErrorCategory.InvalidResult, error.CategoryInfo.Category);
+        Assert.Equal(ids[0], error.TargetObject);
+
+        var stopping = Session.Run("try { Wait-AutomationExecution $ids -ErrorAction Stop @fast @aws; 'continued' } catch { 'stopped' }", new() { ["ids"] = ids });
+        Assert.Equal("stopped", stopping.Output.Last().ToString());
+        Assert.DoesNotContain(stopping.Output, o => o.ToString() == "continued");
+    }
+
+    [Fact]
+    public void Cancelled_and_timed_out_executions_get_their_categories()
+    {
+        Script(new AutomationScript { InstanceId = Instance(1), Outcome = "Cancelled", AtStep = 2, StepMilliseconds = 50 });
+        Script(new AutomationScript { InstanceId = Instance(2), Outcome = "TimedOut", AtStep = 4, StepMilliseconds = 50 });
+        var ids = Start(Instance(1), Instance(2));
+        var result = Session.Run("Wait-AutomationExecution $ids @fast @aws", new() { ["ids"] = ids });
+        Assert.Equal(new[] { "Cancelled", "TimedOut" }, result.Output.Select(o => ScriptResult.Prop(o, "Status")));
+        Assert.Equal(new[] { ErrorCategory.OperationStopped, ErrorCategory.OperationTimeout }, result.Errors.Select(e => e.CategoryInfo.Category));
+    }
+
+    [Fact]
+    public void StopOnWaiting_returns_an_execution_waiting_for_approval_with_a_warning()
+    {
+        Script(new AutomationScript { InstanceId = Instance(3), Outcome = "Waiting", AtStep = 2, StepMilliseconds = 50 });
+        var ids = Start(Instance(3));
+        var result = Session.Run("Wait-AutomationExecution $ids -StopOnWaiting -TimeoutSeconds 30 @fast @aws", new() { ["ids"] = ids });
+        Assert.Empty(result.Errors);
+        Assert.Equal("Waiting", ScriptResult.Prop(Assert.Single(result.Output), "Status"));
+        Assert.Contains("approve", Assert.Single(result.Warnings).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Ctrl_C_returns_at_once_and_the_automation_goes_on()
+    {
+        Script(new AutomationScript { InstanceId = Instance(4), Outcome = "Running" });
+        var ids = Start(Instance(4));
+        using var ps = PowerShell.Create();
+        ps.Runspace = Session.Runspace;
+        ps.AddScript("Wait-AutomationExecution $ids @fast @aws");
+        Session.SetVariable("ids", ids);
+        var async = ps.BeginInvoke();
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (Emu.Calls["ssm:DescribeAutomationExecutions"] == 0 && DateTime.UtcNow < deadline)
+        {
+            Thread.Sleep(20);
+        }
+
+        var watch = Stopwatch.StartNew();
+        ps.Stop();
+        Assert.True(async.IsCompleted);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(3), watch.Elapsed.ToString());
+        Assert.Equal(PSInvocationState.Stopped, ps.InvocationStateInfo.State);
+        Assert.Equal(0, Emu.Calls["ssm:StopAutomationExecution"]);
+    }
+
+    [Fact]
+    public void Accepts_bare_ids_and_ExecutionId_property_and_reports_unknown_ones()
+    {
+        var ids = Start(Healthy);
+        var unknown = Guid.NewGuid().ToString();
+        var result = Session.Run("[pscustomobject]@{ ExecutionId = $ids[0] }, $unknown, 'not-an-id' | Wait-AutomationExecution -TimeoutSeconds 30 @fast @aws", new() { ["ids"] = ids, ["unknown"] = unknown });
+        Assert.Equal(ids[0], ScriptResult.Prop(Assert.Single(result.Output), "AutomationExecutionId"));
+        Assert.Equal(2, result.Errors.Count);
+        Assert.All(result.Errors, e => Assert.Equal("AutomationExecutionLookupFailed", e.FullyQualifiedErrorId.Split(',')[0]));
+        Assert.Equal(ErrorCategory.ObjectNotFound, result.Errors.Single(e => (string)e.TargetObject == unknown).CategoryInfo.Category);
+    }
+
+    [Fact]
+    public void Long_step_lists_are_paged_and_report_findings_are_parsed()
+    {
+        Script(new AutomationScript { InstanceId = Instance(5), StepCount = 130, StepMilliseconds = 2 });
+        var ids = Start(Instance(5), Healthy);
+        var result = Session.Run("Wait-AutomationExecution $ids -TimeoutSeconds 30 @fast @aws", new() { ["ids"] = ids });
+        Assert.Empty(result.AllErrors);
+        Assert.Equal(130, ((ICollection)ScriptResult.Prop(result.Output[0], "Steps")!).Count);
+        Assert.True(Emu.Calls["ssm:DescribeAutomationStepExecutions"] >= 3);
+
+        var findings = Session.Run("$r = Wait-AutomationExecution $ids[1] @fast @aws; $r.Findings | Where-Object Severity -eq 'Error'", new() { ["ids"] = ids });
+        var error = Assert.Single(findings.Output);
+        Assert.Equal(5, ScriptResult.Prop(error, "Section"));
+        Assert.Equal("ERROR", ScriptResult.Prop(error, "Tag"));
+    }
+}
