@@ -39,7 +39,7 @@ public sealed class RunbookStartCommandTests : IDisposable
         var request = Assert.Single(_ssm.Starts);
         Assert.Equal("AWSSupport-TroubleshootManagedInstance", request["DocumentName"]!.GetValue<string>());
         Assert.Equal(Instance, request["Parameters"]!["InstanceId"]![0]!.GetValue<string>());
-        Assert.Contains("Started AWSSupport-TroubleshootManagedInstance: " + execution.GetProperty("AutomationExecutionId").GetString(), started.Error);
+        Assert.Contains("Started AWSSupport-TroubleshootManagedInstance on " + Instance + ": " + execution.GetProperty("AutomationExecutionId").GetString(), started.Error);
 
         var waited = await CliRun.RunAsync(Args("AWSSupport-TroubleshootManagedInstance", "--instance-id", Instance, "--wait", "--json"), null, CancellationToken.None);
         Assert.True(waited.ExitCode == ExitCodes.Healthy, waited.ToString());
@@ -54,7 +54,7 @@ public sealed class RunbookStartCommandTests : IDisposable
         var refused = await CliRun.RunAsync(Args("ExecuteEC2Rescue", "--instance-id", Instance), null, CancellationToken.None);
         Assert.Equal(ExitCodes.UsageError, refused.ExitCode);
         Assert.Contains("Stops the instance.", refused.Error);
-        Assert.Contains("Add --yes", refused.Error);
+        Assert.Contains("Add --force", refused.Error);
         Assert.Empty(StartCalls);
 
         var whatIf = await CliRun.RunAsync(Args("ExecuteEC2Rescue", "--instance-id", Instance, "--parameter", "LogDestination=my-rescue-logs", "--what-if"), null, CancellationToken.None);
@@ -64,15 +64,22 @@ public sealed class RunbookStartCommandTests : IDisposable
         Assert.Contains("  LogDestination = my-rescue-logs", whatIf.Output);
         Assert.Empty(StartCalls);
 
-        var confirmed = await CliRun.RunAsync(Args("ExecuteEC2Rescue", "--instance-id", Instance, "--yes"), null, CancellationToken.None);
+        var confirmed = await CliRun.RunAsync(Args("ExecuteEC2Rescue", "--instance-id", Instance, "i-0fedcba9876543210", "--force", "--tag", "Ticket=CASE-123", "--json"), null, CancellationToken.None);
         Assert.True(confirmed.ExitCode == ExitCodes.Healthy, confirmed.ToString());
-        Assert.Equal(Instance, Assert.Single(_ssm.Starts)["Parameters"]!["UnreachableInstanceId"]![0]!.GetValue<string>());
+        Assert.Equal(2, confirmed.Json().GetArrayLength());
+        Assert.Equal(new[] { Instance, "i-0fedcba9876543210" }, _ssm.Starts.Select(s => s["Parameters"]!["UnreachableInstanceId"]![0]!.GetValue<string>()));
+        Assert.All(_ssm.Starts, s => Assert.Equal("Ticket", s["Tags"]![0]!["Key"]!.GetValue<string>()));
+
+        // --yes is the same switch, for people who expect it.
+        var yes = await CliRun.RunAsync(Args("ExecuteEC2Rescue", "--instance-id", Instance, "--yes"), null, CancellationToken.None);
+        Assert.Equal(ExitCodes.Healthy, yes.ExitCode);
     }
 
     [Theory]
     [InlineData(new[] { "TroubleshootManagedInstance" }, "InstanceId")]
     [InlineData(new[] { "TroubleshootManagedInstance", "--instance-id", Instance, "--parameter", "NoSuchParameter=1" }, "NoSuchParameter")]
     [InlineData(new[] { "TroubleshootManagedInstance", "--instance-id", Instance, "--parameter", "justtext" }, "is not Name=Value")]
+    [InlineData(new[] { "TroubleshootManagedInstance", "--instance-id", Instance, "i-0fedcba9876543210", "--client-token", "abc" }, "--client-token names one execution")]
     public async Task Parameters_that_do_not_fit_the_document_are_usage_errors(string[] args, string message)
     {
         var result = await CliRun.RunAsync(Args(args), null, CancellationToken.None);

@@ -32,7 +32,7 @@ public sealed class RunbookWaitCommandTests : IDisposable
     {
         _ssm.Add(new LoopbackExecution(Ok, Tmi, "Success"));
         _ssm.Add(new LoopbackExecution(Broken, Tmi, "InProgress", "Failed") { FailedStep = "evalSecurityGroups", FailureMessage = "Step fails when it is verifying the security groups." });
-        var result = await CliRun.RunAsync(Args(Ok, Broken, "--json"), null, CancellationToken.None);
+        var result = await CliRun.RunAsync(Args(Ok, Broken, "--poll-interval-seconds", "0.1", "--json"), null, CancellationToken.None);
         Assert.True(result.ExitCode == ExitCodes.ProblemsFound, result.ToString());
         var rows = result.Json().EnumerateArray().ToList();
         Assert.Equal(new[] { Ok, Broken }, rows.Select(r => r.GetProperty("AutomationExecutionId").GetString()));
@@ -44,6 +44,7 @@ public sealed class RunbookWaitCommandTests : IDisposable
         Assert.Contains("AmazonSSM.DescribeAutomationExecutions", _ssm.Targets);
         Assert.Contains("AmazonSSM.GetAutomationExecution", _ssm.Targets);
         Assert.DoesNotContain("cli-test-secret", result.Output + result.Error);
+        Assert.Contains("ERROR: Execution " + Broken + " (" + Tmi + ") ended Failed at step evalSecurityGroups: Step fails when it is verifying the security groups.", result.Error);
 
         var table = await CliRun.RunAsync(Args(Ok), null, CancellationToken.None);
         Assert.Equal(ExitCodes.Healthy, table.ExitCode);
@@ -57,17 +58,19 @@ public sealed class RunbookWaitCommandTests : IDisposable
     public async Task A_wait_that_runs_out_of_time_exits_1_and_says_the_automation_goes_on()
     {
         _ssm.Add(new LoopbackExecution(Slow, Tmi, "InProgress"));
-        var result = await CliRun.RunAsync(Args(Slow, "--timeout-seconds", "1"), null, CancellationToken.None);
+        var result = await CliRun.RunAsync(Args(Slow, "--timeout-seconds", "1", "--json"), null, CancellationToken.None);
         Assert.True(result.ExitCode == ExitCodes.ProblemsFound, result.ToString());
-        Assert.Contains("ERROR: " + Slow + " still InProgress when --timeout-seconds ran out; it goes on.", result.Error);
+        Assert.Contains("ERROR: Execution " + Slow + " (" + Tmi + ") is still InProgress after 1 s; the automation goes on.", result.Error);
+        Assert.Equal("[]", result.Output.Replace("\n", string.Empty).Replace(" ", string.Empty));
     }
 
     [Theory]
     [InlineData("not-an-id", "'not-an-id' is not an AutomationExecutionId")]
     [InlineData("--timeout-seconds", "--timeout-seconds")]
+    [InlineData("--poll-interval-seconds", "--poll-interval-seconds must be a number from 0.05 to 60")]
     public async Task Bad_ids_and_timeouts_are_usage_errors(string first, string message)
     {
-        var args = first == "--timeout-seconds" ? Args(Ok, "--timeout-seconds", "0") : Args(first);
+        var args = first.StartsWith("--") ? Args(Ok, first, "0") : Args(first);
         var result = await CliRun.RunAsync(args, null, CancellationToken.None);
         Assert.Equal(ExitCodes.UsageError, result.ExitCode);
         Assert.Contains(message, result.Error);
