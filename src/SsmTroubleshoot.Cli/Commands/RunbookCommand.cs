@@ -5,6 +5,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using SsmTroubleshoot.Automation;
+using SsmTroubleshoot.Aws;
 
 namespace SsmTroubleshoot.Cli.Commands;
 
@@ -38,24 +39,55 @@ internal static class RunbookCommand
 
     private static Command CreateFind(CliHost host, GlobalOptions global)
     {
-        var words = new Argument<string[]>("text")
+        var keyword = new Argument<string?>("keyword")
         {
-            Description = "Words to look for in the runbook names, purposes and notes (all must match, case-insensitive).",
-            Arity = ArgumentArity.OneOrMore,
+            Description = "Only runbooks whose name, display name or catalog purpose contains this word.",
+            Arity = ArgumentArity.ZeroOrOne,
         };
-        var command = new Command("find", "Find runbooks of the built-in catalog by name or purpose (offline).") { words };
-        command.SetAction((ParseResult parse, CancellationToken _) =>
+        var premium = new Option<bool>("--include-premium-support") { Description = "Also list AWSPremiumSupport-* runbooks (Business, Enterprise On-Ramp or Enterprise Support plans only)." };
+        var offline = new Option<bool>("--offline") { Description = "Search the built-in catalog instead of the region (no AWS call)." };
+        var command = new Command("find", "List the AWS Support runbooks available in the region (Find-SawRunbook), or with --offline those of the built-in catalog.")
+        {
+            keyword,
+            premium,
+            offline,
+        };
+        command.SetAction(async (ParseResult parse, CancellationToken ct) =>
         {
             var output = new CliOutput(host.Output, host.Error, host.Width) { Json = parse.GetValue(global.Json) };
-            var terms = (parse.GetValue(words) ?? Array.Empty<string>()).Where(t => t.Length > 0).ToArray();
-            var found = RunbookCatalog.All.Where(r => terms.All(t => Matches(r, t))).ToList();
-            WriteList(output, found);
-            if (found.Count == 0 && !output.Json)
+            var word = parse.GetValue(keyword);
+            if (parse.GetValue(offline))
             {
-                output.Out.WriteLine("No runbook of the built-in catalog matches. 'ssmtroubleshoot runbook catalog' lists them all.");
+                var found = RunbookCatalog.All.Where(r => word is null || Matches(r, word)).ToList();
+                WriteList(output, found);
+                if (found.Count == 0 && !output.Json)
+                {
+                    output.Out.WriteLine("No runbook of the built-in catalog matches. 'ssmtroubleshoot runbook catalog' lists them all.");
+                }
+
+                return ExitCodes.Healthy;
             }
 
-            return Task.FromResult(ExitCodes.Healthy);
+            var connection = await global.ConnectAsync(parse, ct).ConfigureAwait(false);
+            using var client = RunbookClient.Create(connection);
+            IReadOnlyList<RunbookSummary> runbooks;
+            try
+            {
+                runbooks = await client.ListSupportRunbooksAsync(ct).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                throw new CliRunException(AwsFailure.Describe(ex, "ListDocuments", connection.EndpointFor("SSM")) + " Allow ssm:ListDocuments.", ex);
+            }
+
+            var includePremium = parse.GetValue(premium);
+            output.WriteRows(
+                runbooks.Where(r => (includePremium || !r.IsPremiumSupport) && r.Matches(word)).ToList(),
+                new Column<RunbookSummary>("Name", r => r.Name),
+                new Column<RunbookSummary>("Ver", r => r.DocumentVersion),
+                new Column<RunbookSummary>("Purpose", r => r.Purpose ?? r.DisplayName),
+                new Column<RunbookSummary>("Disruptive", r => r.Disruption));
+            return ExitCodes.Healthy;
         });
         return command;
     }

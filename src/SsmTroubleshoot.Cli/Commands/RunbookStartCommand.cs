@@ -163,9 +163,9 @@ internal static class RunbookStartCommand
                     started,
                     new Column<SawExecution>("AutomationExecutionId", e => e.AutomationExecutionId),
                     new Column<SawExecution>("DocumentName", e => e.DocumentName),
+                    new Column<SawExecution>("Target", TargetOf),
                     new Column<SawExecution>("Region", e => e.Region),
-                    new Column<SawExecution>("Status", e => e.Status),
-                    new Column<SawExecution>("ConsoleUrl", e => e.ConsoleUrl));
+                    new Column<SawExecution>("Status", e => e.Status));
                 return started.Count < plans.Count ? ExitCodes.CouldNotRun : ExitCodes.Healthy;
             }
 
@@ -176,6 +176,10 @@ internal static class RunbookStartCommand
         });
         return command;
     }
+
+    // The module's SawExecution view: the first instance-like parameter.
+    private static string? TargetOf(SawExecution execution) =>
+        new[] { "InstanceId", "UnreachableInstanceId", "Source" }.Where(execution.Parameters.ContainsKey).Select(k => string.Join(",", execution.Parameters[k])).FirstOrDefault();
 
     private static string Failure(Exception ex, string call, string documentName, string? endpoint)
     {

@@ -52,10 +52,9 @@ internal static class RunbookWaitCommand
             new Column<AutomationExecutionResult>("AutomationExecutionId", r => r.AutomationExecutionId),
             new Column<AutomationExecutionResult>("DocumentName", r => r.DocumentName),
             new Column<AutomationExecutionResult>("Status", r => r.Status),
-            new Column<AutomationExecutionResult>("Duration", r => r.Duration is { } d ? d.ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture) : null, AlignRight: true),
+            new Column<AutomationExecutionResult>("Duration", r => r.Duration is { } d ? d.TotalSeconds.ToString("N1", CultureInfo.InvariantCulture) + "s" : null, AlignRight: true),
             new Column<AutomationExecutionResult>("FailedStep", r => r.FailedStep),
-            new Column<AutomationExecutionResult>("Findings", r => r.Findings.Count, AlignRight: true),
-            new Column<AutomationExecutionResult>("FailureMessage", r => r.FailureMessage));
+            new Column<AutomationExecutionResult>("Findings", r => string.Join(", ", r.Findings.GroupBy(f => f.Severity.ToString()).Select(g => g.Count().ToString(CultureInfo.InvariantCulture) + " " + g.Key))));
 
         if (outcomes.Any(o => o.State == ExecutionWaitState.Failed))
         {

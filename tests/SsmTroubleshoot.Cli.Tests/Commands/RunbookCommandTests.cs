@@ -42,21 +42,24 @@ public sealed class RunbookCommandTests
     }
 
     [Fact]
-    public async Task Find_matches_names_and_purposes_and_nothing_found_is_not_an_error()
+    public async Task Find_offline_matches_names_and_purposes_and_nothing_found_is_not_an_error()
     {
-        var rescue = await CliRun.RunAsync("runbook", "find", "root", "VOLUME", "--json");
+        var rescue = await CliRun.RunAsync("runbook", "find", "root volume", "--offline", "--json");
         Assert.Equal(ExitCodes.Healthy, rescue.ExitCode);
         Assert.Equal(new[] { "AWSSupport-ExecuteEC2Rescue", "AWSSupport-StartEC2RescueWorkflow" }, rescue.Json().EnumerateArray().Select(e => e.GetProperty("Name").GetString()));
 
-        var both = await CliRun.RunAsync("runbook", "find", "session", "manager", "--json");
+        var both = await CliRun.RunAsync("runbook", "find", "Session Manager", "--offline", "--json");
         Assert.Equal(new[] { "AWSSupport-TroubleshootSessionManager" }, both.Json().EnumerateArray().Select(e => e.GetProperty("Name").GetString()));
 
-        var none = await CliRun.RunAsync("runbook", "find", "kubernetes");
+        var none = await CliRun.RunAsync("runbook", "find", "kubernetes", "--offline");
         Assert.Equal(ExitCodes.Healthy, none.ExitCode);
         Assert.Contains("No runbook of the built-in catalog matches", none.Output);
 
-        var missing = await CliRun.RunAsync("runbook", "find");
-        Assert.Equal(ExitCodes.UsageError, missing.ExitCode);
+        var all = await CliRun.RunAsync("runbook", "find", "--offline", "--json");
+        Assert.Equal(RunbookCatalog.All.Count, all.Json().GetArrayLength());
+
+        var extra = await CliRun.RunAsync("runbook", "find", "a", "b", "--offline");
+        Assert.Equal(ExitCodes.UsageError, extra.ExitCode);
     }
 
     [Fact]

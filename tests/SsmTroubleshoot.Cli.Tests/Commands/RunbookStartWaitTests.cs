@@ -68,9 +68,29 @@ public sealed class RunbookStartWaitTests : IAsyncLifetime
         var table = await Run("runbook", "wait", ids[0]);
         Assert.Equal(ExitCodes.Healthy, table.ExitCode);
         var lines = CliRun.Lines(table.Output);
-        Assert.Equal(new[] { "AutomationExecutionId", "DocumentName", "Status", "Duration", "FailedStep", "Findings", "FailureMessage" }, lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries));
-        Assert.Matches("^" + ids[0] + @"\s+" + Tmi + @"\s+Success\s+\d\d:\d\d:\d\d\s+\d+", lines[2]);
+        Assert.Equal(new[] { "AutomationExecutionId", "DocumentName", "Status", "Duration", "FailedStep", "Findings" }, lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Matches("^" + ids[0] + @"\s+" + Tmi + @"\s+Success\s+\d+\.\ds", lines[2]);
         Console.WriteLine(table.Output);
+    }
+
+    [Fact]
+    public async Task Find_lists_the_regions_support_runbooks_like_Find_SawRunbook()
+    {
+        var result = await Run("runbook", "find", "--json");
+        Assert.True(result.ExitCode == ExitCodes.Healthy, result.ToString());
+        var names = result.Json().EnumerateArray().Select(r => r.GetProperty("Name").GetString()!).ToList();
+        Assert.Contains(Tmi, names);
+        Assert.DoesNotContain(names, n => n.StartsWith("AWSPremiumSupport-", StringComparison.Ordinal));
+        Assert.True(_emu.Calls["ssm:ListDocuments"] >= 1);
+
+        var premium = await Run("runbook", "find", "--include-premium-support", "--json");
+        Assert.Contains(premium.Json().EnumerateArray(), r => r.GetProperty("Name").GetString()!.StartsWith("AWSPremiumSupport-", StringComparison.Ordinal));
+
+        var rescue = await Run("runbook", "find", "rescue");
+        var lines = CliRun.Lines(rescue.Output);
+        Assert.Equal(new[] { "Name", "Ver", "Purpose", "Disruptive" }, lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains(lines, l => l.StartsWith("AWSSupport-ExecuteEC2Rescue ") && l.Contains("Yes: "));
+        Console.WriteLine(rescue.Output);
     }
 
     [Fact]
@@ -87,6 +107,10 @@ public sealed class RunbookStartWaitTests : IAsyncLifetime
         var recorded = Assert.Single(Executions());
         Assert.Equal(execution.GetProperty("AutomationExecutionId").GetString(), recorded.AutomationExecutionId);
         Assert.Equal("CASE-123", recorded.Tags["Ticket"]);
+
+        var table = await Run("runbook", "start", "TroubleshootManagedInstance", "--instance-id", Healthy);
+        Assert.Equal(new[] { "AutomationExecutionId", "DocumentName", "Target", "Region", "Status" }, CliRun.Lines(table.Output)[0].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Matches(@"\s" + Tmi + @"\s+" + Healthy + @"\s+us-east-1\s+Pending$", CliRun.Lines(table.Output)[2]);
     }
 
     [Fact]
