@@ -6,14 +6,20 @@
     ./build.ps1 -Task Build
 .EXAMPLE
     ./build.ps1 -Task Package   # out/package/SsmTroubleshoot/<version>/, ready for Publish-Module
+.EXAMPLE
+    ./build.ps1 -Task Publish   # out/cli/ssmtroubleshoot: one self-contained linux-x64 file, no pwsh or .NET needed
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Package')]
+    [ValidateSet('Build', 'Test', 'Package', 'Publish')]
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
-    [string] $Configuration = 'Release'
+    [string] $Configuration = 'Release',
+
+    # Publish: the runtime of the instances the CLI is copied to.
+    [ValidateNotNullOrEmpty()]
+    [string] $Runtime = 'linux-x64'
 )
 
 $ErrorActionPreference = 'Stop'
@@ -43,5 +49,20 @@ switch ($Task) {
         Get-ChildItem -LiteralPath $target -Recurse -Filter '*.pdb' | Remove-Item -Force
         Test-ModuleManifest -Path (Join-Path $target 'SsmTroubleshoot.psd1') | Out-Null
         Write-Host "Package ready for Publish-Module -Path '$target'"
+    }
+    'Publish' {
+        # The same as the plain commands in README: a single self-contained file if the runtime pack restores,
+        # otherwise a framework-dependent folder that runs with 'dotnet ssmtroubleshoot.dll'.
+        $target = if ($Runtime -eq 'linux-x64') { 'out/cli' } else { "out/cli-$Runtime" }
+        try {
+            Invoke-Dotnet publish src/SsmTroubleshoot.Cli -c $Configuration -r $Runtime --self-contained -p:PublishSingleFile=true -o $target
+            Write-Host "Self-contained single file: $(Join-Path $PSScriptRoot $target 'ssmtroubleshoot')"
+        }
+        catch {
+            Write-Warning "Self-contained publish for $Runtime failed ($_); publishing framework-dependent instead."
+            $target = 'out/cli-portable'
+            Invoke-Dotnet publish src/SsmTroubleshoot.Cli -c $Configuration -o $target
+            Write-Host "Framework-dependent (needs the .NET 10 runtime): dotnet $(Join-Path $PSScriptRoot $target 'ssmtroubleshoot.dll')"
+        }
     }
 }

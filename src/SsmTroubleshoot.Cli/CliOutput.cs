@@ -1,0 +1,102 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace SsmTroubleshoot.Cli;
+
+/// <summary>A column of a human table: header, how to read the cell from a row, and right alignment for numbers (as the module's views).</summary>
+internal sealed record Column<T>(string Header, Func<T, object?> Value, bool AlignRight = false);
+
+/// <summary>
+/// Where commands write: a human table on a terminal, or JSON (the cmdlets' property names) with --json.
+/// Diagnostics go to the error writer so JSON on stdout stays parseable.
+/// </summary>
+internal sealed class CliOutput
+{
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        WriteIndented = true,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    public CliOutput(TextWriter output, TextWriter error, int width = 120)
+    {
+        Out = output;
+        Error = error;
+        Width = width;
+    }
+
+    public TextWriter Out { get; }
+
+    public TextWriter Error { get; }
+
+    public int Width { get; }
+
+    public bool Json { get; set; }
+
+    public void WriteJson(object? value) => Out.WriteLine(JsonSerializer.Serialize(value, value?.GetType() ?? typeof(object), JsonOptions));
+
+    public void WriteWarning(string message) => Error.WriteLine("WARNING: " + message);
+
+    public void WriteError(string message) => Error.WriteLine("ERROR: " + message);
+
+    /// <summary>Writes rows as JSON (all public properties) or as a table of the given columns.</summary>
+    public void WriteRows<T>(IReadOnlyList<T> rows, params Column<T>[] columns)
+    {
+        if (Json)
+        {
+            WriteJson(rows);
+            return;
+        }
+
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        var cells = rows.Select(r => columns.Select(c => Format(c.Value(r))).ToArray()).ToList();
+        var widths = columns.Select((c, i) => Math.Max(c.Header.Length, cells.Max(row => row[i].Length))).ToArray();
+
+        // The last column takes what is left of the terminal width, so long remediation text does not wrap the table.
+        var used = widths.Take(widths.Length - 1).Sum() + (widths.Length - 1);
+        widths[^1] = Math.Max(columns[^1].Header.Length, Math.Min(widths[^1], Math.Max(20, Width - used)));
+
+        var right = columns.Select(c => c.AlignRight).ToArray();
+        var builder = new StringBuilder();
+        builder.AppendLine(Line(columns.Select(c => c.Header).ToArray(), widths, right));
+        builder.AppendLine(Line(widths.Select(w => new string('-', w)).ToArray(), widths, right));
+        foreach (var row in cells)
+        {
+            builder.AppendLine(Line(row, widths, right));
+        }
+
+        Out.Write(builder.ToString());
+    }
+
+    private static string Line(string[] values, int[] widths, bool[] right)
+    {
+        var parts = values.Select((v, i) => right[i] ? Truncate(v, widths[i]).PadLeft(widths[i])
+            : i == values.Length - 1 ? Truncate(v, widths[i]) : Truncate(v, widths[i]).PadRight(widths[i]));
+        return string.Join(" ", parts).TrimEnd();
+    }
+
+    private static string Truncate(string value, int width) => value.Length <= width ? value : value.Substring(0, Math.Max(0, width - 1)) + "…";
+
+    private static string Format(object? value) => value switch
+    {
+        null => string.Empty,
+        DateTime time => time.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture),
+        DateTimeOffset time => time.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture),
+        bool flag => flag ? "True" : "False",
+        string text => text.Replace('\n', ' ').Replace('\r', ' '),
+        System.Collections.IEnumerable items => string.Join(", ", items.Cast<object?>().Select(Format)),
+        IFormattable formattable => formattable.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? string.Empty,
+    };
+}

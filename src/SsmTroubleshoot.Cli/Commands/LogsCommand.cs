@@ -1,0 +1,430 @@
+using System;
+using System.Collections.Generic;
+using System.CommandLine;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using SsmTroubleshoot.Logs;
+
+namespace SsmTroubleshoot.Cli.Commands;
+
+/// <summary>`logs`: Get-SsmAgentLogIssue. Reads agent logs (files, folders, rotated and .gz files, or - for stdin) and reports issues.</summary>
+internal sealed class LogsCommand
+{
+    private const string StandardInput = "-";
+
+    private readonly CliHost _host;
+    private readonly GlobalOptions _global;
+
+    private readonly Argument<string[]> _paths = new("paths")
+    {
+        Description = "Log files or folders (wildcards allowed; - reads standard input). Default: the agent's log folder ("
+            + AgentLogAnalyzer.DefaultLogDirectory + ").",
+        Arity = ArgumentArity.ZeroOrMore,
+    };
+
+    private readonly Option<DateTime?> _since = new("--since") { Description = "Ignore entries older than this (the agent's timestamps are the instance's local time)." };
+
+    private readonly Option<DateTime?> _until = new("--until") { Description = "Ignore entries newer than this." };
+
+    private readonly Option<TimeSpan?> _last = new("--last")
+    {
+        Description = "Only entries of this last period: 2h, 90m, 1d or 02:00:00 (the same as --since now minus it).",
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count == 0 ? string.Empty : result.Tokens[0].Value;
+            if (!Durations.TryParse(text, out var value))
+            {
+                result.AddError($"--last '{text}' is not a duration (for example 2h, 90m, 1d or 02:00:00).");
+                return null;
+            }
+
+            if (value <= TimeSpan.Zero)
+            {
+                result.AddError($"--last must be a positive duration, not {text}.");
+                return null;
+            }
+
+            return value;
+        },
+    };
+
+    private readonly Option<string[]> _category = new("--category")
+    {
+        Description = "Only these categories (wildcards allowed; Unknown implies --include-unclassified).",
+        AllowMultipleArgumentsPerToken = true,
+    };
+
+    private readonly Option<bool> _asEntry = new("--as-entry") { Description = "List every classified entry instead of one summary per category." };
+
+    private readonly Option<bool> _includeUnclassified = new("--include-unclassified") { Description = "Also report ERROR/WARN entries that match no rule, as category Unknown." };
+
+    private readonly Option<string[]> _rulePath = new("--rule-path")
+    {
+        Description = "JSON rule files (the built-in catalog's schema) to add; they are tried first.",
+        AllowMultipleArgumentsPerToken = true,
+    };
+
+    private LogsCommand(CliHost host, GlobalOptions global)
+    {
+        _host = host;
+        _global = global;
+
+        // Any token is a valid path to System.CommandLine, so a misspelt option would be read as a missing log file.
+        _paths.Validators.Add(result =>
+        {
+            foreach (var token in result.Tokens.Where(t => t.Value.Length > 1 && t.Value[0] == '-'))
+            {
+                result.AddError($"Unrecognized option '{token.Value}' (a log file whose name starts with '-' can be given as ./{token.Value}).");
+            }
+        });
+    }
+
+    public static Command Create(CliHost host, GlobalOptions global)
+    {
+        var logs = new LogsCommand(host, global);
+        var command = new Command("logs", "Find what is wrong in SSM Agent logs (Get-SsmAgentLogIssue): one issue per category and log, with cause, remediation and next step.")
+        {
+            logs._paths, logs._since, logs._until, logs._last, logs._category, logs._asEntry, logs._includeUnclassified, logs._rulePath,
+        };
+        command.SetAction((ParseResult parse, CancellationToken ct) => Task.FromResult(logs.Run(parse, ct)));
+        return command;
+    }
+
+    private int Run(ParseResult parse, CancellationToken cancellationToken)
+    {
+        var output = new CliOutput(_host.Output, _host.Error, _host.Width) { Json = parse.GetValue(_global.Json) };
+        var last = parse.GetValue(_last);
+        var sinceGiven = parse.GetValue(_since);
+        if (last is not null && sinceGiven is not null)
+        {
+            throw new CliUsageException("Use either --since or --last, not both.");
+        }
+
+        DateTime? since = last is not null ? DateTime.Now - last.Value : ToLocal(sinceGiven);
+        DateTime? until = ToLocal(parse.GetValue(_until));
+        if (since > until)
+        {
+            throw new CliUsageException($"--since ({since:yyyy-MM-dd HH:mm:ss}) is after --until ({until:yyyy-MM-dd HH:mm:ss}).");
+        }
+
+        var catalog = LoadCatalog(parse.GetValue(_rulePath));
+        var categories = ValidateCategories(catalog, parse.GetValue(_category));
+        var includeUnknown = parse.GetValue(_includeUnclassified)
+            || (categories is not null && Array.IndexOf(categories, LogRuleCatalog.UnknownCategory) >= 0);
+        var analyzer = new AgentLogAnalyzer(catalog, new LogScanOptions
+        {
+            Since = since,
+            Until = until,
+            Categories = categories,
+            IncludeUnclassified = includeUnknown,
+        });
+
+        var scan = new LogScan(analyzer, parse.GetValue(_asEntry), output, _host.Input, cancellationToken);
+        var paths = parse.GetValue(_paths);
+        if (paths is null || paths.Length == 0)
+        {
+            scan.ScanPath(AgentLogAnalyzer.DefaultLogDirectory);
+        }
+        else
+        {
+            foreach (var path in paths)
+            {
+                scan.ScanGiven(path);
+            }
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        return scan.Finish();
+    }
+
+    private static DateTime? ToLocal(DateTime? time) => time?.Kind == DateTimeKind.Utc ? time.Value.ToLocalTime() : time;
+
+    private static LogRuleCatalog LoadCatalog(string[]? rulePaths)
+    {
+        if (rulePaths is null || rulePaths.Length == 0)
+        {
+            return LogRuleCatalog.BuiltIn;
+        }
+
+        var files = new List<string>();
+        foreach (var path in rulePaths)
+        {
+            var full = Path.GetFullPath(path);
+            if (!File.Exists(full))
+            {
+                throw new CliUsageException($"Rule file '{path}' was not found.");
+            }
+
+            files.Add(full);
+        }
+
+        try
+        {
+            return LogRuleCatalog.WithCustomRules(files);
+        }
+        catch (LogRuleException ex)
+        {
+            throw new CliUsageException(ex.Message + " (ssmtroubleshoot uses the same rule schema as Get-SsmAgentLogRule shows.)", ex);
+        }
+    }
+
+    private static string[]? ValidateCategories(LogRuleCatalog catalog, string[]? categories)
+    {
+        if (categories is null || categories.Length == 0)
+        {
+            return null;
+        }
+
+        var valid = catalog.Categories.Concat(new[] { LogRuleCatalog.UnknownCategory }).ToArray();
+        var result = new List<string>();
+        foreach (var category in categories.SelectMany(c => c.Split(',')).Select(c => c.Trim()).Where(c => c.Length > 0))
+        {
+            var pattern = Wildcard.HasWildcard(category) ? Wildcard.ToRegex(category) : null;
+            var matched = valid.Where(v => pattern?.IsMatch(v) ?? string.Equals(v, category, StringComparison.OrdinalIgnoreCase)).ToArray();
+            if (matched.Length == 0)
+            {
+                throw new CliUsageException($"'{category}' is not a log issue category. Valid categories: {string.Join(", ", valid)}.");
+            }
+
+            result.AddRange(matched);
+        }
+
+        return result.Distinct(StringComparer.Ordinal).ToArray();
+    }
+
+    /// <summary>One run over the inputs: what was found, and whether any input could not be read.</summary>
+    private sealed class LogScan
+    {
+        private readonly AgentLogAnalyzer _analyzer;
+        private readonly bool _asEntry;
+        private readonly CliOutput _output;
+        private readonly TextReader _input;
+        private readonly CancellationToken _cancellationToken;
+        private readonly HashSet<string> _scanned = new(StringComparer.Ordinal);
+        private readonly List<SsmAgentLogIssue> _issues = new();
+        private readonly List<SsmAgentLogEntry> _entries = new();
+        private bool _unreadable;
+
+        public LogScan(AgentLogAnalyzer analyzer, bool asEntry, CliOutput output, TextReader input, CancellationToken cancellationToken)
+        {
+            _analyzer = analyzer;
+            _asEntry = asEntry;
+            _output = output;
+            _input = input;
+            _cancellationToken = cancellationToken;
+        }
+
+        public void ScanGiven(string path)
+        {
+            if (path == StandardInput)
+            {
+                ScanStandardInput();
+                return;
+            }
+
+            if (!Wildcard.HasWildcard(path))
+            {
+                ScanPath(Path.GetFullPath(path), path);
+                return;
+            }
+
+            // Shells expand wildcards on Linux; this serves cmd.exe and quoted patterns (last segment only).
+            var folder = Path.GetDirectoryName(path);
+            folder = string.IsNullOrEmpty(folder) ? "." : folder;
+            string[] matches;
+            try
+            {
+                matches = Directory.Exists(folder) ? Directory.GetFileSystemEntries(folder, Path.GetFileName(path)) : Array.Empty<string>();
+            }
+            catch (UnauthorizedAccessException ex)
+            {
+                Unreadable($"Cannot read the folder '{folder}': {ex.Message} Run as root (sudo) or grant read access.");
+                return;
+            }
+
+            if (matches.Length == 0)
+            {
+                NotFound(path);
+                return;
+            }
+
+            foreach (var match in matches.OrderBy(m => m, StringComparer.Ordinal))
+            {
+                ScanPath(Path.GetFullPath(match), match);
+            }
+        }
+
+        public void ScanPath(string path) => ScanPath(path, path);
+
+        public int Finish()
+        {
+            if (_asEntry)
+            {
+                _output.WriteRows(
+                    _entries,
+                    new Column<SsmAgentLogEntry>("Timestamp", e => e.Timestamp),
+                    new Column<SsmAgentLogEntry>("Level", e => e.Level),
+                    new Column<SsmAgentLogEntry>("Category", e => e.Category),
+                    new Column<SsmAgentLogEntry>("Line", e => e.LineNumber, AlignRight: true),
+                    new Column<SsmAgentLogEntry>("Message", e => e.Message.Split('\n')[0]));
+            }
+            else if (_output.Json)
+            {
+                _output.WriteJson(_issues);
+            }
+            else
+            {
+                // Like the module's view: one table per log, headed by its path.
+                foreach (var group in _issues.GroupBy(i => i.Path ?? "(standard input)"))
+                {
+                    _output.Out.WriteLine();
+                    _output.Out.WriteLine("   Log: " + group.Key);
+                    _output.Out.WriteLine();
+                    _output.WriteRows(
+                        group.ToList(),
+                        new Column<SsmAgentLogIssue>("Severity", i => i.Severity),
+                        new Column<SsmAgentLogIssue>("Category", i => i.Category),
+                        new Column<SsmAgentLogIssue>("Count", i => i.Count, AlignRight: true),
+                        new Column<SsmAgentLogIssue>("LastSeen", i => i.LastSeen),
+                        new Column<SsmAgentLogIssue>("NextStep", i => i.NextStep));
+                }
+            }
+
+            var found = _asEntry ? _entries.Count : _issues.Count;
+            if (!_output.Json && found == 0 && !_unreadable)
+            {
+                _output.Out.WriteLine(_asEntry ? "No classified entries." : "No issues found.");
+            }
+
+            if (_unreadable)
+            {
+                return ExitCodes.CouldNotRun;
+            }
+
+            // Low is informational (a failing script a document ran, unrecognised errors); Medium and above is a problem of the node.
+            var problems = _asEntry
+                ? _entries.Any(e => e.Severity >= SsmAgentLogSeverity.Medium)
+                : _issues.Any(i => i.Severity >= SsmAgentLogSeverity.Medium);
+            return problems ? ExitCodes.ProblemsFound : ExitCodes.Healthy;
+        }
+
+        private void ScanStandardInput()
+        {
+            if (!_scanned.Add(StandardInput))
+            {
+                return;
+            }
+
+            var session = _analyzer.BeginText(null, _asEntry ? _entries.Add : null);
+            string? line;
+            while ((line = _input.ReadLine()) is not null)
+            {
+                _cancellationToken.ThrowIfCancellationRequested();
+                session.Add(line);
+            }
+
+            var issues = session.Complete();
+            if (!_asEntry)
+            {
+                _issues.AddRange(issues);
+            }
+        }
+
+        private void ScanPath(string path, string asGiven)
+        {
+            if (Directory.Exists(path))
+            {
+                IReadOnlyList<string> files;
+                try
+                {
+                    files = AgentLogAnalyzer.LogFilesIn(path);
+                }
+                catch (UnauthorizedAccessException)
+                {
+                    Unreadable($"Access to the log folder '{path}' is denied. Run as root (sudo) or grant read access.");
+                    return;
+                }
+                catch (IOException ex)
+                {
+                    Unreadable($"Cannot read the log folder '{path}': {ex.Message}");
+                    return;
+                }
+
+                if (files.Count == 0)
+                {
+                    _output.WriteWarning($"No agent log files (*.log, *.log.N, *.gz) in '{path}'.");
+                }
+
+                foreach (var file in files)
+                {
+                    ScanFile(file);
+                }
+            }
+            else if (File.Exists(path))
+            {
+                ScanFile(path);
+            }
+            else
+            {
+                NotFound(asGiven);
+            }
+        }
+
+        private void ScanFile(string file)
+        {
+            if (!_scanned.Add(file))
+            {
+                return;
+            }
+
+            _cancellationToken.ThrowIfCancellationRequested();
+            LogSourceResult result;
+            try
+            {
+                result = _analyzer.ScanFile(file, _asEntry ? _entries.Add : null, null, _cancellationToken);
+            }
+            catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+            {
+                NotFound(file);
+                return;
+            }
+            catch (UnauthorizedAccessException)
+            {
+                Unreadable($"Access to '{file}' is denied. Run as root (sudo) or grant read access to the agent logs.");
+                return;
+            }
+            catch (IOException ex)
+            {
+                Unreadable($"Cannot read '{file}': {ex.Message}");
+                return;
+            }
+
+            if (result.IsBinary)
+            {
+                _output.WriteWarning($"'{file}' is not a text log (binary content); skipped.");
+                return;
+            }
+
+            if (result.Corruption is not null)
+            {
+                Unreadable($"'{file}': {result.Corruption}. Issues found before that point are reported.");
+            }
+
+            if (!_asEntry)
+            {
+                _issues.AddRange(result.Issues);
+            }
+        }
+
+        private void NotFound(string path) =>
+            Unreadable($"Cannot find the log path '{path}'. The agent writes to /var/log/amazon/ssm/ (Linux) or %ProgramData%\\Amazon\\SSM\\Logs\\ (Windows).");
+
+        private void Unreadable(string message)
+        {
+            _unreadable = true;
+            _output.WriteError(message);
+        }
+    }
+}

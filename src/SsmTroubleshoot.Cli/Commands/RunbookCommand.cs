@@ -1,0 +1,192 @@
+using System;
+using System.Collections.Generic;
+using System.CommandLine;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using SsmTroubleshoot.Automation;
+using SsmTroubleshoot.Aws;
+
+namespace SsmTroubleshoot.Cli.Commands;
+
+/// <summary>
+/// `runbook`: the built-in catalog of AWS Support runbooks for managed-node problems, offline: what each is for and
+/// what it does to the instance; `wait` follows executions through the AWS plumbing.
+/// </summary>
+internal static class RunbookCommand
+{
+    public static Command Create(CliHost host, GlobalOptions global)
+    {
+        var runbook = new Command("runbook", "AWS Support runbooks for managed-node problems: what each is for and what it does to the instance.");
+        runbook.Subcommands.Add(CreateCatalog(host, global));
+        runbook.Subcommands.Add(CreateFind(host, global));
+        runbook.Subcommands.Add(CreateShow(host, global));
+        runbook.Subcommands.Add(RunbookStartCommand.Create(host, global));
+        runbook.Subcommands.Add(RunbookWaitCommand.Create(host, global));
+        return runbook;
+    }
+
+    private static Command CreateCatalog(CliHost host, GlobalOptions global)
+    {
+        var command = new Command("catalog", "List the built-in runbook catalog with its disruption facts (offline).");
+        command.SetAction((ParseResult parse, CancellationToken _) =>
+        {
+            WriteList(new CliOutput(host.Output, host.Error, host.Width) { Json = parse.GetValue(global.Json) }, RunbookCatalog.All);
+            return Task.FromResult(ExitCodes.Healthy);
+        });
+        return command;
+    }
+
+    private static Command CreateFind(CliHost host, GlobalOptions global)
+    {
+        var keyword = new Argument<string?>("keyword")
+        {
+            Description = "Only runbooks whose name, display name or catalog purpose contains this word.",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var premium = new Option<bool>("--include-premium-support") { Description = "Also list AWSPremiumSupport-* runbooks (Business, Enterprise On-Ramp or Enterprise Support plans only)." };
+        var offline = new Option<bool>("--offline") { Description = "Search the built-in catalog instead of the region (no AWS call)." };
+        var command = new Command("find", "List the AWS Support runbooks available in the region (Find-SawRunbook), or with --offline those of the built-in catalog.")
+        {
+            keyword,
+            premium,
+            offline,
+        };
+        command.SetAction(async (ParseResult parse, CancellationToken ct) =>
+        {
+            var output = new CliOutput(host.Output, host.Error, host.Width) { Json = parse.GetValue(global.Json) };
+            var word = parse.GetValue(keyword);
+            if (parse.GetValue(offline))
+            {
+                var found = RunbookCatalog.All.Where(r => word is null || Matches(r, word)).ToList();
+                WriteList(output, found);
+                if (found.Count == 0 && !output.Json)
+                {
+                    output.Out.WriteLine("No runbook of the built-in catalog matches. 'ssmtroubleshoot runbook catalog' lists them all.");
+                }
+
+                return ExitCodes.Healthy;
+            }
+
+            var connection = await global.ConnectAsync(parse, ct).ConfigureAwait(false);
+            using var client = RunbookClient.Create(connection);
+            IReadOnlyList<RunbookSummary> runbooks;
+            try
+            {
+                runbooks = await client.ListSupportRunbooksAsync(ct).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                throw new CliRunException(AwsFailure.Describe(ex, "ListDocuments", connection.EndpointFor("SSM")) + " Allow ssm:ListDocuments.", ex);
+            }
+
+            var includePremium = parse.GetValue(premium);
+            output.WriteRows(
+                runbooks.Where(r => (includePremium || !r.IsPremiumSupport) && r.Matches(word)).ToList(),
+                new Column<RunbookSummary>("Name", r => r.Name),
+                new Column<RunbookSummary>("Ver", r => r.DocumentVersion),
+                new Column<RunbookSummary>("Purpose", r => r.Purpose ?? r.DisplayName),
+                new Column<RunbookSummary>("Disruptive", r => r.Disruption));
+            return ExitCodes.Healthy;
+        });
+        return command;
+    }
+
+    private static Command CreateShow(CliHost host, GlobalOptions global)
+    {
+        var name = new Argument<string>("name") { Description = "Runbook name (the AWSSupport- prefix may be left out) or document ARN." };
+        var command = new Command("show", "Show one runbook of the built-in catalog: purpose, target parameter, every disruption and its condition.") { name };
+        command.SetAction((ParseResult parse, CancellationToken _) =>
+        {
+            var output = new CliOutput(host.Output, host.Error, host.Width) { Json = parse.GetValue(global.Json) };
+            var given = parse.GetValue(name) ?? string.Empty;
+            var entry = RunbookCatalog.Find(given) ?? RunbookCatalog.Find(RunbookCatalog.SupportPrefix + given);
+            if (entry is null)
+            {
+                var near = RunbookCatalog.Complete(given);
+                throw new CliUsageException($"'{given}' is not in the built-in runbook catalog."
+                    + (near.Count > 0 ? " Did you mean: " + string.Join(", ", near) + "?" : " 'ssmtroubleshoot runbook catalog' lists them."));
+            }
+
+            if (output.Json)
+            {
+                output.WriteJson(entry);
+            }
+            else
+            {
+                WriteDetail(output, entry);
+            }
+
+            return Task.FromResult(ExitCodes.Healthy);
+        });
+        return command;
+    }
+
+    private static bool Matches(CatalogRunbook runbook, string term) =>
+        runbook.Name.IndexOf(term, StringComparison.OrdinalIgnoreCase) >= 0
+        || runbook.Purpose.IndexOf(term, StringComparison.OrdinalIgnoreCase) >= 0
+        || runbook.Notes.Any(n => n.IndexOf(term, StringComparison.OrdinalIgnoreCase) >= 0);
+
+    private static void WriteList(CliOutput output, IReadOnlyList<CatalogRunbook> runbooks) =>
+        output.WriteRows(
+            runbooks,
+            new Column<CatalogRunbook>("Name", r => r.Name),
+            new Column<CatalogRunbook>("Impact", Impact),
+            new Column<CatalogRunbook>("Disruptions", r => r.Disruptions.Select(d => d.Kind.ToString()).Distinct().ToList()),
+            new Column<CatalogRunbook>("Purpose", r => r.Purpose));
+
+    // What the runbook does to the instance with its default parameters, and what a parameter can switch on.
+    private static string Impact(CatalogRunbook runbook)
+    {
+        if (runbook.Disruptions.Any(d => d.AffectsInstance && !d.IsConditional))
+        {
+            return "High";
+        }
+
+        var conditional = runbook.Disruptions.Where(d => d.AffectsInstance && d.IsConditional)
+            .Select(d => d.WhenParameter + (d.UnlessValue ? "!=" : "=") + d.WhenValue).Distinct().ToList();
+        if (conditional.Count > 0)
+        {
+            return "High if " + conditional[0] + (conditional.Count > 1 ? " +" + (conditional.Count - 1).ToString(System.Globalization.CultureInfo.InvariantCulture) + " more" : string.Empty);
+        }
+
+        return runbook.Disruptions.Count > 0 ? "Medium" : "None";
+    }
+
+    private static void WriteDetail(CliOutput output, CatalogRunbook runbook)
+    {
+        var lines = new List<(string Label, string Value)>
+        {
+            ("Name", runbook.Name),
+            ("Purpose", runbook.Purpose),
+            ("Platforms", runbook.Platforms),
+            ("InstanceParameterName", runbook.InstanceParameterName),
+            ("Impact", Impact(runbook)),
+            ("IsPremiumSupport", runbook.IsPremiumSupport ? "True" : "False"),
+        };
+        lines.AddRange(Items("Disruptions", runbook.Disruptions.Select(d => d.Kind + ": " + d)));
+        lines.AddRange(Items("ReportOutputs", runbook.ReportOutputs));
+        lines.AddRange(Items("LogParameters", runbook.LogParameters));
+        lines.AddRange(Items("Notes", runbook.Notes));
+        var width = lines.Max(l => l.Label.Length);
+        foreach (var (label, value) in lines)
+        {
+            output.Out.WriteLine((label.Length == 0 ? string.Empty.PadRight(width) : label.PadRight(width)) + (label.Length == 0 ? "   " : " : ") + value);
+        }
+    }
+
+    private static IEnumerable<(string Label, string Value)> Items(string label, IEnumerable<string> values)
+    {
+        var list = values.ToList();
+        if (list.Count == 0)
+        {
+            yield return (label, "(none)");
+            yield break;
+        }
+
+        for (var i = 0; i < list.Count; i++)
+        {
+            yield return (i == 0 ? label : string.Empty, list[i]);
+        }
+    }
+}

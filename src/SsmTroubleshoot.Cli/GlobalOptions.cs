@@ -1,0 +1,157 @@
+using System.CommandLine;
+using System.Text.RegularExpressions;
+using System.Threading;
+using System.Threading.Tasks;
+using SsmTroubleshoot.Aws;
+
+namespace SsmTroubleshoot.Cli;
+
+/// <summary>
+/// Options every command accepts, defined once on the root (Recursive): --json and the AWS.Tools vocabulary
+/// (-Region, -ProfileName, -ProfileLocation, -AccessKey, -SecretKey, -SessionToken, -EndpointUrl).
+/// </summary>
+internal sealed class GlobalOptions
+{
+    // The same shape Test-SsmEndpoint's -Region accepts.
+    private static readonly Regex RegionShape = new(@"^[a-z]{2}(-[a-z]+)+-\d{1,2}$", RegexOptions.CultureInvariant);
+
+    public Option<bool> Json { get; } = new("--json")
+    {
+        Description = "Write JSON (the module's property names) instead of a table.",
+        Recursive = true,
+    };
+
+    public Option<string?> Region { get; } = new("--region")
+    {
+        Description = "AWS region (e.g. us-east-1). Default: amazon-ssm-agent.json, IMDS, AWS_REGION, AWS_DEFAULT_REGION.",
+        Recursive = true,
+    };
+
+    public Option<string?> Profile { get; } = new("--profile", "--profile-name")
+    {
+        Description = "Named profile of the shared credentials/config files.",
+        Recursive = true,
+    };
+
+    public Option<string?> ProfileLocation { get; } = new("--profile-location")
+    {
+        Description = "Path of the shared credentials file holding --profile.",
+        Recursive = true,
+    };
+
+    public Option<string?> AccessKey { get; } = new("--access-key")
+    {
+        Description = "AWS access key id (prefer profiles or the instance role).",
+        Recursive = true,
+    };
+
+    public Option<string?> SecretKey { get; } = new("--secret-key")
+    {
+        Description = "AWS secret access key (never printed).",
+        Recursive = true,
+    };
+
+    public Option<string?> SessionToken { get; } = new("--session-token")
+    {
+        Description = "Session token of temporary credentials (never printed).",
+        Recursive = true,
+    };
+
+    public Option<string?> EndpointUrl { get; } = new("--endpoint-url")
+    {
+        Description = "Send AWS API calls to this URL instead of the region's endpoint.",
+        Recursive = true,
+    };
+
+    public GlobalOptions()
+    {
+        Region.Validators.Add(result =>
+        {
+            var value = result.GetValueOrDefault<string?>();
+            if (value is not null && !RegionShape.IsMatch(value))
+            {
+                result.AddError($"'{value}' is not a region name (for example us-east-1).");
+            }
+        });
+        EndpointUrl.Validators.Add(result =>
+        {
+            var value = result.GetValueOrDefault<string?>();
+            if (value is not null && !(System.Uri.TryCreate(value, System.UriKind.Absolute, out var uri) && (uri.Scheme == "http" || uri.Scheme == "https")))
+            {
+                result.AddError($"--endpoint-url '{value}' is not an http(s) URL.");
+            }
+        });
+    }
+
+    public void AddTo(Command root)
+    {
+        root.Options.Add(Json);
+        root.Options.Add(Region);
+        root.Options.Add(Profile);
+        root.Options.Add(ProfileLocation);
+        root.Options.Add(AccessKey);
+        root.Options.Add(SecretKey);
+        root.Options.Add(SessionToken);
+        root.Options.Add(EndpointUrl);
+    }
+
+    /// <summary>
+    /// Credentials and region in AWS.Tools' order (options, environment, profiles, container, instance metadata) — the
+    /// module's resolver without the PowerShell shell variables. Nothing found is "could not run".
+    /// </summary>
+    public async Task<AwsConnection> ConnectAsync(ParseResult parse, CancellationToken cancellationToken)
+    {
+        var settings = ReadAws(parse);
+        var request = new AwsConnectionRequest
+        {
+            Region = settings.Region,
+            ProfileName = settings.ProfileName,
+            ProfileLocation = settings.ProfileLocation,
+            AccessKey = settings.AccessKey,
+            SecretKey = settings.SecretKey,
+            SessionToken = settings.SessionToken,
+            EndpointUrl = settings.EndpointUrl,
+        };
+        try
+        {
+            return await AwsConnectionResolver.ResolveAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AwsConfigurationException ex)
+        {
+            throw new CliRunException(ex.Message + " " + ex.RecommendedAction, ex);
+        }
+    }
+
+    // The engines speak in the module's parameter names; say them the way this command line spells them (ProfileName -> --profile-name).
+    internal static string OptionNames(string text) =>
+        ModuleParameter.Replace(text, match => "--" + Regex.Replace(match.Groups[1].Value, "(?<=[a-z])(?=[A-Z])", "-").ToLowerInvariant());
+
+    private static readonly Regex ModuleParameter = new(
+        @"(?<![\w-])-(ProfileName|ProfileLocation|AccessKey|SecretKey|SessionToken|EndpointUrl|Region|EndpointOverride|HostAddressOverride|ImdsEndpoint|SkipImds|AgentConfigPath|TrustedRootCertificatePath|FileSystemRoot|TimeoutSeconds|UseFipsEndpoint|Port|Service|AgentVersion|LatestVersionUrl)\b",
+        RegexOptions.CultureInvariant);
+
+    /// <summary>What the AWS client factory needs, read from one parse (for commands that call AWS).</summary>
+    public AwsSettings ReadAws(ParseResult parse) => new(
+        parse.GetValue(Region),
+        parse.GetValue(Profile),
+        parse.GetValue(ProfileLocation),
+        parse.GetValue(AccessKey),
+        parse.GetValue(SecretKey),
+        parse.GetValue(SessionToken),
+        parse.GetValue(EndpointUrl));
+}
+
+/// <summary>The AWS options as given; ToString never shows the secrets.</summary>
+internal sealed record AwsSettings(
+    string? Region,
+    string? ProfileName,
+    string? ProfileLocation,
+    string? AccessKey,
+    string? SecretKey,
+    string? SessionToken,
+    string? EndpointUrl)
+{
+    public override string ToString() =>
+        $"Region={Region ?? "(default)"}, Profile={ProfileName ?? "(default)"}, AccessKey={(AccessKey is null ? "(none)" : "(given)")}, "
+        + $"SecretKey={(SecretKey is null ? "(none)" : "(given)")}, SessionToken={(SessionToken is null ? "(none)" : "(given)")}, EndpointUrl={EndpointUrl ?? "(default)"}";
+}

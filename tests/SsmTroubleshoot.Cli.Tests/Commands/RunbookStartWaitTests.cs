@@ -1,0 +1,190 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using SsmTroubleshoot.Cli.Tests.Harness;
+using SsmTroubleshoot.Emulator;
+using SsmTroubleshoot.Emulator.Model;
+using Xunit;
+
+namespace SsmTroubleshoot.Cli.Tests.Commands;
+
+/// <summary>
+/// `runbook start|wait` against the loopback AWS emulator's automation scenario — the same world the
+/// Invoke-SawRunbook and Wait-AutomationExecution module tests run on (the catalog runbooks' real documents,
+/// 50 ms steps, i-0a1b2c3d4e5f60002 fails at step 3).
+/// </summary>
+public sealed class RunbookStartWaitTests : IAsyncLifetime
+{
+    private const string Tmi = "AWSSupport-TroubleshootManagedInstance";
+    private const string Healthy = "i-0a1b2c3d4e5f60001";
+    private const string Broken = "i-0a1b2c3d4e5f60002";
+    private const string Secret = "automation-test-secret";
+    private AwsEmulator _emu = null!;
+
+    public async Task InitializeAsync() => _emu = await AwsEmulator.StartAsync(World.LoadScenario("automation"));
+
+    public async Task DisposeAsync() => await _emu.DisposeAsync();
+
+    private List<string> Args(params string[] args)
+    {
+        var list = new List<string>(args);
+        list.AddRange(new[] { "--endpoint-url", _emu.Endpoint.ToString(), "--region", "us-east-1", "--access-key", "AKIAAUTOMATIONTEST01", "--secret-key", Secret });
+        return list;
+    }
+
+    private List<AutomationExecution> Executions()
+    {
+        lock (_emu.World.Sync)
+        {
+            return _emu.World.AutomationExecutions.OrderBy(e => e.StartTime).ToList();
+        }
+    }
+
+    private Task<CliResult> Run(params string[] args) => CliRun.RunAsync(Args(args), null, CancellationToken.None);
+
+    [Fact]
+    public async Task Start_and_wait_on_two_instances_reports_the_failed_one_and_exits_1()
+    {
+        var result = await Run("runbook", "start", "TroubleshootManagedInstance", "--instance-id", Healthy, Broken, "--wait", "--poll-interval-seconds", "0.1", "--json");
+        Assert.True(result.ExitCode == ExitCodes.ProblemsFound, result.ToString());
+        var rows = result.Json().EnumerateArray().ToList();
+        Assert.Equal(new[] { "Success", "Failed" }, rows.Select(r => r.GetProperty("Status").GetString()));
+        Assert.Equal(new[] { Healthy, Broken }, rows.Select(r => r.GetProperty("Parameters").GetProperty("InstanceId")[0].GetString()));
+        Assert.Contains("is not reachable", rows[1].GetProperty("FailureMessage").GetString());
+        Assert.True(rows[0].GetProperty("Succeeded").GetBoolean());
+        Assert.Equal("us-east-1", rows[0].GetProperty("Region").GetString());
+        Assert.Contains("ERROR: Execution " + rows[1].GetProperty("AutomationExecutionId").GetString() + " (" + Tmi + ") ended Failed", result.Error);
+        Assert.DoesNotContain(Secret, result.Output + result.Error);
+        Assert.Equal(2, Executions().Count);
+
+        // The ids chain into `runbook wait`, which reads the finished executions again.
+        var ids = rows.Select(r => r.GetProperty("AutomationExecutionId").GetString()!).ToArray();
+        var again = await Run(new[] { "runbook", "wait" }.Concat(ids).Append("--json").ToArray());
+        Assert.True(again.ExitCode == ExitCodes.ProblemsFound, again.ToString());
+        Assert.Equal(ids, again.Json().EnumerateArray().Select(r => r.GetProperty("AutomationExecutionId").GetString()));
+
+        var table = await Run("runbook", "wait", ids[0]);
+        Assert.Equal(ExitCodes.Healthy, table.ExitCode);
+        var lines = CliRun.Lines(table.Output);
+        Assert.Equal(new[] { "AutomationExecutionId", "DocumentName", "Status", "Duration", "FailedStep", "Findings" }, lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Matches("^" + ids[0] + @"\s+" + Tmi + @"\s+Success\s+\d+\.\ds", lines[2]);
+        Console.WriteLine(table.Output);
+    }
+
+    [Fact]
+    public async Task Find_lists_the_regions_support_runbooks_like_Find_SawRunbook()
+    {
+        var result = await Run("runbook", "find", "--json");
+        Assert.True(result.ExitCode == ExitCodes.Healthy, result.ToString());
+        var names = result.Json().EnumerateArray().Select(r => r.GetProperty("Name").GetString()!).ToList();
+        Assert.Contains(Tmi, names);
+        Assert.DoesNotContain(names, n => n.StartsWith("AWSPremiumSupport-", StringComparison.Ordinal));
+        Assert.True(_emu.Calls["ssm:ListDocuments"] >= 1);
+
+        var premium = await Run("runbook", "find", "--include-premium-support", "--json");
+        Assert.Contains(premium.Json().EnumerateArray(), r => r.GetProperty("Name").GetString()!.StartsWith("AWSPremiumSupport-", StringComparison.Ordinal));
+
+        var rescue = await Run("runbook", "find", "rescue");
+        var lines = CliRun.Lines(rescue.Output);
+        Assert.Equal(new[] { "Name", "Ver", "Purpose", "Disruptive" }, lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains(lines, l => l.StartsWith("AWSSupport-ExecuteEC2Rescue ") && l.Contains("Yes: "));
+        Console.WriteLine(rescue.Output);
+    }
+
+    [Fact]
+    public async Task Start_without_wait_outputs_the_execution_with_the_instance_in_the_runbooks_parameter()
+    {
+        var started = await Run("runbook", "start", "TroubleshootManagedInstance", "--instance-id", Healthy, "--tag", "Ticket=CASE-123", "--json");
+        Assert.True(started.ExitCode == ExitCodes.Healthy, started.ToString());
+        var execution = Assert.Single(started.Json().EnumerateArray());
+        Assert.Equal(Tmi, execution.GetProperty("DocumentName").GetString());
+        Assert.Equal("Pending", execution.GetProperty("Status").GetString());
+        Assert.Equal(Healthy, execution.GetProperty("Parameters").GetProperty("InstanceId")[0].GetString());
+        Assert.StartsWith("https://us-east-1.console.aws.amazon.com/systems-manager/automation/execution/", execution.GetProperty("ConsoleUrl").GetString());
+        Assert.Contains("Started " + Tmi + " on " + Healthy + ": " + execution.GetProperty("AutomationExecutionId").GetString(), started.Error);
+        var recorded = Assert.Single(Executions());
+        Assert.Equal(execution.GetProperty("AutomationExecutionId").GetString(), recorded.AutomationExecutionId);
+        Assert.Equal("CASE-123", recorded.Tags["Ticket"]);
+
+        var table = await Run("runbook", "start", "TroubleshootManagedInstance", "--instance-id", Healthy);
+        Assert.Equal(new[] { "AutomationExecutionId", "DocumentName", "Target", "Region", "Status" }, CliRun.Lines(table.Output)[0].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Matches(@"\s" + Tmi + @"\s+" + Healthy + @"\s+us-east-1\s+Pending$", CliRun.Lines(table.Output)[2]);
+    }
+
+    [Fact]
+    public async Task A_disruptive_runbook_needs_force_and_what_if_starts_nothing()
+    {
+        var refused = await Run("runbook", "start", "ExecuteEC2Rescue", "--instance-id", Healthy);
+        Assert.Equal(ExitCodes.UsageError, refused.ExitCode);
+        Assert.Contains("Stops the instance.", refused.Error);
+        Assert.Contains("Add --force", refused.Error);
+
+        var whatIf = await Run("runbook", "start", "ExecuteEC2Rescue", "--instance-id", Healthy, "--parameter", "LogDestination=my-rescue-logs", "--what-if");
+        Assert.Equal(ExitCodes.Healthy, whatIf.ExitCode);
+        Assert.StartsWith("What if: AWSSupport-ExecuteEC2Rescue on " + Healthy + ": Stops the instance.", whatIf.Output);
+        Assert.Contains("  UnreachableInstanceId = " + Healthy, whatIf.Output);
+        Assert.Contains("  LogDestination = my-rescue-logs", whatIf.Output);
+        Assert.Empty(Executions());
+
+        var forced = await Run("runbook", "start", "ExecuteEC2Rescue", "--instance-id", Healthy, "i-0a1b2c3d4e5f60003", "--force", "--json");
+        Assert.True(forced.ExitCode == ExitCodes.Healthy, forced.ToString());
+        Assert.Equal(2, forced.Json().GetArrayLength());
+        Assert.Equal(new[] { Healthy, "i-0a1b2c3d4e5f60003" }, Executions().Select(e => e.Parameters["UnreachableInstanceId"][0]).OrderBy(i => i));
+
+        // --yes is the same switch, for people who expect it.
+        var yes = await Run("runbook", "start", "ExecuteEC2Rescue", "--instance-id", Healthy, "--yes");
+        Assert.Equal(ExitCodes.Healthy, yes.ExitCode);
+    }
+
+    [Theory]
+    [InlineData(new[] { "TroubleshootManagedInstance" }, "InstanceId")]
+    [InlineData(new[] { "TroubleshootManagedInstance", "--instance-id", Healthy, "--parameter", "NoSuchParameter=1" }, "NoSuchParameter")]
+    [InlineData(new[] { "TroubleshootManagedInstance", "--instance-id", Healthy, "--parameter", "justtext" }, "is not Name=Value")]
+    [InlineData(new[] { "TroubleshootManagedInstance", "--instance-id", Healthy, Broken, "--client-token", "abc" }, "--client-token names one execution")]
+    public async Task Parameters_that_do_not_fit_the_document_are_usage_errors_and_start_nothing(string[] args, string message)
+    {
+        var result = await Run(new[] { "runbook", "start" }.Concat(args).ToArray());
+        Assert.True(result.ExitCode == ExitCodes.UsageError, result.ToString());
+        Assert.Contains(message, result.Error);
+        Assert.Empty(Executions());
+    }
+
+    [Fact]
+    public async Task A_wait_that_runs_out_of_time_exits_1_and_says_the_automation_goes_on()
+    {
+        _emu.World.Mutate(w => w.AutomationScripts.Insert(0, new AutomationScript { InstanceId = Healthy, Outcome = "Running" }));
+        var started = await Run("runbook", "start", Tmi, "--instance-id", Healthy, "--json");
+        var id = Assert.Single(started.Json().EnumerateArray()).GetProperty("AutomationExecutionId").GetString();
+        var result = await Run("runbook", "wait", id!, "--timeout-seconds", "1", "--poll-interval-seconds", "0.1", "--json");
+        Assert.True(result.ExitCode == ExitCodes.ProblemsFound, result.ToString());
+        Assert.Contains("ERROR: Execution " + id + " (" + Tmi + ") is still InProgress", result.Error);
+        Assert.Contains("after 1 s; the automation goes on.", result.Error);
+        Assert.Equal(0, result.Json().GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Unknown_documents_and_executions_could_not_run()
+    {
+        var document = await Run("runbook", "start", "AWSSupport-NoSuchRunbook", "--instance-id", Healthy);
+        Assert.True(document.ExitCode == ExitCodes.CouldNotRun, document.ToString());
+        Assert.Contains("Reading runbook AWSSupport-NoSuchRunbook", document.Error);
+
+        var execution = await Run("runbook", "wait", "00000000-0000-4000-8000-000000000000", "--poll-interval-seconds", "0.05");
+        Assert.True(execution.ExitCode == ExitCodes.CouldNotRun, execution.ToString());
+        Assert.Contains("could not be read", execution.Error);
+    }
+
+    [Theory]
+    [InlineData("not-an-id", "'not-an-id' is not an AutomationExecutionId")]
+    [InlineData("--timeout-seconds", "--timeout-seconds '0' is not a positive whole number")]
+    [InlineData("--poll-interval-seconds", "--poll-interval-seconds must be a number from 0.05 to 60")]
+    public async Task Bad_ids_and_wait_options_are_usage_errors(string first, string message)
+    {
+        var result = first.StartsWith("--") ? await Run("runbook", "wait", "00000000-0000-4000-8000-000000000000", first, "0") : await Run("runbook", "wait", first);
+        Assert.Equal(ExitCodes.UsageError, result.ExitCode);
+        Assert.Contains(message, result.Error);
+        Assert.Equal(0, _emu.Calls.Total);
+    }
+}
