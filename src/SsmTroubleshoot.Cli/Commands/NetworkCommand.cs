@@ -211,7 +211,7 @@ internal static class NetworkCommand
                 report.Checks,
                 new Column<NetworkCheck>("Status", c => c.Status),
                 new Column<NetworkCheck>("CheckId", c => c.CheckId),
-                new Column<NetworkCheck>("Detail", c => c.Detail));
+                new Column<NetworkCheck>("Detail", c => c.Detail, Wrap: true));
             output.Out.WriteLine();
         }
     }

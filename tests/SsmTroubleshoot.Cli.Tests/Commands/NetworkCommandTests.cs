@@ -145,6 +145,35 @@ public sealed class NetworkCommandTests
     }
 
     [Fact]
+    public async Task Detailed_on_a_narrow_terminal_wraps_the_detail_under_its_column_instead_of_cutting_it()
+    {
+        var (world, _, _, broken) = MixedFleet();
+        await using var emu = await AwsEmulator.StartAsync(world);
+        using var output = new System.IO.StringWriter();
+        using var error = new System.IO.StringWriter();
+        var exit = await CliApp.RunAsync(Args(emu, "--instance-id", broken, "--detailed"), new CliHost(output, error, width: 100), CancellationToken.None);
+        Assert.True(exit == ExitCodes.ProblemsFound, error.ToString());
+        var lines = CliRun.Lines(output.ToString());
+        Assert.All(lines, l => Assert.True(l.Length <= 100, l));
+        Assert.DoesNotContain("…", output.ToString());
+
+        // The NACL rows are longer than the terminal: their text goes on under the Detail column, word by word, complete.
+        var json = await Run(emu, "--instance-id", broken, "--detailed", "--json");
+        var detail = json.Json().EnumerateArray().Single(r => r.GetProperty("CheckId").GetString() == "NaclEgress.ssm").GetProperty("Detail").GetString()!;
+        var start = lines.FindIndex(l => l.StartsWith("Passed  NaclEgress.ssm ", StringComparison.Ordinal));
+        var column = lines[1].IndexOf("Detail", StringComparison.Ordinal);
+        var pieces = new List<string> { lines[start].Substring(column) };
+        for (var i = start + 1; i < lines.Count && lines[i].StartsWith(new string(' ', column), StringComparison.Ordinal); i++)
+        {
+            pieces.Add(lines[i].Substring(column));
+        }
+
+        Assert.True(pieces.Count > 2, string.Join("\n", lines));
+        Assert.Equal(detail, string.Join(" ", pieces));
+        Console.WriteLine(output.ToString());
+    }
+
+    [Fact]
     public async Task Filter_selects_by_tag_and_all_takes_the_region_without_terminated_instances()
     {
         var world = NetworkFleet.Create();
