@@ -250,4 +250,29 @@ public sealed class NetworkCommandTests
         Assert.DoesNotContain("WARNING", all.Error);
         Assert.DoesNotContain(Secret, result.Error + all.Error);
     }
+
+    [Fact]
+    public async Task Cancelling_a_run_waiting_on_a_slow_describe_exits_130_at_once()
+    {
+        var world = NetworkFleet.Create();
+        var id = NetworkFleet.AddInstance(world, NetworkFleet.AddVpc(world, 1), 1).InstanceId;
+        await using var emu = await AwsEmulator.StartAsync(world);
+        emu.Faults.Set("ec2:DescribeSubnets", new InjectedFault { Latency = TimeSpan.FromSeconds(20) });
+        using var cancel = new CancellationTokenSource();
+        var run = CliRun.RunAsync(Args(emu, "--instance-id", id), null, cancel.Token);
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (emu.Calls["ec2:DescribeSubnets"] == 0 && waited.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(1, emu.Calls["ec2:DescribeSubnets"]);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        await cancel.CancelAsync();
+        var result = await run;
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), "cancelling took " + watch.Elapsed);
+        Assert.True(result.ExitCode == ExitCodes.Cancelled, result.ToString());
+        Assert.Equal("Cancelled.", result.Error.Trim());
+        Assert.Equal(string.Empty, result.Output);
+    }
 }
