@@ -9,8 +9,11 @@ using System.Text.Json.Serialization;
 
 namespace SsmTroubleshoot.Cli;
 
-/// <summary>A column of a human table: header, how to read the cell from a row, and right alignment for numbers (as the module's views).</summary>
-internal sealed record Column<T>(string Header, Func<T, object?> Value, bool AlignRight = false);
+/// <summary>
+/// A column of a human table: header, how to read the cell from a row, right alignment for numbers and, for the last
+/// column, wrapping instead of cutting (as the module's views' &lt;Wrap/&gt;).
+/// </summary>
+internal sealed record Column<T>(string Header, Func<T, object?> Value, bool AlignRight = false, bool Wrap = false);
 
 /// <summary>
 /// Where commands write: a human table on a terminal, or JSON (the cmdlets' property names) with --json.
@@ -71,9 +74,23 @@ internal sealed class CliOutput
         var builder = new StringBuilder();
         builder.AppendLine(Line(columns.Select(c => c.Header).ToArray(), widths, right));
         builder.AppendLine(Line(widths.Select(w => new string('-', w)).ToArray(), widths, right));
+        var wrap = columns[^1].Wrap && !right[^1];
         foreach (var row in cells)
         {
-            builder.AppendLine(Line(row, widths, right));
+            if (!wrap || row[^1].Length <= widths[^1])
+            {
+                builder.AppendLine(Line(row, widths, right));
+                continue;
+            }
+
+            // The other cells on the first line; the rest of the last cell on lines of its own, under its column.
+            var pieces = WrapText(row[^1], widths[^1]);
+            builder.AppendLine(Line(row.Take(row.Length - 1).Append(pieces[0]).ToArray(), widths, right));
+            var indent = new string(' ', used);
+            foreach (var piece in pieces.Skip(1))
+            {
+                builder.Append(indent).AppendLine(piece);
+            }
         }
 
         Out.Write(builder.ToString());
@@ -84,6 +101,43 @@ internal sealed class CliOutput
         var parts = values.Select((v, i) => right[i] ? Truncate(v, widths[i]).PadLeft(widths[i])
             : i == values.Length - 1 ? Truncate(v, widths[i]) : Truncate(v, widths[i]).PadRight(widths[i]));
         return string.Join(" ", parts).TrimEnd();
+    }
+
+    /// <summary>Splits at spaces into pieces of at most width characters; a longer word is cut.</summary>
+    internal static List<string> WrapText(string text, int width)
+    {
+        var pieces = new List<string>();
+        var current = new StringBuilder();
+        foreach (var word in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var rest = word;
+            while (rest.Length > 0)
+            {
+                var room = current.Length == 0 ? width : width - current.Length - 1;
+                if (rest.Length <= room)
+                {
+                    current.Append(current.Length == 0 ? string.Empty : " ").Append(rest);
+                    break;
+                }
+
+                if (current.Length > 0)
+                {
+                    pieces.Add(current.ToString());
+                    current.Clear();
+                    continue;
+                }
+
+                pieces.Add(rest.Substring(0, width));
+                rest = rest.Substring(width);
+            }
+        }
+
+        if (current.Length > 0 || pieces.Count == 0)
+        {
+            pieces.Add(current.ToString());
+        }
+
+        return pieces;
     }
 
     private static string Truncate(string value, int width) => value.Length <= width ? value : value.Substring(0, Math.Max(0, width - 1)) + "…";

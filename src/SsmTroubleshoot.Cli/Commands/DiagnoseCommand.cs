@@ -28,10 +28,12 @@ internal static class DiagnoseCommand
             }
         });
         var latestVersionUrl = new Option<string?>("--latest-version-url") { Description = "Where the latest agent version is published; default the region's S3 latest/VERSION object." };
+        var stsEndpointUrl = new Option<string?>("--sts-endpoint-url") { Description = "Where the AWS Credentials check sends STS GetCallerIdentity (a VPC endpoint URL); default the region's STS endpoint." };
         var command = new Command("diagnose", "What is wrong with the agent on this box (Get-SsmDiagnostic): IMDS, hybrid registration, endpoints, agent service, proxy, sysprep, version.")
         {
             agentVersion,
             latestVersionUrl,
+            stsEndpointUrl,
         };
         options.AddTo(command);
         command.SetAction(async (ParseResult parse, CancellationToken ct) =>
@@ -45,7 +47,18 @@ internal static class DiagnoseCommand
                 throw new CliUsageException("--latest-version-url '" + latestText + "' is not an http(s) URL.");
             }
 
-            var diagnostic = new DiagnosticOptions { Endpoints = options.Build(parse, global), AgentVersion = parse.GetValue(agentVersion), LatestVersionUrl = latest };
+            Uri? sts = null;
+            var stsText = parse.GetValue(stsEndpointUrl);
+            if (stsText is not null
+                && (!Uri.TryCreate(stsText, UriKind.Absolute, out sts) || (sts.Scheme != Uri.UriSchemeHttp && sts.Scheme != Uri.UriSchemeHttps)))
+            {
+                throw new CliUsageException("--sts-endpoint-url '" + stsText + "' is not an http(s) URL.");
+            }
+
+            var diagnostic = new DiagnosticOptions
+            {
+                Endpoints = options.Build(parse, global), AgentVersion = parse.GetValue(agentVersion), LatestVersionUrl = latest, StsEndpoint = sts,
+            };
             IReadOnlyList<SsmDiagnosticCheck> checks;
             try
             {

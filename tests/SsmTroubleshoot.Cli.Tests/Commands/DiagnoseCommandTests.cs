@@ -4,6 +4,8 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using SsmTroubleshoot.Cli.Tests.Harness;
+using SsmTroubleshoot.Emulator;
+using SsmTroubleshoot.Emulator.Model;
 using SsmTroubleshoot.Endpoints;
 using SsmTroubleshoot.Tests.Loopback;
 using Xunit;
@@ -13,6 +15,7 @@ namespace SsmTroubleshoot.Cli.Tests.Commands;
 /// <summary>`diagnose` on a fixture machine root, with loopback endpoints, a fake IMDS and a loopback latest/VERSION.</summary>
 public sealed class DiagnoseCommandTests : IDisposable
 {
+    private const string RoleArn = "arn:aws:sts::123456789012:assumed-role/SsmInstanceRole/i-0123456789abcdef0";
     private static readonly string[] Services = { "ssm", "ec2messages", "ssmmessages", "s3", "kms", "logs", "monitoring" };
     private readonly TestCertificates _ca = new("Amazon RSA 2048 M99 Test");
     private readonly TempFolder _dir = new();
@@ -56,18 +59,25 @@ public sealed class DiagnoseCommandTests : IDisposable
         using var server = new LoopbackTlsServer(_ca.IssueServer("*.eu-west-1.amazonaws.com"));
         using var imds = new FakeImds(new FakeImdsBehaviour { Region = "eu-west-1" });
         using var latest = new LoopbackHttpServer(200, "3.3.1000.0");
+
+        // The AWS Credentials check calls STS with the (fake) IMDS role credentials: the emulator knows them.
+        var world = new World();
+        world.Callers.Add(new Caller { AccessKeyId = FakeImds.AccessKeyId, SecretAccessKey = FakeImds.SecretAccessKey, Arn = RoleArn, UserId = "AROAEXAMPLE:i-0123456789abcdef0" });
+        await using var sts = await AwsEmulator.StartAsync(world);
         var args = Args("eu-west-1", "--imds-endpoint", imds.Url, "--port", server.Port.ToString(), "--agent-version", "3.2.582.0",
-            "--latest-version-url", latest.Url + "/amazon-ssm-eu-west-1/latest/VERSION");
+            "--latest-version-url", latest.Url + "/amazon-ssm-eu-west-1/latest/VERSION", "--sts-endpoint-url", sts.Endpoint.ToString());
         var json = await CliRun.RunAsync(args.Concat(new[] { "--json" }).ToList(), null, CancellationToken.None);
         Assert.True(json.ExitCode == ExitCodes.Healthy, json.ToString());
         var checks = json.Json().EnumerateArray().ToList();
-        Assert.Equal(13, checks.Count);
+        Assert.Equal(15, checks.Count);
         var status = checks.ToDictionary(c => c.GetProperty("Check").GetString()!, c => c.GetProperty("Status").GetString());
         Assert.Equal("Passed", status["EC2 IMDS"]);
         Assert.Equal("Skipped", status["Hybrid instance registration"]);
         Assert.All(Services, s => Assert.Equal("Passed", status["Connectivity to " + s + " endpoint"]));
         Assert.Equal("Passed", status["Agent service"]);
         Assert.Equal("Warning", status["SSM Agent version"]);
+        Assert.Equal("Passed", status["AWS Credentials"]);
+        Assert.Equal(1, sts.Calls["sts:GetCallerIdentity"]);
         var names = typeof(SsmDiagnosticCheck).GetProperties().Select(p => p.Name).OrderBy(n => n, StringComparer.Ordinal);
         Assert.Equal(names, checks[0].EnumerateObject().Select(p => p.Name).OrderBy(n => n, StringComparer.Ordinal));
         Assert.Equal("ssm", checks.Single(c => c.GetProperty("Check").GetString() == "Connectivity to ssm endpoint").GetProperty("Probe").GetProperty("Service").GetString());
@@ -78,7 +88,8 @@ public sealed class DiagnoseCommandTests : IDisposable
         Assert.Equal(ExitCodes.Healthy, table.ExitCode);
         var lines = CliRun.Lines(table.Output);
         Assert.Equal(new[] { "Check", "Status", "Note" }, lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries));
-        Assert.Equal(2 + 13, lines.Count);
+        Assert.Equal(2 + 15, lines.Count);
+        Assert.Contains(lines, l => l.StartsWith("AWS Credentials") && l.Contains("Authenticated as " + RoleArn));
         Assert.Contains(lines, l => l.StartsWith("SSM Agent version") && l.Contains("Warning") && l.Contains("3.2.582.0 is older than the latest 3.3.1000.0"));
         Assert.Contains(lines, l => l.StartsWith("Agent service") && l.Contains("Running (pid 2210) as root, systemd"));
     }
@@ -91,7 +102,8 @@ public sealed class DiagnoseCommandTests : IDisposable
         var result = await CliRun.RunAsync(new List<string>
         {
             "diagnose", "--service", "ssm", "--file-system-root", _root, "--timeout-seconds", "1", "--host-address", "ssm.us-east-2.amazonaws.com=127.0.0.1",
-            "--port", ClosedPort.Find().ToString(), "--agent-version", "3.3.40.0", "--latest-version-url", "http://127.0.0.1:" + ClosedPort.Find() + "/VERSION", "--json",
+            "--port", ClosedPort.Find().ToString(), "--agent-version", "3.3.40.0", "--latest-version-url", "http://127.0.0.1:" + ClosedPort.Find() + "/VERSION",
+            "--sts-endpoint-url", "http://127.0.0.1:" + ClosedPort.Find() + "/", "--json",
         }, null, CancellationToken.None);
         Assert.True(result.ExitCode == ExitCodes.ProblemsFound, result.ToString());
         var rows = result.Json().EnumerateArray().ToDictionary(c => c.GetProperty("Check").GetString()!);
@@ -104,6 +116,7 @@ public sealed class DiagnoseCommandTests : IDisposable
     [Theory]
     [InlineData("--agent-version", "latest", "--agent-version 'latest' is not a version")]
     [InlineData("--latest-version-url", "not a url", "--latest-version-url 'not a url' is not an http(s) URL")]
+    [InlineData("--sts-endpoint-url", "ftp://sts", "--sts-endpoint-url 'ftp://sts' is not an http(s) URL")]
     [InlineData("--service", "iam", "'iam' is not a service this tool probes")]
     public async Task Bad_values_are_usage_errors(string option, string value, string message)
     {

@@ -13,7 +13,7 @@ public sealed class GlobalOptionTests
     {
         var result = await CliRun.RunAsync("--help");
         Assert.Equal(ExitCodes.Healthy, result.ExitCode);
-        foreach (var text in new[] { "logs", "endpoints", "diagnose", "runbook", "--json", "--region", "--profile", "--profile-location", "--access-key", "--secret-key", "--session-token", "--endpoint-url" })
+        foreach (var text in new[] { "logs", "endpoints", "diagnose", "network", "runbook", "--json", "--region", "--profile", "--profile-location", "--access-key", "--secret-key", "--session-token", "--endpoint-url" })
         {
             Assert.Contains(text, result.Output);
         }
@@ -27,7 +27,8 @@ public sealed class GlobalOptionTests
     [Theory]
     [InlineData("logs", "--since --until --last --category --as-entry --include-unclassified --rule-path")]
     [InlineData("endpoints", "--service --timeout-seconds --use-fips-endpoint --agent-config-path --imds-endpoint --skip-imds --endpoint-override --port --host-address --trusted-root-certificate-path --file-system-root --region")]
-    [InlineData("diagnose", "--agent-version --latest-version-url --service --timeout-seconds --use-fips-endpoint --agent-config-path --imds-endpoint --skip-imds --endpoint-override --port --host-address --trusted-root-certificate-path --file-system-root --region")]
+    [InlineData("diagnose", "--agent-version --latest-version-url --sts-endpoint-url --service --timeout-seconds --use-fips-endpoint --agent-config-path --imds-endpoint --skip-imds --endpoint-override --port --host-address --trusted-root-certificate-path --file-system-root --region")]
+    [InlineData("network", "--instance-id --filter --all --include-optional-service --throttle-limit --detailed --region --profile --profile-location --access-key --secret-key --session-token --endpoint-url")]
     [InlineData("context", "--region --profile --profile-location --access-key --secret-key --session-token --endpoint-url")]
     public async Task Each_command_offers_the_cmdlets_parameters_as_options(string command, string options)
     {

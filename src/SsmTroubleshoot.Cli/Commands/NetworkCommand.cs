@@ -1,0 +1,218 @@
+using System;
+using System.Collections.Generic;
+using System.CommandLine;
+using System.Linq;
+using System.Text.RegularExpressions;
+using System.Threading;
+using SsmTroubleshoot.Common;
+using SsmTroubleshoot.Network;
+using SsmTroubleshoot.Network.Model;
+
+namespace SsmTroubleshoot.Cli.Commands;
+
+/// <summary>
+/// `network`: Test-ManagedInstanceNetwork. Every check of AWSSupport-TroubleshootManagedInstance for a fleet, from
+/// describe calls: one batched fetch (NetworkFleetReader), then one report per instance (NetworkEvaluator).
+/// </summary>
+internal static class NetworkCommand
+{
+    // The cmdlet's [ValidatePattern] on -InstanceId.
+    private static readonly Regex InstanceIdShape = new("^(i|mi)-[0-9a-f]{8,17}$", RegexOptions.CultureInvariant);
+
+    public static Command Create(CliHost host, GlobalOptions global)
+    {
+        var instanceId = new Option<string[]>("--instance-id")
+        {
+            Description = "EC2 instance ids (i-) and hybrid node ids (mi-; SSM and IAM checks only). Unknown ids are reported on stderr, the others evaluated.",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        instanceId.Validators.Add(result =>
+        {
+            foreach (var id in result.GetValueOrDefault<string[]>() ?? Array.Empty<string>())
+            {
+                if (!InstanceIdShape.IsMatch(id))
+                {
+                    result.AddError($"--instance-id '{id}' is not an instance id (i-0123456789abcdef0) or a hybrid node id (mi-0123456789abcdef0).");
+                }
+            }
+        });
+        var filter = new Option<string[]>("--filter")
+        {
+            Description = "EC2 filter name=value[,value] (e.g. tag:Environment=prod, vpc-id=vpc-1,vpc-2). Repeatable. Terminated instances are left out unless a filter names instance-state-name.",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var all = new Option<bool>("--all") { Description = "Every instance of the region (terminated ones left out)." };
+        var includeOptional = new Option<bool>("--include-optional-service") { Description = "Also check s3, kms, logs and monitoring." };
+        var throttleLimit = new Option<int>("--throttle-limit")
+        {
+            Description = "Most AWS calls in flight at once (1-64).",
+            DefaultValueFactory = _ => 8,
+        };
+        throttleLimit.Validators.Add(result =>
+        {
+            var value = result.GetValueOrDefault<int>();
+            if (value is < 1 or > 64)
+            {
+                result.AddError($"--throttle-limit {value} is outside 1-64.");
+            }
+        });
+        var detailed = new Option<bool>("--detailed") { Description = "Show the check rows (Status, CheckId, Detail) instead of one line per instance." };
+        var command = new Command("network", "Can this fleet reach Systems Manager (Test-ManagedInstanceNetwork): profile, role, DHMC, VPC DNS, routes, endpoints, security groups and NACLs per service.")
+        {
+            instanceId, filter, all, includeOptional, throttleLimit, detailed,
+        };
+        command.SetAction(async (ParseResult parse, CancellationToken ct) =>
+        {
+            var output = new CliOutput(host.Output, host.Error, host.Width) { Json = parse.GetValue(global.Json) };
+            var ids = (parse.GetValue(instanceId) ?? Array.Empty<string>()).Distinct(StringComparer.Ordinal).ToList();
+            var filterTexts = parse.GetValue(filter) ?? Array.Empty<string>();
+            var selectors = (ids.Count > 0 ? 1 : 0) + (filterTexts.Length > 0 ? 1 : 0) + (parse.GetValue(all) ? 1 : 0);
+            if (selectors != 1)
+            {
+                throw new CliUsageException(selectors == 0
+                    ? "Say which instances: --instance-id <ids...>, --filter name=value[,value] or --all."
+                    : "Give only one of --instance-id, --filter and --all.");
+            }
+
+            var request = new NetworkFleetRequest
+            {
+                InstanceIds = ids.Count > 0 ? ids : null,
+                Filters = ReadFilters(filterTexts),
+                ThrottleLimit = parse.GetValue(throttleLimit),
+            };
+            var connection = await global.ConnectAsync(parse, ct).ConfigureAwait(false);
+            NetworkInventory inventory;
+            try
+            {
+                inventory = await NetworkFleetReader.FetchAsync(connection, request, null, ct).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                throw new CliRunException(AwsFailure.Describe(ex, "Reading the network configuration", connection.EndpointFor("EC2")), ex);
+            }
+
+            var (unknown, lookupFailed) = WriteLookupErrors(output, inventory, ids.Count > 0);
+            var snapshot = new NetworkSnapshot(inventory);
+            var evaluator = new NetworkEvaluator(snapshot, new NetworkEvaluationOptions { IncludeOptionalServices = parse.GetValue(includeOptional) });
+            var evaluate = request.InstanceIds is null
+                ? inventory.Instances.Select(i => i.InstanceId).ToList()
+                : ids.Where(id => id.StartsWith("mi-", StringComparison.Ordinal) || snapshot.FindInstance(id) is not null).ToList();
+            var reports = evaluate.Select(id =>
+            {
+                ct.ThrowIfCancellationRequested();
+                return evaluator.Evaluate(id);
+            }).ToList();
+
+            if (parse.GetValue(detailed))
+            {
+                WriteChecks(output, reports);
+            }
+            else
+            {
+                WriteReports(output, reports);
+            }
+
+            if (reports.Count == 0 && request.InstanceIds is null && !lookupFailed)
+            {
+                output.WriteWarning("No instance of " + inventory.Region + " matches" + (filterTexts.Length > 0 ? " the filter." : "."));
+            }
+
+            // Instances that could not be looked up were not examined at all: that is "could not run", stronger than a finding.
+            return lookupFailed ? ExitCodes.CouldNotRun
+                : unknown || reports.Any(r => r.Verdict != NetworkVerdict.Healthy) ? ExitCodes.ProblemsFound
+                : ExitCodes.Healthy;
+        });
+        return command;
+    }
+
+    /// <summary>name=value[,value] -> EC2 filters; a name given twice takes the values of both (EC2 ORs a filter's values).</summary>
+    internal static IReadOnlyList<Ec2Filter> ReadFilters(IReadOnlyList<string> texts)
+    {
+        var values = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var text in texts)
+        {
+            var equals = text.IndexOf('=', StringComparison.Ordinal);
+            var name = equals < 0 ? text.Trim() : text.Substring(0, equals).Trim();
+            if (name.Length == 0)
+            {
+                throw new CliUsageException($"--filter '{text}' has no name: write name=value[,value], e.g. tag:Environment=prod.");
+            }
+
+            var given = equals < 0 ? Array.Empty<string>() : text.Substring(equals + 1).Split(',').Select(v => v.Trim()).ToArray();
+            if (given.Length == 0 || given.Any(v => v.Length == 0))
+            {
+                throw new CliUsageException($"--filter '{text}': filter '{name}' has no value (or an empty one): write name=value[,value].");
+            }
+
+            if (!values.TryGetValue(name, out var list))
+            {
+                values[name] = list = new List<string>();
+            }
+
+            list.AddRange(given.Where(v => !list.Contains(v)));
+        }
+
+        return values.Select(p => new Ec2Filter(p.Key, p.Value.ToArray())).ToList();
+    }
+
+    /// <summary>The cmdlet's non-terminating errors, on stderr: ids EC2 does not know, and lookups that failed.</summary>
+    private static (bool Unknown, bool LookupFailed) WriteLookupErrors(CliOutput output, NetworkInventory inventory, bool byId)
+    {
+        var unknown = false;
+        var failed = false;
+        foreach (var gap in inventory.Gaps.Where(g => g.Operation == "ec2:DescribeInstances"))
+        {
+            if (gap.IsNotFound)
+            {
+                unknown = true;
+                output.WriteError("Instance " + gap.ResourceId + " was not found in " + inventory.Region + ". Check the instance id and the region (--region).");
+                continue;
+            }
+
+            failed = true;
+            var denied = FailureClassifier.ClassifyServiceError(gap.ErrorCode, 0) == FailureKind.PermissionDenied;
+            output.WriteError("ec2:DescribeInstances failed" + (byId ? " for " + gap.ResourceId : " in " + gap.ResourceId) + ": " + gap.Message + " "
+                + (denied ? "Grant ec2:DescribeInstances." : "Retry; check the region and --endpoint-url."));
+        }
+
+        return (unknown, failed);
+    }
+
+    private static void WriteReports(CliOutput output, IReadOnlyList<ManagedInstanceNetworkReport> reports) =>
+        output.WriteRows(
+            reports,
+            new Column<ManagedInstanceNetworkReport>("InstanceId", r => r.InstanceId),
+            new Column<ManagedInstanceNetworkReport>("Name", r => r.Name),
+            new Column<ManagedInstanceNetworkReport>("VpcId", r => r.VpcId),
+            new Column<ManagedInstanceNetworkReport>("PingStatus", r => r.PingStatus ?? "(not managed)"),
+            new Column<ManagedInstanceNetworkReport>("Verdict", r => r.Verdict),
+            new Column<ManagedInstanceNetworkReport>("FailedChecks", r => FailedChecks(r.FailedChecks)));
+
+    // As the module's view: the first three failed checks, then how many more.
+    private static string FailedChecks(IReadOnlyList<string> failed) =>
+        failed.Count > 3
+            ? string.Join(", ", failed.Take(3)) + " +" + (failed.Count - 3).ToString(System.Globalization.CultureInfo.InvariantCulture)
+            : string.Join(", ", failed);
+
+    /// <summary>--detailed: JSON is the flat list of check rows; the table is grouped by instance like the module's view.</summary>
+    private static void WriteChecks(CliOutput output, IReadOnlyList<ManagedInstanceNetworkReport> reports)
+    {
+        if (output.Json)
+        {
+            output.WriteJson(reports.SelectMany(r => r.Checks).ToList());
+            return;
+        }
+
+        foreach (var report in reports)
+        {
+            output.Out.WriteLine("Instance: " + report.InstanceId);
+            output.Out.WriteLine();
+            output.WriteRows(
+                report.Checks,
+                new Column<NetworkCheck>("Status", c => c.Status),
+                new Column<NetworkCheck>("CheckId", c => c.CheckId),
+                new Column<NetworkCheck>("Detail", c => c.Detail, Wrap: true));
+            output.Out.WriteLine();
+        }
+    }
+}
