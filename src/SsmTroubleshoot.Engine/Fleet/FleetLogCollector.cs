@@ -404,6 +404,11 @@ public sealed class FleetLogCollector
             var wait = throttled ? Min(Scale(delay, 2), _options.MaxPollDelay + _options.MaxPollDelay) : delay;
             wait = Scale(wait, 0.8 + (0.4 * random.NextDouble()));
             var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero)
+            {
+                break;
+            }
+
             await _delay(wait < left ? wait : left, cancellationToken).ConfigureAwait(false);
             delay = Min(Scale(delay, 1.5), _options.MaxPollDelay);
         }
