@@ -13,6 +13,7 @@ internal static class Program
         ["wait"] = AutomationWaitBenchmark.Run,
         ["emulator"] = EmulatorBenchmark.Run,
         ["logs"] = LogBenchmark.Run,
+        ["fleetlogs"] = FleetLogBenchmark.Run,
     };
 
     private static int Main(string[] args)

@@ -177,30 +177,47 @@ public sealed class FleetLogCollector
             }
         }
 
-        // One SendCommand per platform group and batch: each group needs its own document.
-        var sent = new List<(string CommandId, string Document, Dictionary<string, ManagedNode> Nodes)>();
-        foreach (var group in online.GroupBy(n => CollectionScripts.DocumentFor(n.PlatformType)).OrderBy(g => g.Key, StringComparer.Ordinal))
+        // One SendCommand per platform group and batch (each group needs its own document), a few in flight at once.
+        var plan = online.GroupBy(n => CollectionScripts.DocumentFor(n.PlatformType)).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .SelectMany(g => Batches(g.ToList(), _options.BatchSize).Select(batch => (Document: g.Key, Batch: batch)))
+            .ToList();
+        var scripts = plan.Select(p => p.Document).Distinct(StringComparer.Ordinal)
+            .ToDictionary(d => d, d => CollectionScripts.Render(d, request.SinceUtc, request.UntilUtc, _options.CapBytes), StringComparer.Ordinal);
+        var commandIdsByBatch = new string[plan.Count];
+        var sentNodes = 0;
+        using (var gate = new SemaphoreSlim(Math.Max(1, _options.FetchConcurrency)))
         {
-            var script = CollectionScripts.Render(group.Key, request.SinceUtc, request.UntilUtc, _options.CapBytes);
-            foreach (var batch in Batches(group.ToList(), _options.BatchSize))
+            await Task.WhenAll(plan.Select(async (item, index) =>
             {
-                onProgress?.Invoke(new FleetProgress("Sending the collection script (SendCommand)", sent.Sum(s => s.Nodes.Count), online.Count));
-                var commandId = await _api.SendCommandAsync(new RunCommandRequest
+                await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+                try
                 {
-                    DocumentName = group.Key,
-                    InstanceIds = batch.Select(n => n.InstanceId).ToArray(),
-                    Commands = script,
-                    ExecutionTimeoutSeconds = _options.ExecutionTimeoutSeconds,
-                    MaxConcurrency = request.MaxConcurrency,
-                    MaxErrors = request.MaxErrors,
-                    OutputS3BucketName = request.OutputS3BucketName,
-                    OutputS3KeyPrefix = request.OutputS3KeyPrefix,
-                    Comment = "SsmTroubleshoot: read-only SSM Agent log collection",
-                }, cancellationToken).ConfigureAwait(false);
-                commandIds.Add(commandId);
-                sent.Add((commandId, group.Key, batch.ToDictionary(n => n.InstanceId, StringComparer.Ordinal)));
-                notes.Add($"SendCommand {group.Key} to {batch.Count} node(s): command {commandId}.");
-            }
+                    commandIdsByBatch[index] = await _api.SendCommandAsync(new RunCommandRequest
+                    {
+                        DocumentName = item.Document,
+                        InstanceIds = item.Batch.Select(n => n.InstanceId).ToArray(),
+                        Commands = scripts[item.Document],
+                        ExecutionTimeoutSeconds = _options.ExecutionTimeoutSeconds,
+                        MaxConcurrency = request.MaxConcurrency,
+                        MaxErrors = request.MaxErrors,
+                        OutputS3BucketName = request.OutputS3BucketName,
+                        OutputS3KeyPrefix = request.OutputS3KeyPrefix,
+                        Comment = "SsmTroubleshoot: read-only SSM Agent log collection",
+                    }, cancellationToken).ConfigureAwait(false);
+                    onProgress?.Invoke(new FleetProgress("Sending the collection script (SendCommand)", Interlocked.Add(ref sentNodes, item.Batch.Count), online.Count));
+                }
+                finally
+                {
+                    gate.Release();
+                }
+            })).ConfigureAwait(false);
+        }
+
+        var sent = plan.Select((item, index) => (CommandId: commandIdsByBatch[index], item.Document, Nodes: item.Batch.ToDictionary(n => n.InstanceId, StringComparer.Ordinal))).ToList();
+        foreach (var (commandId, document, batch) in sent)
+        {
+            commandIds.Add(commandId);
+            notes.Add($"SendCommand {document} to {batch.Count} node(s): command {commandId}.");
         }
 
         var finals = await WaitAsync(sent.Select(s => s.CommandId).ToList(), online.Count, notes, onProgress, cancellationToken).ConfigureAwait(false);
@@ -314,11 +331,28 @@ public sealed class FleetLogCollector
         if (request.InstanceIds is { Count: > 0 } ids)
         {
             var wanted = ids.Distinct(StringComparer.Ordinal).ToList();
-            foreach (var batch in Batches(wanted, _options.BatchSize))
+            var batches = Batches(wanted, _options.BatchSize).ToList();
+            var found = new List<ManagedNode>[batches.Count];
+            using (var gate = new SemaphoreSlim(Math.Max(1, _options.FetchConcurrency)))
             {
-                var found = await DescribeAllPagesAsync(batch, request.Filters, cancellationToken).ConfigureAwait(false);
-                var byId = found.GroupBy(n => n.InstanceId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
-                foreach (var id in batch)
+                await Task.WhenAll(batches.Select(async (batch, index) =>
+                {
+                    await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+                    try
+                    {
+                        found[index] = await DescribeAllPagesAsync(batch, request.Filters, cancellationToken).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        gate.Release();
+                    }
+                })).ConfigureAwait(false);
+            }
+
+            for (var b = 0; b < batches.Count; b++)
+            {
+                var byId = found[b].GroupBy(n => n.InstanceId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+                foreach (var id in batches[b])
                 {
                     if (byId.TryGetValue(id, out var node))
                     {
@@ -368,20 +402,31 @@ public sealed class FleetLogCollector
         var rounds = 0;
         while (pending.Count > 0)
         {
-            var throttled = false;
-            foreach (var commandId in pending.ToList())
+            // One round lists every unfinished command, a few at a time (a 10,000-node fleet has 200 commands).
+            var throttled = 0;
+            var listed = new ConcurrentDictionary<string, List<InvocationSummary>>(StringComparer.Ordinal);
+            using (var gate = new SemaphoreSlim(Math.Max(1, _options.FetchConcurrency)))
             {
-                List<InvocationSummary> invocations;
-                try
+                await Task.WhenAll(pending.Select(async commandId =>
                 {
-                    invocations = await ListAllAsync(commandId, cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (FailureClassifier.Classify(ex) == FailureKind.Throttled)
-                {
-                    throttled = true;
-                    break;
-                }
+                    await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+                    try
+                    {
+                        listed[commandId] = await ListAllAsync(commandId, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (FailureClassifier.Classify(ex) == FailureKind.Throttled)
+                    {
+                        Interlocked.Increment(ref throttled);
+                    }
+                    finally
+                    {
+                        gate.Release();
+                    }
+                })).ConfigureAwait(false);
+            }
 
+            foreach (var (commandId, invocations) in listed.Select(p => (p.Key, p.Value)))
+            {
                 foreach (var invocation in invocations)
                 {
                     finals[(commandId, invocation.InstanceId)] = invocation;
@@ -401,7 +446,7 @@ public sealed class FleetLogCollector
                 break;
             }
 
-            var wait = throttled ? Min(Scale(delay, 2), _options.MaxPollDelay + _options.MaxPollDelay) : delay;
+            var wait = throttled > 0 ? Min(Scale(delay, 2), _options.MaxPollDelay + _options.MaxPollDelay) : delay;
             wait = Scale(wait, 0.8 + (0.4 * random.NextDouble()));
             var left = deadline - DateTime.UtcNow;
             if (left <= TimeSpan.Zero)
