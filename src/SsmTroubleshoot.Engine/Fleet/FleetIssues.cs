@@ -36,6 +36,14 @@ internal static class FleetIssues
         "Look at the command in the console (Run Command history) and run the collection again later.",
         $"Get-SsmAgentLogIssue -InstanceId {node.InstanceId}");
 
+    internal static SsmAgentLogIssue NotSent(ManagedNode node, string document, Exception error) => Row(
+        FleetLogCollector.FailedCategory, SsmAgentLogSeverity.High, node.InstanceId,
+        $"SendCommand {document} to {node.InstanceId} failed: {OneLine(error.Message)}",
+        "Fleet.NotSent",
+        "Systems Manager refused to send the collection script: the caller may not run the document on this node, or the node stopped being a valid target.",
+        "Allow ssm:SendCommand on the document and the node (Get-SsmAwsContext shows who is calling), then collect again.",
+        $"Get-SsmAgentLogIssue -InstanceId {node.InstanceId}");
+
     internal static SsmAgentLogIssue Failed(ManagedNode node, string commandId, string document, InvocationSummary? summary, InvocationOutput? output)
     {
         var details = summary?.StatusDetails ?? output?.StatusDetails ?? summary?.Status ?? "Failed";

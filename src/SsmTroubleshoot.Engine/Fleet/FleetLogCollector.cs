@@ -183,7 +183,8 @@ public sealed class FleetLogCollector
             .ToList();
         var scripts = plan.Select(p => p.Document).Distinct(StringComparer.Ordinal)
             .ToDictionary(d => d, d => CollectionScripts.Render(d, request.SinceUtc, request.UntilUtc, _options.CapBytes), StringComparer.Ordinal);
-        var commandIdsByBatch = new string[plan.Count];
+        var commandIdsByBatch = new string?[plan.Count];
+        var sendErrors = new Exception?[plan.Count];
         var sentNodes = 0;
         using (var gate = new SemaphoreSlim(Math.Max(1, _options.FetchConcurrency)))
         {
@@ -206,6 +207,11 @@ public sealed class FleetLogCollector
                     }, cancellationToken).ConfigureAwait(false);
                     onProgress?.Invoke(new FleetProgress("Sending the collection script (SendCommand)", Interlocked.Add(ref sentNodes, item.Batch.Count), online.Count));
                 }
+                catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+                {
+                    // One refused batch (permissions on a document, a node gone Inactive) must not cost the others.
+                    sendErrors[index] = ex;
+                }
                 finally
                 {
                     gate.Release();
@@ -213,7 +219,19 @@ public sealed class FleetLogCollector
             })).ConfigureAwait(false);
         }
 
-        var sent = plan.Select((item, index) => (CommandId: commandIdsByBatch[index], item.Document, Nodes: item.Batch.ToDictionary(n => n.InstanceId, StringComparer.Ordinal))).ToList();
+        for (var index = 0; index < plan.Count; index++)
+        {
+            if (sendErrors[index] is { } error)
+            {
+                warnings.Add($"SendCommand {plan[index].Document} to {plan[index].Batch.Count} node(s) failed: {error.Message}");
+                issues.AddRange(plan[index].Batch.Select(node => FleetIssues.NotSent(node, plan[index].Document, error)));
+            }
+        }
+
+        var sent = plan.Select((item, index) => (CommandId: commandIdsByBatch[index], item.Document, Nodes: item.Batch.ToDictionary(n => n.InstanceId, StringComparer.Ordinal)))
+            .Where(s => s.CommandId is not null)
+            .Select(s => (CommandId: s.CommandId!, s.Document, s.Nodes))
+            .ToList();
         foreach (var (commandId, document, batch) in sent)
         {
             commandIds.Add(commandId);

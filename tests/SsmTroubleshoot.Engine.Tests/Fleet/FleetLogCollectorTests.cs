@@ -155,4 +155,29 @@ public sealed class FleetLogCollectorTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
             collector.CollectAsync(new FleetLogRequest { InstanceIds = FleetWorlds.All, SinceUtc = Since }, Analyzer, null, cancel.Token));
     }
+
+    [Fact]
+    public async Task A_refused_send_becomes_rows_for_its_nodes_and_the_other_platform_is_still_collected()
+    {
+        var world = FleetWorlds.Mixed();
+        var emulator = await AwsEmulator.StartAsync(world);
+        await using (emulator)
+        {
+            // Windows batch refused (document permission); the Linux batch goes through.
+            emulator.Faults.Set("ssm:SendCommand", new InjectedFault { ServerErrorFirst = 1 });
+            using var ssm = TestAws.Factory(emulator).CreateSsm();
+            var collector = new FleetLogCollector(new SsmRunCommandApi(ssm), new FleetCollectorOptions
+            {
+                InitialPollDelay = TimeSpan.FromMilliseconds(1),
+                MaxPollDelay = TimeSpan.FromMilliseconds(5),
+                FetchConcurrency = 1, // sends in plan order: PowerShell first, so the first (faulted) call is the Windows batch
+            });
+            var result = await collector.CollectAsync(new FleetLogRequest { InstanceIds = FleetWorlds.All, SinceUtc = Since }, Analyzer, null, CancellationToken.None);
+            var refused = Assert.Single(result.Issues, i => i.InstanceId == FleetWorlds.WindowsProxy);
+            Assert.Equal(("Fleet.NotSent", FleetLogCollector.FailedCategory), (refused.RuleId, refused.Category));
+            Assert.Contains(result.Warnings, w => w.StartsWith("SendCommand AWS-RunPowerShellScript to 1 node(s) failed", StringComparison.Ordinal));
+            Assert.Contains(result.Issues, i => i.InstanceId == FleetWorlds.LinuxBroken && i.Category == "IamAccessDenied");
+            Assert.Single(emulator.World.Commands);
+        }
+    }
 }
