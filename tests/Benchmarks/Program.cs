@@ -14,6 +14,7 @@ internal static class Program
         ["emulator"] = EmulatorBenchmark.Run,
         ["logs"] = LogBenchmark.Run,
         ["network"] = NetworkBenchmark.Run,
+        ["fleetlogs"] = FleetLogBenchmark.Run,
     };
 
     private static int Main(string[] args)

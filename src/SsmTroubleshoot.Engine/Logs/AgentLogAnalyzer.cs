@@ -119,6 +119,10 @@ public sealed class AgentLogAnalyzer
     public LogTextSession BeginText(string? sourceName, Action<SsmAgentLogEntry>? onEntry) =>
         new(new EntryScanner(Catalog, Options, sourceName, onEntry), Options.MaxLineChars);
 
+    /// <summary>Scans text collected from one instance (Run Command output): every issue and entry carries that instance id.</summary>
+    public LogTextSession BeginInstanceText(string instanceId, string? sourceName, Action<SsmAgentLogEntry>? onEntry) =>
+        new(new EntryScanner(Catalog, Options, sourceName, onEntry) { KnownInstanceId = instanceId }, Options.MaxLineChars);
+
     private void ScanWithReaderThread(LogTextReader reader, EntryScanner scanner, Action<long, long>? onProgress, CancellationToken cancellationToken)
     {
         // Sixteen small blocks in flight at most: the reader stays ahead without memory growing with the file. It also

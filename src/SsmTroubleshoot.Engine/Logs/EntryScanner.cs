@@ -92,6 +92,9 @@ internal sealed class EntryScanner
 
     internal long Lines => _nextLine - 1;
 
+    /// <summary>The instance the text certainly comes from (fleet collection); wins over ids read in the text.</summary>
+    internal string? KnownInstanceId { get; set; }
+
     internal int Classified { get; private set; }
 
     /// <summary>
@@ -191,7 +194,7 @@ internal sealed class EntryScanner
             CloseOpen(string.Empty, 0, 0, ref matchIndex);
         }
 
-        return _aggregator.Build(_sourceInstanceId);
+        return _aggregator.Build(_sourceInstanceId, KnownInstanceId);
     }
 
     private void AppendOpen(string block, int start, int end, ref int matchIndex)
@@ -416,6 +419,6 @@ internal sealed class EntryScanner
         }
 
         return new SsmAgentLogEntry(entry.Timestamp, entry.Level, component, message, category, rule?.Id, rule?.Severity,
-            _path, entry.LineNumber, instanceId ?? _sourceInstanceId, endpoint);
+            _path, entry.LineNumber, KnownInstanceId ?? instanceId ?? _sourceInstanceId, endpoint);
     }
 }

@@ -38,9 +38,9 @@ internal sealed class IssueAggregator
         }
     }
 
-    internal IReadOnlyList<SsmAgentLogIssue> Build(string? sourceInstanceId) =>
+    internal IReadOnlyList<SsmAgentLogIssue> Build(string? sourceInstanceId, string? knownInstanceId = null) =>
         _byCategory.Values
-            .Select(b => b.ToIssue(_path, sourceInstanceId))
+            .Select(b => b.ToIssue(_path, sourceInstanceId, knownInstanceId))
             .OrderByDescending(i => i.Severity)
             .ThenByDescending(i => i.Count)
             .ThenBy(i => i.Category, StringComparer.Ordinal)
@@ -78,9 +78,9 @@ internal sealed class IssueAggregator
 
         internal List<long> Lines { get; } = new();
 
-        internal SsmAgentLogIssue ToIssue(string? path, string? sourceInstanceId)
+        internal SsmAgentLogIssue ToIssue(string? path, string? sourceInstanceId, string? knownInstanceId)
         {
-            var instanceId = InstanceId ?? sourceInstanceId;
+            var instanceId = knownInstanceId ?? InstanceId ?? sourceInstanceId;
             var nextStep = _rule?.NextStep ?? "Read the sample entry; if it matters, add a rule for it with -RulePath so it is recognised next time.";
             nextStep = nextStep.Replace("{InstanceId}", instanceId ?? "<instance-id>");
             return new SsmAgentLogIssue(

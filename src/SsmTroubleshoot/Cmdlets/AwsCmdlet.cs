@@ -1,4 +1,6 @@
 using System;
+using System.Threading;
+using System.Threading.Tasks;
 using System.Management.Automation;
 using SsmTroubleshoot.Aws;
 
@@ -8,7 +10,7 @@ namespace SsmTroubleshoot.Cmdlets;
 /// Base of every cmdlet that calls AWS: the AWS.Tools common parameters with their aliases. Parameter types are
 /// plain .NET or PowerShell types (never Amazon.*), so objects from AWS.Tools' own load context bind too.
 /// </summary>
-public abstract class AwsCmdlet : SsmTroubleshootCmdlet
+public abstract class AwsCmdlet : SsmTroubleshootCmdlet, IAwsParameters
 {
     /// <summary>The AWS region (e.g. us-east-1). Else $StoredAWSRegion, the profile, AWS_REGION, IMDS.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -60,47 +62,73 @@ public abstract class AwsCmdlet : SsmTroubleshootCmdlet
     /// the environment, profiles, container and instance metadata), writes where each came from to the debug stream,
     /// and stops the command with a clear error when nothing is found.
     /// </summary>
-    protected AwsConnection ResolveAwsConnection()
+    protected AwsConnection ResolveAwsConnection() => AwsConnectionSupport.Resolve(this, this, work => Await(work));
+}
+
+/// <summary>The AWS.Tools common parameters, for cmdlets that declare them themselves (e.g. only in some parameter sets).</summary>
+internal interface IAwsParameters
+{
+    string? Region { get; }
+
+    string? ProfileName { get; }
+
+    string? ProfileLocation { get; }
+
+    object? Credential { get; }
+
+    string? AccessKey { get; }
+
+    string? SecretKey { get; }
+
+    string? SessionToken { get; }
+
+    string? EndpointUrl { get; }
+}
+
+/// <summary>Resolution of the AWS common parameters into a connection, shared by AwsCmdlet and cmdlets declaring them per set.</summary>
+internal static class AwsConnectionSupport
+{
+    internal static AwsConnection Resolve(PSCmdlet cmdlet, IAwsParameters parameters, Func<Func<CancellationToken, Task<AwsConnection>>, AwsConnection> await)
     {
         var request = new AwsConnectionRequest
         {
-            Region = Region,
-            ProfileName = ProfileName,
-            ProfileLocation = ProfileLocation,
-            AccessKey = AccessKey,
-            SecretKey = SecretKey,
-            SessionToken = SessionToken,
-            EndpointUrl = EndpointUrl,
-            Credential = CredentialInput(Credential),
-            StoredCredentials = CredentialInput(SessionState.PSVariable.GetValue("StoredAWSCredentials")),
-            StoredRegion = Unwrap(SessionState.PSVariable.GetValue("StoredAWSRegion"))?.ToString(),
+            Region = parameters.Region,
+            ProfileName = parameters.ProfileName,
+            ProfileLocation = parameters.ProfileLocation,
+            AccessKey = parameters.AccessKey,
+            SecretKey = parameters.SecretKey,
+            SessionToken = parameters.SessionToken,
+            EndpointUrl = parameters.EndpointUrl,
+            Credential = CredentialInput(parameters.Credential),
+            StoredCredentials = CredentialInput(cmdlet.SessionState.PSVariable.GetValue("StoredAWSCredentials")),
+            StoredRegion = Unwrap(cmdlet.SessionState.PSVariable.GetValue("StoredAWSRegion"))?.ToString(),
         };
 
         AwsConnection connection;
         try
         {
-            connection = Await(ct => AwsConnectionResolver.ResolveAsync(request, ct));
+            connection = await(ct => AwsConnectionResolver.ResolveAsync(request, ct));
         }
         catch (AwsConfigurationException ex)
         {
-            var (errorId, category, target) = Describe(ex.Problem);
+            var (errorId, category, target) = Describe(cmdlet, parameters, ex.Problem);
             var record = new ErrorRecord(ex, errorId, category, target) { ErrorDetails = new ErrorDetails(ex.Message) { RecommendedAction = ex.RecommendedAction } };
-            ThrowTerminatingError(record);
+            cmdlet.ThrowTerminatingError(record);
             throw; // not reached: ThrowTerminatingError always throws
         }
 
-        WriteDebug("Credentials obtained from " + connection.CredentialSource);
-        WriteDebug("Region obtained from " + connection.RegionSource);
+        cmdlet.WriteDebug("Credentials obtained from " + connection.CredentialSource);
+        cmdlet.WriteDebug("Region obtained from " + connection.RegionSource);
         return connection;
     }
 
-    private (string ErrorId, ErrorCategory Category, object? Target) Describe(AwsConfigurationProblem problem) => problem switch
+    private static (string ErrorId, ErrorCategory Category, object? Target) Describe(PSCmdlet cmdlet, IAwsParameters parameters, AwsConfigurationProblem problem) => problem switch
     {
         AwsConfigurationProblem.RegionMissing => (ErrorIds.AwsRegionMissing, ErrorCategory.InvalidOperation, null),
-        AwsConfigurationProblem.RegionInvalid => (ErrorIds.AwsRegionInvalid, ErrorCategory.InvalidArgument, Region ?? Unwrap(SessionState.PSVariable.GetValue("StoredAWSRegion"))),
+        AwsConfigurationProblem.RegionInvalid => (ErrorIds.AwsRegionInvalid, ErrorCategory.InvalidArgument, parameters.Region ?? Unwrap(cmdlet.SessionState.PSVariable.GetValue("StoredAWSRegion"))),
         AwsConfigurationProblem.CredentialsMissing => (ErrorIds.AwsCredentialsMissing, ErrorCategory.InvalidOperation, null),
-        AwsConfigurationProblem.ProfileNotFound => (ErrorIds.AwsProfileNotFound, ErrorCategory.ObjectNotFound, ProfileName),
-        AwsConfigurationProblem.EndpointInvalid => (ErrorIds.AwsEndpointInvalid, ErrorCategory.InvalidArgument, EndpointUrl),
+        AwsConfigurationProblem.ProfileNotFound => (ErrorIds.AwsProfileNotFound, ErrorCategory.ObjectNotFound, parameters.ProfileName),
+        AwsConfigurationProblem.EndpointInvalid => (ErrorIds.AwsEndpointInvalid, ErrorCategory.InvalidArgument, parameters.EndpointUrl),
         _ => (ErrorIds.AwsCredentialInvalid, ErrorCategory.InvalidArgument, null),
     };
 

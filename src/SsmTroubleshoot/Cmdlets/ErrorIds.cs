@@ -21,6 +21,8 @@ internal static class ErrorIds
     internal const string LogRuleFileInvalid = "LogRuleFileInvalid";
     internal const string LogCategoryInvalid = "LogCategoryInvalid";
     internal const string LogTimeRangeInvalid = "LogTimeRangeInvalid";
+    internal const string LogFleetFilterInvalid = "LogFleetFilterInvalid";
+    internal const string LogFleetCollectionFailed = "LogFleetCollectionFailed";
     // Test-SsmEndpoint
     internal const string EndpointOverrideInvalid = "EndpointOverrideInvalid";
     internal const string HostAddressOverrideInvalid = "HostAddressOverrideInvalid";

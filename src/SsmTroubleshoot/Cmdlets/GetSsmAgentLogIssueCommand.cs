@@ -1,26 +1,44 @@
 using System;
+using System.Collections;
 using System.Collections.Generic;
 using System.Collections.ObjectModel;
 using System.Diagnostics;
 using System.IO;
+using System.Linq;
+using System.Threading.Tasks;
+using System.Collections.Concurrent;
 using System.Management.Automation;
 using Microsoft.PowerShell.Commands;
+using SsmTroubleshoot.Aws;
+using SsmTroubleshoot.Fleet;
 using SsmTroubleshoot.Logs;
 
 namespace SsmTroubleshoot.Cmdlets;
 
 /// <summary>
 /// Reads SSM Agent logs (files, folders, rotated and .gz files, or lines from the pipeline) and reports what is
-/// wrong: one issue per category and source, with cause, remediation and the next command to run.
+/// wrong: one issue per category and source, with cause, remediation and the next command to run. With -InstanceId
+/// or -Filter it collects the logs of many managed nodes through Run Command and classifies them here.
 /// </summary>
+/// <remarks>
+/// The AWS common parameters are declared here, in the two fleet sets only (not inherited from AwsCmdlet), so the
+/// file and pipeline syntaxes stay free of them.
+/// </remarks>
 [Cmdlet(VerbsCommon.Get, "SsmAgentLogIssue", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(SsmAgentLogIssue))]
 [OutputType(typeof(SsmAgentLogEntry))]
-public sealed class GetSsmAgentLogIssueCommand : SsmTroubleshootCmdlet
+public sealed class GetSsmAgentLogIssueCommand : SsmTroubleshootCmdlet, IAwsParameters
 {
     private const string PathSet = "Path";
     private const string LiteralPathSet = "LiteralPath";
     private const string InputObjectSet = "InputObject";
+    private const string InstanceIdSet = "InstanceId";
+    private const string FilterSet = "Filter";
+
+    // Without -Since/-Last a fleet collection reads the last day: only the window travels.
+    private static readonly TimeSpan DefaultFleetWindow = TimeSpan.FromHours(24);
+
+    private static readonly string[] FilterKeys = { "InstanceIds", "AgentVersion", "PingStatus", "PlatformTypes", "ResourceType", "AssociationStatus", "IamRole", "tag-key" };
 
     // Progress only for files big enough to take a noticeable time.
     private const long ProgressThresholdBytes = 16L * 1024 * 1024;
@@ -30,6 +48,9 @@ public sealed class GetSsmAgentLogIssueCommand : SsmTroubleshootCmdlet
     private LogTextSession? _session;
     private long _lastProgressTicks;
     private int _progressId;
+    private readonly List<string> _instanceIds = new();
+    private DateTime? _since;
+    private DateTime? _until;
 
     /// <summary>Log files or folders; wildcards allowed. Default: the agent's log folder on this platform.</summary>
     [Parameter(ParameterSetName = PathSet, Position = 0)]
@@ -47,6 +68,94 @@ public sealed class GetSsmAgentLogIssueCommand : SsmTroubleshootCmdlet
     [AllowEmptyString]
     [AllowNull]
     public string[]? InputObject { get; set; }
+
+    /// <summary>Managed nodes (i-… or mi-…) whose agent log is collected through Run Command; binds InstanceId from the pipeline.</summary>
+    [Parameter(ParameterSetName = InstanceIdSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    [ValidatePattern("^(i|mi)-[0-9a-f]{8,17}$")]
+    public string[]? InstanceId { get; set; }
+
+    /// <summary>DescribeInstanceInformation filters selecting the nodes, e.g. @{ 'tag:Environment' = 'prod'; PlatformTypes = 'Linux' }.</summary>
+    [Parameter(ParameterSetName = FilterSet, Mandatory = true)]
+    [ValidateNotNullOrEmpty]
+    public Hashtable? Filter { get; set; }
+
+    /// <summary>Run Command MaxConcurrency: nodes or percentage running the script at once (e.g. 50 or 10%).</summary>
+    [Parameter(ParameterSetName = InstanceIdSet)]
+    [Parameter(ParameterSetName = FilterSet)]
+    [ValidatePattern("^([1-9][0-9]*|[1-9][0-9]%|[1-9]%|100%)$")]
+    public string? MaxConcurrency { get; set; }
+
+    /// <summary>Run Command MaxErrors: failed invocations after which SSM stops sending (e.g. 0, 10 or 5%).</summary>
+    [Parameter(ParameterSetName = InstanceIdSet)]
+    [Parameter(ParameterSetName = FilterSet)]
+    [ValidatePattern("^([1-9][0-9]*|[0]|[1-9][0-9]%|[0-9]%|100%)$")]
+    public string? MaxErrors { get; set; }
+
+    /// <summary>An S3 bucket where Run Command also stores each node's full output.</summary>
+    [Parameter(ParameterSetName = InstanceIdSet)]
+    [Parameter(ParameterSetName = FilterSet)]
+    [ValidateNotNullOrEmpty]
+    public string? OutputS3BucketName { get; set; }
+
+    /// <summary>The key prefix of the output in -OutputS3BucketName.</summary>
+    [Parameter(ParameterSetName = InstanceIdSet)]
+    [Parameter(ParameterSetName = FilterSet)]
+    [ValidateNotNullOrEmpty]
+    public string? OutputS3KeyPrefix { get; set; }
+
+    /// <summary>The AWS region (e.g. us-east-1). Else $StoredAWSRegion, the profile, AWS_REGION, IMDS.</summary>
+    [Parameter(ParameterSetName = InstanceIdSet)]
+    [Parameter(ParameterSetName = FilterSet)]
+    [ValidatePattern(@"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")]
+    public string? Region { get; set; }
+
+    /// <summary>A named profile from the SDK store or the shared credentials file.</summary>
+    [Parameter(ParameterSetName = InstanceIdSet)]
+    [Parameter(ParameterSetName = FilterSet)]
+    [Alias("StoredCredentials", "AWSProfileName")]
+    [ValidateNotNullOrEmpty]
+    public string? ProfileName { get; set; }
+
+    /// <summary>The shared credentials file to read profiles from.</summary>
+    [Parameter(ParameterSetName = InstanceIdSet)]
+    [Parameter(ParameterSetName = FilterSet)]
+    [Alias("AWSProfilesLocation", "ProfilesLocation")]
+    [ValidateNotNullOrEmpty]
+    public string? ProfileLocation { get; set; }
+
+    /// <summary>An AWSCredentials object (from any AWS.Tools version) or a PSCredential (user = access key, password = secret key).</summary>
+    [Parameter(ParameterSetName = InstanceIdSet)]
+    [Parameter(ParameterSetName = FilterSet)]
+    [ValidateNotNull]
+    public object? Credential { get; set; }
+
+    /// <summary>The access key id of explicit credentials.</summary>
+    [Parameter(ParameterSetName = InstanceIdSet)]
+    [Parameter(ParameterSetName = FilterSet)]
+    [Alias("AK")]
+    [ValidateNotNullOrEmpty]
+    public string? AccessKey { get; set; }
+
+    /// <summary>The secret access key of explicit credentials.</summary>
+    [Parameter(ParameterSetName = InstanceIdSet)]
+    [Parameter(ParameterSetName = FilterSet)]
+    [Alias("SK", "SecretAccessKey")]
+    [ValidateNotNullOrEmpty]
+    public string? SecretKey { get; set; }
+
+    /// <summary>The session token of explicit temporary credentials.</summary>
+    [Parameter(ParameterSetName = InstanceIdSet)]
+    [Parameter(ParameterSetName = FilterSet)]
+    [Alias("ST")]
+    [ValidateNotNullOrEmpty]
+    public string? SessionToken { get; set; }
+
+    /// <summary>Sends every AWS call to this URL (an emulator such as LocalStack or moto, or a VPC endpoint).</summary>
+    [Parameter(ParameterSetName = InstanceIdSet)]
+    [Parameter(ParameterSetName = FilterSet)]
+    [ValidateNotNullOrEmpty]
+    public string? EndpointUrl { get; set; }
 
     /// <summary>Ignore entries older than this (the agent's timestamps are the instance's local time).</summary>
     [Parameter]
@@ -66,7 +175,9 @@ public sealed class GetSsmAgentLogIssueCommand : SsmTroubleshootCmdlet
     public string[]? Category { get; set; }
 
     /// <summary>Emit every classified entry instead of one summary per category.</summary>
-    [Parameter]
+    [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = LiteralPathSet)]
+    [Parameter(ParameterSetName = InputObjectSet)]
     public SwitchParameter AsEntry { get; set; }
 
     /// <summary>Also report ERROR/WARN entries that match no rule, as category Unknown.</summary>
@@ -93,6 +204,8 @@ public sealed class GetSsmAgentLogIssueCommand : SsmTroubleshootCmdlet
                 ErrorCategory.InvalidArgument, Last, "For example -Last 02:00:00 or -Last (New-TimeSpan -Hours 2)."));
         }
 
+        _since = bound.ContainsKey(nameof(Last)) ? DateTime.Now - Last : bound.ContainsKey(nameof(Since)) ? ToLocal(Since) : null;
+        _until = bound.ContainsKey(nameof(Until)) ? ToLocal(Until) : null;
         DateTime? since = bound.ContainsKey(nameof(Last)) ? DateTime.Now - Last : bound.ContainsKey(nameof(Since)) ? ToLocal(Since) : null;
         DateTime? until = bound.ContainsKey(nameof(Until)) ? ToLocal(Until) : null;
         if (since > until)
@@ -105,10 +218,12 @@ public sealed class GetSsmAgentLogIssueCommand : SsmTroubleshootCmdlet
         var categories = LogCmdletSupport.ValidateCategories(this, catalog, Category, allowUnknown: true);
         var includeUnknown = IncludeUnclassified.IsPresent
             || (categories is not null && Array.IndexOf(categories, LogRuleCatalog.UnknownCategory) >= 0);
+        // A fleet's window is applied on each instance, in its own local time; the text that comes back is all in it.
+        var fleet = IsFleet;
         _analyzer = new AgentLogAnalyzer(catalog, new LogScanOptions
         {
-            Since = since,
-            Until = until,
+            Since = fleet ? null : since,
+            Until = fleet ? null : until,
             Categories = categories,
             IncludeUnclassified = includeUnknown,
         });
@@ -121,6 +236,11 @@ public sealed class GetSsmAgentLogIssueCommand : SsmTroubleshootCmdlet
     {
         switch (ParameterSetName)
         {
+            case InstanceIdSet:
+                _instanceIds.AddRange(InstanceId!);
+                break;
+            case FilterSet:
+                break;
             case InputObjectSet:
                 _session ??= _analyzer!.BeginText(null, AsEntry ? WriteObject : null);
                 foreach (var text in InputObject ?? Array.Empty<string>())
@@ -157,6 +277,12 @@ public sealed class GetSsmAgentLogIssueCommand : SsmTroubleshootCmdlet
 
     protected override void EndProcessing()
     {
+        if (IsFleet)
+        {
+            CollectFleet();
+            return;
+        }
+
         if (_session is not null)
         {
             var issues = _session.Complete();
@@ -168,6 +294,129 @@ public sealed class GetSsmAgentLogIssueCommand : SsmTroubleshootCmdlet
                 }
             }
         }
+    }
+
+    private bool IsFleet => ParameterSetName is InstanceIdSet or FilterSet;
+
+    /// <summary>
+    /// All nodes of the pipeline in one collection (batched SendCommands), run on the pool while this thread writes
+    /// the progress it reports; then warnings, then the issues.
+    /// </summary>
+    private void CollectFleet()
+    {
+        var filters = ParameterSetName == FilterSet ? ConvertFilter(Filter!) : null;
+        if (ParameterSetName == InstanceIdSet && _instanceIds.Count == 0)
+        {
+            return;
+        }
+
+        var connection = AwsConnectionSupport.Resolve(this, this, work => Await(work));
+        var request = new FleetLogRequest
+        {
+            InstanceIds = ParameterSetName == InstanceIdSet ? _instanceIds.Distinct(StringComparer.Ordinal).ToArray() : null,
+            Filters = filters,
+            SinceUtc = (_since ?? DateTime.Now - DefaultFleetWindow).ToUniversalTime(),
+            UntilUtc = _until?.ToUniversalTime(),
+            MaxConcurrency = MaxConcurrency,
+            MaxErrors = MaxErrors,
+            OutputS3BucketName = OutputS3BucketName,
+            OutputS3KeyPrefix = OutputS3KeyPrefix,
+        };
+        WriteVerbose($"Collecting agent logs since {request.SinceUtc:yyyy-MM-dd HH:mm:ss}Z from "
+            + (request.InstanceIds is null ? "the nodes matching -Filter" : $"{request.InstanceIds.Count} node(s)")
+            + $" through Run Command (region from {connection.RegionSource}" + (connection.EndpointFor("SSM") is { } endpoint ? $", endpoint {endpoint}" : string.Empty) + ").");
+
+        FleetLogResult result;
+        using (var progress = new BlockingCollection<FleetProgress>())
+        {
+            var work = Task.Run(async () =>
+            {
+                try
+                {
+                    return await FleetLogCollector.CollectAsync(connection, request, _analyzer!, p => progress.TryAdd(p), CancelToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    progress.CompleteAdding();
+                }
+            });
+            foreach (var step in progress.GetConsumingEnumerable())
+            {
+                var record = new ProgressRecord(2, "Collecting SSM Agent logs through Run Command", step.Stage);
+                if (step.Total > 0)
+                {
+                    record.PercentComplete = (int)Math.Min(100, step.Done * 100L / step.Total);
+                    record.StatusDescription = $"{step.Stage}: {step.Done} of {step.Total}";
+                }
+
+                WriteProgress(record);
+            }
+
+            try
+            {
+                result = work.GetAwaiter().GetResult();
+            }
+            catch (OperationCanceledException) when (CancelToken.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
+            catch (Exception ex) when (ex is not PipelineStoppedException)
+            {
+                ThrowFailure(ex, ErrorIds.LogFleetCollectionFailed, request.InstanceIds is null ? (object)Filter! : string.Join(",", request.InstanceIds),
+                    "Check the credentials and region (Get-SsmAwsContext), and that the caller may call ssm:DescribeInstanceInformation, ssm:SendCommand, ssm:ListCommandInvocations and ssm:GetCommandInvocation.");
+                return;
+            }
+            finally
+            {
+                WriteProgress(new ProgressRecord(2, "Collecting SSM Agent logs through Run Command", "Done") { RecordType = ProgressRecordType.Completed });
+            }
+        }
+
+        foreach (var note in result.Notes)
+        {
+            WriteVerbose(note);
+        }
+
+        WriteVerbose($"{result.Collected} of {result.Nodes} node(s) collected; {result.Issues.Count} issue(s).");
+        foreach (var warning in result.Warnings)
+        {
+            WriteWarning(warning);
+        }
+
+        foreach (var issue in result.Issues)
+        {
+            WriteObject(issue);
+        }
+    }
+
+    /// <summary>-Filter: DescribeInstanceInformation keys (tag:Key, tag-key, PlatformTypes, PingStatus, ...) to string lists.</summary>
+    private Dictionary<string, IReadOnlyList<string>> ConvertFilter(Hashtable filter)
+    {
+        var result = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        foreach (DictionaryEntry entry in filter)
+        {
+            var key = entry.Key?.ToString() ?? string.Empty;
+            var known = FilterKeys.FirstOrDefault(k => string.Equals(k, key, StringComparison.OrdinalIgnoreCase));
+            if (known is null && !(key.StartsWith("tag:", StringComparison.OrdinalIgnoreCase) && key.Length > 4))
+            {
+                ThrowTerminatingError(ErrorRecords.Create($"'{key}' is not a DescribeInstanceInformation filter. Use tag:<Key> or one of: {string.Join(", ", FilterKeys)}.",
+                    ErrorIds.LogFleetFilterInvalid, ErrorCategory.InvalidArgument, key, "For example -Filter @{ 'tag:Environment' = 'prod'; PlatformTypes = 'Linux' }."));
+            }
+
+            var values = LanguagePrimitives.GetEnumerable(entry.Value) is { } many
+                ? many.Cast<object?>().Select(v => v?.ToString() ?? string.Empty).ToArray()
+                : new[] { entry.Value?.ToString() ?? string.Empty };
+            if (values.Length == 0 || values.Any(string.IsNullOrEmpty))
+            {
+                ThrowTerminatingError(ErrorRecords.Create($"The filter '{key}' needs at least one non-empty value.",
+                    ErrorIds.LogFleetFilterInvalid, ErrorCategory.InvalidArgument, key, "For example -Filter @{ 'tag:Environment' = 'prod' }."));
+            }
+
+            // tag: keys keep the tag's own spelling; the fixed keys take the API's.
+            result[known ?? "tag:" + key.Substring(4)] = values;
+        }
+
+        return result;
     }
 
     private static DateTime ToLocal(DateTime time) => time.Kind == DateTimeKind.Utc ? time.ToLocalTime() : time;

@@ -76,8 +76,11 @@ public sealed class World
     [JsonIgnore]
     public Func<DateTime> Clock { get; set; } = () => DateTime.UtcNow;
 
-    /// <summary>Run Command invocations; shape owned by the automation issue.</summary>
-    public List<JsonObject> Commands { get; set; } = new();
+    /// <summary>Run Command: commands as SendCommand recorded them, with their invocations (Model/Commands.cs).</summary>
+    public List<SentCommand> Commands { get; set; } = new();
+
+    /// <summary>Run Command: what each node prints and how its invocation ends (Model/Commands.cs).</summary>
+    public List<CommandOutput> CommandOutputs { get; set; } = new();
 
     public static World Load(string path) => FromJson(File.ReadAllText(path));
 

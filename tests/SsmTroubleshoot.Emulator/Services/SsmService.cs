@@ -108,6 +108,9 @@ internal sealed partial class SsmService : IAwsService
                 "AgentVersion" => items.Where(i => values.Contains(i.AgentVersion)),
                 "IamRole" => items.Where(i => values.Contains(i.IamRole ?? string.Empty)),
                 "AssociationStatus" => items.Where(i => values.Contains(i.AssociationStatus ?? string.Empty)),
+                "tag-key" => items.Where(i => TagsOf(world, i.InstanceId).Keys.Any(values.Contains)),
+                _ when key.StartsWith("tag:", StringComparison.Ordinal) =>
+                    items.Where(i => TagsOf(world, i.InstanceId).TryGetValue(key.Substring(4), out var tag) && values.Contains(tag)),
                 _ => throw new AwsServiceError("InvalidFilterKey", $"The filter key {key} is not valid."),
             };
         }
@@ -214,6 +217,10 @@ internal sealed partial class SsmService : IAwsService
             },
         };
     }
+
+    // Tag filters read the EC2 instance's tags (hybrid nodes have none in the emulator).
+    private static Dictionary<string, string> TagsOf(World world, string instanceId) =>
+        world.Instances.FirstOrDefault(i => i.InstanceId == instanceId)?.Tags ?? new Dictionary<string, string>();
 
     private static void Add(JsonObject o, string name, string? value)
     {
