@@ -726,7 +726,6 @@ internal sealed partial class SsmService
     private static DateTime ParseTime(string text) =>
         DateTime.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
 
-    private static AwsServiceError Validation(string message) => new("ValidationException", "1 validation error detected: " + message);
 
     private static Exception InvalidToken(string token) => new AwsServiceError("InvalidNextToken", "The nextToken is not valid.");
 }

@@ -307,7 +307,6 @@ internal sealed partial class SsmService
     private static string? OptionalString(JsonElement input, string name) =>
         input.ValueKind == JsonValueKind.Object && input.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
-    private static AwsServiceError Validation(string message) => new("ValidationException", "1 validation error detected: " + message);
 
     [GeneratedRegex("^([1-9][0-9]*|[1-9][0-9]%|[1-9]%|100%)$")]
     private static partial Regex ConcurrencyPattern();

@@ -65,6 +65,9 @@ internal sealed partial class SsmService : IAwsService
     /// <summary>Run Command: SendCommand, ListCommandInvocations, GetCommandInvocation (Services/SsmService.Commands.cs).</summary>
     static partial void RegisterCommandOperations(Dictionary<string, Func<JsonElement, World, JsonObject>> operations);
 
+    /// <summary>SSM's ValidationException, shared by every area's operations.</summary>
+    private static AwsServiceError Validation(string message) => new("ValidationException", "1 validation error detected: " + message);
+
     internal static double Epoch(DateTime time) => (time.ToUniversalTime() - DateTime.UnixEpoch).TotalSeconds;
 
     private static JsonObject DescribeInstanceInformation(JsonElement input, World world)
