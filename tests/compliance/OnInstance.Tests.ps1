@@ -10,14 +10,16 @@ param(
     # The endpoints the agent needs; add s3, kms, logs, monitoring when the instance uses them.
     [string[]] $Service = @('ssm', 'ec2messages', 'ssmmessages'),
     # Extra parameters for both commands (-Region, -TimeoutSeconds, -AgentConfigPath ...).
-    [hashtable] $ProbeParameters = @{}
+    [hashtable] $ProbeParameters = @{},
+    # Extra parameters for Get-SsmDiagnostic only (-StsEndpointUrl for an STS VPC endpoint, -AgentVersion ...).
+    [hashtable] $DiagnosticParameters = @{}
 )
 
 BeforeDiscovery {
     $endpoints = @(Test-SsmEndpoint -Service $Service @ProbeParameters | ForEach-Object {
         @{ Service = $_.Service; Endpoint = "$($_.Host):$($_.Port)"; Probe = $_ }
     })
-    $checks = @(Get-SsmDiagnostic -Service $Service @ProbeParameters | ForEach-Object {
+    $checks = @(Get-SsmDiagnostic -Service $Service @ProbeParameters @DiagnosticParameters | ForEach-Object {
         @{ Check = $_.Check; Result = $_ }
     })
 }

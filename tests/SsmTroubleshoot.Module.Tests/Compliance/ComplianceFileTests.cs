@@ -127,8 +127,10 @@ public sealed class ComplianceFileTests
     }
 
     [Fact]
-    public void OnInstance_passes_on_a_healthy_box_and_names_the_endpoint_that_fails()
+    public async Task OnInstance_passes_on_a_healthy_box_and_names_the_endpoint_that_fails()
     {
+        // The credentials check signs STS calls with the fake IMDS role's keys: the emulator's STS answers them.
+        await using var sts = await AwsEmulator.StartAsync(World.LoadScenario("demo"));
         var dir = Directory.CreateTempSubdirectory("ssm-compliance-box-").FullName;
         using var ca = new TestCertificates("Amazon RSA 2048 M99 Test");
         try
@@ -156,7 +158,10 @@ public sealed class ComplianceFileTests
                 ["FileSystemRoot"] = root, ["TimeoutSeconds"] = 2,
             };
             using var session = new PowerShellSession();
-            var healthy = Run(session, PesterFile.Load("OnInstance.Tests.ps1"), new Hashtable { ["ProbeParameters"] = probe });
+            var diagnostic = new Hashtable { ["StsEndpointUrl"] = sts.Endpoint.ToString() };
+            var healthy = Run(session, PesterFile.Load("OnInstance.Tests.ps1"), new Hashtable { ["ProbeParameters"] = probe, ["DiagnosticParameters"] = diagnostic });
+            Assert.Contains(healthy, r => r.Name == "ssm-cli diagnostic of this instance > AWS Credentials" && r.Passed);
+            Assert.Equal(1, sts.Calls["sts:GetCallerIdentity"]);
             Assert.Contains(healthy, r => r.Name == "SSM Agent endpoints from this instance > ssm (ssm.eu-west-1.amazonaws.com:" + server.Port + ") is reachable");
             Assert.True(8 == healthy.Count(r => r.Name.StartsWith("SSM Agent endpoints", StringComparison.Ordinal)), string.Join("\n", healthy.Select(r => r.Name)));
             Assert.Contains(healthy, r => r.Name == "ssm-cli diagnostic of this instance > Agent service");
@@ -165,7 +170,7 @@ public sealed class ComplianceFileTests
 
             // ssmmessages resolves to an address where nothing listens: its endpoint test and its diagnostic check fail.
             hosts["ssmmessages.eu-west-1.amazonaws.com"] = "127.0.0.2";
-            var broken = Run(session, PesterFile.Load("OnInstance.Tests.ps1"), new Hashtable { ["ProbeParameters"] = probe });
+            var broken = Run(session, PesterFile.Load("OnInstance.Tests.ps1"), new Hashtable { ["ProbeParameters"] = probe, ["DiagnosticParameters"] = diagnostic });
             var failed = broken.Where(r => !r.Passed).ToList();
             Assert.Contains(failed, r => r.Name.Contains("ssmmessages (ssmmessages.eu-west-1.amazonaws.com", StringComparison.Ordinal) && r.Name.EndsWith("is reachable", StringComparison.Ordinal)
                 && r.Message!.Contains("because", StringComparison.Ordinal));
@@ -188,8 +193,9 @@ public sealed class ComplianceFileTests
             "Test-ManagedInstanceNetwork is not in the module yet");
         var aws = new Hashtable { ["EndpointUrl"] = emu.Endpoint.ToString(), ["Region"] = "us-east-1", ["AccessKey"] = "AKIACOMPLIANCE000001", ["SecretKey"] = "compliance-secret" };
         var results = Run(session, PesterFile.Load("ManagedInstances.Tests.ps1"), new Hashtable { ["TagKey"] = "Team", ["TagValue"] = "demo", ["AwsParameters"] = aws });
-        Assert.Contains(results, r => r.Passed && r.Name.EndsWith("the tag selects at least one instance", StringComparison.Ordinal));
-        Assert.Contains(results, r => r.Passed && r.Name.Contains("i-0a1b2c3d4e5f60001 (healthy) > passes every network check", StringComparison.Ordinal));
+        var names = string.Join("\n", results.Select(r => r.Name + " => " + r.Passed));
+        Assert.True(results.Any(r => r.Passed && r.Name.EndsWith("the tag selects at least one instance", StringComparison.Ordinal)), names);
+        Assert.True(results.Any(r => r.Passed && r.Name.Contains("i-0a1b2c3d4e5f60001 (healthy) > passes every network check", StringComparison.Ordinal)), names);
         var broken = Assert.Single(results, r => r.Name.Contains("i-0a1b2c3d4e5f60002 (broken) > passes every network check", StringComparison.Ordinal));
         Assert.False(broken.Passed);
         Assert.Matches(@"because failed checks: \w+", broken.Message!);

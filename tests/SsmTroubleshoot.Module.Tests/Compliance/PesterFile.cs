@@ -49,10 +49,11 @@ internal sealed class PesterFile
         }
         function __Expand([string] $template, $item) {
             [regex]::Replace($template, '<([\w.]+)>', {
-                param($m)
-                $name = $m.Groups[1].Value
-                if ($name -eq '_') { return "$item" }
-                "$($ExecutionContext.SessionState.PSVariable.GetValue($name))"
+                param($__match)
+                # Names of the shim's own locals must not shadow the test data (PowerShell names are case-insensitive).
+                $__key = $__match.Groups[1].Value
+                if ($__key -eq '_') { return "$item" }
+                "$($ExecutionContext.SessionState.PSVariable.GetValue($__key))"
             })
         }
         """;
