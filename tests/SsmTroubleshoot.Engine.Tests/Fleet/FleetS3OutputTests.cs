@@ -1,6 +1,5 @@
 using System;
 using System.Linq;
-using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using SsmTroubleshoot.Emulator;
@@ -28,24 +27,10 @@ public sealed class FleetS3OutputTests
         Timeout = TimeSpan.FromSeconds(30),
     };
 
-    /// <summary>An early IAM denial (inside the inline limit), 30 KB of healthy log, then two issues only S3 holds.</summary>
-    internal static string LargeWindow()
-    {
-        var body = new StringBuilder(AgentLogSamples.ByCategory["IamAccessDenied"]);
-        while (body.Length < 30_000)
-        {
-            body.Append(AgentLogSamples.Benign);
-        }
-
-        body.Append(AgentLogSamples.ByCategory["NoCredentials"]).Append(AgentLogSamples.ByCategory["ProxyTls"]);
-        var bytes = Encoding.UTF8.GetByteCount(body.ToString());
-        return $"#SsmTroubleshoot-collect v1 total={bytes} sent={bytes} files=1 dir=/var/log/amazon/ssm\n" + body;
-    }
-
     private static World FleetWithLargeWindow()
     {
         var world = FleetWorlds.Mixed();
-        world.CommandOutputs.Single(o => o.InstanceId == FleetWorlds.LinuxBroken).StandardOutput = LargeWindow();
+        world.CommandOutputs.Single(o => o.InstanceId == FleetWorlds.LinuxBroken).StandardOutput = FleetWorlds.LargeWindow();
 
         // Signed requests are verified: the S3 client's SigV4 (scope s3, path-style) must be right.
         world.Callers.Add(new Caller { AccessKeyId = TestAws.AccessKey, SecretAccessKey = TestAws.SecretKey, Arn = "arn:aws:iam::123456789012:user/fleet" });
@@ -72,7 +57,7 @@ public sealed class FleetS3OutputTests
         var (result, emulator) = await CollectAsync(FleetWithLargeWindow());
         await using (emulator)
         {
-            Assert.True(LargeWindow().Length > 24_000);
+            Assert.True(FleetWorlds.LargeWindow().Length > 24_000);
             Assert.Equal(new[] { "IamAccessDenied", "NoCredentials", "ProxyTls" }, Categories(result, FleetWorlds.LinuxBroken));
 
             // Only the cut output is read from S3; the others fit inline.
