@@ -35,7 +35,7 @@ public sealed class AwsEmulator : IAsyncDisposable
         _app = app;
         World = world;
         Endpoint = endpoint;
-        _services = new IAwsService[] { new Ec2Service(), new IamService(), new StsService(), new SsmService() }
+        _services = new IAwsService[] { new Ec2Service(), new IamService(), new StsService(), new SsmService(), new S3Service() }
             .ToDictionary(s => s.Name, StringComparer.Ordinal);
     }
 
@@ -210,6 +210,18 @@ public sealed class AwsEmulator : IAsyncDisposable
             }
 
             return new AwsRequest("ssm", target.Substring(dot + 1), accessKeyId, new Dictionary<string, string>(), json);
+        }
+
+        if (scopeService == "s3")
+        {
+            // Path-style REST: GET /bucket/key.
+            var path = http.Path.Value ?? "/";
+            var trimmed = path.TrimStart('/');
+            var slash = trimmed.IndexOf('/', StringComparison.Ordinal);
+            var bucket = Uri.UnescapeDataString(slash < 0 ? trimmed : trimmed.Substring(0, slash));
+            var key = slash < 0 ? null : Uri.UnescapeDataString(trimmed.Substring(slash + 1));
+            var operation = HttpMethods.IsGet(http.Method) && !string.IsNullOrEmpty(key) ? "GetObject" : http.Method + "Unsupported";
+            return new AwsRequest("s3", operation, accessKeyId, new Dictionary<string, string>(), null) { Bucket = bucket, ObjectKey = key };
         }
 
         var form = ParseForm(body);

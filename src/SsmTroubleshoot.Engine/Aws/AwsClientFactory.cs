@@ -1,6 +1,7 @@
 using System;
 using Amazon.EC2;
 using Amazon.Runtime;
+using Amazon.S3;
 using Amazon.SecurityToken;
 using Amazon.SimpleSystemsManagement;
 
@@ -27,6 +28,18 @@ public sealed class AwsClientFactory
 
     public IAmazonSecurityTokenService CreateSts() =>
         new AmazonSecurityTokenServiceClient(Connection.Credentials, Configure(new AmazonSecurityTokenServiceConfig(), "STS"));
+
+    /// <summary>S3 (Run Command output); an endpoint override is addressed path-style (http://host:port/bucket/key).</summary>
+    public IAmazonS3 CreateS3()
+    {
+        var config = Configure(new AmazonS3Config(), "S3");
+        if (Endpoint("S3") is not null)
+        {
+            config.ForcePathStyle = true;
+        }
+
+        return new AmazonS3Client(Connection.Credentials, config);
+    }
 
     public IamQueryClient CreateIam()
     {

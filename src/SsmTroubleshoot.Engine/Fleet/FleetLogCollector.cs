@@ -44,6 +44,12 @@ public sealed class FleetCollectorOptions
     /// <summary>Bytes of log a node sends at most: below GetCommandInvocation's 24,000-character output limit.</summary>
     public int CapBytes { get; init; } = 23_000;
 
+    /// <summary>
+    /// Bytes a node sends at most when an output bucket is given (the full output is read back from S3): large
+    /// enough for a busy day of agent log, small enough to bound what one node costs here; the newest bytes are kept.
+    /// </summary>
+    public int S3CapBytes { get; init; } = 8 * 1024 * 1024;
+
     public int ExecutionTimeoutSeconds { get; init; } = 120;
 
     public TimeSpan InitialPollDelay { get; init; } = TimeSpan.FromSeconds(1);
@@ -122,20 +128,30 @@ public sealed class FleetLogCollector
     private readonly IRunCommandApi _api;
     private readonly FleetCollectorOptions _options;
     private readonly Func<TimeSpan, CancellationToken, Task> _delay;
+    private readonly ICommandOutputStore? _outputStore;
 
-    public FleetLogCollector(IRunCommandApi api, FleetCollectorOptions? options = null, Func<TimeSpan, CancellationToken, Task>? delay = null)
+    /// <summary>GetCommandInvocation's StandardOutputContent holds at most this many characters.</summary>
+    public const int InlineOutputLimit = 24_000;
+
+    /// <param name="outputStore">Reads the full output from the request's output bucket; null: inline output only.</param>
+    public FleetLogCollector(IRunCommandApi api, FleetCollectorOptions? options = null, Func<TimeSpan, CancellationToken, Task>? delay = null,
+        ICommandOutputStore? outputStore = null)
     {
         _api = api ?? throw new ArgumentNullException(nameof(api));
         _options = options ?? new FleetCollectorOptions();
         _delay = delay ?? Task.Delay;
+        _outputStore = outputStore;
     }
 
     /// <summary>Collects through an SDK client built for the connection (the cmdlet assembly never touches SDK types).</summary>
     public static async Task<FleetLogResult> CollectAsync(Aws.AwsConnection connection, FleetLogRequest request, AgentLogAnalyzer analyzer,
         Action<FleetProgress>? onProgress, CancellationToken cancellationToken)
     {
-        using var ssm = new Aws.AwsClientFactory(connection ?? throw new ArgumentNullException(nameof(connection))).CreateSsm();
-        return await new FleetLogCollector(new SsmRunCommandApi(ssm)).CollectAsync(request, analyzer, onProgress, cancellationToken).ConfigureAwait(false);
+        var factory = new Aws.AwsClientFactory(connection ?? throw new ArgumentNullException(nameof(connection)));
+        using var ssm = factory.CreateSsm();
+        using var s3 = string.IsNullOrEmpty(request?.OutputS3BucketName) ? null : factory.CreateS3();
+        var store = s3 is null ? null : new S3CommandOutputStore(s3);
+        return await new FleetLogCollector(new SsmRunCommandApi(ssm), outputStore: store).CollectAsync(request!, analyzer, onProgress, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Collects and classifies. <paramref name="onProgress"/> is called from pool threads.</summary>
@@ -182,7 +198,7 @@ public sealed class FleetLogCollector
             .SelectMany(g => Batches(g.ToList(), _options.BatchSize).Select(batch => (Document: g.Key, Batch: batch)))
             .ToList();
         var scripts = plan.Select(p => p.Document).Distinct(StringComparer.Ordinal)
-            .ToDictionary(d => d, d => CollectionScripts.Render(d, request.SinceUtc, request.UntilUtc, _options.CapBytes), StringComparer.Ordinal);
+            .ToDictionary(d => d, d => CollectionScripts.Render(d, request.SinceUtc, request.UntilUtc, UsesBucket(request) ? _options.S3CapBytes : _options.CapBytes), StringComparer.Ordinal);
         var commandIdsByBatch = new string?[plan.Count];
         var sendErrors = new Exception?[plan.Count];
         var sentNodes = 0;
@@ -243,8 +259,10 @@ public sealed class FleetLogCollector
         // Fetch outputs (bounded parallelism), then classify on this thread in a stable order.
         var fetched = new ConcurrentDictionary<(string, string), InvocationOutput>();
         var toFetch = new List<(string CommandId, string InstanceId)>();
-        foreach (var (commandId, _, batch) in sent)
+        var documents = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (commandId, document, batch) in sent)
         {
+            documents[commandId] = document;
             foreach (var id in batch.Keys)
             {
                 if (finals.TryGetValue((commandId, id), out var summary) && (IsStatus(summary, "Success") || IsStatus(summary, "Failed")) && !IsDeliveryFailure(summary))
@@ -254,6 +272,8 @@ public sealed class FleetLogCollector
             }
         }
 
+        var s3Warnings = new ConcurrentDictionary<(string, string), string>();
+
         var read = 0;
         using (var gate = new SemaphoreSlim(Math.Max(1, _options.FetchConcurrency)))
         {
@@ -262,7 +282,14 @@ public sealed class FleetLogCollector
                 await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
                 try
                 {
-                    fetched[item] = await _api.GetInvocationAsync(item.CommandId, item.InstanceId, cancellationToken).ConfigureAwait(false);
+                    var output = await _api.GetInvocationAsync(item.CommandId, item.InstanceId, cancellationToken).ConfigureAwait(false);
+                    if (UsesBucket(request) && _outputStore is not null && IsTruncated(output) && IsStatus(finals[item], "Success"))
+                    {
+                        output = await ReadFullOutputAsync(request, item.CommandId, item.InstanceId, documents[item.CommandId], output, s3Warnings, cancellationToken)
+                            .ConfigureAwait(false);
+                    }
+
+                    fetched[item] = output;
                     onProgress?.Invoke(new FleetProgress("Reading the outputs (GetCommandInvocation)", Interlocked.Increment(ref read), toFetch.Count));
                 }
                 finally
@@ -288,6 +315,11 @@ public sealed class FleetLogCollector
                 else if (output is not null && IsStatus(summary, "Success"))
                 {
                     collected++;
+                    if (s3Warnings.TryGetValue((commandId, node.InstanceId), out var s3Warning))
+                    {
+                        warnings.Add(s3Warning);
+                    }
+
                     issues.AddRange(Classify(analyzer, node, output, request, warnings));
                 }
                 else
@@ -312,14 +344,53 @@ public sealed class FleetLogCollector
             var sentBytes = HeaderValue(header, "sent");
             if (total > sentBytes)
             {
-                warnings.Add($"{node.InstanceId}: the log window holds {total:N0} bytes; only the newest {sentBytes:N0} were sent (the Run Command output limit)."
-                    + (request.OutputS3BucketName is null ? " Narrow -Since." : $" Reading the full output from s3://{request.OutputS3BucketName} is not supported yet; narrow -Since."));
+                warnings.Add($"{node.InstanceId}: the log window holds {total:N0} bytes; only the newest {sentBytes:N0} were sent"
+                    + (UsesBucket(request) ? " (the collection cap with -OutputS3BucketName). Narrow -Since." : " (the Run Command output limit). Narrow -Since or give -OutputS3BucketName."));
             }
         }
 
         var session = analyzer.BeginInstanceText(node.InstanceId, node.InstanceId, null);
         session.Add(text);
         return session.Complete();
+    }
+
+    private static bool UsesBucket(FleetLogRequest request) => !string.IsNullOrEmpty(request.OutputS3BucketName);
+
+    /// <summary>Whether GetCommandInvocation cut the output: it returns the first 24,000 characters only.</summary>
+    private static bool IsTruncated(InvocationOutput output) => output.StandardOutput.Length >= InlineOutputLimit;
+
+    /// <summary>
+    /// The node's full output from the output bucket (StandardOutputUrl, else the key Run Command writes); on a
+    /// failure the inline (cut) output is kept and a warning says which object and permission.
+    /// </summary>
+    private async Task<InvocationOutput> ReadFullOutputAsync(FleetLogRequest request, string commandId, string instanceId, string document,
+        InvocationOutput output, ConcurrentDictionary<(string, string), string> warnings, CancellationToken cancellationToken)
+    {
+        var (bucket, key) = CommandOutputLocation.FromUrl(output.StandardOutputUrl)
+            ?? (request.OutputS3BucketName!, CommandOutputLocation.StandardOutputKey(request.OutputS3KeyPrefix, commandId, instanceId, document));
+        try
+        {
+            var full = await _outputStore!.ReadAsync(bucket, key, cancellationToken).ConfigureAwait(false);
+            return new InvocationOutput
+            {
+                Status = output.Status,
+                StatusDetails = output.StatusDetails,
+                ResponseCode = output.ResponseCode,
+                StandardOutput = full,
+                StandardError = output.StandardError,
+                StandardOutputUrl = output.StandardOutputUrl,
+            };
+        }
+        catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        {
+            var code = ex is Amazon.Runtime.AmazonServiceException service && !string.IsNullOrEmpty(service.ErrorCode) ? service.ErrorCode : ex.GetType().Name;
+            var why = code == "NoSuchKey"
+                ? "the object does not exist (the node's instance profile needs s3:PutObject on the bucket for the agent to upload it)"
+                : $"the caller needs s3:GetObject on arn:aws:s3:::{bucket}/{key}";
+            warnings[(commandId, instanceId)] = $"{instanceId}: could not read the full output from s3://{bucket}/{key} ({code}: {ex.Message}); {why}. "
+                + $"Only the first {output.StandardOutput.Length:N0} characters GetCommandInvocation returned were classified.";
+            return output;
+        }
     }
 
     private static long HeaderValue(string header, string name)

@@ -24,6 +24,12 @@ public sealed class CommandOutput
 
     /// <summary>List/Get calls that see the invocation InProgress before it ends (the emulator's notion of time).</summary>
     public int PollsInProgress { get; set; }
+
+    /// <summary>
+    /// Whether the agent uploads its output to SendCommand's OutputS3BucketName (false: the instance profile lacks
+    /// s3:PutObject, so the object is missing and S3 answers NoSuchKey).
+    /// </summary>
+    public bool UploadsToS3 { get; set; } = true;
 }
 
 /// <summary>A command as SendCommand recorded it (World.Commands), with the state of each invocation.</summary>
@@ -58,6 +64,9 @@ public sealed class CommandInvocationState
     public string StandardOutput { get; set; } = string.Empty;
     public string StandardError { get; set; } = string.Empty;
     public int PollsInProgress { get; set; }
+
+    /// <summary>Whether the finished invocation's output exists in the command's output bucket.</summary>
+    public bool UploadsToS3 { get; set; } = true;
 
     /// <summary>List/Get calls that have seen this invocation so far.</summary>
     public int Observed { get; set; }

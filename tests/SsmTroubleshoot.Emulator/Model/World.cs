@@ -82,6 +82,9 @@ public sealed class World
     /// <summary>Run Command: what each node prints and how its invocation ends (Model/Commands.cs).</summary>
     public List<CommandOutput> CommandOutputs { get; set; } = new();
 
+    /// <summary>S3 objects by "bucket/key" (text), besides the Run Command outputs S3 serves from <see cref="Commands"/>.</summary>
+    public Dictionary<string, string> S3Objects { get; set; } = new(StringComparer.Ordinal);
+
     public static World Load(string path) => FromJson(File.ReadAllText(path));
 
     /// <summary>A scenario shipped in scenarios/ next to the emulator assembly, by name ("demo").</summary>

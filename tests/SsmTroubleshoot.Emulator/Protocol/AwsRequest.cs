@@ -36,6 +36,12 @@ internal sealed class AwsRequest
 
     public string RequestId { get; } = Guid.NewGuid().ToString();
 
+    /// <summary>S3 (REST, path-style): the bucket of /bucket/key.</summary>
+    public string? Bucket { get; init; }
+
+    /// <summary>S3 (REST, path-style): the key of /bucket/key, unescaped.</summary>
+    public string? ObjectKey { get; init; }
+
     public string? Get(string name) => Form.TryGetValue(name, out var value) ? value : null;
 
     public int? GetInt(string name) =>
@@ -81,6 +87,9 @@ internal sealed class AwsServiceError : Exception
     public string Code { get; }
 
     public int Status { get; }
+
+    /// <summary>The object key an S3 error names (its &lt;Key&gt; element).</summary>
+    public string? Resource { get; init; }
 }
 
 /// <summary>What a handler answers: a status, a content type and a body.</summary>

@@ -52,7 +52,7 @@ internal static class SigV4Verifier
 
         var canonicalRequest = string.Join("\n",
             request.Method,
-            CanonicalPath(request.Path.Value),
+            scope[3] == "s3" ? S3CanonicalPath(request.Path.Value) : CanonicalPath(request.Path.Value),
             CanonicalQuery(request.Query),
             canonicalHeaders.ToString(),
             signedHeaders,
@@ -80,6 +80,10 @@ internal static class SigV4Verifier
         // Non-S3 services double-encode: each segment of the (already encoded) path is encoded again.
         return string.Join("/", path.Split('/').Select(s => Uri.EscapeDataString(Uri.EscapeDataString(Uri.UnescapeDataString(s)))));
     }
+
+    // S3 encodes each segment once (the path as sent, normalised).
+    private static string S3CanonicalPath(string? path) =>
+        string.IsNullOrEmpty(path) ? "/" : string.Join("/", path.Split('/').Select(s => Uri.EscapeDataString(Uri.UnescapeDataString(s))));
 
     private static string CanonicalQuery(IQueryCollection query) => string.Join("&", query
         .SelectMany(p => p.Value.Select(v => (Key: Uri.EscapeDataString(p.Key), Value: Uri.EscapeDataString(v ?? string.Empty))))

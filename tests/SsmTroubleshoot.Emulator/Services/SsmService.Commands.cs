@@ -120,7 +120,7 @@ internal sealed partial class SsmService
     {
         var node = world.InstanceInformation.First(i => i.InstanceId == instanceId);
         var script = world.CommandOutputs.FirstOrDefault(o => o.InstanceId == instanceId) ?? new CommandOutput { InstanceId = instanceId };
-        var state = new CommandInvocationState { InstanceId = instanceId, PollsInProgress = script.PollsInProgress };
+        var state = new CommandInvocationState { InstanceId = instanceId, PollsInProgress = script.PollsInProgress, UploadsToS3 = script.UploadsToS3 };
         var wantsWindows = document == "AWS-RunPowerShellScript";
         if (node.PingStatus != "Online")
         {
@@ -256,6 +256,14 @@ internal sealed partial class SsmService
 
     private static (string Status, string Details) StatusOf(CommandInvocationState invocation) =>
         invocation.Finished ? (invocation.FinalStatus, invocation.FinalStatusDetails) : ("InProgress", "InProgress");
+
+    /// <summary>The S3 key Run Command writes a stream to: prefix/CommandId/InstanceId/awsrunShellScript/0.awsrunShellScript/stdout.</summary>
+    internal static string S3Key(SentCommand command, string instanceId, string stream)
+    {
+        var plugin = CommandDocuments[command.DocumentName].Replace(":", string.Empty, StringComparison.Ordinal);
+        var prefix = string.IsNullOrEmpty(command.OutputS3KeyPrefix) ? string.Empty : command.OutputS3KeyPrefix.TrimEnd('/') + "/";
+        return $"{prefix}{command.CommandId}/{instanceId}/{plugin}/0.{plugin}/{stream}";
+    }
 
     private static string S3Url(World world, SentCommand command, string instanceId, string stream)
     {

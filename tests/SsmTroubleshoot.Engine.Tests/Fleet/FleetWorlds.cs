@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Text;
 using SsmTroubleshoot.Emulator.Model;
 using SsmTroubleshoot.Engine.Tests.Logs;
 
@@ -62,5 +63,19 @@ internal static class FleetWorlds
             ResponseCode = 2,
         });
         return world;
+    }
+
+    /// <summary>An early IAM denial (inside the inline limit), 30 KB of healthy log, then two issues only S3 holds.</summary>
+    internal static string LargeWindow()
+    {
+        var body = new StringBuilder(AgentLogSamples.ByCategory["IamAccessDenied"]);
+        while (body.Length < 30_000)
+        {
+            body.Append(AgentLogSamples.Benign);
+        }
+
+        body.Append(AgentLogSamples.ByCategory["NoCredentials"]).Append(AgentLogSamples.ByCategory["ProxyTls"]);
+        var bytes = Encoding.UTF8.GetByteCount(body.ToString());
+        return $"#SsmTroubleshoot-collect v1 total={bytes} sent={bytes} files=1 dir=/var/log/amazon/ssm\n" + body;
     }
 }
