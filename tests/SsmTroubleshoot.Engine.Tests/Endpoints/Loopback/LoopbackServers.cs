@@ -50,24 +50,29 @@ internal static class HttpHead
     }
 }
 
-/// <summary>An HTTPS server on 127.0.0.1 that answers every GET with 404 (any status proves reachability).</summary>
-public sealed class LoopbackTlsServer : IDisposable
+/// <summary>
+/// A TCP server on 127.0.0.1 (random port): accepts until disposed and hands each connection to
+/// <see cref="ServeAsync"/>. Derived classes call <see cref="Start"/> once their own state is set.
+/// </summary>
+public abstract class LoopbackTcpServer : IDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly CancellationTokenSource _stop = new();
-    private readonly X509Certificate2 _certificate;
 
-    public LoopbackTlsServer(X509Certificate2 certificate)
+    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+    public string Url => "http://127.0.0.1:" + Port;
+
+    /// <summary>Cancelled when the server is disposed.</summary>
+    protected CancellationToken Stopping => _stop.Token;
+
+    protected void Start()
     {
-        _certificate = certificate;
         _listener.Start();
         _ = AcceptLoopAsync();
     }
 
-    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
-
-    /// <summary>Host headers of the requests served.</summary>
-    public ConcurrentQueue<string> Hosts { get; } = new();
+    protected abstract Task ServeAsync(TcpClient client);
 
     private async Task AcceptLoopAsync()
     {
@@ -87,13 +92,36 @@ public sealed class LoopbackTlsServer : IDisposable
         }
     }
 
-    private async Task ServeAsync(TcpClient client)
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _listener.Stop();
+        _stop.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}
+
+/// <summary>An HTTPS server on 127.0.0.1 that answers every GET with 404 (any status proves reachability).</summary>
+public sealed class LoopbackTlsServer : LoopbackTcpServer
+{
+    private readonly X509Certificate2 _certificate;
+
+    public LoopbackTlsServer(X509Certificate2 certificate)
+    {
+        _certificate = certificate;
+        Start();
+    }
+
+    /// <summary>Host headers of the requests served.</summary>
+    public ConcurrentQueue<string> Hosts { get; } = new();
+
+    protected override async Task ServeAsync(TcpClient client)
     {
         using (client)
         {
             try
             {
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Stopping);
                 timeout.CancelAfter(TimeSpan.FromSeconds(10));
                 await using var ssl = new SslStream(client.GetStream(), false);
                 await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = _certificate }, timeout.Token);
@@ -108,12 +136,6 @@ public sealed class LoopbackTlsServer : IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        _stop.Cancel();
-        _listener.Stop();
-        _stop.Dispose();
-    }
 }
 
 /// <summary>A loopback port that takes connections into a full backlog and never accepts: connects hang (a black hole).</summary>
@@ -173,52 +195,27 @@ public static class ClosedPort
 /// An HTTP CONNECT proxy on loopback that records each CONNECT line and tunnels to 127.0.0.1 on the port a map
 /// gives for the requested host (or answers 403 for hosts it is told to deny).
 /// </summary>
-public sealed class LoopbackConnectProxy : IDisposable
+public sealed class LoopbackConnectProxy : LoopbackTcpServer
 {
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-    private readonly CancellationTokenSource _stop = new();
     private readonly Func<string, int, int?> _route;
 
     /// <param name="route">(host, port) -> loopback port to tunnel to, or null to deny with 403.</param>
     public LoopbackConnectProxy(Func<string, int, int?> route)
     {
         _route = route;
-        _listener.Start();
-        _ = AcceptLoopAsync();
+        Start();
     }
-
-    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
-
-    public string Url => "http://127.0.0.1:" + Port;
 
     public ConcurrentQueue<string> RequestLines { get; } = new();
 
-    private async Task AcceptLoopAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            TcpClient client;
-            try
-            {
-                client = await _listener.AcceptTcpClientAsync(_stop.Token);
-            }
-            catch (Exception)
-            {
-                return;
-            }
-
-            _ = ServeAsync(client);
-        }
-    }
-
-    private async Task ServeAsync(TcpClient client)
+    protected override async Task ServeAsync(TcpClient client)
     {
         using (client)
         {
             try
             {
                 var stream = client.GetStream();
-                var head = await HttpHead.ReadAsync(stream, _stop.Token);
+                var head = await HttpHead.ReadAsync(stream, Stopping);
                 var line = head.Split("\r\n")[0];
                 RequestLines.Enqueue(line);
                 var parts = line.Split(' ');
@@ -227,15 +224,15 @@ public sealed class LoopbackConnectProxy : IDisposable
                 int? target = parts[0] == "CONNECT" && colon > 0 ? _route(authority[..colon], int.Parse(authority[(colon + 1)..])) : null;
                 if (target is null)
                 {
-                    await stream.WriteAsync(Encoding.ASCII.GetBytes("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n"), _stop.Token);
+                    await stream.WriteAsync(Encoding.ASCII.GetBytes("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n"), Stopping);
                     return;
                 }
 
                 using var upstream = new TcpClient();
-                await upstream.ConnectAsync(IPAddress.Loopback, target.Value, _stop.Token);
-                await stream.WriteAsync(Encoding.ASCII.GetBytes("HTTP/1.1 200 Connection established\r\n\r\n"), _stop.Token);
+                await upstream.ConnectAsync(IPAddress.Loopback, target.Value, Stopping);
+                await stream.WriteAsync(Encoding.ASCII.GetBytes("HTTP/1.1 200 Connection established\r\n\r\n"), Stopping);
                 var up = upstream.GetStream();
-                await Task.WhenAny(stream.CopyToAsync(up, _stop.Token), up.CopyToAsync(stream, _stop.Token));
+                await Task.WhenAny(stream.CopyToAsync(up, Stopping), up.CopyToAsync(stream, Stopping));
             }
             catch (Exception)
             {
@@ -244,12 +241,6 @@ public sealed class LoopbackConnectProxy : IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        _stop.Cancel();
-        _listener.Stop();
-        _stop.Dispose();
-    }
 }
 
 /// <summary>How the fake IMDS behaves.</summary>
@@ -280,55 +271,32 @@ public sealed class FakeImdsBehaviour
 }
 
 /// <summary>A minimal instance metadata service on 127.0.0.1 speaking the IMDSv1/v2 wire protocol.</summary>
-public sealed class FakeImds : IDisposable
+public sealed class FakeImds : LoopbackTcpServer
 {
     public const string SecretAccessKey = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY";
     public const string AccessKeyId = "ASIAEXAMPLEEXAMPLE12";
     public const string SessionToken = "FAKESESSIONTOKEN";
     private const string IssuedToken = "AQAEAFAKE-TOKEN==";
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-    private readonly CancellationTokenSource _stop = new();
     private readonly FakeImdsBehaviour _behaviour;
 
     public FakeImds(FakeImdsBehaviour behaviour)
     {
         _behaviour = behaviour;
-        _listener.Start();
-        _ = AcceptLoopAsync();
+        Start();
     }
-
-    public string Url => "http://127.0.0.1:" + ((IPEndPoint)_listener.LocalEndpoint).Port;
 
     public ConcurrentQueue<string> Requests { get; } = new();
 
-    private async Task AcceptLoopAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            TcpClient client;
-            try
-            {
-                client = await _listener.AcceptTcpClientAsync(_stop.Token);
-            }
-            catch (Exception)
-            {
-                return;
-            }
-
-            _ = ServeAsync(client);
-        }
-    }
-
-    private async Task ServeAsync(TcpClient client)
+    protected override async Task ServeAsync(TcpClient client)
     {
         using (client)
         {
             try
             {
                 var stream = client.GetStream();
-                while (!_stop.IsCancellationRequested)
+                while (!Stopping.IsCancellationRequested)
                 {
-                    var head = await HttpHead.ReadAsync(stream, _stop.Token);
+                    var head = await HttpHead.ReadAsync(stream, Stopping);
                     if (head.Length == 0)
                     {
                         return;
@@ -339,18 +307,18 @@ public sealed class FakeImds : IDisposable
                     var length = HttpHead.Header(head, "Content-Length");
                     if (int.TryParse(length, out var bodyLength) && bodyLength > 0)
                     {
-                        await stream.ReadExactlyAsync(new byte[bodyLength], _stop.Token);
+                        await stream.ReadExactlyAsync(new byte[bodyLength], Stopping);
                     }
 
                     var (status, body) = Answer(line, HttpHead.Header(head, "X-aws-ec2-metadata-token"));
                     if (status == 0)
                     {
-                        await Task.Delay(Timeout.Infinite, _stop.Token); // the PUT answer that never comes back past the hop limit
+                        await Task.Delay(Timeout.Infinite, Stopping); // the PUT answer that never comes back past the hop limit
                     }
 
                     var bytes = Encoding.UTF8.GetBytes(body);
-                    await stream.WriteAsync(Encoding.ASCII.GetBytes("HTTP/1.1 " + status + " X\r\nContent-Type: text/plain\r\nContent-Length: " + bytes.Length + "\r\n\r\n"), _stop.Token);
-                    await stream.WriteAsync(bytes, _stop.Token);
+                    await stream.WriteAsync(Encoding.ASCII.GetBytes("HTTP/1.1 " + status + " X\r\nContent-Type: text/plain\r\nContent-Length: " + bytes.Length + "\r\n\r\n"), Stopping);
+                    await stream.WriteAsync(bytes, Stopping);
                 }
             }
             catch (Exception)
@@ -397,63 +365,34 @@ public sealed class FakeImds : IDisposable
         };
     }
 
-    public void Dispose()
-    {
-        _stop.Cancel();
-        _listener.Stop();
-        _stop.Dispose();
-    }
 }
 
 /// <summary>A plain HTTP server on 127.0.0.1 that answers every GET with one fixed status and body.</summary>
-public sealed class LoopbackHttpServer : IDisposable
+public sealed class LoopbackHttpServer : LoopbackTcpServer
 {
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-    private readonly CancellationTokenSource _stop = new();
     private readonly int _status;
     private readonly string _body;
 
     public LoopbackHttpServer(int status, string body)
     {
         (_status, _body) = (status, body);
-        _listener.Start();
-        _ = AcceptLoopAsync();
+        Start();
     }
-
-    public string Url => "http://127.0.0.1:" + ((IPEndPoint)_listener.LocalEndpoint).Port;
 
     public ConcurrentQueue<string> RequestLines { get; } = new();
 
-    private async Task AcceptLoopAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            TcpClient client;
-            try
-            {
-                client = await _listener.AcceptTcpClientAsync(_stop.Token);
-            }
-            catch (Exception)
-            {
-                return;
-            }
-
-            _ = ServeAsync(client);
-        }
-    }
-
-    private async Task ServeAsync(TcpClient client)
+    protected override async Task ServeAsync(TcpClient client)
     {
         using (client)
         {
             try
             {
                 var stream = client.GetStream();
-                var head = await HttpHead.ReadAsync(stream, _stop.Token);
+                var head = await HttpHead.ReadAsync(stream, Stopping);
                 RequestLines.Enqueue(head.Split("\r\n")[0]);
                 var bytes = Encoding.UTF8.GetBytes(_body);
-                await stream.WriteAsync(Encoding.ASCII.GetBytes("HTTP/1.1 " + _status + " X\r\nContent-Length: " + bytes.Length + "\r\nConnection: close\r\n\r\n"), _stop.Token);
-                await stream.WriteAsync(bytes, _stop.Token);
+                await stream.WriteAsync(Encoding.ASCII.GetBytes("HTTP/1.1 " + _status + " X\r\nContent-Length: " + bytes.Length + "\r\nConnection: close\r\n\r\n"), Stopping);
+                await stream.WriteAsync(bytes, Stopping);
             }
             catch (Exception)
             {
@@ -462,10 +401,4 @@ public sealed class LoopbackHttpServer : IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        _stop.Cancel();
-        _listener.Stop();
-        _stop.Dispose();
-    }
 }
