@@ -26,8 +26,9 @@ public sealed class TestManagedInstanceNetworkCommand : AwsCmdlet
     private const string AllSet = "All";
     private const string Activity = "Test-ManagedInstanceNetwork";
 
-    private readonly List<string> _instanceIds = new();
-    private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+    // Ids in input order with the region each came with: objects piped from several regions are read per region.
+    private readonly List<(string Id, string? Region)> _instanceIds = new();
+    private readonly HashSet<(string, string?)> _seen = new();
 
     /// <summary>EC2 instance ids (i-) and hybrid node ids (mi-); binds InstanceId of Get-EC2Instance's instances.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByIdSet, ValueFromPipelineByPropertyName = true)]
@@ -66,9 +67,9 @@ public sealed class TestManagedInstanceNetworkCommand : AwsCmdlet
 
         foreach (var id in InstanceId)
         {
-            if (_seen.Add(id))
+            if (_seen.Add((id, Region)))
             {
-                _instanceIds.Add(id);
+                _instanceIds.Add((id, Region));
             }
         }
     }
@@ -80,6 +81,17 @@ public sealed class TestManagedInstanceNetworkCommand : AwsCmdlet
             return;
         }
 
+        if (ParameterSetName == ByIdSet)
+        {
+            foreach (var group in _instanceIds.GroupBy(x => x.Region, StringComparer.Ordinal))
+            {
+                Region = group.Key;
+                Evaluate(group.Select(x => x.Id).ToList(), Array.Empty<Ec2Filter>());
+            }
+
+            return;
+        }
+
         IReadOnlyList<Ec2Filter> filters = Array.Empty<Ec2Filter>();
         if (ParameterSetName == ByFilterSet && !TryReadFilters(Filter, out filters, out var problem))
         {
@@ -87,9 +99,15 @@ public sealed class TestManagedInstanceNetworkCommand : AwsCmdlet
                 "Pass EC2 filter names with one or more values, e.g. -Filter @{ 'tag:Environment' = 'prod' }."));
         }
 
+        Evaluate(null, filters);
+    }
+
+    /// <summary>One batched fetch for these ids (or the filters), then one report per instance in input order.</summary>
+    private void Evaluate(List<string>? instanceIds, IReadOnlyList<Ec2Filter> filters)
+    {
         var request = new NetworkFleetRequest
         {
-            InstanceIds = ParameterSetName == ByIdSet ? _instanceIds : null,
+            InstanceIds = instanceIds,
             Filters = filters,
             ThrottleLimit = ThrottleLimit,
         };
@@ -102,7 +120,7 @@ public sealed class TestManagedInstanceNetworkCommand : AwsCmdlet
         var evaluator = new NetworkEvaluator(snapshot, new NetworkEvaluationOptions { IncludeOptionalServices = IncludeOptionalService });
         var ids = request.InstanceIds is null
             ? inventory.Instances.Select(i => i.InstanceId).ToList()
-            : _instanceIds.Where(id => id.StartsWith("mi-", StringComparison.Ordinal) || snapshot.FindInstance(id) is not null).ToList();
+            : instanceIds!.Where(id => id.StartsWith("mi-", StringComparison.Ordinal) || snapshot.FindInstance(id) is not null).ToList();
         var progress = new ProgressRecord(1, Activity, "Evaluating");
         for (var i = 0; i < ids.Count; i++)
         {

@@ -336,6 +336,25 @@ public sealed class TestManagedInstanceNetworkTests : IDisposable
     }
 
     [Fact]
+    public async Task Objects_piped_from_two_regions_are_read_per_region_in_input_order()
+    {
+        var world = NetworkFleet.Create();
+        var vpc = NetworkFleet.AddVpc(world, 1);
+        var ids = Enumerable.Range(1, 3).Select(n => NetworkFleet.AddInstance(world, vpc, n).InstanceId).ToArray();
+        var regions = new[] { "us-east-1", "eu-west-1", "us-east-1" };
+        var objects = string.Join(", ", ids.Select((id, n) => $"[pscustomobject]@{{ InstanceId = '{id}'; Region = '{regions[n]}' }}"));
+        var (result, emu) = await RunAsync(world, objects + " | Test-ManagedInstanceNetwork -EndpointUrl $endpoint -AccessKey AKIANETWORKTEST00001 -SecretKey network-test -Debug");
+        await using (emu)
+        {
+            Assert.Empty(result.AllErrors);
+            // One batch per region: the us-east-1 pair first (its first id came first), then eu-west-1.
+            Assert.Equal(2, emu.Calls["ec2:DescribeInstances"]);
+            Assert.Equal(new[] { ids[0], ids[2], ids[1] }, result.Output.Select(o => (string)ScriptResult.Prop(o, "InstanceId")!).ToArray());
+            Assert.Equal(2, result.Debug.Count(d => d.Message.StartsWith("Region obtained from the -Region parameter", StringComparison.Ordinal)));
+        }
+    }
+
+    [Fact]
     public async Task Objects_with_an_InstanceId_property_bind_from_the_pipeline_and_are_read_in_one_batch()
     {
         var world = NetworkFleet.Create();
