@@ -53,6 +53,9 @@ internal sealed class EntryScanner
 {
     private const int InstanceIdScanChars = 1024 * 1024;
 
+    // Context-dependent entries wait for the end of their source; past this many they are judged on what is known so far.
+    private const int MaxDeferredEntries = 10_000;
+
     private static readonly Regex s_instanceId = new(@"\b(?:i|mi)-(?:[0-9a-f]{17}|[0-9a-f]{8})\b", RegexOptions.CultureInvariant);
 
 
@@ -66,6 +69,10 @@ internal sealed class EntryScanner
     private readonly List<int> _found = new();
     private readonly List<int> _candidates = new();
     private readonly List<string> _components = new();
+    private readonly HashSet<string> _facts = new(StringComparer.OrdinalIgnoreCase);
+    private readonly HashSet<string> _seenCategories = new(StringComparer.Ordinal);
+    private readonly List<DeferredEntry> _deferred = new();
+    private CauseSeen? _lastCause;
     private long _nextLine = 1;
     private int _idScanned;
     private string? _sourceInstanceId;
@@ -194,6 +201,17 @@ internal sealed class EntryScanner
             CloseOpen(string.Empty, 0, 0, ref matchIndex);
         }
 
+        if (_deferred.Count > 0)
+        {
+            var facts = CurrentFacts();
+            foreach (var deferred in _deferred)
+            {
+                Judge(deferred.Entry, deferred.Entry.Text, deferred.Level, deferred.Candidates, facts);
+            }
+
+            _deferred.Clear();
+        }
+
         return _aggregator.Build(_sourceInstanceId, KnownInstanceId);
     }
 
@@ -271,6 +289,7 @@ internal sealed class EntryScanner
     private void Classify(ParsedEntry entry)
     {
         var text = entry.Text;
+        NoteContexts(text);
         var candidates = CandidateRules(text);
         if (candidates.Count == 0 && !(_options.IncludeUnclassified && entry.Level >= AgentLogLevel.Warn))
         {
@@ -287,6 +306,26 @@ internal sealed class EntryScanner
         }
 
         var level = EffectiveLevel(entry);
+        if (!Judge(entry, text, level, candidates.ToArray(), facts: null))
+        {
+            // The verdict depends on what the rest of the source shows: judged in Complete().
+            if (_deferred.Count < MaxDeferredEntries)
+            {
+                _deferred.Add(new DeferredEntry(entry, level, candidates.ToArray()));
+            }
+            else
+            {
+                Judge(entry, text, level, candidates.ToArray(), CurrentFacts());
+            }
+        }
+    }
+
+    /// <summary>
+    /// Classifies and records one entry. With <paramref name="facts"/> null (still reading), returns false without
+    /// recording anything when a context-dependent rule or exemption would decide: the entry waits for the whole source.
+    /// </summary>
+    private bool Judge(ParsedEntry entry, string text, AgentLogLevel level, int[] candidates, HashSet<string>? facts)
+    {
         SsmAgentLogRule? rule = null;
         var previous = -1;
         foreach (var index in candidates)
@@ -298,38 +337,130 @@ internal sealed class EntryScanner
 
             previous = index;
             var candidate = _catalog.Rules[index];
-            if (candidate.Matches(text, level))
+            if (!candidate.Matches(text, level))
             {
-                rule = candidate;
-                break;
+                continue;
             }
+
+            if (candidate.Requires is { } requires)
+            {
+                if (facts is null)
+                {
+                    return false;
+                }
+
+                if (!Holds(facts, requires))
+                {
+                    continue;
+                }
+            }
+
+            rule = candidate;
+            break;
         }
 
         if (rule is null && !(_options.IncludeUnclassified && level >= AgentLogLevel.Warn))
         {
-            return;
+            return true;
         }
 
-        if (SsmAgentLogRule.AnyMatch(_catalog.Benign, text))
+        foreach (var exemption in _catalog.Exemptions)
         {
-            return;
+            if (!SsmAgentLogRule.AnyMatch(exemption.RegexArray, text))
+            {
+                continue;
+            }
+
+            if (exemption.Unless is null)
+            {
+                return true;
+            }
+
+            if (facts is null)
+            {
+                return false;
+            }
+
+            if (!Holds(facts, exemption.Unless))
+            {
+                return true;
+            }
         }
 
         var category = rule?.Category ?? LogRuleCatalog.UnknownCategory;
+        string? likelyCause = null;
+        string? likelyCauseSample = null;
+        if (rule is { IsSymptom: true } && _lastCause is { } cause)
+        {
+            likelyCause = cause.Category;
+            likelyCauseSample = cause.Sample;
+        }
+        else if (rule is { IsSymptom: false })
+        {
+            _lastCause = new CauseSeen(rule.Category, rule, IssueAggregator.Trim(text));
+        }
+
+        _seenCategories.Add(category);
         if (_categories is not null && !_categories.Contains(category))
         {
-            return;
+            return true;
         }
 
         Classified++;
         var idMatch = s_instanceId.Match(text);
         var instanceId = idMatch.Success ? idMatch.Value : null;
         var endpoint = FindEndpoint(text);
-        _aggregator.Add(category, rule, entry, instanceId, endpoint);
+        _aggregator.Add(category, rule, entry, instanceId, endpoint, likelyCause is null ? null : _lastCause);
         if (_onEntry is not null)
         {
-            _onEntry(ToEntry(entry, category, rule, instanceId, endpoint));
+            _onEntry(ToEntry(entry, category, rule, instanceId, endpoint, likelyCause));
         }
+
+        return true;
+    }
+
+    /// <summary>"a|b": any of the alternatives holds.</summary>
+    private static bool Holds(HashSet<string> facts, string condition)
+    {
+        foreach (var name in condition.Split('|'))
+        {
+            if (facts.Contains(name.Trim()))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Sets the declared contexts this entry shows.</summary>
+    private void NoteContexts(string text)
+    {
+        foreach (var context in _catalog.Contexts)
+        {
+            if (!_facts.Contains(context.Name) && SsmAgentLogRule.AnyMatch(context.PatternArray, text))
+            {
+                _facts.Add(context.Name);
+            }
+        }
+    }
+
+    /// <summary>Declared contexts seen, category:Name for every category classified, node:hybrid / node:ec2 from the instance id.</summary>
+    private HashSet<string> CurrentFacts()
+    {
+        var facts = new HashSet<string>(_facts, StringComparer.OrdinalIgnoreCase);
+        foreach (var category in _seenCategories)
+        {
+            facts.Add(LogContext.CategoryPrefix + category);
+        }
+
+        var id = KnownInstanceId ?? _sourceInstanceId;
+        if (id is not null)
+        {
+            facts.Add(id.StartsWith("mi-", StringComparison.Ordinal) ? "node:hybrid" : "node:ec2");
+        }
+
+        return facts;
     }
 
     private AgentLogLevel EffectiveLevel(ParsedEntry entry)
@@ -404,7 +535,7 @@ internal sealed class EntryScanner
         return _candidates;
     }
 
-    private SsmAgentLogEntry ToEntry(ParsedEntry entry, string category, SsmAgentLogRule? rule, string? instanceId, string? endpoint)
+    private SsmAgentLogEntry ToEntry(ParsedEntry entry, string category, SsmAgentLogRule? rule, string? instanceId, string? endpoint, string? likelyCause)
     {
         _components.Clear();
         string? component = null;
@@ -419,6 +550,11 @@ internal sealed class EntryScanner
         }
 
         return new SsmAgentLogEntry(entry.Timestamp, entry.Level, component, message, category, rule?.Id, rule?.Severity,
-            _path, entry.LineNumber, KnownInstanceId ?? instanceId ?? _sourceInstanceId, endpoint);
+            _path, entry.LineNumber, KnownInstanceId ?? instanceId ?? _sourceInstanceId, endpoint) { LikelyCause = likelyCause };
     }
+
+    private sealed record DeferredEntry(ParsedEntry Entry, AgentLogLevel Level, int[] Candidates);
 }
+
+/// <summary>The most recent specific (non-symptom) entry of a source: what a later symptom most likely comes from.</summary>
+internal sealed record CauseSeen(string Category, SsmAgentLogRule Rule, string Sample);

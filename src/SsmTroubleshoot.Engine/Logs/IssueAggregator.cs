@@ -15,7 +15,7 @@ internal sealed class IssueAggregator
 
     internal IssueAggregator(string? path) => _path = path;
 
-    internal void Add(string category, SsmAgentLogRule? rule, ParsedEntry entry, string? instanceId, string? endpoint)
+    internal void Add(string category, SsmAgentLogRule? rule, ParsedEntry entry, string? instanceId, string? endpoint, CauseSeen? likelyCause = null)
     {
         if (!_byCategory.TryGetValue(category, out var builder))
         {
@@ -31,6 +31,11 @@ internal sealed class IssueAggregator
         }
 
         builder.InstanceId ??= instanceId;
+        if (likelyCause is not null)
+        {
+            builder.LikelyCause = likelyCause; // the latest symptom entry's cause wins
+        }
+
         builder.Endpoint ??= endpoint;
         if (builder.Lines.Count < MaxLineNumbers)
         {
@@ -76,12 +81,19 @@ internal sealed class IssueAggregator
 
         internal string? Endpoint { get; set; }
 
+        internal CauseSeen? LikelyCause { get; set; }
+
         internal List<long> Lines { get; } = new();
 
         internal SsmAgentLogIssue ToIssue(string? path, string? sourceInstanceId, string? knownInstanceId)
         {
             var instanceId = knownInstanceId ?? InstanceId ?? sourceInstanceId;
             var nextStep = _rule?.NextStep ?? "Read the sample entry; if it matters, add a rule for it with -RulePath so it is recognised next time.";
+            if (LikelyCause is { } cause)
+            {
+                nextStep = $"Fix the likely cause first ({cause.Category}): {cause.Rule.NextStep}";
+            }
+
             nextStep = nextStep.Replace("{InstanceId}", instanceId ?? "<instance-id>");
             return new SsmAgentLogIssue(
                 Category,
@@ -98,7 +110,11 @@ internal sealed class IssueAggregator
                 _rule?.HelpUri ?? "https://docs.aws.amazon.com/systems-manager/latest/userguide/troubleshooting-ssm-agent.html",
                 nextStep,
                 path,
-                Lines.ToArray());
+                Lines.ToArray())
+            {
+                LikelyCause = LikelyCause?.Category,
+                LikelyCauseSample = LikelyCause?.Sample,
+            };
         }
     }
 }

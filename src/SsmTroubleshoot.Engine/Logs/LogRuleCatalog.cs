@@ -23,13 +23,17 @@ public sealed class LogRuleCatalog
 
     private static readonly Regex s_categoryName = new("^[A-Za-z][A-Za-z0-9]{0,63}$", RegexOptions.CultureInvariant);
 
+    private static readonly Regex s_contextName = new("^[A-Za-z][A-Za-z0-9-]{0,63}$", RegexOptions.CultureInvariant);
+
     private readonly int[][] _rulesBySignatureIndex;
 
-    private LogRuleCatalog(IReadOnlyList<SsmAgentLogRule> rules, IReadOnlyList<Regex> benign, IReadOnlyList<LevelEscalation> escalations, IReadOnlyList<string> categories)
+    private LogRuleCatalog(IReadOnlyList<SsmAgentLogRule> rules, IReadOnlyList<LogRuleExemption> exemptions, IReadOnlyList<LevelEscalation> escalations,
+        IReadOnlyList<LogContext> contexts, IReadOnlyList<string> categories)
     {
         Rules = rules;
-        Benign = benign.ToArray();
+        Exemptions = exemptions.ToArray();
         Escalations = escalations.ToArray();
+        Contexts = contexts.ToArray();
         Categories = categories;
         var signatures = rules.SelectMany(r => r.Signatures).Distinct(StringComparer.OrdinalIgnoreCase)
             .OrderBy(s => s, StringComparer.OrdinalIgnoreCase).ToArray();
@@ -43,7 +47,8 @@ public sealed class LogRuleCatalog
         // INFO/DEBUG entries are the bulk of a log; only the few rules that look at them need a scan of every line.
         var lowLevel = rules.Where(r => r.MinimumLevel < AgentLogLevel.Warn).ToArray();
         EveryEntryMatters = lowLevel.Any(r => r.Signatures.Count == 0);
-        var lowSignatures = lowLevel.SelectMany(r => r.Signatures).Concat(Escalations.SelectMany(e => e.Signatures)).Distinct(StringComparer.OrdinalIgnoreCase).OrderByDescending(s => s.Length).ToArray();
+        var lowSignatures = lowLevel.SelectMany(r => r.Signatures).Concat(Escalations.SelectMany(e => e.Signatures))
+            .Concat(Contexts.SelectMany(c => c.Signatures)).Distinct(StringComparer.OrdinalIgnoreCase).OrderByDescending(s => s.Length).ToArray();
         LowLevelSignatureRegex = lowSignatures.Length == 0 ? null : new Regex(string.Join("|", lowSignatures.Select(Regex.Escape)),
             RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled);
     }
@@ -60,7 +65,14 @@ public sealed class LogRuleCatalog
     /// <summary>All distinct signature strings (what the benchmark hands to grep).</summary>
     public IReadOnlyList<string> SignatureStrings { get; }
 
-    internal Regex[] Benign { get; }
+    /// <summary>
+    /// Entries that match a rule's wording yet are not a problem of the node being managed: known-harmless noise
+    /// (<see cref="LogExemptionKind.Benign"/>) and real errors of something else (<see cref="LogExemptionKind.Unrelated"/>).
+    /// </summary>
+    public IReadOnlyList<LogRuleExemption> Exemptions { get; }
+
+    /// <summary>Facts about a log that change how some entries are judged (which identity the agent chose, ...).</summary>
+    public IReadOnlyList<LogContext> Contexts { get; }
 
     /// <summary>Wordings that make an entry count as more severe than the level it was logged at.</summary>
     internal LevelEscalation[] Escalations { get; }
@@ -104,8 +116,9 @@ public sealed class LogRuleCatalog
 
         var builtIn = BuiltIn;
         var rules = new List<SsmAgentLogRule>();
-        var benign = new List<Regex>();
+        var exemptions = new List<LogRuleExemption>();
         var escalations = new List<LevelEscalation>();
+        var contexts = new List<LogContext>();
         foreach (var path in rulePaths)
         {
             string json;
@@ -120,8 +133,9 @@ public sealed class LogRuleCatalog
 
             var file = Parse(json, path, compile: false);
             rules.AddRange(file.Rules);
-            benign.AddRange(file.Benign);
+            exemptions.AddRange(file.Exemptions);
             escalations.AddRange(file.Escalations);
+            contexts.AddRange(file.Contexts);
         }
 
         var ids = new HashSet<string>(builtIn.Rules.Select(r => r.Id), StringComparer.OrdinalIgnoreCase);
@@ -134,10 +148,12 @@ public sealed class LogRuleCatalog
         }
 
         rules.AddRange(builtIn.Rules);
-        benign.AddRange(builtIn.Benign);
+        exemptions.AddRange(builtIn.Exemptions);
         escalations.AddRange(builtIn.Escalations);
+        contexts.AddRange(builtIn.Contexts);
+        CheckContextNames(rules, exemptions, contexts);
         var categories = builtIn.Categories.Concat(rules.Select(r => r.Category)).Distinct(StringComparer.Ordinal).ToArray();
-        return new LogRuleCatalog(rules, benign, escalations, categories);
+        return new LogRuleCatalog(rules, exemptions, escalations, contexts, categories);
     }
 
     /// <summary>Parses catalog JSON (the built-in or a -RulePath file) with field-level validation.</summary>
@@ -162,7 +178,7 @@ public sealed class LogRuleCatalog
                 throw new LogRuleException(source, "$", null, "the file must hold a JSON object with a 'rules' array.");
             }
 
-            CheckFields(root, "$", source, "schemaVersion", "rules", "benign", "escalations");
+            CheckFields(root, "$", source, "schemaVersion", "description", "rules", "benign", "unrelated", "escalations", "contexts");
             if (root.TryGetProperty("schemaVersion", out var version) && (version.ValueKind != JsonValueKind.Number || version.GetInt32() != 1))
             {
                 throw new LogRuleException(source, "schemaVersion", null, "schemaVersion must be 1.");
@@ -181,29 +197,9 @@ public sealed class LogRuleCatalog
                 index++;
             }
 
-            var benign = new List<Regex>();
-            if (root.TryGetProperty("benign", out var benignElement))
-            {
-                if (benignElement.ValueKind != JsonValueKind.Array)
-                {
-                    throw new LogRuleException(source, "benign", null, "'benign' must be an array of objects with 'pattern' and 'reason'.");
-                }
-
-                index = 0;
-                foreach (var element in benignElement.EnumerateArray())
-                {
-                    var field = $"benign[{index}]";
-                    if (element.ValueKind != JsonValueKind.Object)
-                    {
-                        throw new LogRuleException(source, field, null, "must be an object with 'pattern' and 'reason'.");
-                    }
-
-                    CheckFields(element, field, source, "pattern", "reason");
-                    RequiredString(element, "reason", field, source);
-                    benign.Add(CompilePattern(RequiredString(element, "pattern", field, source), $"{field}.pattern", source, compile));
-                    index++;
-                }
-            }
+            var exemptions = new List<LogRuleExemption>();
+            exemptions.AddRange(ParseExemptions(root, "benign", LogExemptionKind.Benign, source, compile));
+            exemptions.AddRange(ParseExemptions(root, "unrelated", LogExemptionKind.Unrelated, source, compile));
 
             var escalations = new List<LevelEscalation>();
             if (root.TryGetProperty("escalations", out var escalationsElement))
@@ -238,7 +234,97 @@ public sealed class LogRuleCatalog
                 }
             }
 
-            return new ParsedCatalog(rules, benign, escalations);
+            var contexts = new List<LogContext>();
+            if (root.TryGetProperty("contexts", out var contextsElement))
+            {
+                if (contextsElement.ValueKind != JsonValueKind.Array)
+                {
+                    throw new LogRuleException(source, "contexts", null, "'contexts' must be an array of objects with 'name', 'signatures', 'pattern' and 'reason'.");
+                }
+
+                index = 0;
+                foreach (var element in contextsElement.EnumerateArray())
+                {
+                    var field = $"contexts[{index}]";
+                    if (element.ValueKind != JsonValueKind.Object)
+                    {
+                        throw new LogRuleException(source, field, null, "must be an object with 'name', 'signatures', 'pattern' and 'reason'.");
+                    }
+
+                    CheckFields(element, field, source, "name", "signatures", "pattern", "reason");
+                    var name = RequiredString(element, "name", field, source);
+                    if (!s_contextName.IsMatch(name) || name.StartsWith(LogContext.CategoryPrefix, StringComparison.OrdinalIgnoreCase)
+                        || name.StartsWith(LogContext.NodePrefix, StringComparison.OrdinalIgnoreCase))
+                    {
+                        throw new LogRuleException(source, $"{field}.name", null,
+                            $"'{name}' is not a valid context name (letters, digits, '-'; '{LogContext.CategoryPrefix}' and '{LogContext.NodePrefix}' are built in).");
+                    }
+
+                    var signatures = StringArray(element, "signatures", field, source, required: true);
+                    if (signatures.Count == 0 || signatures.Any(x => x.Length < 4))
+                    {
+                        throw new LogRuleException(source, $"{field}.signatures", null, "at least one signature of 4 characters or more is required.");
+                    }
+
+                    contexts.Add(new LogContext(name, signatures,
+                        CompilePattern(RequiredString(element, "pattern", field, source), $"{field}.pattern", source, compile),
+                        RequiredString(element, "reason", field, source)));
+                    index++;
+                }
+            }
+
+            return new ParsedCatalog(rules, exemptions, escalations, contexts);
+        }
+    }
+
+    private static IEnumerable<LogRuleExemption> ParseExemptions(JsonElement root, string name, LogExemptionKind kind, string source, bool compile)
+    {
+        if (!root.TryGetProperty(name, out var element))
+        {
+            yield break;
+        }
+
+        if (element.ValueKind != JsonValueKind.Array)
+        {
+            throw new LogRuleException(source, name, null, $"'{name}' must be an array of objects with 'pattern' and 'reason'.");
+        }
+
+        var index = 0;
+        foreach (var item in element.EnumerateArray())
+        {
+            var field = $"{name}[{index}]";
+            if (item.ValueKind != JsonValueKind.Object)
+            {
+                throw new LogRuleException(source, field, null, "must be an object with 'pattern' and 'reason'.");
+            }
+
+            CheckFields(item, field, source, "pattern", "reason", "unless");
+            var reason = RequiredString(item, "reason", field, source);
+            var pattern = RequiredString(item, "pattern", field, source);
+            yield return new LogRuleExemption(kind, pattern, CompilePattern(pattern, $"{field}.pattern", source, compile), reason,
+                OptionalString(item, "unless", field, source), source);
+            index++;
+        }
+    }
+
+    /// <summary>Every 'requires'/'unless' must name a declared context, a category:Name or a node:kind fact.</summary>
+    private static void CheckContextNames(IReadOnlyList<SsmAgentLogRule> rules, IReadOnlyList<LogRuleExemption> exemptions, IReadOnlyList<LogContext> contexts)
+    {
+        var declared = new HashSet<string>(contexts.Select(c => c.Name), StringComparer.OrdinalIgnoreCase);
+        bool Known(string condition) => condition.Split('|').All(n => KnownName(n.Trim()));
+        bool KnownName(string name) => declared.Contains(name)
+            || (name.StartsWith(LogContext.CategoryPrefix, StringComparison.OrdinalIgnoreCase) && name.Length > LogContext.CategoryPrefix.Length)
+            || LogContext.NodeFacts.Contains(name, StringComparer.OrdinalIgnoreCase);
+        foreach (var rule in rules.Where(r => r.Requires is not null && !Known(r.Requires)))
+        {
+            throw new LogRuleException(rule.Source, $"rule {rule.Id}.requires", null,
+                $"'{rule.Requires}' is not a context: declare it under 'contexts', or use category:<Name> or {string.Join("/", LogContext.NodeFacts)}.");
+        }
+
+        foreach (var exemption in exemptions.Where(e => e.Unless is not null && !Known(e.Unless)))
+        {
+            throw new LogRuleException(exemption.Source, "unless", null,
+                $"'{exemption.Unless}' is not a context: declare it under 'contexts', or use category:<Name> or {string.Join("/", LogContext.NodeFacts)}.");
         }
     }
 
@@ -250,7 +336,7 @@ public sealed class LogRuleCatalog
         }
 
         CheckFields(element, field, source, "id", "category", "severity", "minimumLevel", "signatures", "patterns", "exclude",
-            "cause", "remediation", "helpUri", "nextStep");
+            "cause", "remediation", "helpUri", "nextStep", "symptom", "requires");
         var id = RequiredString(element, "id", field, source);
         if (!Regex.IsMatch(id, "^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"))
         {
@@ -295,21 +381,74 @@ public sealed class LogRuleCatalog
             throw new LogRuleException(source, $"{field}.helpUri", null, $"'{helpUri}' is not an absolute http(s) URL.");
         }
 
+        var symptom = false;
+        if (element.TryGetProperty("symptom", out var symptomElement))
+        {
+            symptom = symptomElement.ValueKind switch
+            {
+                JsonValueKind.True => true,
+                JsonValueKind.False => false,
+                _ => throw new LogRuleException(source, $"{field}.symptom", null, "'symptom' must be true or false."),
+            };
+        }
+
         return new SsmAgentLogRule(id, category, severity, level, signatures, patterns, exclude,
             RequiredString(element, "cause", field, source), RequiredString(element, "remediation", field, source), helpUri,
-            RequiredString(element, "nextStep", field, source), source, compile);
+            RequiredString(element, "nextStep", field, source), source, compile)
+        {
+            IsSymptom = symptom,
+            Requires = OptionalString(element, "requires", field, source),
+        };
+    }
+
+    /// <summary>The embedded rule files: catalog.json (root causes, tried first), then the family files by name.</summary>
+    internal static IReadOnlyList<string> BuiltInResourceNames
+    {
+        get
+        {
+            const string prefix = "SsmTroubleshoot.Logs.Rules.";
+            return typeof(LogRuleCatalog).Assembly.GetManifestResourceNames()
+                .Where(n => n.StartsWith(prefix, StringComparison.Ordinal) && n.EndsWith(".json", StringComparison.Ordinal))
+                .OrderBy(n => n == prefix + "catalog.json" ? 0 : 1)
+                .ThenBy(n => n, StringComparer.Ordinal)
+                .ToArray();
+        }
     }
 
     private static LogRuleCatalog LoadBuiltIn()
     {
         var assembly = typeof(LogRuleCatalog).Assembly;
-        using var stream = assembly.GetManifestResourceStream("SsmTroubleshoot.Logs.Rules.catalog.json")
-            ?? throw new InvalidOperationException("The built-in rule catalog resource is missing from the engine assembly.");
-        using var reader = new StreamReader(stream, Encoding.UTF8);
-        // Compiled once per process: rule patterns run on every problem entry of logs that can reach gigabytes.
-        var parsed = Parse(reader.ReadToEnd(), BuiltInSource, compile: true);
-        var categories = parsed.Rules.Select(r => r.Category).Distinct(StringComparer.Ordinal).ToArray();
-        return new LogRuleCatalog(parsed.Rules, parsed.Benign, parsed.Escalations, categories);
+        var rules = new List<SsmAgentLogRule>();
+        var exemptions = new List<LogRuleExemption>();
+        var escalations = new List<LevelEscalation>();
+        var contexts = new List<LogContext>();
+        foreach (var name in BuiltInResourceNames)
+        {
+            using var stream = assembly.GetManifestResourceStream(name)
+                ?? throw new InvalidOperationException($"The built-in rule resource {name} is missing from the engine assembly.");
+            using var reader = new StreamReader(stream, Encoding.UTF8);
+            // Compiled once per process: rule patterns run on every problem entry of logs that can reach gigabytes.
+            var parsed = Parse(reader.ReadToEnd(), BuiltInSource, compile: true);
+            rules.AddRange(parsed.Rules);
+            exemptions.AddRange(parsed.Exemptions);
+            escalations.AddRange(parsed.Escalations);
+            contexts.AddRange(parsed.Contexts);
+        }
+
+        if (rules.Count == 0)
+        {
+            throw new InvalidOperationException("The built-in rule catalog resource is missing from the engine assembly.");
+        }
+
+        var duplicate = rules.GroupBy(r => r.Id, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            throw new InvalidOperationException($"The built-in rule id '{duplicate.Key}' is defined twice.");
+        }
+
+        CheckContextNames(rules, exemptions, contexts);
+        var categories = rules.Select(r => r.Category).Distinct(StringComparer.Ordinal).ToArray();
+        return new LogRuleCatalog(rules, exemptions, escalations, contexts, categories);
     }
 
     private static void CheckFields(JsonElement element, string field, string source, params string[] known)
@@ -412,7 +551,83 @@ public sealed class LogRuleCatalog
 }
 
 /// <summary>The content of one catalog file.</summary>
-internal sealed record ParsedCatalog(List<SsmAgentLogRule> Rules, List<Regex> Benign, List<LevelEscalation> Escalations);
+internal sealed record ParsedCatalog(List<SsmAgentLogRule> Rules, List<LogRuleExemption> Exemptions, List<LevelEscalation> Escalations, List<LogContext> Contexts);
+
+/// <summary>Why an entry that looks like a problem is not reported.</summary>
+public enum LogExemptionKind
+{
+    /// <summary>Harmless: the agent logs it in normal operation.</summary>
+    Benign,
+
+    /// <summary>A real error, but of something other than the node being managed (a user's script, an optional feature).</summary>
+    Unrelated,
+}
+
+/// <summary>A known wording that is not reported, with the reason; <see cref="Unless"/> names the context that makes it a problem after all.</summary>
+public sealed class LogRuleExemption
+{
+    internal LogRuleExemption(LogExemptionKind kind, string pattern, Regex regex, string reason, string? unless, string source)
+    {
+        Kind = kind;
+        Pattern = pattern;
+        Regex = regex;
+        Reason = reason;
+        Unless = unless;
+        Source = source;
+    }
+
+    public LogExemptionKind Kind { get; }
+
+    public string Pattern { get; }
+
+    public string Reason { get; }
+
+    /// <summary>A context (declared, category:Name or node:hybrid/node:ec2) under which the exemption does not apply.</summary>
+    public string? Unless { get; }
+
+    public string Source { get; }
+
+    internal Regex Regex { get; }
+
+    internal Regex[] RegexArray => _regexArray ??= new[] { Regex };
+
+    private Regex[]? _regexArray;
+}
+
+/// <summary>
+/// A fact about one log, learnt from any of its entries (an INFO line naming the identity the agent chose, say):
+/// rules that 'require' it and exemptions 'unless' it are judged once the whole source has been read.
+/// </summary>
+public sealed class LogContext
+{
+    /// <summary>category:Name holds when the source has an entry of that category.</summary>
+    public const string CategoryPrefix = "category:";
+
+    /// <summary>node:hybrid / node:ec2 hold when the log's instance id is an mi- / i- id.</summary>
+    public const string NodePrefix = "node:";
+
+    internal static readonly string[] NodeFacts = { "node:hybrid", "node:ec2" };
+
+    internal LogContext(string name, IReadOnlyList<string> signatures, Regex pattern, string reason)
+    {
+        Name = name;
+        Signatures = signatures;
+        Pattern = pattern;
+        Reason = reason;
+    }
+
+    public string Name { get; }
+
+    public IReadOnlyList<string> Signatures { get; }
+
+    public string Reason { get; }
+
+    internal Regex Pattern { get; }
+
+    internal Regex[] PatternArray => _patternArray ??= new[] { Pattern };
+
+    private Regex[]? _patternArray;
+}
 
 /// <summary>An entry matching <see cref="Pattern"/> is classified as if logged at <see cref="Level"/> (the agent logs some failures at INFO).</summary>
 internal sealed record LevelEscalation(IReadOnlyList<string> Signatures, Regex Pattern, AgentLogLevel Level);

@@ -47,4 +47,7 @@ public sealed class SsmAgentLogEntry
     public string? InstanceId { get; }
 
     public string? Endpoint { get; }
+
+    /// <summary>For a symptom entry (hibernation, back-off): the category of the most recent specific entry before it.</summary>
+    public string? LikelyCause { get; internal init; }
 }

@@ -64,4 +64,13 @@ public sealed class SsmAgentLogIssue
 
     /// <summary>Line numbers of the entries (the first 100).</summary>
     public IReadOnlyList<long> LineNumbers { get; }
+
+    /// <summary>
+    /// For a symptom (hibernation, health-ping or credential back-off): the category of the most recent specific issue
+    /// before its latest entry in the same source (IMDS, DNS, TLS, IAM ...); null when the source shows none.
+    /// </summary>
+    public string? LikelyCause { get; internal init; }
+
+    /// <summary>The entry <see cref="LikelyCause"/> was read from, trimmed.</summary>
+    public string? LikelyCauseSample { get; internal init; }
 }

@@ -60,6 +60,15 @@ public sealed class SsmAgentLogRule
 
     public string NextStep { get; }
 
+    /// <summary>
+    /// The entry shows an effect (hibernation, back-off) rather than a cause: its issue names the most recent specific
+    /// issue before it in the same source as <see cref="SsmAgentLogIssue.LikelyCause"/>.
+    /// </summary>
+    public bool IsSymptom { get; internal init; }
+
+    /// <summary>A context the source must show for the rule to apply (judged after the whole source is read); null: always.</summary>
+    public string? Requires { get; internal init; }
+
     /// <summary>"BuiltIn" or the path of the -RulePath file the rule came from.</summary>
     public string Source { get; }
 

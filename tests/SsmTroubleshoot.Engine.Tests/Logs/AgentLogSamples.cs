@@ -58,6 +58,8 @@ internal static class AgentLogSamples
             "2024-06-11 07:57:00.0001 ERROR [ssm-document-worker] [0b1c2d3e-4f5a-6b7c-8d9e-0f1a2b3c4d5e] [aws:runShellScript] failed to run commands: exit status 127\n",
         ["Hibernation"] =
             "2024-06-11 07:58:00 INFO Backing off health check to every 600 seconds for 1800 seconds.\n",
+        ["DiskSpace"] =
+            "2024-06-11 07:59:30.0001 ERROR [ssm-agent-worker] [MessageService] [MessageHandler] failed to save document state: write /var/lib/amazon/ssm/" + InstanceId + "/document/state/current/abc: no space left on device\n",
     };
 
     /// <summary>Lines a healthy agent writes: "failed", "proxy", errors that mean nothing. None may be flagged.</summary>
@@ -67,13 +69,16 @@ internal static class AgentLogSamples
         "2024-06-11 07:40:00.0003 INFO [ssm-agent-worker] [HealthCheck] HealthCheck reporting agent health.\n" +
         "2024-06-11 07:40:00.0004 INFO [ssm-agent-worker] [MessageService] [Association] Schedule manager refreshed with 0 associations, 0 new associations associated\n" +
         "2024-06-11 07:40:00.0005 INFO [ssm-agent-worker] [MessageService] [MGSInteractor] Opening websocket connection to: wss://ssmmessages.us-east-1.amazonaws.com/v1/control-channel/" + InstanceId + "?role=subscribe&stream=input\n" +
-        "2024-06-11 07:40:00.0006 WARN [ssm-agent-worker] [MessageService] [MGSInteractor] Reach the retry limit 5 for receive messages. Error: websocket: close 1006 (abnormal closure): unexpected EOF\n" +
         "2024-06-11 07:40:00.0007 ERROR Error occurred fetching the seelog config file path:  open /etc/amazon/ssm/seelog.xml: no such file or directory\n" +
         "2024-06-11 07:40:00.0008 WARN [ssm-agent-worker] [MessageService] [MGSInteractor] Failed to close websocket: tls: failed to send closeNotify alert (but connection was closed anyway): write tcp 10.0.1.15:50134->52.46.200.123:443: write: broken pipe\n" +
         "2024-06-11 07:40:00.0009 INFO [ssm-agent-worker] [LongRunningPluginsManager] There are no long running plugins currently getting executed - skipping their healthcheck\n" +
         "2024-06-11 07:40:01.0000 INFO [ssm-agent-worker] [MessageService] [MessageHandler] Failed to process the reply: the document was already processed, ignoring\n" +
         "2024-06-11 07:40:01.0001 DEBUG [ssm-agent-worker] [MessageService] retrying GetMessages after ThrottlingException-free backoff of 0s\n" +
         "2024-06-11 07:40:01.0002 INFO EC2RoleProvider Successfully connected with instance profile role credentials\n";
+
+    /// <summary>Harmless alone (the agent reconnects); evidence when sessions fail in the same log.</summary>
+    internal const string WebsocketRetryLimit =
+        "2024-06-11 07:40:00.0006 WARN [ssm-agent-worker] [MessageService] [MGSInteractor] Reach the retry limit 5 for receive messages. Error: websocket: close 1006 (abnormal closure): unexpected EOF\n";
 
     internal const string Unclassified =
         "2024-06-11 07:59:00.0001 ERROR [ssm-agent-worker] [MessageService] Something completely unexpected happened: code 42\n";
