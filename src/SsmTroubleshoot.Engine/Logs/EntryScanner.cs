@@ -366,7 +366,7 @@ internal sealed class EntryScanner
 
         foreach (var exemption in _catalog.Exemptions)
         {
-            if (!SsmAgentLogRule.AnyMatch(exemption.RegexArray, text))
+            if ((rule is { IsRootCause: true } && !exemption.HidesRootCauses) || !SsmAgentLogRule.AnyMatch(exemption.RegexArray, text))
             {
                 continue;
             }

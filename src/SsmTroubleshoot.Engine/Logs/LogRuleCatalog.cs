@@ -429,6 +429,17 @@ public sealed class LogRuleCatalog
             using var reader = new StreamReader(stream, Encoding.UTF8);
             // Compiled once per process: rule patterns run on every problem entry of logs that can reach gigabytes.
             var parsed = Parse(reader.ReadToEnd(), BuiltInSource, compile: true);
+            var rootFile = name.EndsWith(".catalog.json", StringComparison.Ordinal);
+            foreach (var rule in parsed.Rules)
+            {
+                rule.IsRootCause = rootFile;
+            }
+
+            foreach (var exemption in parsed.Exemptions)
+            {
+                exemption.HidesRootCauses = rootFile;
+            }
+
             rules.AddRange(parsed.Rules);
             exemptions.AddRange(parsed.Exemptions);
             escalations.AddRange(parsed.Escalations);
@@ -586,6 +597,13 @@ public sealed class LogRuleExemption
     public string? Unless { get; }
 
     public string Source { get; }
+
+    /// <summary>
+    /// Whether the exemption also hides an entry that a root-cause rule (catalog.json: network, IMDS, DNS, TLS, proxy,
+    /// IAM, credentials, clock, throttling) recognised. A family file's exemption never does: a benign wording that
+    /// wraps an i/o timeout is still evidence of the time-out. -RulePath files keep full power.
+    /// </summary>
+    public bool HidesRootCauses { get; internal set; } = true;
 
     internal Regex Regex { get; }
 

@@ -28,6 +28,15 @@ public sealed class AgentMessageCoverageTests
     {
         var coverage = AgentMessageCoverage.Compute();
         _output.WriteLine(coverage.Summary());
+        if (Environment.GetEnvironmentVariable("SSMT_COVERAGE_REPORT") is { Length: > 0 } report)
+        {
+            // For whoever extends the catalog: every template with what accounts for it (empty: nothing yet).
+            File.WriteAllLines(report, coverage.Templates
+                .OrderBy(t => t.Families.FirstOrDefault(), StringComparer.Ordinal).ThenBy(t => t.Location, StringComparer.Ordinal)
+                .Select(t => string.Join("\t", t.Accounting.Length == 0 ? "UNACCOUNTED" : t.Accounting, string.Join(",", t.Families), t.Level, t.Platform,
+                    t.Version + ":" + t.Location, t.Template)));
+        }
+
         Assert.True(coverage.Templates.Count > 300, $"only {coverage.Templates.Count} templates in scope: is the extraction data there?");
         var missing = coverage.Unaccounted.Select(t => $"{t.Level} {t.Location}: {t.Template}").ToArray();
         Assert.True(missing.Length == 0, $"{missing.Length} of {coverage.Templates.Count} templates are not accounted for:\n" + string.Join("\n", missing.Take(200)));
@@ -166,7 +175,7 @@ internal sealed class AgentMessageCoverage
                 }
 
                 var path = cols[4].Substring(0, cols[4].LastIndexOf(':') is var colon and > 0 ? colon : cols[4].Length);
-                var families = scope.Where(s => (s.Version == "*" || s.Version == version) && Matches(s.Path, path)).Select(s => s.Family).Distinct().ToArray();
+                var families = scope.Where(s => VersionMatches(s.Version, version) && Matches(s.Path, path, cols[2])).Select(s => s.Family).Distinct().ToArray();
                 if (families.Length == 0)
                 {
                     continue;
@@ -227,14 +236,24 @@ internal sealed class AgentMessageCoverage
         return HasNoWords(template.Template) ? "carrier:(no fixed words)" : string.Empty;
     }
 
-    private static bool Matches(string pattern, string path)
+    /// <summary>scope.tsv's version column: `*`, an exact version, a `3.*`-style prefix, or a comma list of these.</summary>
+    private static bool VersionMatches(string column, string version) =>
+        column.Split(',').Select(v => v.Trim()).Any(v => v == "*" || v == version || (v.EndsWith("*", StringComparison.Ordinal) && version.StartsWith(v.TrimEnd('*'), StringComparison.Ordinal)));
+
+    /// <summary>A path prefix, a glob (`*` within one directory, `**/` any directories) or `platform=os` (the row's platform column).</summary>
+    private static bool Matches(string pattern, string path, string platform)
     {
+        if (pattern.StartsWith("platform=", StringComparison.Ordinal))
+        {
+            return platform.Split(',').Contains(pattern.Substring("platform=".Length));
+        }
+
         if (pattern.IndexOf('*') < 0)
         {
             return path.StartsWith(pattern, StringComparison.Ordinal);
         }
 
-        var regex = "^" + Regex.Escape(pattern).Replace(@"\*\*", ".*").Replace(@"\*", "[^/]*") + "$";
+        var regex = "^" + Regex.Escape(pattern).Replace(@"\*\*/", "(.*/)?").Replace(@"\*", "[^/]*") + "$";
         return Regex.IsMatch(path, regex, RegexOptions.CultureInvariant);
     }
 
