@@ -371,7 +371,7 @@ internal sealed class EntryScanner
                 continue;
             }
 
-            if (exemption.Unless is null)
+            if (exemption.Unless is null && exemption.When is null)
             {
                 return true;
             }
@@ -381,7 +381,7 @@ internal sealed class EntryScanner
                 return false;
             }
 
-            if (!Holds(facts, exemption.Unless))
+            if ((exemption.Unless is null || !Holds(facts, exemption.Unless)) && (exemption.When is null || Holds(facts, exemption.When)))
             {
                 return true;
             }
