@@ -252,6 +252,20 @@ internal sealed class EntryScanner
         }
 
         var entry = Materialize(block, start, end, level, line, header);
+        if (!header && level == AgentLogLevel.Unknown)
+        {
+            var sniffed = AgentLogSyntax.SniffLevel(entry.Text);
+            if (sniffed != AgentLogLevel.Unknown)
+            {
+                if (!hasLowLevelSignature && sniffed < AgentLogLevel.Warn && !_catalog.EveryEntryMatters)
+                {
+                    return;
+                }
+
+                entry = new ParsedEntry(entry.Text, sniffed, line, header);
+            }
+        }
+
         Classify(entry);
     }
 
