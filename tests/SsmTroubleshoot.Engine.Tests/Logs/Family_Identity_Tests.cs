@@ -62,7 +62,7 @@ public sealed class Family_Identity_Tests
             "2024-06-11 08:00:01 ERROR [amazon-ssm-agent] Agent failed to assume any identity\n");
 
         var symptom = Assert.Single(entries, e => e.RuleId == "identity.none-assumed");
-        Assert.Equal("AgentStartup", symptom.Category);
+        Assert.Equal("NoCredentials", symptom.Category);
         Assert.Equal("ImdsUnreachable", symptom.LikelyCause);
     }
 
