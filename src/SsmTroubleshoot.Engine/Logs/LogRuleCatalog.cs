@@ -49,8 +49,7 @@ public sealed class LogRuleCatalog
         EveryEntryMatters = lowLevel.Any(r => r.Signatures.Count == 0);
         var lowSignatures = lowLevel.SelectMany(r => r.Signatures).Concat(Escalations.SelectMany(e => e.Signatures))
             .Concat(Contexts.SelectMany(c => c.Signatures)).Distinct(StringComparer.OrdinalIgnoreCase).OrderByDescending(s => s.Length).ToArray();
-        LowLevelSignatureRegex = lowSignatures.Length == 0 ? null : new Regex(string.Join("|", lowSignatures.Select(Regex.Escape)),
-            RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled);
+        LowLevelMatcher = lowSignatures.Length == 0 ? null : new SignatureMatcher(lowSignatures);
     }
 
     /// <summary>The built-in catalog (immutable, loaded once).</summary>
@@ -77,20 +76,28 @@ public sealed class LogRuleCatalog
     /// <summary>Wordings that make an entry count as more severe than the level it was logged at.</summary>
     internal LevelEscalation[] Escalations { get; }
 
-    /// <summary>The signatures of rules that also apply below WARN: the only search run over every line.</summary>
-    internal Regex? LowLevelSignatureRegex { get; }
+    /// <summary>The signatures of rules that also apply below WARN: the only search run over every line (one automaton pass).</summary>
+    internal SignatureMatcher? LowLevelMatcher { get; }
 
     /// <summary>Adds the positions of low-level signatures in <paramref name="text"/>, in order.</summary>
     internal void FindLowLevelSignatures(string text, List<int> positions)
     {
-        if (LowLevelSignatureRegex is null)
+        // Start positions; HasMatch only needs them ordered within an entry, so the rare out-of-order start
+        // (a short signature ending inside a longer one) is sorted back.
+        if (LowLevelMatcher is null)
         {
             return;
         }
 
-        for (var m = LowLevelSignatureRegex.Match(text); m.Success; m = m.NextMatch())
+        var first = positions.Count;
+        LowLevelMatcher.FindPositions(text, positions);
+        for (var i = first + 1; i < positions.Count; i++)
         {
-            positions.Add(m.Index);
+            if (positions[i] < positions[i - 1])
+            {
+                positions.Sort(first, positions.Count - first, null);
+                break;
+            }
         }
     }
 

@@ -15,6 +15,7 @@ internal sealed class SignatureMatcher
 
     private readonly int[] _next;
     private readonly int[][] _outputs;
+    private readonly int[] _matchLength;
 
     internal SignatureMatcher(IReadOnlyList<string> signatures)
     {
@@ -81,9 +82,29 @@ internal sealed class SignatureMatcher
         }
 
         _outputs = new int[outputs.Count][];
+        _matchLength = new int[outputs.Count];
         for (var i = 0; i < outputs.Count; i++)
         {
             _outputs[i] = outputs[i].Count == 0 ? Array.Empty<int>() : outputs[i].ToArray();
+            _matchLength[i] = outputs[i].Count == 0 ? 0 : signatures[outputs[i][0]].Length;
+        }
+    }
+
+    /// <summary>Adds the start position of every occurrence (in order of their ends; one per position where several end).</summary>
+    [MethodImpl(HotPath.Optimize)]
+    internal void FindPositions(string text, List<int> positions)
+    {
+        var state = 0;
+        var next = _next;
+        var lengths = _matchLength;
+        for (var i = 0; i < text.Length; i++)
+        {
+            state = next[(state * Alphabet) + Fold(text[i])];
+            var length = lengths[state];
+            if (length > 0)
+            {
+                positions.Add(i - length + 1);
+            }
         }
     }
 
