@@ -21,12 +21,6 @@ namespace SsmTroubleshoot.EndToEnd.Tests.Readme;
 /// </summary>
 public sealed class ReadmeExampleTests
 {
-    /// <summary>The port README's tour uses; the test's emulator listens on a free port and is shown as this one.</summary>
-    private const string ReadmeEndpoint = "http://127.0.0.1:4566";
-
-    /// <summary>How README shows the clone's folder.</summary>
-    private const string ReadmeRoot = "~/SsmTroubleshoot";
-
     [Fact]
     public async Task Every_example_runs_and_prints_what_README_shows()
     {
@@ -38,62 +32,51 @@ public sealed class ReadmeExampleTests
         Assert.True(unmarked.Count == 0, "README blocks that are neither examples nor marked 'not run': " + string.Join(", ", unmarked.Select(b => "line " + b.LineNumber)));
         Assert.True(pwshBlocks.Count >= 10, "README has fewer PowerShell examples than expected: " + pwshBlocks.Count);
 
-        await using var emulator = await AwsEmulator.StartAsync(World.LoadScenario("tour"));
-        var endpoint = emulator.Endpoint.ToString().TrimEnd('/');
-        var home = Directory.CreateTempSubdirectory("ssm-readme-home-").FullName;
-        try
+        await using var desk = await Workspace.StartAsync(World.LoadScenario("tour"));
+        var pwshOutputs = await RunAsync(Shell.Pwsh, pwshBlocks, prelude: string.Empty, desk);
+        var bashPrelude = $"ssmtroubleshoot() {{ {Terminal.Quote(RepoPaths.DotnetHost)} {Terminal.Quote(RepoPaths.CliProgram)} \"$@\"; }}";
+        var bashOutputs = await RunAsync(Shell.Bash, bashBlocks, bashPrelude, desk);
+        var outputs = pwshOutputs.Concat(bashOutputs).ToDictionary(p => p.Key, p => p.Value);
+
+        var problems = new StringBuilder();
+        var rewritten = new Dictionary<int, IReadOnlyList<string>>();
+        foreach (var block in pwshBlocks.Concat(bashBlocks).OrderBy(b => b.Fence))
         {
-            var env = Terminal.CleanEnvironment(home, PesterModules.CreateIn(home));
-            var root = LinkClone(Path.Combine(home, "SsmTroubleshoot"));
-            var pwshOutputs = await RunAsync(Shell.Pwsh, pwshBlocks, prelude: string.Empty, env, root, endpoint);
-            var bashPrelude = $"ssmtroubleshoot() {{ {Terminal.Quote(RepoPaths.DotnetHost)} {Terminal.Quote(RepoPaths.CliProgram)} \"$@\"; }}";
-            var bashOutputs = await RunAsync(Shell.Bash, bashBlocks, bashPrelude, env, root, endpoint);
-            var outputs = pwshOutputs.Concat(bashOutputs).ToDictionary(p => p.Key, p => p.Value);
-
-            var problems = new StringBuilder();
-            var rewritten = new Dictionary<int, IReadOnlyList<string>>();
-            foreach (var block in pwshBlocks.Concat(bashBlocks).OrderBy(b => b.Fence))
+            var actual = outputs[block.Fence];
+            if (!block.IsTranscript)
             {
-                var actual = outputs[block.Fence];
-                if (!block.IsTranscript)
+                if (actual.Failed is { } failure)
                 {
-                    if (actual.Failed is { } failure)
-                    {
-                        problems.Append($"README line {block.LineNumber}: the example failed ({failure}):\n{actual.Screen}\n\n");
-                    }
-
-                    continue;
+                    problems.Append($"README line {block.LineNumber}: the example failed ({failure}):\n{actual.Screen}\n\n");
                 }
 
-                var rendered = block.Render(actual.Outputs);
-                rewritten[block.Fence] = rendered;
-                var expected = string.Join('\n', block.Lines.Select(l => l.TrimEnd())).TrimEnd('\n');
-                var got = string.Join('\n', rendered).TrimEnd('\n');
-                if (Masks.Apply(expected) != Masks.Apply(got))
-                {
-                    problems.Append($"README line {block.LineNumber}: the output differs.\n{FirstDifference(Masks.Apply(expected), Masks.Apply(got))}\n--- what the terminal showed ---\n{got}\n\n");
-                }
+                continue;
             }
 
-            if (update)
+            var rendered = block.Render(actual.Outputs);
+            rewritten[block.Fence] = rendered;
+            var expected = string.Join('\n', block.Lines.Select(l => l.TrimEnd())).TrimEnd('\n');
+            var got = string.Join('\n', rendered).TrimEnd('\n');
+            if (Masks.Apply(expected) != Masks.Apply(got))
             {
-                readme.Replace(rewritten);
-                File.WriteAllText(RepoPaths.Readme, readme.Text);
-                return;
+                problems.Append($"README line {block.LineNumber}: the output differs.\n{Expected.Diff(Masks.Apply(expected), Masks.Apply(got))}\n--- what the terminal showed ---\n{got}\n\n");
             }
+        }
 
-            Assert.True(problems.Length == 0, problems + "Run the test with UPDATE_README=1 to write the actual outputs into README (then review the diff).");
-        }
-        finally
+        if (update)
         {
-            Directory.Delete(home, recursive: true);
+            readme.Replace(rewritten);
+            File.WriteAllText(RepoPaths.Readme, readme.Text);
+            return;
         }
+
+        Assert.True(problems.Length == 0, problems + "Run the test with UPDATE_README=1 to write the actual outputs into README (then review the diff).");
     }
 
     private sealed record BlockRun(IReadOnlyList<string> Outputs, string Screen, string? Failed);
 
     /// <summary>All blocks of one shell in one session, in README order; outputs per block, in README's form.</summary>
-    private static async Task<Dictionary<int, BlockRun>> RunAsync(Shell shell, List<ReadmeBlock> blocks, string prelude, Dictionary<string, string> env, string root, string endpoint)
+    private static async Task<Dictionary<int, BlockRun>> RunAsync(Shell shell, List<ReadmeBlock> blocks, string prelude, Workspace desk)
     {
         var commands = new List<string>();
         var owners = new List<(ReadmeBlock Block, int First, int Count)>();
@@ -101,64 +84,19 @@ public sealed class ReadmeExampleTests
         {
             var steps = block.IsTranscript ? block.Steps().Select(s => s.Command).ToList() : new List<string> { string.Join('\n', block.Lines) };
             owners.Add((block, commands.Count, steps.Count));
-            commands.AddRange(steps.Select(c => c.Replace(ReadmeEndpoint, endpoint, StringComparison.Ordinal)));
+            commands.AddRange(steps.Select(c => c.Replace(Workspace.DisplayEndpoint, desk.Endpoint, StringComparison.Ordinal)));
         }
 
-        var results = await Transcript.RunAsync(shell, commands, prelude, env, root, TimeSpan.FromMinutes(4));
+        var results = await Transcript.RunAsync(shell, commands, prelude, desk.Environment, desk.Root, TimeSpan.FromMinutes(4));
         var byBlock = new Dictionary<int, BlockRun>();
         foreach (var (block, first, count) in owners)
         {
             var mine = results.Skip(first).Take(count).ToList();
-            var outputs = mine.Select(r => ToReadme(r.Output, root, endpoint)).ToList();
+            var outputs = mine.Select(r => desk.ToDisplay(r.Output)).ToList();
             var failed = mine.FirstOrDefault(r => r.Failed is not null)?.Failed;
             byBlock[block.Fence] = new BlockRun(outputs, string.Join("\n", outputs), failed);
         }
 
         return byBlock;
-    }
-
-    /// <summary>The terminal's text as README shows it: the emulator on its README port, the clone as ~/SsmTroubleshoot.</summary>
-    private static string ToReadme(string output, string root, string endpoint) =>
-        output.Replace(endpoint, ReadmeEndpoint, StringComparison.Ordinal).Replace(root, ReadmeRoot, StringComparison.Ordinal);
-
-    /// <summary>A folder whose entries link to the clone's top-level files and folders (not .git).</summary>
-    private static string LinkClone(string folder)
-    {
-        Directory.CreateDirectory(folder);
-        foreach (var entry in new DirectoryInfo(RepoPaths.Root).EnumerateFileSystemInfos())
-        {
-            if (entry.Name is ".git" or "TestResults")
-            {
-                continue;
-            }
-
-            if (entry is DirectoryInfo)
-            {
-                Directory.CreateSymbolicLink(Path.Combine(folder, entry.Name), entry.FullName);
-            }
-            else
-            {
-                File.CreateSymbolicLink(Path.Combine(folder, entry.Name), entry.FullName);
-            }
-        }
-
-        return folder;
-    }
-
-    private static string FirstDifference(string expected, string actual)
-    {
-        var e = expected.Split('\n');
-        var a = actual.Split('\n');
-        for (var i = 0; i < Math.Max(e.Length, a.Length); i++)
-        {
-            var left = i < e.Length ? e[i] : "(end)";
-            var right = i < a.Length ? a[i] : "(end)";
-            if (left != right)
-            {
-                return $"first difference at block line {i + 1}:\n  README: {left}\n  actual: {right}";
-            }
-        }
-
-        return "(only whitespace differs)";
     }
 }
