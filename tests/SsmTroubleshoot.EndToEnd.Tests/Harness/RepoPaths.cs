@@ -29,6 +29,9 @@ public static class RepoPaths
     /// <summary>Pester's manifest, unpacked by restore (PackageDownload in the project file).</summary>
     public static string PesterManifest => Metadata("PesterManifest");
 
+    /// <summary>The NuGet global packages folder restore used: &lt;root&gt;/pester/&lt;version&gt;/tools/Pester.psd1.</summary>
+    public static string NuGetPackages => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(PesterManifest)!, "..", "..", ".."));
+
     /// <summary>The dotnet host running these tests, to start pwsh and the CLI with.</summary>
     public static string DotnetHost
     {

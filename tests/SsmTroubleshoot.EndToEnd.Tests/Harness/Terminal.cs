@@ -53,7 +53,9 @@ public static partial class Terminal
             // dotnet's live build progress redraws the terminal; the result on screen is the program's output alone.
             ["MSBUILDTERMINALLOGGER"] = "off",
         };
-        foreach (var name in new[] { "DOTNET_ROOT", "NUGET_PACKAGES", "DOTNET_HOST_PATH" })
+        // dotnet commands in the session (dotnet run, build.ps1) restore from the packages this run restored, not into the temporary HOME.
+        env["NUGET_PACKAGES"] = RepoPaths.NuGetPackages;
+        foreach (var name in new[] { "DOTNET_ROOT", "DOTNET_HOST_PATH" })
         {
             var value = Environment.GetEnvironmentVariable(name);
             if (!string.IsNullOrEmpty(value))
@@ -167,8 +169,7 @@ public static partial class Terminal
         var manifest = Path.Combine(RepoPaths.Root, ".config", "dotnet-tools.json");
         using var json = JsonDocument.Parse(File.ReadAllText(manifest));
         var version = json.RootElement.GetProperty("tools").GetProperty("powershell").GetProperty("version").GetString()!;
-        // The NuGet packages folder is where restore put Pester: <root>/pester/<version>/tools/Pester.psd1.
-        var packages = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(RepoPaths.PesterManifest)!, "..", "..", ".."));
+        var packages = RepoPaths.NuGetPackages;
         var tool = Path.Combine(packages, "powershell", version);
         var dll = Directory.Exists(tool) ? Directory.GetFiles(tool, "pwsh.dll", SearchOption.AllDirectories) : Array.Empty<string>();
         var unix = Array.Find(dll, p => p.Contains(Path.DirectorySeparatorChar + "unix" + Path.DirectorySeparatorChar, StringComparison.Ordinal));
