@@ -15,6 +15,7 @@ internal static class Program
         ["logs"] = LogBenchmark.Run,
         ["network"] = NetworkBenchmark.Run,
         ["fleetlogs"] = FleetLogBenchmark.Run,
+        ["corpus"] = CorpusBenchmark.Run,
     };
 
     private static int Main(string[] args)

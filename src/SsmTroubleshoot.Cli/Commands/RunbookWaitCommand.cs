@@ -19,7 +19,9 @@ internal static class RunbookWaitCommand
 
     /// <summary>
     /// Like Wait-AutomationExecution: finished and waiting-for-a-person executions are output; a failed run, a timeout
-    /// or an unreadable execution is an error line. Exit code 0 all succeeded, 1 any did not (yet), 3 any could not be read.
+    /// or an unreadable execution is an error line; an execution whose report holds Error findings (a diagnostic
+    /// runbook that found a problem, though it succeeded) gets a warning line naming the first. Exit code 0 all
+    /// succeeded with no Error finding, 1 any did not (yet) or reported an Error finding, 3 any could not be read.
     /// </summary>
     internal static int Report(CliOutput output, System.Collections.Generic.IReadOnlyList<ExecutionWaitOutcome> outcomes, RunbookClient client, int? timeoutSeconds)
     {
@@ -45,6 +47,13 @@ internal static class RunbookWaitCommand
                         + $" Check the id and the region ({client.Region}): executions are regional.");
                     break;
             }
+
+            var errors = ErrorFindings(outcome);
+            if (errors.Count > 0)
+            {
+                output.WriteWarning($"Execution {result.AutomationExecutionId} ({result.DocumentName}) reports {errors.Count} error finding(s): "
+                    + Describe(errors[0]) + (errors.Count > 1 ? $" (+{errors.Count - 1} more)" : string.Empty));
+            }
         }
 
         output.WriteRows(
@@ -61,8 +70,18 @@ internal static class RunbookWaitCommand
             return ExitCodes.CouldNotRun;
         }
 
-        return outcomes.All(o => o.State == ExecutionWaitState.Finished && o.Result.Succeeded) ? ExitCodes.Healthy : ExitCodes.ProblemsFound;
+        return outcomes.All(o => o.State == ExecutionWaitState.Finished && o.Result.Succeeded && ErrorFindings(o).Count == 0) ? ExitCodes.Healthy : ExitCodes.ProblemsFound;
     }
+
+    // A diagnostic runbook succeeds when it ran, whatever it found: its report's Error findings are the problems.
+    private static System.Collections.Generic.List<RunbookFinding> ErrorFindings(ExecutionWaitOutcome outcome) =>
+        outcome.State is ExecutionWaitState.Finished or ExecutionWaitState.NeedsHuman
+            ? outcome.Result.Findings.Where(f => f.Severity == FindingSeverity.Error).ToList()
+            : new System.Collections.Generic.List<RunbookFinding>();
+
+    private static string Describe(RunbookFinding finding) =>
+        (finding.Section is int section ? "section " + section.ToString(CultureInfo.InvariantCulture) + " " : string.Empty)
+        + "[" + finding.Tag + "] " + (finding.Check is null ? string.Empty : finding.Check + ": ") + finding.Message;
 
     /// <summary>The wait as Wait-AutomationExecution tunes it: -PollIntervalSeconds is the first interval (growing to 30 s).</summary>
     internal static System.Threading.Tasks.Task<System.Collections.Generic.IReadOnlyList<ExecutionWaitOutcome>> WaitAsync(

@@ -208,7 +208,8 @@ public static class RunbookCatalog
                 new RunbookDisruption(DisruptionKind.InstanceStoreDataLost, InstanceStoreText, "AllowOffline", "True"),
                 new RunbookDisruption(DisruptionKind.PublicIpMayChange, PublicIpText, "AllowOffline", "True"),
             },
-            Array.Empty<string>(),
+            // The outputs the runbook reference lists; the online one is EC2Rescue's openssh module result ("module run/openssh [FAILURE] ...").
+            new[] { "troubleshootSSH.Output", "troubleshootSSHOffline.Output", "troubleshootSSHOfflineWithSubnetId.Output" },
             new[] { "S3BucketName" },
             new[] { "Read-only with Action=CheckAll (the default)." }),
         new CatalogRunbook(

@@ -153,8 +153,13 @@ public static class SupportCaseExport
             md.AppendLine("## Findings (warnings and errors)").AppendLine();
             foreach (var finding in notable)
             {
-                md.Append("- Section ").Append(finding.Section?.ToString(CultureInfo.InvariantCulture) ?? "-").Append(" [").Append(finding.Tag).Append("] ")
-                    .AppendLine(R(finding.Message));
+                md.Append("- Section ").Append(finding.Section?.ToString(CultureInfo.InvariantCulture) ?? "-").Append(" [").Append(finding.Tag).Append("] ");
+                if (finding.Check is not null)
+                {
+                    md.Append(R(finding.Check)).Append(": ");
+                }
+
+                md.AppendLine(R(finding.Message));
             }
 
             md.AppendLine();
@@ -221,6 +226,8 @@ public static class SupportCaseExport
                 }
 
                 json.WriteString("severity", finding.Severity.ToString());
+                json.WriteString("tag", finding.Tag);
+                json.WriteString("check", R(finding.Check));
                 json.WriteString("message", R(finding.Message));
                 json.WriteEndObject();
             }

@@ -249,6 +249,29 @@ internal static class AgentLogSyntax
         }
     }
 
+    // A level word at the start of a fragment without the agent's timestamp ("INFO [EC2Identity] ...", "amazon-ssm-agent[12]: WARN ...").
+    private static readonly Regex s_leadingLevel = new(
+        @"\A(?:[\w.-]+(?:\[\d+\])?:\s+)?(?:\d{4}[-/]\d\d[-/]\d\d[ T][\d:.,]+\s+)?(?<level>TRACE|DEBUG|INFO|WARN|WARNING|ERROR|CRITICAL)\b",
+        RegexOptions.CultureInvariant);
+
+    /// <summary>
+    /// The level of an entry that has no agent header (a pasted fragment, pipeline text): the level word it starts
+    /// with, if any, so that an INFO fragment is judged as INFO; otherwise Unknown (every rule applies).
+    /// </summary>
+    internal static AgentLogLevel SniffLevel(string text)
+    {
+        var match = s_leadingLevel.Match(text, 0, Math.Min(text.Length, 160));
+        return !match.Success ? AgentLogLevel.Unknown : match.Groups["level"].Value switch
+        {
+            "TRACE" => AgentLogLevel.Trace,
+            "DEBUG" => AgentLogLevel.Debug,
+            "INFO" => AgentLogLevel.Info,
+            "WARN" or "WARNING" => AgentLogLevel.Warn,
+            "ERROR" => AgentLogLevel.Error,
+            _ => AgentLogLevel.Critical,
+        };
+    }
+
     private static bool Word(string s, int p, int end, string word)
     {
         if (p + word.Length > end || string.Compare(s, p, word, 0, word.Length, StringComparison.OrdinalIgnoreCase) != 0)

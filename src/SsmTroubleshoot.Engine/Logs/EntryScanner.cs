@@ -252,6 +252,20 @@ internal sealed class EntryScanner
         }
 
         var entry = Materialize(block, start, end, level, line, header);
+        if (!header && level == AgentLogLevel.Unknown)
+        {
+            var sniffed = AgentLogSyntax.SniffLevel(entry.Text);
+            if (sniffed != AgentLogLevel.Unknown)
+            {
+                if (!hasLowLevelSignature && sniffed < AgentLogLevel.Warn && !_catalog.EveryEntryMatters)
+                {
+                    return;
+                }
+
+                entry = new ParsedEntry(entry.Text, sniffed, line, header);
+            }
+        }
+
         Classify(entry);
     }
 
@@ -366,12 +380,12 @@ internal sealed class EntryScanner
 
         foreach (var exemption in _catalog.Exemptions)
         {
-            if (!SsmAgentLogRule.AnyMatch(exemption.RegexArray, text))
+            if ((rule is { IsRootCause: true } && !exemption.HidesRootCauses) || !SsmAgentLogRule.AnyMatch(exemption.RegexArray, text))
             {
                 continue;
             }
 
-            if (exemption.Unless is null)
+            if (exemption.Unless is null && exemption.When is null)
             {
                 return true;
             }
@@ -381,7 +395,7 @@ internal sealed class EntryScanner
                 return false;
             }
 
-            if (!Holds(facts, exemption.Unless))
+            if ((exemption.Unless is null || !Holds(facts, exemption.Unless)) && (exemption.When is null || Holds(facts, exemption.When)))
             {
                 return true;
             }

@@ -298,11 +298,14 @@ public sealed class LogRuleCatalog
                 throw new LogRuleException(source, field, null, "must be an object with 'pattern' and 'reason'.");
             }
 
-            CheckFields(item, field, source, "pattern", "reason", "unless");
+            CheckFields(item, field, source, "pattern", "reason", "unless", "when");
             var reason = RequiredString(item, "reason", field, source);
             var pattern = RequiredString(item, "pattern", field, source);
             yield return new LogRuleExemption(kind, pattern, CompilePattern(pattern, $"{field}.pattern", source, compile), reason,
-                OptionalString(item, "unless", field, source), source);
+                OptionalString(item, "unless", field, source), source)
+            {
+                When = OptionalString(item, "when", field, source),
+            };
             index++;
         }
     }
@@ -321,10 +324,16 @@ public sealed class LogRuleCatalog
                 $"'{rule.Requires}' is not a context: declare it under 'contexts', or use category:<Name> or {string.Join("/", LogContext.NodeFacts)}.");
         }
 
-        foreach (var exemption in exemptions.Where(e => e.Unless is not null && !Known(e.Unless)))
+        foreach (var exemption in exemptions)
         {
-            throw new LogRuleException(exemption.Source, "unless", null,
-                $"'{exemption.Unless}' is not a context: declare it under 'contexts', or use category:<Name> or {string.Join("/", LogContext.NodeFacts)}.");
+            foreach (var (name, condition) in new[] { ("unless", exemption.Unless), ("when", exemption.When) })
+            {
+                if (condition is not null && !Known(condition))
+                {
+                    throw new LogRuleException(exemption.Source, name, null,
+                        $"'{condition}' is not a context: declare it under 'contexts', or use category:<Name> or {string.Join("/", LogContext.NodeFacts)}.");
+                }
+            }
         }
     }
 
@@ -401,7 +410,10 @@ public sealed class LogRuleCatalog
         };
     }
 
-    /// <summary>The embedded rule files: catalog.json (root causes, tried first), then the family files by name.</summary>
+    /// <summary>
+    /// The embedded rule files: catalog.json (root causes, tried first), then the family files by name, then
+    /// generic.json (wordings of last resort: a plugin step failed, an update failed, the agent hibernates).
+    /// </summary>
     internal static IReadOnlyList<string> BuiltInResourceNames
     {
         get
@@ -409,7 +421,7 @@ public sealed class LogRuleCatalog
             const string prefix = "SsmTroubleshoot.Logs.Rules.";
             return typeof(LogRuleCatalog).Assembly.GetManifestResourceNames()
                 .Where(n => n.StartsWith(prefix, StringComparison.Ordinal) && n.EndsWith(".json", StringComparison.Ordinal))
-                .OrderBy(n => n == prefix + "catalog.json" ? 0 : 1)
+                .OrderBy(n => n == prefix + "catalog.json" ? 0 : n == prefix + "generic.json" ? 2 : 1)
                 .ThenBy(n => n, StringComparer.Ordinal)
                 .ToArray();
         }
@@ -429,6 +441,17 @@ public sealed class LogRuleCatalog
             using var reader = new StreamReader(stream, Encoding.UTF8);
             // Compiled once per process: rule patterns run on every problem entry of logs that can reach gigabytes.
             var parsed = Parse(reader.ReadToEnd(), BuiltInSource, compile: true);
+            var rootFile = name.EndsWith(".catalog.json", StringComparison.Ordinal);
+            foreach (var rule in parsed.Rules)
+            {
+                rule.IsRootCause = rootFile;
+            }
+
+            foreach (var exemption in parsed.Exemptions)
+            {
+                exemption.HidesRootCauses = rootFile;
+            }
+
             rules.AddRange(parsed.Rules);
             exemptions.AddRange(parsed.Exemptions);
             escalations.AddRange(parsed.Escalations);
@@ -585,7 +608,17 @@ public sealed class LogRuleExemption
     /// <summary>A context (declared, category:Name or node:hybrid/node:ec2) under which the exemption does not apply.</summary>
     public string? Unless { get; }
 
+    /// <summary>A context the source must show for the exemption to apply (the wording is harmless only then).</summary>
+    public string? When { get; internal init; }
+
     public string Source { get; }
+
+    /// <summary>
+    /// Whether the exemption also hides an entry that a root-cause rule (catalog.json: network, IMDS, DNS, TLS, proxy,
+    /// IAM, credentials, clock, throttling) recognised. A family file's exemption never does: a benign wording that
+    /// wraps an i/o timeout is still evidence of the time-out. -RulePath files keep full power.
+    /// </summary>
+    public bool HidesRootCauses { get; internal set; } = true;
 
     internal Regex Regex { get; }
 

@@ -66,6 +66,9 @@ public sealed class SsmAgentLogRule
     /// </summary>
     public bool IsSymptom { get; internal init; }
 
+    /// <summary>A rule of the built-in root-cause file (catalog.json): family exemptions cannot hide what it finds.</summary>
+    public bool IsRootCause { get; internal set; }
+
     /// <summary>A context the source must show for the rule to apply (judged after the whole source is read); null: always.</summary>
     public string? Requires { get; internal init; }
 

@@ -145,7 +145,7 @@ public sealed class LogsCommandTests : IDisposable
         var rows = entries.Json().EnumerateArray().ToList();
         Assert.Equal(new[] { "ProxyTls", "Unknown" }, rows.Select(r => r.GetProperty("Category").GetString()));
         Assert.Equal("Error", rows[0].GetProperty("Level").GetString());
-        Assert.Equal(13, rows[0].GetProperty("LineNumber").GetInt64());
+        Assert.Equal(AgentLogSamples.Benign.Count(c => c == '\n') + 1, rows[0].GetProperty("LineNumber").GetInt64());
         Assert.Contains("\ncaused by:", rows[0].GetProperty("Message").GetString());
         var names = typeof(SsmAgentLogEntry).GetProperties().Select(p => p.Name).OrderBy(n => n, StringComparer.Ordinal);
         Assert.Equal(names, rows[0].EnumerateObject().Select(p => p.Name).OrderBy(n => n, StringComparer.Ordinal));

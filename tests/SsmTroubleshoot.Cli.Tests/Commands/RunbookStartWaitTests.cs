@@ -65,12 +65,36 @@ public sealed class RunbookStartWaitTests : IAsyncLifetime
         Assert.True(again.ExitCode == ExitCodes.ProblemsFound, again.ToString());
         Assert.Equal(ids, again.Json().EnumerateArray().Select(r => r.GetProperty("AutomationExecutionId").GetString()));
 
+        // The healthy instance's run succeeded, but its (canned) report holds an Error finding: that is a problem found.
         var table = await Run("runbook", "wait", ids[0]);
-        Assert.Equal(ExitCodes.Healthy, table.ExitCode);
+        Assert.Equal(ExitCodes.ProblemsFound, table.ExitCode);
+        Assert.Contains("WARNING: Execution " + ids[0] + " (" + Tmi + ") reports 1 error finding(s): section 5 [ERROR] No EC2 instance IAM profile attached", table.Error);
         var lines = CliRun.Lines(table.Output);
         Assert.Equal(new[] { "AutomationExecutionId", "DocumentName", "Status", "Duration", "FailedStep", "Findings" }, lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries));
         Assert.Matches("^" + ids[0] + @"\s+" + Tmi + @"\s+Success\s+\d+\.\ds", lines[2]);
         Console.WriteLine(table.Output);
+    }
+
+    [Fact]
+    public async Task A_published_report_without_an_instance_profile_exits_1_and_a_clean_run_exits_0()
+    {
+        // i-0a1b2c3d4e5f60003's TroubleshootManagedInstance report is a published output (captured/tmi-no-instance-profile.txt).
+        var result = await Run("runbook", "start", "TroubleshootManagedInstance", "--instance-id", "i-0a1b2c3d4e5f60003", "--wait", "--poll-interval-seconds", "0.1", "--json");
+        Assert.True(result.ExitCode == ExitCodes.ProblemsFound, result.ToString());
+        var row = Assert.Single(result.Json().EnumerateArray());
+        Assert.Equal("Success", row.GetProperty("Status").GetString());
+        var error = Assert.Single(row.GetProperty("Findings").EnumerateArray(), f => f.GetProperty("Severity").GetString() == "Error");
+        Assert.Equal("No EC2 instance IAM profile attached to the instance: 'i-078f9468a15e81c8d'.", error.GetProperty("Message").GetString());
+        Assert.Equal(5, error.GetProperty("Section").GetInt32());
+        Assert.Contains(
+            "WARNING: Execution " + row.GetProperty("AutomationExecutionId").GetString() + " (" + Tmi + ") reports 1 error finding(s): "
+            + "section 5 [ERROR] No EC2 instance IAM profile attached to the instance: 'i-078f9468a15e81c8d'.",
+            result.Error);
+
+        // TroubleshootSSH here reports nothing: a run that succeeded with no Error finding is healthy.
+        var clean = await Run("runbook", "start", "TroubleshootSSH", "--instance-id", Healthy, "--wait", "--poll-interval-seconds", "0.1");
+        Assert.True(clean.ExitCode == ExitCodes.Healthy, clean.ToString());
+        Assert.DoesNotContain("error finding", clean.Error);
     }
 
     [Fact]

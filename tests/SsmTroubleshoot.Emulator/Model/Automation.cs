@@ -97,6 +97,9 @@ public sealed class AutomationScript
     /// <summary>Execution outputs ("FinalOutput.Message": [...]); absent report outputs get the canned report in documents/reports/.</summary>
     public Dictionary<string, List<string>>? Outputs { get; set; }
 
+    /// <summary>Outputs read from files under documents/reports/ ("FinalOutput.Message": "captured/tmi-no-instance-profile.txt").</summary>
+    public Dictionary<string, string>? ReportFiles { get; set; }
+
     internal bool Matches(string documentName, Dictionary<string, List<string>> parameters) =>
         (DocumentName is null || string.Equals(DocumentName, documentName, StringComparison.Ordinal))
         && (InstanceId is null || new[] { "InstanceId", "UnreachableInstanceId", "Source" }.Any(p => parameters.TryGetValue(p, out var v) && v.Contains(InstanceId)));

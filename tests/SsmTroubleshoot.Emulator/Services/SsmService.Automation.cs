@@ -583,7 +583,9 @@ internal sealed partial class SsmService
         {
             foreach (var name in document?.Outputs ?? Array.Empty<string>())
             {
-                var value = script.Outputs is not null && script.Outputs.TryGetValue(name, out var given) ? given : CannedOutput(name);
+                var value = script.Outputs is not null && script.Outputs.TryGetValue(name, out var given) ? given
+                    : script.ReportFiles is not null && script.ReportFiles.TryGetValue(name, out var file) ? ReportFile(file)
+                    : CannedOutput(name);
                 if (value is not null)
                 {
                     outputs[name] = value;
@@ -612,6 +614,19 @@ internal sealed partial class SsmService
     {
         var path = Path.Combine(SsmDocument.DocumentsDirectory, "reports", outputName + ".txt");
         return File.Exists(path) ? new List<string> { File.ReadAllText(path) } : null;
+    }
+
+    /// <summary>A report file a script names; a captured file's first line ("# source: ...") is not part of the output.</summary>
+    private static List<string> ReportFile(string relativePath)
+    {
+        var text = File.ReadAllText(Path.Combine(SsmDocument.DocumentsDirectory, "reports", relativePath));
+        if (text.StartsWith("# source: ", StringComparison.Ordinal))
+        {
+            var end = text.IndexOf('\n', StringComparison.Ordinal);
+            text = end < 0 ? string.Empty : text.Substring(end + 1);
+        }
+
+        return new List<string> { text };
     }
 
     private static string StepId(AutomationExecution e, int index) =>

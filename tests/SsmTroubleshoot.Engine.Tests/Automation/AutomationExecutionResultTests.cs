@@ -88,4 +88,37 @@ public sealed class AutomationExecutionResultTests
         Assert.All(result.Findings, f => Assert.Equal("generateReport.EvalReport", f.Source));
         Assert.True(result.Succeeded);
     }
+
+    [Fact]
+    public void EC2Rescue_results_of_ExecuteEC2Rescue_and_TroubleshootSSH_become_findings()
+    {
+        var rescue = new AutomationExecutionDetail
+        {
+            AutomationExecutionId = Ids.Of(3),
+            DocumentName = "AWSSupport-ExecuteEC2Rescue",
+            Status = AutomationStatus.Success,
+            Outputs = Map(("getEC2RescueForLinuxResult.Output", TestFiles.ReadCaptured("ec2rl-summary-from-source.txt"))),
+        };
+        var rescued = AutomationExecutionResult.FromExecution(rescue, rescue.StepExecutions);
+        Assert.Equal(
+            new[] { ("module run/openssh", FindingSeverity.Error), ("module run/arpcache", FindingSeverity.Warning) },
+            rescued.Findings.Select(f => (f.Check!, f.Severity)));
+        Assert.All(rescued.Findings, f => Assert.Equal("getEC2RescueForLinuxResult.Output", f.Source));
+
+        // TroubleshootSSH's output is read from its step when the execution outputs do not carry it.
+        var ssh = new AutomationExecutionDetail
+        {
+            AutomationExecutionId = Ids.Of(4),
+            DocumentName = "AWSSupport-TroubleshootSSH",
+            Status = AutomationStatus.Success,
+            StepExecutions = new[]
+            {
+                new AutomationStepDetail { StepName = "troubleshootSSH", StepStatus = "Success", Outputs = Map(("Output", TestFiles.ReadCaptured("ec2rl-openssh-doc.txt"))) },
+            },
+        };
+        var checkedSsh = AutomationExecutionResult.FromExecution(ssh, ssh.StepExecutions);
+        Assert.Equal(4, checkedSsh.Findings.Count);
+        Assert.Equal(2, checkedSsh.Findings.Count(f => f.Severity == FindingSeverity.Error));
+        Assert.All(checkedSsh.Findings, f => Assert.Equal("troubleshootSSH.Output", f.Source));
+    }
 }

@@ -141,4 +141,26 @@ public sealed class SupportCaseExportTests : IDisposable
         Assert.Equal(9, json.RootElement.GetProperty("findings").GetArrayLength());
         Assert.Equal("Error", json.RootElement.GetProperty("findings")[8].GetProperty("severity").GetString());
     }
+
+    [Fact]
+    public void Findings_that_name_a_check_keep_it_in_both_files()
+    {
+        var detail = new AutomationExecutionDetail
+        {
+            AutomationExecutionId = Ids.Of(9),
+            DocumentName = "AWSSupport-ExecuteEC2Rescue",
+            Status = AutomationStatus.Success,
+            Outputs = new Dictionary<string, IReadOnlyList<string>> { ["getEC2RescueForLinuxResult.Output"] = new[] { TestFiles.ReadCaptured("ec2rl-summary-from-source.txt") } },
+        };
+        var result = AutomationExecutionResult.FromExecution(detail, detail.StepExecutions, "eu-west-1");
+
+        var md = SupportCaseExport.ToMarkdown(result);
+        Assert.Contains("- Section - [FAILURE] module run/openssh: Improper configuration of one or more OpenSSH components.", md);
+        Assert.Contains("- Section - [UNKNOWN] module run/arpcache: log missing SUCCESS, FAILURE, or WARN message.", md);
+        using var json = JsonDocument.Parse(SupportCaseExport.ToJson(result));
+        var first = json.RootElement.GetProperty("findings")[0];
+        Assert.Equal("module run/openssh", first.GetProperty("check").GetString());
+        Assert.Equal("FAILURE", first.GetProperty("tag").GetString());
+        Assert.Equal(JsonValueKind.Null, first.GetProperty("section").ValueKind);
+    }
 }

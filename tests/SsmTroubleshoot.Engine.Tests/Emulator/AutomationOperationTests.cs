@@ -126,6 +126,25 @@ public sealed class AutomationOperationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_script_can_report_a_published_output_from_a_file()
+    {
+        _emu.World.Mutate(w => w.AutomationScripts.Insert(0, new AutomationScript
+        {
+            InstanceId = "i-0a1b2c3d4e5f60003",
+            StepMilliseconds = 1000,
+            ReportFiles = new() { ["FinalOutput.Message"] = "captured/tmi-no-instance-profile.txt" },
+        }));
+        var id = await StartTmiAsync("i-0a1b2c3d4e5f60003");
+        Advance(60);
+        var done = (await _ssm.GetAutomationExecutionAsync(new GetAutomationExecutionRequest { AutomationExecutionId = id })).AutomationExecution;
+
+        var report = Assert.Single(done.Outputs["FinalOutput.Message"]);
+        Assert.StartsWith("1. Checks for Amazon VPC Systems Manager VPC Endpoint 'com.amazonaws.ap-northeast-1.ssm':", report, StringComparison.Ordinal);
+        Assert.Contains("- [ERROR] No EC2 instance IAM profile attached to the instance: 'i-078f9468a15e81c8d'.", report, StringComparison.Ordinal);
+        Assert.Equal(report, Assert.Single(done.StepExecutions.Single(s => s.StepName == "FinalOutput").Outputs["Message"]));
+    }
+
+    [Fact]
     public async Task Scripted_failure_stop_and_describe_filters()
     {
         _emu.World.Mutate(w => w.AutomationScripts.Insert(0, new AutomationScript { InstanceId = "i-0a1b2c3d4e5f60002", Outcome = "Failed", AtStep = 2, FailureMessage = "boom", StepMilliseconds = 1000 }));

@@ -58,6 +58,8 @@ internal static class AgentLogSamples
             "2024-06-11 07:57:00.0001 ERROR [ssm-document-worker] [0b1c2d3e-4f5a-6b7c-8d9e-0f1a2b3c4d5e] [aws:runShellScript] failed to run commands: exit status 127\n",
         ["Hibernation"] =
             "2024-06-11 07:58:00 INFO Backing off health check to every 600 seconds for 1800 seconds.\n",
+        ["AgentStartup"] =
+            "2024-06-11 07:59:40.0001 ERROR [amazon-ssm-agent] Error occurred when starting amazon-ssm-agent: failed to create IPC folder, mkdir /var/lib/amazon/ssm/ipc: read-only file system\n",
         ["DiskSpace"] =
             "2024-06-11 07:59:30.0001 ERROR [ssm-agent-worker] [MessageService] [MessageHandler] failed to save document state: write /var/lib/amazon/ssm/" + InstanceId + "/document/state/current/abc: no space left on device\n",
     };

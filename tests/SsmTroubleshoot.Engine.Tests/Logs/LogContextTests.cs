@@ -150,4 +150,25 @@ public sealed class LogContextTests
             System.IO.File.Delete(path);
         }
     }
+
+    [Fact]
+    public void S3_and_KMS_endpoints_that_time_out_get_the_S3_and_KMS_remediation()
+    {
+        var (issues, _) = Scan(
+            "2024-06-11 08:00:00 ERROR [ssm-document-worker] HTTP HEAD request failed: url=https://my-bucket.s3.us-east-1.amazonaws.com, error=Head \"https://my-bucket.s3.us-east-1.amazonaws.com\": dial tcp 52.216.1.1:443: i/o timeout\n");
+
+        var issue = Assert.Single(issues);
+        Assert.Equal("EndpointUnreachable", issue.Category);
+        Assert.Equal("network.s3-kms-unreachable", issue.RuleId);
+        Assert.Contains("S3 gateway endpoint", issue.Remediation);
+    }
+
+    [Fact]
+    public void A_KMS_key_denial_is_an_S3_or_KMS_problem_not_an_SSM_permission()
+    {
+        var (issues, _) = Scan(
+            "2024-06-11 08:00:00 ERROR [ssm-session-worker] [DataBackend] Error when decrypting data key AccessDeniedException: The ciphertext refers to a customer master key that does not exist, does not exist in this region, or you are not allowed to access.\n");
+
+        Assert.Equal("S3OrKms", Assert.Single(issues).Category);
+    }
 }

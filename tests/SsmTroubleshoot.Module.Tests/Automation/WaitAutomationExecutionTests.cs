@@ -171,4 +171,47 @@ public sealed class WaitAutomationExecutionTests : AutomationTestBase
         Assert.Equal(5, ScriptResult.Prop(error, "Section"));
         Assert.Equal("ERROR", ScriptResult.Prop(error, "Tag"));
     }
+
+    [Fact]
+    public void A_published_report_reports_the_missing_instance_profile_as_an_error_finding()
+    {
+        // The automation scenario gives i-0a1b2c3d4e5f60003 a published TroubleshootManagedInstance report
+        // (Engine.Tests' TestData/captured/tmi-no-instance-profile.txt), not the canned one.
+        var ids = Start("i-0a1b2c3d4e5f60003");
+        var result = Session.Run("$r = Wait-AutomationExecution $ids -TimeoutSeconds 30 @fast @aws; $r; $r.Findings", new() { ["ids"] = ids });
+        Assert.Empty(result.AllErrors);
+        Assert.Equal("Success", ScriptResult.Prop(result.Output[0], "Status"));
+
+        var findings = result.Output.Skip(1).ToList();
+        Assert.Equal(9, findings.Count);
+        Assert.Equal(
+            new[] { "Info", "Info", "Info", "Warning", "Warning", "Ok", "Ok", "Info", "Error" },
+            findings.Select(f => ScriptResult.Prop(f, "Severity")!.ToString()));
+        var error = findings[^1];
+        Assert.Equal(5, ScriptResult.Prop(error, "Section"));
+        Assert.Equal("ERROR", ScriptResult.Prop(error, "Tag"));
+        Assert.Equal("FinalOutput.Message", ScriptResult.Prop(error, "Source"));
+        Assert.Equal("Checks EC2 instance IAM profile and required permissions", ScriptResult.Prop(error, "SectionTitle"));
+        Assert.Equal("No EC2 instance IAM profile attached to the instance: 'i-078f9468a15e81c8d'.", ScriptResult.Prop(error, "Message"));
+    }
+
+    [Fact]
+    public void EC2Rescue_results_of_TroubleshootSSH_are_findings_that_name_the_module()
+    {
+        Script(new AutomationScript
+        {
+            DocumentName = "AWSSupport-TroubleshootSSH",
+            InstanceId = Instance(7),
+            StepMilliseconds = 20,
+            ReportFiles = new() { ["troubleshootSSH.Output"] = "captured/ec2rl-openssh-doc.txt" },
+        });
+        var result = Session.Run($"$global:ssh = Invoke-SawRunbook AWSSupport-TroubleshootSSH -InstanceId {Instance(7)} -Parameter @{{ Action = 'CheckAll' }} -Wait @fast @aws; $ssh.Findings");
+        Assert.Empty(result.AllErrors);
+        Assert.Equal(new[] { "Ok", "Warning", "Error", "Error" }, result.Output.Select(f => ScriptResult.Prop(f, "Severity")!.ToString()));
+        Assert.All(result.Output, f => Assert.Equal("module run/openssh", ScriptResult.Prop(f, "Check")));
+        Assert.All(result.Output, f => Assert.Equal("troubleshootSSH.Output", ScriptResult.Prop(f, "Source")));
+
+        var table = Session.Render("$ssh.Findings");
+        Assert.Contains("module run/openssh: Improper configuration of one or more OpenSSH components.", table, StringComparison.Ordinal);
+    }
 }

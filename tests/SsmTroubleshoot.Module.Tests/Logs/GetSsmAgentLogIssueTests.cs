@@ -167,7 +167,7 @@ public sealed class GetSsmAgentLogIssueTests : IClassFixture<LogSessionFixture>
         var result = Run("Get-SsmAgentLogIssue -Path $p -AsEntry", ("p", path));
         Assert.Equal(2, result.Output.Count);
         var first = result.Output[0];
-        Assert.Equal(13L, ScriptResult.Prop(first, "LineNumber"));
+        Assert.Equal((long)(AgentLogSamples.Benign.Count(c => c == '\n') + 1), ScriptResult.Prop(first, "LineNumber"));
         Assert.Equal("Error", ScriptResult.Prop(first, "Level")!.ToString());
         Assert.Equal("ssm-agent-worker/HealthCheck", ScriptResult.Prop(first, "Component"));
         Assert.Equal(new DateTime(2024, 6, 11, 7, 50, 0).AddTicks(1000), ScriptResult.Prop(first, "Timestamp"));

@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
+using SsmTroubleshoot.Engine.Tests.Logs;
 using SsmTroubleshoot.Module.Tests.Harness;
 using Xunit;
 
@@ -25,7 +26,7 @@ public sealed class GetSsmAgentLogRuleTests : IClassFixture<LogSessionFixture>
             Assert.StartsWith("https://docs.aws.amazon.com/", (string)ScriptResult.Prop(r, "HelpUri")!, StringComparison.Ordinal);
             Assert.Equal("BuiltIn", ScriptResult.Prop(r, "Source"));
         });
-        Assert.Equal(17, result.Output.Select(r => ScriptResult.Prop(r, "Category")).Distinct().Count());
+        Assert.Equal(AgentLogSamples.ByCategory.Count, result.Output.Select(r => ScriptResult.Prop(r, "Category")).Distinct().Count());
     }
 
     [Fact]
