@@ -1,11 +1,14 @@
 #requires -Version 7.2
 <#
 .SYNOPSIS
-    Builds, tests or packages SsmTroubleshoot. For people with pwsh; CI uses plain dotnet (.ci/run).
+    Builds, tests or packages SsmTroubleshoot. For people with pwsh; CI runs plain dotnet (.ci/run), and its
+    end-to-end suite runs -Task Package under the pinned pwsh.
 .EXAMPLE
     ./build.ps1 -Task Build
 .EXAMPLE
-    ./build.ps1 -Task Package   # out/package/SsmTroubleshoot/<version>/, ready for Publish-Module
+    ./build.ps1 -Task Package   # out/package/SsmTroubleshoot/<version>/, ready for Publish-PSResource
+.EXAMPLE
+    ./build.ps1 -Task Package -NoBuild -OutputPath /tmp/pkg   # package the module folder the last build assembled
 .EXAMPLE
     ./build.ps1 -Task Publish   # out/cli/ssmtroubleshoot: one self-contained linux-x64 file, no pwsh or .NET needed
 #>
@@ -19,7 +22,14 @@ param(
 
     # Publish: the runtime of the instances the CLI is copied to.
     [ValidateNotNullOrEmpty()]
-    [string] $Runtime = 'linux-x64'
+    [string] $Runtime = 'linux-x64',
+
+    # Package: where <name>/<version>/ is written (default out/package).
+    [ValidateNotNullOrEmpty()]
+    [string] $OutputPath = 'out/package',
+
+    # Package: use the module folder (out/SsmTroubleshoot) that the last build assembled instead of building again.
+    [switch] $NoBuild
 )
 
 $ErrorActionPreference = 'Stop'
@@ -39,16 +49,17 @@ switch ($Task) {
         Invoke-Dotnet test SsmTroubleshoot.sln -c $Configuration
     }
     'Package' {
-        Invoke-Dotnet build src/SsmTroubleshoot/SsmTroubleshoot.csproj -c Release
+        if (-not $NoBuild) { Invoke-Dotnet build src/SsmTroubleshoot/SsmTroubleshoot.csproj -c Release }
+        if (-not (Test-Path -LiteralPath 'out/SsmTroubleshoot/SsmTroubleshoot.psd1')) { throw 'out/SsmTroubleshoot is not built: run without -NoBuild.' }
         $manifest = Import-PowerShellDataFile -Path 'out/SsmTroubleshoot/SsmTroubleshoot.psd1'
-        $target = Join-Path $PSScriptRoot "out/package/SsmTroubleshoot/$($manifest.ModuleVersion)"
+        $target = Join-Path ([System.IO.Path]::GetFullPath($OutputPath, $PSScriptRoot)) "SsmTroubleshoot/$($manifest.ModuleVersion)"
         if (Test-Path -LiteralPath $target) { Remove-Item -LiteralPath $target -Recurse -Force }
         New-Item -ItemType Directory -Path $target -Force | Out-Null
-        # Ship what the module needs, not debug symbols.
+        # Ship what the module needs (dll, dependencies, manifest, formats, help, Compliance/), not debug symbols.
         Copy-Item -Path 'out/SsmTroubleshoot/*' -Destination $target -Recurse -Exclude '*.pdb'
         Get-ChildItem -LiteralPath $target -Recurse -Filter '*.pdb' | Remove-Item -Force
-        Test-ModuleManifest -Path (Join-Path $target 'SsmTroubleshoot.psd1') | Out-Null
-        Write-Host "Package ready for Publish-Module -Path '$target'"
+        $tested = Test-ModuleManifest -Path (Join-Path $target 'SsmTroubleshoot.psd1')
+        Write-Host "Package $($tested.Name) $($tested.Version) ready for Publish-PSResource -Path '$target'"
     }
     'Publish' {
         # The same as the plain commands in README: a single self-contained file if the runtime pack restores,

@@ -31,7 +31,15 @@
             Tags         = @('AWS', 'SSM', 'SystemsManager', 'EC2', 'Troubleshooting', 'Automation', 'SAW', 'PSEdition_Core', 'PSEdition_Desktop', 'Windows', 'Linux', 'MacOS')
             ProjectUri   = 'https://github.com/ssmtroubleshoot/SsmTroubleshoot'
             LicenseUri   = 'https://www.apache.org/licenses/LICENSE-2.0'
-            ReleaseNotes = 'See README.md.'
+            ReleaseNotes = @'
+0.1.0
+- Get-SsmAgentLogIssue / Get-SsmAgentLogRule: agent logs (local, rotated, .gz, or a fleet through Run Command) classified by a rule catalog, with cause, remediation and the next command.
+- Test-SsmEndpoint and Get-SsmDiagnostic: the agent's endpoints probed the way the agent reaches them (DNS, TCP, TLS, HTTP, its proxy), ssm-cli-like diagnostics.
+- Test-ManagedInstanceNetwork: routes, VPC endpoints, security groups, NACLs, instance profile and role permissions for a fleet, in a few describe calls.
+- Find-SawRunbook, Get-SawRunbook, Invoke-SawRunbook, Wait-AutomationExecution, Export-SawSupportCase: AWS Support runbooks validated, started safely, awaited and reported.
+- Get-SsmAwsContext: which account, region and credentials the module uses.
+- Compliance/: Pester 5 files (Get-Help about_SsmTroubleshoot_Compliance).
+'@
         }
     }
 }

@@ -25,4 +25,14 @@ public sealed class HarnessTests
         Assert.StartsWith("Id", lines[0].TrimStart(), System.StringComparison.Ordinal);
         Assert.Equal(new[] { "tls.clock-behind", "time.signature-skew", "throttling" }, lines.Skip(2).Select(l => l.Split(' ')[0]).ToArray());
     }
+
+    [Fact]
+    public void The_host_has_pwsh_default_modules_for_test_scripts()
+    {
+        // Microsoft.PowerShell.SDK: Utility and Management cmdlets exist, as in pwsh.
+        using var session = new PowerShellSession();
+        var result = session.Run("Get-SsmAgentLogRule -Category Throttling | Select-Object -First 1 -Property Id, Category | ConvertTo-Json -Compress | Out-String");
+        Assert.Empty(result.AllErrors);
+        Assert.Equal("{\"Id\":\"throttling\",\"Category\":\"Throttling\"}", Assert.Single(result.Output).BaseObject.ToString()!.Trim());
+    }
 }

@@ -53,7 +53,7 @@ internal static class ErrorIds
     internal const string AutomationWaitTimeout = "AutomationWaitTimeout";
     internal const string AutomationExecutionLookupFailed = "AutomationExecutionLookupFailed";
     internal const string SupportCaseInputInvalid = "SupportCaseInputInvalid";
-    internal const string SupportCasePathNotFound = "SupportCasePathNotFound";
+    internal const string SupportCasePathNotFolder = "SupportCasePathNotFolder";
     internal const string SupportCaseFileExists = "SupportCaseFileExists";
     internal const string SupportCaseExportFailed = "SupportCaseExportFailed";
     internal const string StsEndpointUrlInvalid = "StsEndpointUrlInvalid";

@@ -24,7 +24,7 @@ public sealed class ExportSawSupportCaseCommand : AutomationCmdlet
     [ValidateNotNullOrEmpty]
     public string[] AutomationExecutionId { get; set; } = Array.Empty<string>();
 
-    /// <summary>The folder to write into (default: the current location).</summary>
+    /// <summary>The folder to write into (default: the current location); created when missing.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? Path { get; set; }
@@ -42,8 +42,26 @@ public sealed class ExportSawSupportCaseCommand : AutomationCmdlet
         var folder = SessionState.Path.GetUnresolvedProviderPathFromPSPath(string.IsNullOrEmpty(Path) ? "." : Path);
         if (!Directory.Exists(folder))
         {
-            ThrowTerminatingError(ErrorRecords.Create($"Folder '{folder}' does not exist.", ErrorIds.SupportCasePathNotFound, ErrorCategory.ObjectNotFound, folder, "Create the folder first or pass an existing one to -Path."));
-            return;
+            if (File.Exists(folder))
+            {
+                ThrowTerminatingError(ErrorRecords.Create($"'{folder}' is a file, not a folder.", ErrorIds.SupportCasePathNotFolder, ErrorCategory.InvalidArgument, folder, "Pass a folder to -Path (it is created when missing)."));
+                return;
+            }
+
+            // Like Out-File users expect: a missing folder (and its parents) is created.
+            try
+            {
+                Directory.CreateDirectory(folder);
+                WriteVerbose($"Created folder {folder}.");
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, ErrorIds.SupportCaseExportFailed, ex is UnauthorizedAccessException ? ErrorCategory.PermissionDenied : ErrorCategory.WriteError, folder)
+                {
+                    ErrorDetails = new ErrorDetails($"Cannot create folder '{folder}': {ex.Message}") { RecommendedAction = "Pass a folder you can write to with -Path." },
+                });
+                return;
+            }
         }
 
         if (ParameterSetName == IdSet)

@@ -39,6 +39,23 @@ public abstract class SsmTroubleshootCmdlet : PSCmdlet, IDisposable
         }
     }
 
+    /// <summary>
+    /// Writes a verbose message. PowerShell turns a compiled cmdlet's verbose preference into Inquire when -Debug is
+    /// given without -Verbose, so every verbose message would stop at a "Continue with this operation?" prompt (and
+    /// fail in pwsh -NonInteractive). Then the message goes to the debug stream instead: -Debug shows it, nobody is asked.
+    /// </summary>
+    protected new void WriteVerbose(string text)
+    {
+        var bound = MyInvocation.BoundParameters;
+        if (bound.TryGetValue("Debug", out var debug) && debug is SwitchParameter { IsPresent: true } && !bound.ContainsKey("Verbose"))
+        {
+            WriteDebug(text);
+            return;
+        }
+
+        base.WriteVerbose(text);
+    }
+
     /// <summary>Throws PipelineStoppedException once Ctrl+C was pressed; loops call it between items.</summary>
     protected void ThrowIfStopping()
     {

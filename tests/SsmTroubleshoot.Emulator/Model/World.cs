@@ -85,6 +85,35 @@ public sealed class World
     /// <summary>S3 objects by "bucket/key" (text), besides the Run Command outputs S3 serves from <see cref="Commands"/>.</summary>
     public Dictionary<string, string> S3Objects { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Seeds the ids of new automation executions and Run Command commands, so the same calls in the same order get
+    /// the same ids (the README tour shows them); null gives random ids.
+    /// </summary>
+    public int? IdSeed { get; set; }
+
+    private readonly object _idLock = new();
+    private Random? _ids;
+
+    /// <summary>A new execution or command id: random, or the next of the <see cref="IdSeed"/> sequence.</summary>
+    public string NewId()
+    {
+        if (IdSeed is not { } seed)
+        {
+            return Guid.NewGuid().ToString();
+        }
+
+        var bytes = new byte[16];
+        lock (_idLock)
+        {
+            _ids ??= new Random(seed);
+            _ids.NextBytes(bytes);
+        }
+
+        bytes[7] = (byte)((bytes[7] & 0x0F) | 0x40); // version 4, as SSM's ids are
+        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
+        return new Guid(bytes).ToString();
+    }
+
     public static World Load(string path) => FromJson(File.ReadAllText(path));
 
     /// <summary>A scenario shipped in scenarios/ next to the emulator assembly, by name ("demo").</summary>

@@ -265,6 +265,7 @@ internal sealed partial class SsmService
         var script = world.AutomationScripts.FirstOrDefault(s => s.Matches(name, parameters))?.Copy() ?? new AutomationScript();
         var execution = new AutomationExecution
         {
+            AutomationExecutionId = world.NewId(),
             DocumentName = name,
             DocumentVersion = document.DocumentVersion,
             Parameters = parameters,

@@ -99,7 +99,7 @@ internal sealed partial class SsmService
 
         var command = new SentCommand
         {
-            CommandId = Guid.NewGuid().ToString(),
+            CommandId = world.NewId(),
             DocumentName = document,
             InstanceIds = ids,
             Parameters = parameters,

@@ -61,13 +61,23 @@ public sealed class ExportSawSupportCaseTests : AutomationTestBase, IDisposable
     }
 
     [Fact]
-    public void Wrong_input_and_missing_folder_are_clear_errors()
+    public void Wrong_input_is_a_clear_error_and_a_missing_folder_is_created()
     {
         var wrong = Session.Run("'hello' | Export-SawSupportCase -Path $folder", new() { ["folder"] = _folder });
         Assert.Equal("SupportCaseInputInvalid", Assert.Single(wrong.Errors).FullyQualifiedErrorId.Split(',')[0]);
-        var missing = Session.Run("Export-SawSupportCase -AutomationExecutionId $id -Path ([System.IO.Path]::Combine($folder, 'nope')) @aws", new() { ["id"] = Guid.NewGuid().ToString(), ["folder"] = _folder });
-        var error = Assert.Single(missing.AllErrors);
-        Assert.Equal("SupportCasePathNotFound", ScriptResult.ErrorId(error));
-        Assert.Equal(ErrorCategory.ObjectNotFound, error.CategoryInfo.Category);
+
+        Session.SetVariable("folder", _folder);
+        var id = (string)ScriptResult.Prop(Session.Run($"Invoke-SawRunbook AWSSupport-TroubleshootManagedInstance -InstanceId {Healthy} -Wait @fast @aws").Output.Single(), "AutomationExecutionId")!;
+        var nested = Path.Combine(_folder, "case", "2024");
+        var created = Session.Run("Export-SawSupportCase -AutomationExecutionId $id -Path $nested @aws", new() { ["id"] = id, ["nested"] = nested });
+        Assert.Empty(created.AllErrors);
+        Assert.True(File.Exists(Path.Combine(nested, $"saw-{id}.md")));
+
+        var file = Path.Combine(_folder, "not-a-folder");
+        File.WriteAllText(file, "x");
+        var onFile = Session.Run("Export-SawSupportCase -AutomationExecutionId $id -Path $file @aws", new() { ["id"] = id, ["file"] = file });
+        var error = Assert.Single(onFile.AllErrors);
+        Assert.Equal("SupportCasePathNotFolder", ScriptResult.ErrorId(error));
+        Assert.Equal(ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
     }
 }
