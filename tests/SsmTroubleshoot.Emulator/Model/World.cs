@@ -85,6 +85,12 @@ public sealed class World
     /// <summary>S3 objects by "bucket/key" (text), besides the Run Command outputs S3 serves from <see cref="Commands"/>.</summary>
     public Dictionary<string, string> S3Objects { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Faults set when the emulator starts, "service:Operation" (or "*") → fault text such as "throttle:0.3",
+    /// "latency:50ms", "silent", "trickle:20", "html:502" (<see cref="InjectedFault.Parse"/>).
+    /// </summary>
+    public Dictionary<string, string>? Faults { get; set; }
+
     public static World Load(string path) => FromJson(File.ReadAllText(path));
 
     /// <summary>A scenario shipped in scenarios/ next to the emulator assembly, by name ("demo").</summary>
