@@ -157,6 +157,12 @@ public sealed class GetSsmAgentLogIssueCommand : SsmTroubleshootCmdlet, IAwsPara
     [ValidateNotNullOrEmpty]
     public string? EndpointUrl { get; set; }
 
+    /// <summary>Seconds each AWS call may take, its retries and the whole answer included (default 30, or $env:SSMTROUBLESHOOT_CALL_TIMEOUT_SECONDS).</summary>
+    [Parameter(ParameterSetName = InstanceIdSet)]
+    [Parameter(ParameterSetName = FilterSet)]
+    [ValidateRange(1, 3600)]
+    public int? CallTimeoutSeconds { get; set; }
+
     /// <summary>Ignore entries older than this (the agent's timestamps are the instance's local time).</summary>
     [Parameter]
     public DateTime Since { get; set; }
