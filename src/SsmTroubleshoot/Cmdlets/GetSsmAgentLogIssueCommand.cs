@@ -368,7 +368,8 @@ public sealed class GetSsmAgentLogIssueCommand : SsmTroubleshootCmdlet, IAwsPara
             }
             catch (Exception ex) when (ex is not PipelineStoppedException)
             {
-                ThrowFailure(ex, ErrorIds.LogFleetCollectionFailed, request.InstanceIds is null ? (object)Filter! : string.Join(",", request.InstanceIds),
+                // The target stays short (the first ids and how many more), whatever the size of the fleet.
+                ThrowFailure(ex, ErrorIds.LogFleetCollectionFailed, request.InstanceIds is null ? (object)Filter! : FleetLogCollector.DescribeNodes(request.InstanceIds),
                     "Check the credentials and region (Get-SsmAwsContext), and that the caller may call ssm:DescribeInstanceInformation, ssm:SendCommand, ssm:ListCommandInvocations and ssm:GetCommandInvocation.");
                 return;
             }
