@@ -366,7 +366,7 @@ public sealed class FleetLogCollector
                         warnings.Add(s3Warning);
                     }
 
-                    issues.AddRange(Classify(analyzer, node, output, request, warnings));
+                    issues.AddRange(Classify(analyzer, node, output, request, warnings, cancellationToken));
                 }
                 else
                 {
@@ -440,7 +440,8 @@ public sealed class FleetLogCollector
     internal static string Count(IReadOnlyList<string> ids) =>
         ids.Count <= 3 ? $"{ids.Count} node(s) ({string.Join(", ", ids)})" : $"{ids.Count} node(s) ({string.Join(", ", ids.Take(3))} and {ids.Count - 3} more)";
 
-    private static IEnumerable<SsmAgentLogIssue> Classify(AgentLogAnalyzer analyzer, ManagedNode node, InvocationOutput output, FleetLogRequest request, List<string> warnings)
+    private static IEnumerable<SsmAgentLogIssue> Classify(AgentLogAnalyzer analyzer, ManagedNode node, InvocationOutput output, FleetLogRequest request, List<string> warnings,
+        CancellationToken cancellationToken)
     {
         var text = output.StandardOutput;
         if (text.StartsWith(CollectionScripts.HeaderPrefix, StringComparison.Ordinal))
@@ -457,9 +458,11 @@ public sealed class FleetLogCollector
             }
         }
 
-        var session = analyzer.BeginInstanceText(node.InstanceId, node.InstanceId, null);
+        var session = analyzer.BeginInstanceText(node.InstanceId, node.InstanceId, null, cancellationToken);
         session.Add(text);
-        return session.Complete();
+        var issues = session.Complete();
+        warnings.AddRange(analyzer.TakeWarnings());
+        return issues;
     }
 
     private static bool UsesBucket(FleetLogRequest request) => !string.IsNullOrEmpty(request.OutputS3BucketName);
