@@ -209,4 +209,17 @@ public sealed class LogInputTests : IDisposable
         Assert.Equal(1, result.TruncatedLines);
         Assert.Contains(result.Warnings, w => w.Contains("longer than 64 KB", StringComparison.Ordinal) && w.Contains("not seen", StringComparison.Ordinal));
     }
+
+    [Theory]
+    [InlineData("{\n  \"schemaVersion\": 1,\n  \"rules\": []\n}\nx\n", 5)]
+    [InlineData("{\n  \"schemaVersion\": 1,\n  \"rules\": [ { \"id\": }\n  ]\n}\n", 3)]
+    public void A_rule_file_with_bad_json_names_one_line_counted_from_one(string json, int line)
+    {
+        var rules = Path.Combine(_folder, "bad.json");
+        File.WriteAllText(rules, json);
+        var error = Assert.Throws<LogRuleException>(() => LogRuleCatalog.WithCustomRules(new[] { rules }));
+        Assert.Equal(line, error.Line);
+        Assert.Contains($"line {line}", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("LineNumber", error.Message, StringComparison.Ordinal);
+    }
 }
