@@ -39,6 +39,7 @@ internal static class SoakBenchmark
     private static async Task<bool> RunOnceAsync(int run, int nodes, double rate, int latencyMs)
     {
         var world = FleetLogBenchmark.Fleet(nodes, pollsInProgress: 2);
+        world.FaultSeed = 1000 + run; // each run throttles other calls
         await using var emu = await AwsEmulator.StartAsync(world);
         emu.Faults.Set("*", new InjectedFault { ThrottleRate = rate, Latency = TimeSpan.FromMilliseconds(latencyMs) });
         var connection = await AwsConnectionResolver.ResolveAsync(new AwsConnectionRequest

@@ -37,6 +37,7 @@ public sealed class AwsEmulator : IAsyncDisposable
         _app = app;
         _stopping = app.Lifetime.ApplicationStopping;
         World = world;
+        Faults = new FaultInjector(world.FaultSeed ?? 7);
         Endpoint = endpoint;
         _services = new IAwsService[] { new Ec2Service(), new IamService(), new StsService(), new SsmService(), new S3Service() }
             .ToDictionary(s => s.Name, StringComparer.Ordinal);
@@ -51,8 +52,8 @@ public sealed class AwsEmulator : IAsyncDisposable
     /// <summary>Calls per "service:Operation".</summary>
     public CallCounter Calls { get; } = new();
 
-    /// <summary>Faults per "service:Operation" (or "*"), settable at runtime.</summary>
-    public FaultInjector Faults { get; } = new();
+    /// <summary>Faults per "service:Operation" (or "*"), settable at runtime; rates drawn from <see cref="Model.World.FaultSeed"/>.</summary>
+    public FaultInjector Faults { get; }
 
     /// <summary>Starts on 127.0.0.1 with a free port (or the given one).</summary>
     public static async Task<AwsEmulator> StartAsync(World world, int port = 0, CancellationToken cancellationToken = default)

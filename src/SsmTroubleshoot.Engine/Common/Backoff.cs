@@ -88,7 +88,11 @@ public sealed class AwsRetryPolicy
     /// <summary>Further attempts after a 5xx, a dropped connection or a call timeout (the SDK already retried).</summary>
     public int MaxTransientRetries { get; init; } = 2;
 
-    public TimeSpan InitialDelay { get; init; } = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// The first pause (a throttled attempt waits 2.5 times it, jittered): short, because the SDK has already backed
+    /// off before the call reaches us; the pauses double up to <see cref="MaxDelay"/>.
+    /// </summary>
+    public TimeSpan InitialDelay { get; init; } = TimeSpan.FromMilliseconds(250);
 
     public TimeSpan MaxDelay { get; init; } = TimeSpan.FromSeconds(20);
 

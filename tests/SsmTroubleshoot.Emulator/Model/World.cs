@@ -91,6 +91,9 @@ public sealed class World
     /// </summary>
     public Dictionary<string, string>? Faults { get; set; }
 
+    /// <summary>Seed of the fault rates (same seed, same calls throttled); null: 7.</summary>
+    public int? FaultSeed { get; set; }
+
     public static World Load(string path) => FromJson(File.ReadAllText(path));
 
     /// <summary>A scenario shipped in scenarios/ next to the emulator assembly, by name ("demo").</summary>
