@@ -171,7 +171,7 @@ public sealed class FleetLogCollector
         var factory = new Aws.AwsClientFactory(connection ?? throw new ArgumentNullException(nameof(connection)));
         using var ssm = factory.CreateSsm();
         using var s3 = string.IsNullOrEmpty(request?.OutputS3BucketName) ? null : factory.CreateS3();
-        var store = s3 is null ? null : new S3CommandOutputStore(s3);
+        var store = s3 is null ? null : new S3CommandOutputStore(s3, connection.Timeout);
         return await new FleetLogCollector(new SsmRunCommandApi(ssm), outputStore: store).CollectAsync(request!, analyzer, onProgress, cancellationToken).ConfigureAwait(false);
     }
 

@@ -149,6 +149,22 @@ public sealed class CallDeadlineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_trickling_s3_object_is_cut_at_the_call_timeout_too()
+    {
+        _emu.World.Mutate(w => w.S3Objects["out-bucket/node/stdout"] = new string('x', 4000));
+        _emu.Faults.Set("s3:GetObject=trickle:20");
+        using var s3 = TestAws.Factory(_emu).CreateS3();
+        var store = new SsmTroubleshoot.Fleet.S3CommandOutputStore(s3, TimeSpan.FromMilliseconds(800));
+        var watch = Stopwatch.StartNew();
+        var error = await Assert.ThrowsAsync<AwsCallTimeoutException>(() => store.ReadAsync("out-bucket", "node/stdout", CancellationToken.None));
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(6), $"took {watch.Elapsed}");
+        Assert.Equal("S3 GetObject", error.Call.Call);
+
+        _emu.Faults.Clear("s3:GetObject");
+        Assert.Equal(4000, (await store.ReadAsync("out-bucket", "node/stdout", CancellationToken.None)).Length);
+    }
+
+    [Fact]
     public void The_call_timeout_comes_from_the_request_then_the_environment_then_thirty_seconds()
     {
         AwsConnection Resolve(TimeSpan? timeout, string? variable) => AwsConnectionResolver.ResolveAsync(new AwsConnectionRequest
