@@ -3,6 +3,9 @@ using System.Collections.Generic;
 using System.CommandLine;
 using System.CommandLine.Help;
 using System.IO;
+using System.Linq;
+using SsmTroubleshoot.Aws;
+using SsmTroubleshoot.Common;
 using System.Threading;
 using System.Threading.Tasks;
 using SsmTroubleshoot.Cli.Commands;
@@ -14,8 +17,9 @@ internal sealed class CliHost
 {
     public CliHost(TextWriter output, TextWriter error, TextReader? input = null, int width = 120)
     {
-        Output = output;
-        Error = error;
+        // Log lines and server replies can hold terminal control sequences: nothing reaches the terminal unescaped.
+        Output = output is TerminalSafeWriter ? output : new TerminalSafeWriter(output);
+        Error = error is TerminalSafeWriter ? error : new TerminalSafeWriter(error);
         Input = input ?? TextReader.Null;
         Width = width;
     }
@@ -54,9 +58,11 @@ internal static class CliApp
         // System.CommandLine would exit 1 on a parse error; here that means "problems found", so usage errors are ours to report.
         if (parse.Errors.Count > 0 && parse.Action is not HelpAction)
         {
-            foreach (var parseError in parse.Errors)
+            // The same message can come from several parse errors (an unknown token and its "Did you mean"): say each once.
+            var secrets = SecretValues(args);
+            foreach (var message in parse.Errors.Select(e => e.Message).Distinct(StringComparer.Ordinal))
             {
-                await host.Error.WriteLineAsync("ERROR: " + parseError.Message).ConfigureAwait(false);
+                await host.Error.WriteLineAsync("ERROR: " + SecretScrubber.Scrub(message, secrets)).ConfigureAwait(false);
             }
 
             await host.Error.WriteLineAsync("Run 'ssmtroubleshoot " + CommandPath(parse) + "--help' for usage.").ConfigureAwait(false);
@@ -84,22 +90,54 @@ internal static class CliApp
         }
         catch (CliUsageException ex)
         {
-            await host.Error.WriteLineAsync("ERROR: " + ex.Message).ConfigureAwait(false);
+            await host.Error.WriteLineAsync("ERROR: " + SecretScrubber.Scrub(ex.Message, SecretValues(args))).ConfigureAwait(false);
             await host.Error.WriteLineAsync("Run 'ssmtroubleshoot " + CommandPath(parse) + "--help' for usage.").ConfigureAwait(false);
             return ExitCodes.UsageError;
         }
         catch (CliRunException ex)
         {
-            await host.Error.WriteLineAsync("ERROR: " + GlobalOptions.OptionNames(ex.Message)).ConfigureAwait(false);
+            await host.Error.WriteLineAsync("ERROR: " + SecretScrubber.Scrub(GlobalOptions.OptionNames(ex.Message), SecretValues(args))).ConfigureAwait(false);
             return ExitCodes.CouldNotRun;
         }
 #pragma warning disable CA1031 // The last line of defence: any engine failure is "could not run", with its message and no stack trace.
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            await host.Error.WriteLineAsync("ERROR: " + ex.GetType().Name + ": " + GlobalOptions.OptionNames(ex.Message)).ConfigureAwait(false);
+            var text = AwsCallInfo.Of(ex) is not null || ex.GetType().FullName?.StartsWith("Amazon.", StringComparison.Ordinal) == true
+                ? Commands.AwsFailure.Describe(ex, "The AWS call", null)
+                : ex.GetType().Name + ": " + GlobalOptions.OptionNames(ex.Message);
+            await host.Error.WriteLineAsync("ERROR: " + SecretScrubber.Scrub(text, SecretValues(args))).ConfigureAwait(false);
             return ExitCodes.CouldNotRun;
         }
+    }
+
+    /// <summary>
+    /// Values on the command line that may be secrets: what follows an option named like one (--secret-key,
+    /// a mistyped --secret-keys, --session-token, --password...), or is glued to it with '='. Never echoed back.
+    /// </summary>
+    internal static IReadOnlyList<string> SecretValues(IReadOnlyList<string> args)
+    {
+        var secrets = new List<string>();
+        for (var i = 0; i < args.Count; i++)
+        {
+            var token = args[i];
+            if (!SecretScrubber.IsSecretOptionName(token))
+            {
+                continue;
+            }
+
+            var equals = token.IndexOf('=');
+            if (equals > 0 && equals < token.Length - 1)
+            {
+                secrets.Add(token.Substring(equals + 1));
+            }
+            else if (i + 1 < args.Count)
+            {
+                secrets.Add(args[i + 1]);
+            }
+        }
+
+        return secrets;
     }
 
     internal static RootCommand BuildRoot(CliHost host)

@@ -63,8 +63,22 @@ internal sealed class GlobalOptions
         Recursive = true,
     };
 
+    public Option<int?> CallTimeoutSeconds { get; } = new("--call-timeout-seconds")
+    {
+        Description = "Seconds each AWS call may take, retries and the whole answer included (1-3600; default 30, or SSMTROUBLESHOOT_CALL_TIMEOUT_SECONDS).",
+        Recursive = true,
+    };
+
     public GlobalOptions()
     {
+        CallTimeoutSeconds.Validators.Add(result =>
+        {
+            var value = result.GetValueOrDefault<int?>();
+            if (value is < 1 or > 3600)
+            {
+                result.AddError($"--call-timeout-seconds {value} is outside 1-3600.");
+            }
+        });
         Region.Validators.Add(result =>
         {
             var value = result.GetValueOrDefault<string?>();
@@ -93,6 +107,7 @@ internal sealed class GlobalOptions
         root.Options.Add(SecretKey);
         root.Options.Add(SessionToken);
         root.Options.Add(EndpointUrl);
+        root.Options.Add(CallTimeoutSeconds);
     }
 
     /// <summary>
@@ -102,6 +117,17 @@ internal sealed class GlobalOptions
     public async Task<AwsConnection> ConnectAsync(ParseResult parse, CancellationToken cancellationToken)
     {
         var settings = ReadAws(parse);
+        if (string.IsNullOrEmpty(settings.AccessKey) != string.IsNullOrEmpty(settings.SecretKey))
+        {
+            // A command line that cannot work is a usage error (2), not a failure to run (3).
+            throw new CliUsageException("--access-key and --secret-key must be given together (and --session-token only with them).");
+        }
+
+        if (!string.IsNullOrEmpty(settings.SessionToken) && string.IsNullOrEmpty(settings.AccessKey))
+        {
+            throw new CliUsageException("--session-token needs --access-key and --secret-key (the temporary credentials it belongs to).");
+        }
+
         var request = new AwsConnectionRequest
         {
             Region = settings.Region,
@@ -111,6 +137,7 @@ internal sealed class GlobalOptions
             SecretKey = settings.SecretKey,
             SessionToken = settings.SessionToken,
             EndpointUrl = settings.EndpointUrl,
+            Timeout = parse.GetValue(CallTimeoutSeconds) is int seconds ? System.TimeSpan.FromSeconds(seconds) : null,
         };
         try
         {
@@ -127,7 +154,7 @@ internal sealed class GlobalOptions
         ModuleParameter.Replace(text, match => "--" + Regex.Replace(match.Groups[1].Value, "(?<=[a-z])(?=[A-Z])", "-").ToLowerInvariant());
 
     private static readonly Regex ModuleParameter = new(
-        @"(?<![\w-])-(ProfileName|ProfileLocation|AccessKey|SecretKey|SessionToken|EndpointUrl|Region|EndpointOverride|HostAddressOverride|ImdsEndpoint|SkipImds|AgentConfigPath|TrustedRootCertificatePath|FileSystemRoot|TimeoutSeconds|UseFipsEndpoint|Port|Service|AgentVersion|LatestVersionUrl)\b",
+        @"(?<![\w-])-(ProfileName|ProfileLocation|AccessKey|SecretKey|SessionToken|EndpointUrl|Region|EndpointOverride|HostAddressOverride|ImdsEndpoint|SkipImds|AgentConfigPath|TrustedRootCertificatePath|FileSystemRoot|TimeoutSeconds|CallTimeoutSeconds|ThrottleLimit|MaxConcurrency|MaxErrors|UseFipsEndpoint|Port|Service|AgentVersion|LatestVersionUrl)\b",
         RegexOptions.CultureInvariant);
 
     /// <summary>What the AWS client factory needs, read from one parse (for commands that call AWS).</summary>

@@ -8,6 +8,8 @@ namespace SsmTroubleshoot.Cli;
 
 internal static class Program
 {
+    private static readonly TimeSpan CancelGrace = TimeSpan.FromSeconds(2);
+
     private static async Task<int> Main(string[] args)
     {
         using var cancel = new CancellationTokenSource();
@@ -27,7 +29,27 @@ internal static class Program
         try
         {
             var host = new CliHost(Console.Out, Console.Error, Console.In, TableWidth());
-            return await CliApp.RunAsync(args, host, cancel.Token).ConfigureAwait(false);
+
+            // The run goes on a pool thread so that this one can still end the process if something below ignores
+            // Ctrl+C or SIGTERM: the engines get a grace period to stop cleanly, then the command exits 130 anyway.
+            var run = Task.Run(() => CliApp.RunAsync(args, host, cancel.Token));
+            var stopped = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            using (cancel.Token.Register(() => stopped.TrySetResult(true)))
+            {
+                if (await Task.WhenAny(run, stopped.Task).ConfigureAwait(false) == run)
+                {
+                    return await run.ConfigureAwait(false);
+                }
+            }
+
+            if (await Task.WhenAny(run, Task.Delay(CancelGrace)).ConfigureAwait(false) == run)
+            {
+                return await run.ConfigureAwait(false);
+            }
+
+            await host.Error.WriteLineAsync("Cancelled.").ConfigureAwait(false);
+            await host.Error.FlushAsync().ConfigureAwait(false);
+            return ExitCodes.Cancelled;
         }
         finally
         {

@@ -67,7 +67,7 @@ internal static class FleetLogBenchmark
         Console.WriteLine("  calls: " + string.Join(", ", calls.Select(c => $"{c.Key} {c.Value}")) + $"; total {calls.Sum(c => c.Value)}");
     }
 
-    private static World Fleet(int count, int pollsInProgress)
+    internal static World Fleet(int count, int pollsInProgress)
     {
         var world = new World();
         var benign = new StringBuilder();

@@ -15,6 +15,7 @@ internal static class Program
         ["logs"] = LogBenchmark.Run,
         ["network"] = NetworkBenchmark.Run,
         ["fleetlogs"] = FleetLogBenchmark.Run,
+        ["soak"] = SoakBenchmark.Run,
         ["corpus"] = CorpusBenchmark.Run,
     };
 

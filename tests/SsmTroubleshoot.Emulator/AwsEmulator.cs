@@ -12,6 +12,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SsmTroubleshoot.Emulator.Model;
@@ -29,11 +30,14 @@ public sealed class AwsEmulator : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly Dictionary<string, IAwsService> _services;
+    private readonly CancellationToken _stopping;
 
     private AwsEmulator(WebApplication app, World world, Uri endpoint)
     {
         _app = app;
+        _stopping = app.Lifetime.ApplicationStopping;
         World = world;
+        Faults = new FaultInjector(world.FaultSeed ?? 7);
         Endpoint = endpoint;
         _services = new IAwsService[] { new Ec2Service(), new IamService(), new StsService(), new SsmService(), new S3Service() }
             .ToDictionary(s => s.Name, StringComparer.Ordinal);
@@ -48,8 +52,8 @@ public sealed class AwsEmulator : IAsyncDisposable
     /// <summary>Calls per "service:Operation".</summary>
     public CallCounter Calls { get; } = new();
 
-    /// <summary>Faults per "service:Operation" (or "*"), settable at runtime.</summary>
-    public FaultInjector Faults { get; } = new();
+    /// <summary>Faults per "service:Operation" (or "*"), settable at runtime; rates drawn from <see cref="Model.World.FaultSeed"/>.</summary>
+    public FaultInjector Faults { get; }
 
     /// <summary>Starts on 127.0.0.1 with a free port (or the given one).</summary>
     public static async Task<AwsEmulator> StartAsync(World world, int port = 0, CancellationToken cancellationToken = default)
@@ -69,6 +73,11 @@ public sealed class AwsEmulator : IAsyncDisposable
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var bound = new Uri(address);
         emulator = new AwsEmulator(app, world, new Uri($"http://127.0.0.1:{bound.Port}/"));
+        foreach (var (operation, spec) in world.Faults ?? new Dictionary<string, string>())
+        {
+            emulator.Faults.Set(operation, InjectedFault.Parse(spec));
+        }
+
         return emulator;
     }
 
@@ -93,14 +102,14 @@ public sealed class AwsEmulator : IAsyncDisposable
 
         if (MetadataEndpoints.Handles(context.Request.Path))
         {
-            await MetadataEndpoints.HandleAsync(context, World, Calls, Faults).ConfigureAwait(false);
+            await MetadataEndpoints.HandleAsync(context, World, Calls, Faults, _stopping).ConfigureAwait(false);
             return;
         }
 
         var request = Decode(context.Request, body);
         if (request is null)
         {
-            await WriteAsync(context, new AwsResponse(400, "text/plain", "The emulator could not tell which AWS service this request is for."), null).ConfigureAwait(false);
+            await WriteAsync(context, new AwsResponse(400, "text/plain", "The emulator could not tell which AWS service this request is for."), null, 0, _stopping).ConfigureAwait(false);
             return;
         }
 
@@ -121,6 +130,18 @@ public sealed class AwsEmulator : IAsyncDisposable
         if (fault == FaultAction.Drop)
         {
             context.Abort();
+            return;
+        }
+
+        if (fault == FaultAction.Silent)
+        {
+            await HoldAsync(context, _stopping).ConfigureAwait(false);
+            return;
+        }
+
+        if (fault == FaultAction.Html)
+        {
+            await WriteAsync(context, HtmlPage(Faults.Get(request.Key)?.HtmlStatus ?? 503), null, 0, _stopping).ConfigureAwait(false);
             return;
         }
 
@@ -169,10 +190,34 @@ public sealed class AwsEmulator : IAsyncDisposable
             response = service.RenderError(new AwsServiceError(request.Service == "ssm" ? "SerializationException" : "MalformedQueryString", ex.Message), request.RequestId);
         }
 
-        await WriteAsync(context, response, request.RequestId).ConfigureAwait(false);
+        await WriteAsync(context, response, request.RequestId, Faults.TrickleRate(request.Key), _stopping).ConfigureAwait(false);
     }
 
-    private static async Task WriteAsync(HttpContext context, AwsResponse response, string? requestId)
+    /// <summary>A silent server: the request was read, no answer ever comes; ends when the client gives up or the emulator stops.</summary>
+    internal static async Task HoldAsync(HttpContext context, CancellationToken stopping)
+    {
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
+        try
+        {
+            await Task.Delay(Timeout.Infinite, either.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            context.Abort();
+        }
+    }
+
+    /// <summary>What a proxy or load balancer answers when it cannot reach the service: a whole HTML page, not AWS's error shape.</summary>
+    internal static AwsResponse HtmlPage(int status)
+    {
+        var reason = ReasonPhrases.GetReasonPhrase(status);
+        var filler = string.Concat(Enumerable.Repeat("<p>The request could not be satisfied. Please try again later or contact your network administrator.</p>\n", 40));
+        return new AwsResponse(status, "text/html; charset=utf-8",
+            $"<!DOCTYPE html>\n<html><head><title>{status} {reason}</title><style>body {{ font-family: sans-serif; }}</style></head>\n<body><h1>{status} {reason}</h1>\n{filler}<hr><address>corp-proxy/2.4</address></body></html>\n");
+    }
+
+    /// <summary>Writes an answer; with a trickle rate the headers go at once and the body a few bytes at a time.</summary>
+    internal static async Task WriteAsync(HttpContext context, AwsResponse response, string? requestId, int trickleBytesPerSecond, CancellationToken stopping)
     {
         context.Response.StatusCode = response.Status;
         context.Response.ContentType = response.ContentType;
@@ -182,7 +227,31 @@ public sealed class AwsEmulator : IAsyncDisposable
             context.Response.Headers["x-amz-request-id"] = requestId;
         }
 
-        await context.Response.WriteAsync(response.Body, context.RequestAborted).ConfigureAwait(false);
+        if (trickleBytesPerSecond <= 0)
+        {
+            await context.Response.WriteAsync(response.Body, context.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+
+        var bytes = Encoding.UTF8.GetBytes(response.Body);
+        context.Response.ContentLength = bytes.Length;
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
+        var chunk = Math.Max(1, trickleBytesPerSecond / 20);
+        var pause = TimeSpan.FromSeconds((double)chunk / trickleBytesPerSecond);
+        try
+        {
+            await context.Response.StartAsync(either.Token).ConfigureAwait(false);
+            for (var sent = 0; sent < bytes.Length; sent += chunk)
+            {
+                await context.Response.Body.WriteAsync(bytes.AsMemory(sent, Math.Min(chunk, bytes.Length - sent)), either.Token).ConfigureAwait(false);
+                await context.Response.Body.FlushAsync(either.Token).ConfigureAwait(false);
+                await Task.Delay(pause, either.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException)
+        {
+            context.Abort(); // the client gave up, or the emulator stops
+        }
     }
 
     private static AwsRequest? Decode(HttpRequest http, string body)

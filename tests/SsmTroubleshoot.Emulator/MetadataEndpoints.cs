@@ -18,7 +18,7 @@ internal static class MetadataEndpoints
     public static bool Handles(PathString path) =>
         path.StartsWithSegments("/latest", StringComparison.Ordinal) || path.StartsWithSegments("/container-credentials", StringComparison.Ordinal);
 
-    public static async Task HandleAsync(HttpContext context, World world, CallCounter calls, FaultInjector faults)
+    public static async Task HandleAsync(HttpContext context, World world, CallCounter calls, FaultInjector faults, System.Threading.CancellationToken stopping)
     {
         var path = context.Request.Path.Value ?? string.Empty;
         var key = path.StartsWith("/container-credentials", StringComparison.Ordinal) ? "container:Credentials"
@@ -44,6 +44,18 @@ internal static class MetadataEndpoints
         if (fault == FaultAction.Drop)
         {
             context.Abort();
+            return;
+        }
+
+        if (fault == FaultAction.Silent)
+        {
+            await AwsEmulator.HoldAsync(context, stopping).ConfigureAwait(false);
+            return;
+        }
+
+        if (fault == FaultAction.Html)
+        {
+            await AwsEmulator.WriteAsync(context, AwsEmulator.HtmlPage(faults.Get(key)?.HtmlStatus ?? 503), null, 0, stopping).ConfigureAwait(false);
             return;
         }
 

@@ -15,6 +15,7 @@ internal static class Program
     {
         string? scenario = null;
         var port = 0;
+        var faults = new System.Collections.Generic.List<string>();
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -22,12 +23,16 @@ internal static class Program
                 case "--scenario" when i + 1 < args.Length:
                     scenario = args[++i];
                     break;
+                case "--fault" when i + 1 < args.Length:
+                    faults.Add(args[++i]);
+                    break;
                 case "--port" when i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p <= 65535:
                     port = p;
                     i++;
                     break;
                 default:
-                    Console.Error.WriteLine("usage: SsmTroubleshoot.Emulator [--scenario <file.json>] [--port <n>]");
+                    Console.Error.WriteLine("usage: SsmTroubleshoot.Emulator [--scenario <file.json>] [--port <n>] [--fault <service:Operation|*>=<fault>]...");
+                    Console.Error.WriteLine("  faults (comma-separated): throttle:0.3 | throttle:2x | error:0.1 | drop:1x | latency:250ms | silent | trickle:20 | html:502");
                     return 2;
             }
         }
@@ -37,14 +42,42 @@ internal static class Program
         {
             world = scenario is null ? new World() : World.Load(ResolveScenario(scenario));
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Text.Json.JsonException or InvalidDataException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Text.Json.JsonException or InvalidDataException or FormatException)
         {
             Console.Error.WriteLine($"emulator: cannot load scenario '{scenario}': {ex.Message}");
             return 2;
         }
 
+        // Check the faults before listening: a typo must not start an emulator that silently behaves well.
+        try
+        {
+            foreach (var fault in faults)
+            {
+                new FaultInjector().Set(fault);
+            }
+
+            foreach (var (operation, spec) in world.Faults ?? new System.Collections.Generic.Dictionary<string, string>())
+            {
+                new FaultInjector().Set(operation + "=" + spec);
+            }
+        }
+        catch (FormatException ex)
+        {
+            Console.Error.WriteLine("emulator: " + ex.Message);
+            return 2;
+        }
+
         await using var emulator = await AwsEmulator.StartAsync(world, port).ConfigureAwait(false);
+        foreach (var fault in faults)
+        {
+            emulator.Faults.Set(fault);
+        }
+
         Console.WriteLine($"AWS emulator listening on {emulator.Endpoint} (EC2, IAM, STS, SSM) with scenario {scenario ?? "(empty)"}");
+        foreach (var fault in faults)
+        {
+            Console.WriteLine("Fault: " + fault);
+        }
         Console.WriteLine("Point the module at it:  -EndpointUrl " + emulator.Endpoint + " -Region " + world.Region + " -AccessKey AKIAEMULATOR -SecretKey emulator");
         Console.WriteLine("Press Ctrl+C to stop.");
         using var stop = new CancellationTokenSource();

@@ -15,8 +15,13 @@ public sealed class FailureClassifierTests
     [InlineData("NoSuchEntity", 404, FailureKind.NotFound)]
     [InlineData("AutomationExecutionNotFoundException", 400, FailureKind.NotFound)]
     [InlineData("InvalidInstanceID.Malformed", 400, FailureKind.InvalidArgument)]
-    [InlineData("InternalError", 500, FailureKind.Unreachable)]
-    public void Service_error_codes_map_to_failure_kinds(string code, int status, FailureKind expected)
+    [InlineData("InternalError", 500, FailureKind.ServiceError)]
+    [InlineData("AuthFailure", 401, FailureKind.AuthenticationFailed)]
+    [InlineData("SignatureDoesNotMatch", 403, FailureKind.AuthenticationFailed)]
+    [InlineData("InvalidSignatureException", 400, FailureKind.AuthenticationFailed)]
+    [InlineData("ExpiredToken", 400, FailureKind.AuthenticationFailed)]
+    [InlineData(null, 403, FailureKind.PermissionDenied)]
+    public void Service_error_codes_map_to_failure_kinds(string? code, int status, FailureKind expected)
     {
         Assert.Equal(expected, FailureClassifier.ClassifyServiceError(code, status));
     }

@@ -115,13 +115,15 @@ public sealed class GetSsmAwsContextTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public void Wrong_secret_is_a_terminating_AwsCallFailed_permission_error_without_the_secret()
+    public void Wrong_secret_is_a_terminating_AwsCallFailed_authentication_error_without_the_secret()
     {
         _emu.World.Mutate(w => w.Callers.Insert(0, new Caller { AccessKeyId = "AKIAWRONGSECRET00001", SecretAccessKey = "the-real-secret", Arn = "arn:aws:iam::123456789012:user/x", UserId = "AIDAX" }));
         var result = Terminates("Get-SsmAwsContext -EndpointUrl $endpoint -Region us-east-1 -AccessKey AKIAWRONGSECRET00001 -SecretKey $secret");
         Assert.Equal("AwsCallFailed", ScriptResult.ErrorId(result));
-        Assert.Equal(ErrorCategory.PermissionDenied, result.CategoryInfo.Category);
+        Assert.Equal(ErrorCategory.AuthenticationError, result.CategoryInfo.Category);
         Assert.Equal(_emu.Endpoint.ToString(), result.TargetObject);
+        Assert.Contains("STS GetCallerIdentity", result.ErrorDetails!.Message);
+        Assert.Contains("clock", result.ErrorDetails.RecommendedAction);
         Assert.NotNull(result.ErrorDetails?.RecommendedAction);
         Assert.DoesNotContain(Secret, result.ToString());
     }

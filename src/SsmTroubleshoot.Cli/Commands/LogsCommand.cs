@@ -34,15 +34,23 @@ internal sealed class LogsCommand
         CustomParser = result =>
         {
             var text = result.Tokens.Count == 0 ? string.Empty : result.Tokens[0].Value;
-            if (!Durations.TryParse(text, out var value))
+            if (!Durations.TryParse(text, out var value, out var problem))
             {
-                result.AddError($"--last '{text}' is not a duration (for example 2h, 90m, 1d or 02:00:00).");
+                result.AddError(problem is null
+                    ? $"--last '{text}' is not a duration (for example 2h, 90m, 1d or 02:00:00)."
+                    : $"--last '{text}' {problem}.");
                 return null;
             }
 
             if (value <= TimeSpan.Zero)
             {
                 result.AddError($"--last must be a positive duration, not {text}.");
+                return null;
+            }
+
+            if (Durations.Before(DateTime.Now, value, out var tooFar) is null)
+            {
+                result.AddError($"--last '{text}' {tooFar}; give a shorter period, or leave --last out to read everything.");
                 return null;
             }
 
@@ -317,7 +325,7 @@ internal sealed class LogsCommand
                 return;
             }
 
-            var session = _analyzer.BeginText(null, _asEntry ? _entries.Add : null);
+            var session = _analyzer.BeginText(null, _asEntry ? _entries.Add : null, _cancellationToken);
             string? line;
             while ((line = _input.ReadLine()) is not null)
             {
@@ -326,6 +334,11 @@ internal sealed class LogsCommand
             }
 
             var issues = session.Complete();
+            foreach (var warning in _analyzer.TakeWarnings())
+            {
+                _output.WriteWarning(warning);
+            }
+
             if (!_asEntry)
             {
                 _issues.AddRange(issues);
@@ -337,9 +350,10 @@ internal sealed class LogsCommand
             if (Directory.Exists(path))
             {
                 IReadOnlyList<string> files;
+                var skipped = new List<string>();
                 try
                 {
-                    files = AgentLogAnalyzer.LogFilesIn(path);
+                    files = AgentLogAnalyzer.LogFilesIn(path, skipped);
                 }
                 catch (UnauthorizedAccessException)
                 {
@@ -350,6 +364,11 @@ internal sealed class LogsCommand
                 {
                     Unreadable($"Cannot read the log folder '{path}': {ex.Message}");
                     return;
+                }
+
+                foreach (var note in skipped)
+                {
+                    _output.WriteWarning(note);
                 }
 
                 if (files.Count == 0)
@@ -395,6 +414,11 @@ internal sealed class LogsCommand
                 Unreadable($"Access to '{file}' is denied. Run as root (sudo) or grant read access to the agent logs.");
                 return;
             }
+            catch (SsmTroubleshoot.Common.NotRegularFileException ex)
+            {
+                Unreadable(ex.Message + " To read what it carries, pipe it in: ssmtroubleshoot logs - < " + file);
+                return;
+            }
             catch (IOException ex)
             {
                 Unreadable($"Cannot read '{file}': {ex.Message}");
@@ -405,6 +429,11 @@ internal sealed class LogsCommand
             {
                 _output.WriteWarning($"'{file}' is not a text log (binary content); skipped.");
                 return;
+            }
+
+            foreach (var warning in result.Warnings)
+            {
+                _output.WriteWarning(warning);
             }
 
             if (result.Corruption is not null)

@@ -117,8 +117,11 @@ internal static class NetworkCommand
                 output.WriteWarning("No instance of " + inventory.Region + " matches" + (filterTexts.Length > 0 ? " the filter." : "."));
             }
 
-            // Instances that could not be looked up were not examined at all: that is "could not run", stronger than a finding.
-            return lookupFailed ? ExitCodes.CouldNotRun
+            // Checks that could not be evaluated (a call refused, throttled or unanswered) leave the verdict open: say which, on stderr.
+            var unevaluated = WriteUnevaluated(output, reports);
+
+            // Instances not looked up or checks not evaluated were not examined: "could not run (completely)" wins over a finding.
+            return lookupFailed || unevaluated ? ExitCodes.CouldNotRun
                 : unknown || reports.Any(r => r.Verdict != NetworkVerdict.Healthy) ? ExitCodes.ProblemsFound
                 : ExitCodes.Healthy;
         });
@@ -170,12 +173,33 @@ internal static class NetworkCommand
             }
 
             failed = true;
-            var denied = FailureClassifier.ClassifyServiceError(gap.ErrorCode, 0) == FailureKind.PermissionDenied;
+            var kind = gap.Kind != FailureKind.Unknown ? gap.Kind : FailureClassifier.ClassifyServiceError(gap.ErrorCode, 0);
             output.WriteError("ec2:DescribeInstances failed" + (byId ? " for " + gap.ResourceId : " in " + gap.ResourceId) + ": " + gap.Message + " "
-                + (denied ? "Grant ec2:DescribeInstances." : "Retry; check the region and --endpoint-url."));
+                + GlobalOptions.OptionNames(kind == FailureKind.Unknown ? "Retry; check the region and --endpoint-url." : gap.Remediation("Grant ec2:DescribeInstances.")));
         }
 
         return (unknown, failed);
+    }
+
+    /// <summary>One note per instance whose checks could not all be evaluated: which checks, why (the first), and the fix.</summary>
+    private static bool WriteUnevaluated(CliOutput output, IReadOnlyList<ManagedInstanceNetworkReport> reports)
+    {
+        var any = false;
+        foreach (var report in reports)
+        {
+            var errors = report.Checks.Where(c => c.Status == NetworkCheckStatus.Error).ToList();
+            if (errors.Count == 0)
+            {
+                continue;
+            }
+
+            any = true;
+            output.WriteError(report.InstanceId + ": " + errors.Count + " check(s) could not be evaluated (" + string.Join(", ", errors.Take(5).Select(c => c.CheckId))
+                + (errors.Count > 5 ? ", ..." : string.Empty) + "): " + errors[0].Detail
+                + (errors[0].Remediation is { } fix ? " " + GlobalOptions.OptionNames(fix) : string.Empty));
+        }
+
+        return any;
     }
 
     private static void WriteReports(CliOutput output, IReadOnlyList<ManagedInstanceNetworkReport> reports) =>

@@ -77,7 +77,7 @@ internal static class RunbookCommand
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
             {
-                throw new CliRunException(AwsFailure.Describe(ex, "ListDocuments", connection.EndpointFor("SSM")) + " Allow ssm:ListDocuments.", ex);
+                throw new CliRunException(AwsFailure.Describe(ex, "SSM ListDocuments", connection.EndpointFor("SSM")), ex);
             }
 
             var includePremium = parse.GetValue(premium);

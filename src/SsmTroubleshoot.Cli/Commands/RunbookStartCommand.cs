@@ -111,8 +111,8 @@ internal static class RunbookStartCommand
                 output.WriteWarning(warning);
             }
 
-            var problems = plans.SelectMany(p => p.Problems.Select(problem => problem.Message
-                + (problem.Suggestion is null ? string.Empty : $" Did you mean '{problem.Suggestion}'?"))).Distinct(StringComparer.Ordinal).ToList();
+            // The validator's message already names the closest parameter ("Did you mean ..."): say it once.
+            var problems = plans.SelectMany(p => p.Problems.Select(problem => problem.Message)).Distinct(StringComparer.Ordinal).ToList();
             if (problems.Count > 0)
             {
                 throw new CliUsageException(string.Join(Environment.NewLine + "ERROR: ", problems)

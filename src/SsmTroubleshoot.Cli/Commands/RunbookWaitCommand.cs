@@ -38,13 +38,20 @@ internal static class RunbookWaitCommand
                     output.WriteWarning($"Execution {result.AutomationExecutionId} ({result.DocumentName}) is {result.Status} at step {result.CurrentStepName}: it waits for a person to approve or resume it.");
                     break;
                 case ExecutionWaitState.TimedOut:
-                    output.WriteError($"Execution {result.AutomationExecutionId} ({result.DocumentName ?? "unknown runbook"}) is still {result.Status ?? "not started"}"
-                        + (result.CurrentStepName is null ? string.Empty : " at step " + result.CurrentStepName) + $" after {timeoutSeconds} s; the automation goes on.");
+                    var state = result.Status is null
+                        ? "had no status read"
+                        : $"is still {result.Status}" + (result.CurrentStepName is null ? string.Empty : " at step " + result.CurrentStepName);
+                    output.WriteError($"Execution {result.AutomationExecutionId} ({result.DocumentName ?? "unknown runbook"}) {state} after {timeoutSeconds} s; the automation goes on."
+                        + (outcome.Error is null ? string.Empty : " The last poll failed: " + AwsFailureText.Describe(outcome.Error).Message));
                     break;
                 case ExecutionWaitState.Failed:
+                    var error = outcome.Error ?? new InvalidOperationException("unknown error.");
+                    var kind = SsmTroubleshoot.Common.FailureClassifier.Classify(error);
                     output.WriteError($"Execution {outcome.AutomationExecutionId} could not be read: "
-                        + AwsFailure.Describe(outcome.Error ?? new InvalidOperationException("unknown error."), "SSM", null)
-                        + $" Check the id and the region ({client.Region}): executions are regional.");
+                        + AwsFailure.Describe(error, "SSM", client.Endpoint)
+                        + (kind is SsmTroubleshoot.Common.FailureKind.NotFound or SsmTroubleshoot.Common.FailureKind.InvalidArgument
+                            ? $" Check the id and the region ({client.Region}): executions are regional."
+                            : string.Empty));
                     break;
             }
 

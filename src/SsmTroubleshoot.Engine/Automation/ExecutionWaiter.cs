@@ -20,7 +20,10 @@ public enum ExecutionWaitState
     /// <summary>Still running when the overall timeout passed: the cmdlet writes one OperationTimeout error.</summary>
     TimedOut,
 
-    /// <summary>Could not be read (not found, access denied, malformed id...): see <see cref="ExecutionWaitOutcome.Error"/>.</summary>
+    /// <summary>
+    /// Could not be read (not found, access denied, malformed id, or every call failed until the deadline: throttled,
+    /// unreachable): see <see cref="ExecutionWaitOutcome.Error"/>.
+    /// </summary>
     Failed,
 }
 
@@ -42,6 +45,7 @@ public sealed class ExecutionWaitOutcome
     /// <summary>The full result when finished; what was last seen otherwise.</summary>
     public AutomationExecutionResult Result { get; }
 
+    /// <summary>Why it could not be read (Failed); for TimedOut, the call failure that kept it from being read lately, if any.</summary>
     public Exception? Error { get; }
 }
 
@@ -74,6 +78,9 @@ public sealed class ExecutionWaitOptions
 
     /// <summary>Region stamped on results (for the support export and console URLs).</summary>
     public string? Region { get; init; }
+
+    /// <summary>The SSM endpoint, for messages about calls that did not answer; null when not known.</summary>
+    public string? Endpoint { get; init; }
 
     /// <summary>Step names of a document (for "steps done / total" in progress); null when unknown.</summary>
     public Func<string, IReadOnlyList<string>?>? DocumentSteps { get; init; }
@@ -136,11 +143,34 @@ public sealed class ExecutionWaiter
             state.Fail(id, new ArgumentException($"'{id}' is not an automation execution id (a 36-character UUID such as 4b0a2f9e-1c2d-4e5f-8a9b-0c1d2e3f4a5b)."), options.Region);
         }
 
-        var delay = options.InitialDelay;
+        var backoff = new Backoff(options.InitialDelay, options.MaxDelay > options.InitialDelay ? options.MaxDelay : options.InitialDelay,
+            options.ThrottledMaxDelay, options.BackoffFactor, options.JitterFraction, _random);
+
+        // The deadline also cuts a call in flight (a silent or throttled endpoint must not push the wait past it).
+        using var deadlineSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (options.Timeout is { } limitAfter)
+        {
+            deadlineSource.CancelAfter(limitAfter);
+        }
+
+        var ct = deadlineSource.Token;
         while (state.Open.Count > 0)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var throttled = await PollRoundAsync(state, options, progress, cancellationToken).ConfigureAwait(false);
+            bool throttled;
+            try
+            {
+                throttled = await PollRoundAsync(state, options, progress, ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && deadlineSource.IsCancellationRequested)
+            {
+                // The deadline cut a call that had not answered yet: unless an earlier poll failed (throttled), that is what
+                // the unread executions report.
+                state.LastError ??= new Aws.AwsCallTimeoutException(new Aws.AwsCallInfo("SSM", state.InFlight ?? "DescribeAutomationExecutions", options.Endpoint),
+                    options.Timeout ?? TimeSpan.Zero);
+                Expire(state, options);
+                break;
+            }
 
             if (state.Open.Count == 0)
             {
@@ -148,34 +178,53 @@ public sealed class ExecutionWaiter
             }
 
             var now = _clock();
-            if (deadline is { } end && now >= end)
+            if ((deadline is { } end && now >= end) || deadlineSource.IsCancellationRequested)
             {
-                foreach (var id in state.Open.ToList())
-                {
-                    // Seen finished but the final fetch never got through (throttled): finished, with what Describe said.
-                    var last = state.LastSeen(id);
-                    var waitState = AutomationStatus.IsTerminal(last?.Status) ? ExecutionWaitState.Finished
-                        : options.StopOnWaiting && AutomationStatus.NeedsHuman(last?.Status) ? ExecutionWaitState.NeedsHuman
-                        : ExecutionWaitState.TimedOut;
-                    state.Complete(id, waitState, AutomationExecutionResult.FromSummary(id, last, options.Region), null);
-                }
-
+                Expire(state, options);
                 break;
             }
 
-            delay = throttled
-                ? Min(Max(Scale(delay, 2), Scale(options.InitialDelay, 2.5)), options.ThrottledMaxDelay)
-                : Min(state.Rounds == 1 ? options.InitialDelay : Scale(delay, options.BackoffFactor), options.MaxDelay);
-            var wait = Scale(delay, 1 - (options.JitterFraction * _random()));
+            var wait = backoff.Next(throttled);
             if (deadline is { } limit && now + wait > limit)
             {
                 wait = limit - now; // one last poll exactly at the deadline
             }
 
-            await _delay(wait, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await _delay(wait, ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && deadlineSource.IsCancellationRequested)
+            {
+                // The deadline passed during the pause: one last look is not possible, report what is known.
+                Expire(state, options);
+                break;
+            }
         }
 
         return ids.Select(state.Outcome).ToList();
+    }
+
+    /// <summary>
+    /// The deadline passed: what is still open timed out, except executions seen finished (their final fetch did not get
+    /// through) and executions whose status was never read because every call failed: those could not be read.
+    /// </summary>
+    private static void Expire(WaitState state, ExecutionWaitOptions options)
+    {
+        foreach (var id in state.Open.ToList())
+        {
+            var last = state.LastSeen(id);
+            if (last is null && state.LastError is { } error)
+            {
+                state.Complete(id, ExecutionWaitState.Failed, AutomationExecutionResult.FromSummary(id, null, options.Region), error);
+                continue;
+            }
+
+            var waitState = AutomationStatus.IsTerminal(last?.Status) ? ExecutionWaitState.Finished
+                : options.StopOnWaiting && AutomationStatus.NeedsHuman(last?.Status) ? ExecutionWaitState.NeedsHuman
+                : ExecutionWaitState.TimedOut;
+            state.Complete(id, waitState, AutomationExecutionResult.FromSummary(id, last, options.Region), waitState == ExecutionWaitState.TimedOut ? state.LastError : null);
+        }
     }
 
     /// <summary>Polls every open execution once; returns true when the API throttled us.</summary>
@@ -200,12 +249,15 @@ public sealed class ExecutionWaiter
             IReadOnlyList<AutomationExecutionSummary> summaries;
             try
             {
+                state.InFlight = "DescribeAutomationExecutions";
                 summaries = await _api.DescribeExecutionsAsync(batch, ct).ConfigureAwait(false);
                 state.ConsecutiveErrors = 0;
+                state.LastError = null;
             }
             catch (Exception ex) when (!(ex is OperationCanceledException && ct.IsCancellationRequested))
             {
                 var kind = _classify(ex);
+                state.LastError = ex;
                 if (kind == FailureKind.Throttled)
                 {
                     throttled = true;
@@ -270,6 +322,7 @@ public sealed class ExecutionWaiter
     {
         try
         {
+            state.InFlight = "GetAutomationExecution";
             var execution = await _api.GetExecutionAsync(id, ct).ConfigureAwait(false);
             var steps = await AllStepsAsync(execution, ct).ConfigureAwait(false);
             var result = AutomationExecutionResult.FromExecution(execution, steps, options.Region);
@@ -294,6 +347,7 @@ public sealed class ExecutionWaiter
         catch (Exception ex) when (!(ex is OperationCanceledException && ct.IsCancellationRequested))
         {
             var kind = _classify(ex);
+            state.LastError = ex;
             if (kind == FailureKind.Throttled)
             {
                 return false;
@@ -345,13 +399,8 @@ public sealed class ExecutionWaiter
         return new AutomationProgress(summary.AutomationExecutionId, summary.DocumentName, summary.Status, summary.CurrentStepName, done, total, index);
     }
 
-    private static bool IsTransient(FailureKind kind) => kind is FailureKind.Unreachable or FailureKind.Timeout or FailureKind.Unknown;
+    private static bool IsTransient(FailureKind kind) => kind is FailureKind.Unreachable or FailureKind.Timeout or FailureKind.ServiceError or FailureKind.Unknown;
 
-    private static TimeSpan Scale(TimeSpan value, double factor) => TimeSpan.FromTicks((long)(value.Ticks * factor));
-
-    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
-
-    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     private sealed class WaitState
     {
@@ -382,6 +431,12 @@ public sealed class ExecutionWaiter
         public int Rounds { get; set; }
 
         public int ConsecutiveErrors { get; set; }
+
+        /// <summary>The operation called last (what a deadline that cuts a call names).</summary>
+        public string? InFlight { get; set; }
+
+        /// <summary>The most recent failed call since the last one that went through (what a timed-out wait reports).</summary>
+        public Exception? LastError { get; set; }
 
         public AutomationExecutionSummary? LastSeen(string id) => Seen.TryGetValue(id, out var s) ? s : null;
 

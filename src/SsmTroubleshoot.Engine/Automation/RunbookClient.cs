@@ -19,14 +19,18 @@ public sealed class RunbookClient : IDisposable
     private readonly SsmAutomationApi _api;
     private readonly ConcurrentDictionary<string, Lazy<Task<RunbookDocument?>>> _documents = new(StringComparer.Ordinal);
 
-    private RunbookClient(IAmazonSimpleSystemsManagement ssm, string region)
+    private RunbookClient(IAmazonSimpleSystemsManagement ssm, string region, string? endpoint = null)
     {
         _ssm = ssm;
         _api = new SsmAutomationApi(ssm);
         Region = region;
+        Endpoint = endpoint;
     }
 
     public string Region { get; }
+
+    /// <summary>The SSM endpoint override, when one is set (for messages).</summary>
+    public string? Endpoint { get; }
 
     public IAutomationApi Executions => _api;
 
@@ -39,7 +43,8 @@ public sealed class RunbookClient : IDisposable
             throw new ArgumentNullException(nameof(connection));
         }
 
-        return new RunbookClient(new AwsClientFactory(connection).CreateSsm(), connection.Region.SystemName);
+        var factory = new AwsClientFactory(connection);
+        return new RunbookClient(factory.CreateSsm(), connection.Region.SystemName, factory.Endpoint("SSM")?.ToString());
     }
 
     public Task<IReadOnlyList<RunbookSummary>> ListSupportRunbooksAsync(CancellationToken cancellationToken) =>
@@ -94,6 +99,7 @@ public sealed class RunbookClient : IDisposable
             MaxConsecutiveErrors = options.MaxConsecutiveErrors,
             MissingPollsBeforeLookup = options.MissingPollsBeforeLookup,
             Region = options.Region ?? Region,
+            Endpoint = options.Endpoint ?? Endpoint,
             DocumentSteps = options.DocumentSteps ?? (name => StepsOf(name, cancellationToken)),
         };
         return new ExecutionWaiter(_api).WaitAsync(automationExecutionIds, withSteps, progress, cancellationToken);

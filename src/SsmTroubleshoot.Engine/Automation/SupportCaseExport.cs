@@ -30,11 +30,34 @@ public sealed class SupportCaseFiles
     public bool Redacted { get; }
 }
 
-/// <summary>Masks account ids, the account part of ARNs and IPv4 addresses before text leaves the account.</summary>
+/// <summary>What -Redact masks besides account ids and IP addresses (always masked when redacting).</summary>
+[Flags]
+public enum SupportCaseRedaction
+{
+    None = 0,
+
+    /// <summary>EC2 instance ids and hybrid node ids (i-…, mi-…).</summary>
+    InstanceId = 1,
+
+    /// <summary>Access key ids (AKIA…, ASIA…).</summary>
+    AccessKeyId = 2,
+
+    /// <summary>E-mail addresses (in ARNs of federated users, tags, messages).</summary>
+    EmailAddress = 4,
+}
+
+/// <summary>
+/// Masks account ids, the account part of ARNs and IP addresses (IPv4, IPv6, and the IPv4 inside EC2 host names such
+/// as ip-10-9-8-7.ec2.internal) before text leaves the account; optionally instance ids, access key ids and e-mail
+/// addresses too.
+/// </summary>
 public static class SupportCaseRedactor
 {
     public const string AccountMask = "[REDACTED-ACCOUNT]";
     public const string IpMask = "[REDACTED-IP]";
+    public const string InstanceMask = "[REDACTED-INSTANCE]";
+    public const string AccessKeyMask = "[REDACTED-ACCESS-KEY]";
+    public const string EmailMask = "[REDACTED-EMAIL]";
 
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(1);
     private static readonly Regex ArnAccount = new(@"(arn:aws[a-zA-Z-]*:[a-zA-Z0-9-]*:[a-z0-9-]*:)(\d{12})(?=:)", RegexOptions.CultureInvariant, Timeout);
@@ -43,17 +66,64 @@ public static class SupportCaseRedactor
         @"(?<![0-9.])(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(?![0-9]|\.[0-9])",
         RegexOptions.CultureInvariant, Timeout);
 
-    public static string Redact(string? text)
+    // ip-10-9-8-7.ec2.internal, ip-10-9-8-7.us-west-2.compute.internal, ec2-54-1-2-3.compute-1.amazonaws.com.
+    private static readonly Regex HostNameIpv4 = new(
+        @"(?<=(?<![A-Za-z0-9-])(?:ip|ec2)-)(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])-){3}(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(?=\.)",
+        RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, Timeout);
+
+    // Candidates only: IPAddress.TryParse decides (a time 07:43:10 or a MAC address is not an IPv6 address).
+    private static readonly Regex Ipv6Candidate = new(
+        @"(?<![0-9A-Fa-f:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|:)?(?![0-9A-Fa-f:]|\.[0-9])",
+        RegexOptions.CultureInvariant, Timeout);
+
+    private static readonly Regex InstanceId = new(@"(?<![A-Za-z0-9-])(?:i|mi)-(?:[0-9a-f]{17}|[0-9a-f]{8})(?![A-Za-z0-9])", RegexOptions.CultureInvariant, Timeout);
+    private static readonly Regex AccessKeyId = new(@"(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])", RegexOptions.CultureInvariant, Timeout);
+    private static readonly Regex Email = new(@"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![A-Za-z0-9-])", RegexOptions.CultureInvariant, Timeout);
+
+    public static string Redact(string? text) => Redact(text, SupportCaseRedaction.None);
+
+    public static string Redact(string? text, SupportCaseRedaction also)
     {
         if (string.IsNullOrEmpty(text))
         {
             return text ?? string.Empty;
         }
 
-        var result = ArnAccount.Replace(text, m => m.Groups[1].Value + AccountMask);
+        var result = text!;
+        if ((also & SupportCaseRedaction.EmailAddress) != 0)
+        {
+            result = Email.Replace(result, EmailMask);
+        }
+
+        if ((also & SupportCaseRedaction.AccessKeyId) != 0)
+        {
+            result = AccessKeyId.Replace(result, AccessKeyMask);
+        }
+
+        if ((also & SupportCaseRedaction.InstanceId) != 0)
+        {
+            result = InstanceId.Replace(result, InstanceMask);
+        }
+
+        result = ArnAccount.Replace(result, m => m.Groups[1].Value + AccountMask);
         result = AccountId.Replace(result, AccountMask);
+        result = HostNameIpv4.Replace(result, IpMask);
+        result = Ipv6Candidate.Replace(result, m => IsIpv6Host(m.Value) ? IpMask : m.Value);
+
         // 0.0.0.0 (as in 0.0.0.0/0 routes and rules) names no host: keeping it keeps the report readable.
         return Ipv4.Replace(result, m => m.Value == "0.0.0.0" ? m.Value : IpMask);
+    }
+
+    /// <summary>A real IPv6 address that names a host (:: as in ::/0 does not).</summary>
+    private static bool IsIpv6Host(string candidate)
+    {
+        var colons = candidate.Count(c => c == ':');
+        if (candidate == "::" || (colons < 7 && candidate.IndexOf("::", StringComparison.Ordinal) < 0))
+        {
+            return false;
+        }
+
+        return System.Net.IPAddress.TryParse(candidate, out var address) && address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6;
     }
 }
 
@@ -64,7 +134,8 @@ public static class SupportCaseExport
 {
     /// <summary>Writes {baseName}.md and {baseName}.json into <paramref name="directory"/> (temp file + rename each).</summary>
     public static SupportCaseFiles Write(
-        AutomationExecutionResult execution, string directory, string? region = null, bool redact = false, string? baseName = null, bool overwrite = false)
+        AutomationExecutionResult execution, string directory, string? region = null, bool redact = false, string? baseName = null, bool overwrite = false,
+        SupportCaseRedaction also = SupportCaseRedaction.None)
     {
         if (execution is null)
         {
@@ -97,19 +168,19 @@ public static class SupportCaseExport
             }
         }
 
-        WriteAtomically(jsonPath, ToJson(execution, region, redact));
-        WriteAtomically(markdownPath, ToMarkdown(execution, region, redact));
+        WriteAtomically(jsonPath, ToJson(execution, region, redact, also));
+        WriteAtomically(markdownPath, ToMarkdown(execution, region, redact, also));
         return new SupportCaseFiles(execution.AutomationExecutionId, markdownPath, jsonPath, redact);
     }
 
-    public static string ToMarkdown(AutomationExecutionResult execution, string? region = null, bool redact = false)
+    public static string ToMarkdown(AutomationExecutionResult execution, string? region = null, bool redact = false, SupportCaseRedaction also = SupportCaseRedaction.None)
     {
         if (execution is null)
         {
             throw new ArgumentNullException(nameof(execution));
         }
 
-        string R(string? text) => redact ? SupportCaseRedactor.Redact(text) : text ?? string.Empty;
+        string R(string? text) => redact ? SupportCaseRedactor.Redact(text, also) : text ?? string.Empty;
         var md = new StringBuilder();
         md.Append("# Automation runbook support case: ").AppendLine(R(execution.DocumentName));
         md.AppendLine();
@@ -167,20 +238,20 @@ public static class SupportCaseExport
 
         if (redact)
         {
-            md.AppendLine("_Account ids, ARN account parts and IPv4 addresses are redacted._");
+            md.AppendLine("_Account ids, ARN account parts and IP addresses are redacted" + Also(also) + "._");
         }
 
         return md.ToString();
     }
 
-    public static string ToJson(AutomationExecutionResult execution, string? region = null, bool redact = false)
+    public static string ToJson(AutomationExecutionResult execution, string? region = null, bool redact = false, SupportCaseRedaction also = SupportCaseRedaction.None)
     {
         if (execution is null)
         {
             throw new ArgumentNullException(nameof(execution));
         }
 
-        string? R(string? text) => text is null ? null : redact ? SupportCaseRedactor.Redact(text) : text;
+        string? R(string? text) => text is null ? null : redact ? SupportCaseRedactor.Redact(text, also) : text;
         // Relaxed escaping: the file is read by people and parsers, never embedded in HTML.
         using var stream = new MemoryStream();
         using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
@@ -275,6 +346,27 @@ public static class SupportCaseExport
 
     private static void Row(StringBuilder md, string field, string? value) =>
         md.Append("| ").Append(field).Append(" | ").Append(Cell(string.IsNullOrEmpty(value) ? "-" : value)).AppendLine(" |");
+
+    private static string Also(SupportCaseRedaction also)
+    {
+        var kinds = new List<string>();
+        if ((also & SupportCaseRedaction.InstanceId) != 0)
+        {
+            kinds.Add("instance ids");
+        }
+
+        if ((also & SupportCaseRedaction.AccessKeyId) != 0)
+        {
+            kinds.Add("access key ids");
+        }
+
+        if ((also & SupportCaseRedaction.EmailAddress) != 0)
+        {
+            kinds.Add("e-mail addresses");
+        }
+
+        return kinds.Count == 0 ? string.Empty : ", and so are " + string.Join(", ", kinds);
+    }
 
     private static void Map(StringBuilder md, IReadOnlyDictionary<string, IReadOnlyList<string>> map, Func<string?, string> redact)
     {

@@ -11,6 +11,9 @@ public enum AwsConfigurationProblem
     CredentialInvalid,
     ProfileNotFound,
     EndpointInvalid,
+
+    /// <summary>The call timeout (-CallTimeoutSeconds, SSMTROUBLESHOOT_CALL_TIMEOUT_SECONDS) is not usable.</summary>
+    CallTimeoutInvalid,
 }
 
 /// <summary>Credentials, region or endpoint could not be resolved; carries what the user should do.</summary>

@@ -15,7 +15,7 @@ public sealed class AwsConnection
         RegionSource = regionSource;
         EndpointUrl = request.EndpointUrl;
         Environment = request.Environment;
-        Timeout = request.Timeout;
+        Timeout = request.Timeout ?? CallTimeoutFromEnvironment(request.Environment) ?? DefaultCallTimeout;
         MaxErrorRetry = request.MaxErrorRetry ?? MaxAttemptsFromEnvironment(request.Environment) ?? 2;
     }
 
@@ -33,6 +33,13 @@ public sealed class AwsConnection
 
     public IAwsEnvironment Environment { get; }
 
+    /// <summary>The call timeout when nothing sets it.</summary>
+    public static readonly TimeSpan DefaultCallTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>The environment variable that sets the call timeout (whole seconds) for the module and the CLI.</summary>
+    public const string CallTimeoutVariable = "SSMTROUBLESHOOT_CALL_TIMEOUT_SECONDS";
+
+    /// <summary>The call timeout: each AWS call, with its retries and the whole response, ends within this.</summary>
     public TimeSpan Timeout { get; }
 
     /// <summary>Retries after the first attempt.</summary>
@@ -46,6 +53,22 @@ public sealed class AwsConnection
         EndpointUrl
         ?? Environment.Get("AWS_ENDPOINT_URL_" + serviceEnvironmentId)
         ?? Environment.Get("AWS_ENDPOINT_URL");
+
+    private static TimeSpan? CallTimeoutFromEnvironment(IAwsEnvironment environment)
+    {
+        var text = environment.Get(CallTimeoutVariable);
+        if (text is null)
+        {
+            return null;
+        }
+
+        return int.TryParse(text.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds is >= 1 and <= 3600
+            ? TimeSpan.FromSeconds(seconds)
+            : throw new AwsConfigurationException(
+                AwsConfigurationProblem.CallTimeoutInvalid,
+                $"{CallTimeoutVariable} is '{text}', not a whole number of seconds from 1 to 3600.",
+                $"Set {CallTimeoutVariable} to a number of seconds such as 60, or remove it (the default is 30).");
+    }
 
     private static int? MaxAttemptsFromEnvironment(IAwsEnvironment environment) =>
         int.TryParse(environment.Get("AWS_MAX_ATTEMPTS"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var attempts) && attempts >= 1

@@ -53,8 +53,11 @@ public sealed class AwsConnectionRequest
     /// <summary>SDK retries after the first attempt (standard mode); null reads AWS_MAX_ATTEMPTS, else 2.</summary>
     public int? MaxErrorRetry { get; set; }
 
-    /// <summary>Per-attempt HTTP timeout.</summary>
-    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// The call timeout: each AWS API call, its retries and the whole response included, ends within this. Null reads
+    /// SSMTROUBLESHOOT_CALL_TIMEOUT_SECONDS from <see cref="Environment"/>, else 30 seconds.
+    /// </summary>
+    public TimeSpan? Timeout { get; set; }
 }
 
 /// <summary>Plain access key / secret key / session token, e.g. from a PSCredential (user = key id, password = secret).</summary>

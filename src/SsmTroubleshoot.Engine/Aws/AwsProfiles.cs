@@ -85,7 +85,20 @@ internal sealed class AwsProfiles
             return null;
         }
 
-        var file = new SharedCredentialsFile(path);
-        return file.TryGetProfile(name, out var profile) ? new FoundProfile(profile, file, path) : null;
+        try
+        {
+            var file = new SharedCredentialsFile(path);
+            return file.TryGetProfile(name, out var profile) ? new FoundProfile(profile, file, path) : null;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException and not AwsConfigurationException)
+        {
+            // The SDK's parse error quotes the offending line, which may hold a secret: say where, scrubbed, and
+            // keep the original exception out of the error (it would carry the line along).
+            throw new AwsConfigurationException(
+                AwsConfigurationProblem.CredentialInvalid,
+                $"The shared credentials file {path} (or the config file next to it) cannot be read: {Common.SecretScrubber.Scrub(ex.Message)}",
+                "Fix the file: each line is a [profile] header or a setting written name = value (for example aws_access_key_id = AKIA...); "
+                + "Get-Content shows it, or recreate the profile with Set-AWSCredential -StoreAs <name>.");
+        }
     }
 }

@@ -173,29 +173,52 @@ public sealed class IamQueryClient : IDisposable
         return pages;
     }
 
-    /// <summary>One operation with retries; returns the &lt;ActionResult&gt; element.</summary>
+    /// <summary>
+    /// One operation with retries, all within the call timeout (so a silent or trickling IAM cannot hold the command);
+    /// returns the &lt;ActionResult&gt; element. Failures record the call (IAM action, endpoint).
+    /// </summary>
     private async Task<XElement> CallAsync(string action, Dictionary<string, string> parameters, CancellationToken cancellationToken)
     {
-        for (var attempt = 0; ; attempt++)
+        var call = new AwsCallInfo("IAM", action, Endpoint.ToString());
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(_timeout);
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            try
+            for (var attempt = 0; ; attempt++)
             {
-                return await SendOnceAsync(action, parameters, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (attempt < _maxErrorRetry && IsRetryable(ex, cancellationToken))
-            {
-                var throttled = FailureClassifier.Classify(ex) == FailureKind.Throttled;
-                var cap = TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(20).Ticks, BackoffBase.Ticks * (throttled ? 5 : 1) * (1L << Math.Min(attempt, 10))));
-                double fraction;
-                lock (_jitter)
+                deadline.Token.ThrowIfCancellationRequested();
+                try
                 {
-                    fraction = _jitter.NextDouble();
+                    return await SendOnceAsync(action, parameters, deadline.Token).ConfigureAwait(false);
                 }
+                catch (Exception ex) when (attempt < _maxErrorRetry && IsRetryable(ex, deadline.Token))
+                {
+                    var throttled = FailureClassifier.Classify(ex) == FailureKind.Throttled;
+                    var cap = TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(20).Ticks, BackoffBase.Ticks * (throttled ? 5 : 1) * (1L << Math.Min(attempt, 10))));
+                    double fraction;
+                    lock (_jitter)
+                    {
+                        fraction = _jitter.NextDouble();
+                    }
 
-                await Task.Delay(TimeSpan.FromTicks((long)(cap.Ticks * fraction)), cancellationToken).ConfigureAwait(false);
+                    await Task.Delay(TimeSpan.FromTicks((long)(cap.Ticks * fraction)), deadline.Token).ConfigureAwait(false);
+                }
             }
         }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new AwsCallTimeoutException(call, _timeout, ex);
+        }
+        catch (Exception ex) when (Note(ex, call))
+        {
+            throw; // not reached: Note returns false
+        }
+    }
+
+    private static bool Note(Exception exception, AwsCallInfo call)
+    {
+        AwsCallInfo.Annotate(exception, call);
+        return false;
     }
 
     private static bool IsRetryable(Exception exception, CancellationToken cancellationToken)
@@ -205,7 +228,7 @@ public sealed class IamQueryClient : IDisposable
             return false;
         }
 
-        return FailureClassifier.Classify(exception) is FailureKind.Throttled or FailureKind.Timeout or FailureKind.Unreachable;
+        return FailureClassifier.Classify(exception) is FailureKind.Throttled or FailureKind.Timeout or FailureKind.Unreachable or FailureKind.ServiceError;
     }
 
     private async Task<XElement> SendOnceAsync(string action, Dictionary<string, string> parameters, CancellationToken cancellationToken)
@@ -239,19 +262,14 @@ public sealed class IamQueryClient : IDisposable
             }
         }
 
-        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        attempt.CancelAfter(_timeout);
         string text;
         HttpStatusCode status;
-        try
+
+        // The whole body is read within SendAsync (ResponseContentRead), under the call's deadline.
+        using (var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false))
         {
-            using var response = await _http.SendAsync(request, attempt.Token).ConfigureAwait(false);
             status = response.StatusCode;
             text = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
-        }
-        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new TimeoutException($"IAM {action} did not answer within {_timeout.TotalSeconds:0.#} s.", ex);
         }
 
         XElement root;

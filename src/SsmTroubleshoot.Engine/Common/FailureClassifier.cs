@@ -31,7 +31,7 @@ public static class FailureClassifier
                 {
                     Aws.AwsConfigurationProblem.ProfileNotFound => FailureKind.NotFound,
                     Aws.AwsConfigurationProblem.RegionInvalid or Aws.AwsConfigurationProblem.EndpointInvalid
-                        or Aws.AwsConfigurationProblem.CredentialInvalid => FailureKind.InvalidArgument,
+                        or Aws.AwsConfigurationProblem.CredentialInvalid or Aws.AwsConfigurationProblem.CallTimeoutInvalid => FailureKind.InvalidArgument,
                     _ => FailureKind.NotConfigured,
                 };
             case AmazonServiceException service:
@@ -70,8 +70,12 @@ public static class FailureClassifier
             return FailureKind.Throttled;
         }
 
+        if (IsAuthenticationCode(code))
+        {
+            return FailureKind.AuthenticationFailed;
+        }
+
         if (code is "AccessDenied" or "AccessDeniedException" or "UnauthorizedOperation" or "UnauthorizedAccess"
-            or "AuthFailure" or "InvalidClientTokenId" or "SignatureDoesNotMatch" or "ExpiredToken" or "ExpiredTokenException"
             || httpStatus == 403)
         {
             return FailureKind.PermissionDenied;
@@ -90,13 +94,19 @@ public static class FailureClassifier
             return FailureKind.InvalidArgument;
         }
 
-        if (httpStatus >= 500)
+        if (httpStatus >= 500 || code is "InternalError" or "InternalFailure" or "InternalServerError" or "ServiceUnavailable" or "ServiceUnavailableException")
         {
-            return FailureKind.Unreachable;
+            return FailureKind.ServiceError;
         }
 
         return FailureKind.Unknown;
     }
+
+    /// <summary>Codes that mean AWS could not tell who is calling (the secret, the key, the token or the clock), not that the caller lacks a permission.</summary>
+    public static bool IsAuthenticationCode(string? code) =>
+        code is "AuthFailure" or "SignatureDoesNotMatch" or "InvalidSignatureException" or "IncompleteSignature" or "IncompleteSignatureException"
+            or "InvalidClientTokenId" or "UnrecognizedClientException" or "InvalidAccessKeyId" or "ExpiredToken" or "ExpiredTokenException"
+            or "RequestExpired" or "MissingAuthenticationToken" or "MissingAuthenticationTokenException" or "InvalidToken" or "TokenRefreshRequired";
 
     private static Exception Unwrap(Exception exception)
     {

@@ -13,4 +13,10 @@ public enum FailureKind
     Unreachable,
     NotConfigured,
     Cancelled,
+
+    /// <summary>AWS could not authenticate the request: a wrong secret key, an unknown or expired key, or a clock that is off.</summary>
+    AuthenticationFailed,
+
+    /// <summary>The service answered with a server error (5xx), or something in between (a proxy) answered instead of it.</summary>
+    ServiceError,
 }

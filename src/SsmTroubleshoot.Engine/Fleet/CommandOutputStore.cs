@@ -15,21 +15,54 @@ public interface ICommandOutputStore
     Task<string> ReadAsync(string bucket, string key, CancellationToken cancellationToken);
 }
 
-/// <summary><see cref="ICommandOutputStore"/> over the AWS SDK S3 client (GetObject).</summary>
+/// <summary>
+/// <see cref="ICommandOutputStore"/> over the AWS SDK S3 client (GetObject). The body is read after the call returns,
+/// so it gets its own deadline (the call timeout) and a size limit: a trickling or endless object cannot hold or
+/// swamp the collection.
+/// </summary>
 public sealed class S3CommandOutputStore : ICommandOutputStore
 {
-    private readonly IAmazonS3 _s3;
+    /// <summary>Characters read at most (the collection asks nodes for 8 MB; a bigger object is cut, newest lost).</summary>
+    public const int MaxChars = 16 * 1024 * 1024;
 
-    public S3CommandOutputStore(IAmazonS3 s3)
+    private readonly IAmazonS3 _s3;
+    private readonly TimeSpan _timeout;
+
+    public S3CommandOutputStore(IAmazonS3 s3, TimeSpan? timeout = null)
     {
         _s3 = s3 ?? throw new ArgumentNullException(nameof(s3));
+        _timeout = timeout ?? Aws.AwsConnection.DefaultCallTimeout;
     }
 
     public async Task<string> ReadAsync(string bucket, string key, CancellationToken cancellationToken)
     {
-        using var response = await _s3.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = key }, cancellationToken).ConfigureAwait(false);
-        using var reader = new StreamReader(response.ResponseStream, Encoding.UTF8);
-        return await reader.ReadToEndAsync().ConfigureAwait(false);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(_timeout);
+        try
+        {
+            using var response = await _s3.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = key }, deadline.Token).ConfigureAwait(false);
+
+            // Closing the stream at the deadline also ends a read that does not watch the token.
+            using (deadline.Token.Register(() => response.ResponseStream.Dispose()))
+            using (var reader = new StreamReader(response.ResponseStream, Encoding.UTF8))
+            {
+                var text = new StringBuilder();
+                var buffer = new char[64 * 1024];
+                int read;
+                while (text.Length < MaxChars && (read = await reader.ReadAsync(buffer, 0, buffer.Length).ConfigureAwait(false)) > 0)
+                {
+                    deadline.Token.ThrowIfCancellationRequested();
+                    text.Append(buffer, 0, Math.Min(read, MaxChars - text.Length));
+                }
+
+                return text.ToString();
+            }
+        }
+        catch (Exception ex) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested
+            && ex is OperationCanceledException or ObjectDisposedException or IOException)
+        {
+            throw new Aws.AwsCallTimeoutException(new Aws.AwsCallInfo("S3", "GetObject", "s3://" + bucket + "/" + key), _timeout, ex);
+        }
     }
 }
 

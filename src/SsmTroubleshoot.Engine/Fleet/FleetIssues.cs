@@ -38,11 +38,55 @@ internal static class FleetIssues
 
     internal static SsmAgentLogIssue NotSent(ManagedNode node, string document, Exception error) => Row(
         FleetLogCollector.FailedCategory, SsmAgentLogSeverity.High, node.InstanceId,
-        $"SendCommand {document} to {node.InstanceId} failed: {OneLine(error.Message)}",
+        $"SendCommand {document} to {node.InstanceId} failed: {Why(error)}",
         "Fleet.NotSent",
         "Systems Manager refused to send the collection script: the caller may not run the document on this node, or the node stopped being a valid target.",
         "Allow ssm:SendCommand on the document and the node (Get-SsmAwsContext shows who is calling), then collect again.",
         $"Get-SsmAgentLogIssue -InstanceId {node.InstanceId}");
+
+    internal static SsmAgentLogIssue NotDescribed(string instanceId, Exception error) => Row(
+        FleetLogCollector.FailedCategory, SsmAgentLogSeverity.High, instanceId,
+        $"DescribeInstanceInformation for {instanceId} failed: {Why(error)}",
+        "Fleet.NotDescribed",
+        "Systems Manager did not say whether the node is managed: the call kept failing (throttled beyond the retries, refused, or unreachable).",
+        AdviceFor(error, "Allow ssm:DescribeInstanceInformation (Get-SsmAwsContext shows who is calling), then collect again."),
+        $"Get-SsmAgentLogIssue -InstanceId {instanceId}");
+
+    internal static SsmAgentLogIssue NotListed(ManagedNode node, string commandId, Exception error) => Row(
+        FleetLogCollector.FailedCategory, SsmAgentLogSeverity.High, node.InstanceId,
+        $"Command {commandId} was sent, but its invocations could not be listed: {Why(error)}",
+        "Fleet.NotListed",
+        "The collection script was sent to the node, but ListCommandInvocations kept failing, so whether it ran is unknown.",
+        AdviceFor(error, "Allow ssm:ListCommandInvocations, then collect again (or look at the command in Run Command history)."),
+        $"Get-SsmAgentLogIssue -InstanceId {node.InstanceId}");
+
+    internal static SsmAgentLogIssue NotRead(ManagedNode node, string commandId, Exception error) => Row(
+        FleetLogCollector.FailedCategory, SsmAgentLogSeverity.High, node.InstanceId,
+        $"Command {commandId} ran, but its output could not be read: {Why(error)}",
+        "Fleet.NotRead",
+        "The collection script ran on the node, but GetCommandInvocation kept failing, so its output was not read.",
+        AdviceFor(error, "Allow ssm:GetCommandInvocation, then collect again."),
+        $"Get-SsmAgentLogIssue -InstanceId {node.InstanceId}");
+
+    internal static SsmAgentLogIssue Unaccounted(string instanceId) => Row(
+        FleetLogCollector.FailedCategory, SsmAgentLogSeverity.High, instanceId,
+        $"{instanceId} was asked about but neither collected nor reported by a step of the collection.",
+        "Fleet.Unaccounted",
+        "An unexpected answer (for example a node missing from its command's invocation list) left this node without a result.",
+        "Collect this node again.",
+        $"Get-SsmAgentLogIssue -InstanceId {instanceId}");
+
+    /// <summary>The failure in one line: the call, the service's code and message, no secrets or HTML.</summary>
+    private static string Why(Exception error) => OneLine(Aws.AwsFailureText.Describe(error).Message);
+
+    private static string AdviceFor(Exception error, string fallback)
+    {
+        var description = Aws.AwsFailureText.Describe(error);
+        return description.Kind is Common.FailureKind.Throttled or Common.FailureKind.Timeout or Common.FailureKind.Unreachable
+            or Common.FailureKind.ServiceError or Common.FailureKind.AuthenticationFailed
+            ? description.RecommendedAction ?? fallback
+            : fallback;
+    }
 
     internal static SsmAgentLogIssue Failed(ManagedNode node, string commandId, string document, InvocationSummary? summary, InvocationOutput? output)
     {

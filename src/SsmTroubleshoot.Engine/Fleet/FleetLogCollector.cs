@@ -61,6 +61,15 @@ public sealed class FleetCollectorOptions
 
     /// <summary>GetCommandInvocation calls in flight at once.</summary>
     public int FetchConcurrency { get; init; } = 8;
+
+    /// <summary>
+    /// How each call is tried again beyond the SDK's own retries: throttling is waited out (the account's rate is
+    /// shared), 5xx answers and dropped connections get a few more attempts; then only that call's nodes are reported.
+    /// </summary>
+    public AwsRetryPolicy Retry { get; init; } = new();
+
+    /// <summary>Polling rounds in a row a command's invocations may fail to list (not throttling) before its nodes are reported.</summary>
+    public int MaxFailedListRounds { get; init; } = 5;
 }
 
 /// <summary>Where a collection is: the stage, and how many of its items are done.</summary>
@@ -84,8 +93,10 @@ public sealed class FleetProgress
 public sealed class FleetLogResult
 {
     internal FleetLogResult(IReadOnlyList<SsmAgentLogIssue> issues, IReadOnlyList<string> warnings, IReadOnlyList<string> notes,
-        IReadOnlyList<string> commandIds, int nodes, int collected)
+        IReadOnlyList<string> commandIds, int nodes, int collected, int throttled = 0, int retries = 0)
     {
+        Throttled = throttled;
+        Retries = retries;
         Issues = issues;
         Warnings = warnings;
         Notes = notes;
@@ -110,6 +121,12 @@ public sealed class FleetLogResult
 
     /// <summary>Nodes whose log window was read and classified.</summary>
     public int Collected { get; }
+
+    /// <summary>Throttled answers the collection waited out (beyond the SDK's own retries).</summary>
+    public int Throttled { get; }
+
+    /// <summary>Calls made again after a throttled or transient failure.</summary>
+    public int Retries { get; }
 }
 
 /// <summary>
@@ -129,6 +146,8 @@ public sealed class FleetLogCollector
     private readonly FleetCollectorOptions _options;
     private readonly Func<TimeSpan, CancellationToken, Task> _delay;
     private readonly ICommandOutputStore? _outputStore;
+    private readonly AwsRetry _retry;
+    private readonly AwsRetryPolicy _listRetry;
 
     /// <summary>GetCommandInvocation's StandardOutputContent holds at most this many characters.</summary>
     public const int InlineOutputLimit = 24_000;
@@ -141,6 +160,8 @@ public sealed class FleetLogCollector
         _options = options ?? new FleetCollectorOptions();
         _delay = delay ?? Task.Delay;
         _outputStore = outputStore;
+        _retry = new AwsRetry(_options.Retry, _delay);
+        _listRetry = new AwsRetryPolicy { MaxThrottledRetries = 1, MaxTransientRetries = 1, InitialDelay = _options.Retry.InitialDelay, MaxDelay = _options.Retry.MaxDelay };
     }
 
     /// <summary>Collects through an SDK client built for the connection (the cmdlet assembly never touches SDK types).</summary>
@@ -150,7 +171,7 @@ public sealed class FleetLogCollector
         var factory = new Aws.AwsClientFactory(connection ?? throw new ArgumentNullException(nameof(connection)));
         using var ssm = factory.CreateSsm();
         using var s3 = string.IsNullOrEmpty(request?.OutputS3BucketName) ? null : factory.CreateS3();
-        var store = s3 is null ? null : new S3CommandOutputStore(s3);
+        var store = s3 is null ? null : new S3CommandOutputStore(s3, connection.Timeout);
         return await new FleetLogCollector(new SsmRunCommandApi(ssm), outputStore: store).CollectAsync(request!, analyzer, onProgress, cancellationToken).ConfigureAwait(false);
     }
 
@@ -173,11 +194,18 @@ public sealed class FleetLogCollector
         var commandIds = new List<string>();
 
         onProgress?.Invoke(new FleetProgress("Describing managed nodes (DescribeInstanceInformation)", 0, 0));
-        var (nodes, missing) = await DescribeAsync(request, cancellationToken).ConfigureAwait(false);
-        notes.Add($"DescribeInstanceInformation: {nodes.Count} node(s)" + (missing.Count > 0 ? $", {missing.Count} not registered with SSM." : "."));
+        var (nodes, missing, undescribed) = await DescribeAsync(request, cancellationToken).ConfigureAwait(false);
+        notes.Add($"DescribeInstanceInformation: {nodes.Count} node(s)" + (missing.Count > 0 ? $", {missing.Count} not registered with SSM" : string.Empty)
+            + (undescribed.Count > 0 ? $", {undescribed.Count} could not be described." : "."));
         foreach (var id in missing)
         {
             issues.Add(FleetIssues.NotRegistered(id));
+        }
+
+        foreach (var (ids, error) in undescribed.GroupBy(u => u.Error).Select(g => (g.Select(u => u.InstanceId).ToList(), g.Key)))
+        {
+            warnings.Add($"DescribeInstanceInformation failed for {Count(ids)}: {Aws.AwsFailureText.Describe(error).Message}");
+            issues.AddRange(ids.Select(id => FleetIssues.NotDescribed(id, error)));
         }
 
         var online = new List<ManagedNode>();
@@ -209,7 +237,7 @@ public sealed class FleetLogCollector
                 await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
                 try
                 {
-                    commandIdsByBatch[index] = await _api.SendCommandAsync(new RunCommandRequest
+                    commandIdsByBatch[index] = await _retry.RunAsync(ct => _api.SendCommandAsync(new RunCommandRequest
                     {
                         DocumentName = item.Document,
                         InstanceIds = item.Batch.Select(n => n.InstanceId).ToArray(),
@@ -220,7 +248,7 @@ public sealed class FleetLogCollector
                         OutputS3BucketName = request.OutputS3BucketName,
                         OutputS3KeyPrefix = request.OutputS3KeyPrefix,
                         Comment = "SsmTroubleshoot: read-only SSM Agent log collection",
-                    }, cancellationToken).ConfigureAwait(false);
+                    }, ct), cancellationToken).ConfigureAwait(false);
                     onProgress?.Invoke(new FleetProgress("Sending the collection script (SendCommand)", Interlocked.Add(ref sentNodes, item.Batch.Count), online.Count));
                 }
                 catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
@@ -239,7 +267,7 @@ public sealed class FleetLogCollector
         {
             if (sendErrors[index] is { } error)
             {
-                warnings.Add($"SendCommand {plan[index].Document} to {plan[index].Batch.Count} node(s) failed: {error.Message}");
+                warnings.Add($"SendCommand {plan[index].Document} to {plan[index].Batch.Count} node(s) failed: {Aws.AwsFailureText.Describe(error).Message}");
                 issues.AddRange(plan[index].Batch.Select(node => FleetIssues.NotSent(node, plan[index].Document, error)));
             }
         }
@@ -254,7 +282,11 @@ public sealed class FleetLogCollector
             notes.Add($"SendCommand {document} to {batch.Count} node(s): command {commandId}.");
         }
 
-        var finals = await WaitAsync(sent.Select(s => s.CommandId).ToList(), online.Count, notes, onProgress, cancellationToken).ConfigureAwait(false);
+        var (finals, unlisted) = await WaitAsync(sent.Select(s => s.CommandId).ToList(), online.Count, notes, onProgress, cancellationToken).ConfigureAwait(false);
+        foreach (var pair in unlisted)
+        {
+            warnings.Add($"ListCommandInvocations for command {pair.Key} kept failing: {Aws.AwsFailureText.Describe(pair.Value).Message}");
+        }
 
         // Fetch outputs (bounded parallelism), then classify on this thread in a stable order.
         var fetched = new ConcurrentDictionary<(string, string), InvocationOutput>();
@@ -273,6 +305,7 @@ public sealed class FleetLogCollector
         }
 
         var s3Warnings = new ConcurrentDictionary<(string, string), string>();
+        var readErrors = new ConcurrentDictionary<(string, string), Exception>();
 
         var read = 0;
         using (var gate = new SemaphoreSlim(Math.Max(1, _options.FetchConcurrency)))
@@ -282,7 +315,7 @@ public sealed class FleetLogCollector
                 await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
                 try
                 {
-                    var output = await _api.GetInvocationAsync(item.CommandId, item.InstanceId, cancellationToken).ConfigureAwait(false);
+                    var output = await _retry.RunAsync(ct => _api.GetInvocationAsync(item.CommandId, item.InstanceId, ct), cancellationToken).ConfigureAwait(false);
                     if (UsesBucket(request) && _outputStore is not null && IsTruncated(output) && IsStatus(finals[item], "Success"))
                     {
                         output = await ReadFullOutputAsync(request, item.CommandId, item.InstanceId, documents[item.CommandId], output, s3Warnings, cancellationToken)
@@ -291,6 +324,11 @@ public sealed class FleetLogCollector
 
                     fetched[item] = output;
                     onProgress?.Invoke(new FleetProgress("Reading the outputs (GetCommandInvocation)", Interlocked.Increment(ref read), toFetch.Count));
+                }
+                catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+                {
+                    // One node's output that cannot be read costs that node only.
+                    readErrors[item] = ex;
                 }
                 finally
                 {
@@ -307,7 +345,15 @@ public sealed class FleetLogCollector
                 cancellationToken.ThrowIfCancellationRequested();
                 finals.TryGetValue((commandId, node.InstanceId), out var summary);
                 fetched.TryGetValue((commandId, node.InstanceId), out var output);
-                if (summary is null || !s_terminal.Contains(summary.Status))
+                if (readErrors.TryGetValue((commandId, node.InstanceId), out var readError))
+                {
+                    issues.Add(FleetIssues.NotRead(node, commandId, readError));
+                }
+                else if (summary is null && unlisted.TryGetValue(commandId, out var listError))
+                {
+                    issues.Add(FleetIssues.NotListed(node, commandId, listError));
+                }
+                else if (summary is null || !s_terminal.Contains(summary.Status))
                 {
                     issues.Add(FleetIssues.NotFinished(node, commandId, summary?.Status, _options.Timeout));
                     warnings.Add($"{node.InstanceId}: command {commandId} still {summary?.Status ?? "unknown"} after {_options.Timeout.TotalSeconds:0} s; not collected.");
@@ -320,7 +366,7 @@ public sealed class FleetLogCollector
                         warnings.Add(s3Warning);
                     }
 
-                    issues.AddRange(Classify(analyzer, node, output, request, warnings));
+                    issues.AddRange(Classify(analyzer, node, output, request, warnings, cancellationToken));
                 }
                 else
                 {
@@ -329,10 +375,73 @@ public sealed class FleetLogCollector
             }
         }
 
-        return new FleetLogResult(issues, warnings, notes, commandIds, nodes.Count + missing.Count, collected);
+        if (readErrors.Count > 0)
+        {
+            warnings.Add($"GetCommandInvocation failed for {Count(readErrors.Keys.Select(k => k.Item2).ToList())}: {Aws.AwsFailureText.Describe(readErrors.Values.First()).Message}");
+        }
+
+        var asked = nodes.Count + missing.Count + undescribed.Count;
+        AccountForEveryNode(request, nodes, missing, undescribed, issues, collectedIds: CollectedIds(sent, finals, fetched, readErrors));
+        if (_retry.Throttled > 0)
+        {
+            notes.Add($"AWS throttled {_retry.Throttled} call(s); {_retry.Retries} call(s) were made again after backing off.");
+        }
+
+        return new FleetLogResult(issues, warnings, notes, commandIds, asked, collected, _retry.Throttled, _retry.Retries);
     }
 
-    private static IEnumerable<SsmAgentLogIssue> Classify(AgentLogAnalyzer analyzer, ManagedNode node, InvocationOutput output, FleetLogRequest request, List<string> warnings)
+    /// <summary>The ids of the nodes whose output was read and classified.</summary>
+    private static HashSet<string> CollectedIds(List<(string CommandId, string Document, Dictionary<string, ManagedNode> Nodes)> sent,
+        Dictionary<(string, string), InvocationSummary> finals, ConcurrentDictionary<(string, string), InvocationOutput> fetched,
+        ConcurrentDictionary<(string, string), Exception> readErrors)
+    {
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (commandId, _, batch) in sent)
+        {
+            foreach (var id in batch.Keys)
+            {
+                if (!readErrors.ContainsKey((commandId, id)) && fetched.ContainsKey((commandId, id))
+                    && finals.TryGetValue((commandId, id), out var summary) && IsStatus(summary, "Success"))
+                {
+                    ids.Add(id);
+                }
+            }
+        }
+
+        return ids;
+    }
+
+    /// <summary>
+    /// The promise of the cmdlet: every node asked about comes back, collected or as a row saying why not. A node that
+    /// fell through every branch above (it should not) gets a CollectionFailed row rather than vanishing.
+    /// </summary>
+    private static void AccountForEveryNode(FleetLogRequest request, List<ManagedNode> nodes, List<string> missing, List<(string InstanceId, Exception Error)> undescribed,
+        List<SsmAgentLogIssue> issues, HashSet<string> collectedIds)
+    {
+        var expected = new HashSet<string>(nodes.Select(n => n.InstanceId), StringComparer.Ordinal);
+        expected.UnionWith(missing);
+        expected.UnionWith(undescribed.Select(u => u.InstanceId));
+        if (request.InstanceIds is { } asked)
+        {
+            expected.UnionWith(asked);
+        }
+
+        expected.ExceptWith(collectedIds);
+        expected.ExceptWith(issues.Where(i => i.InstanceId is not null).Select(i => i.InstanceId!));
+        foreach (var id in expected.OrderBy(i => i, StringComparer.Ordinal))
+        {
+            issues.Add(FleetIssues.Unaccounted(id));
+        }
+    }
+
+    /// <summary>"3 node(s) (i-1, i-2, i-3)", or the first few and how many more: error text and targets stay short for 2,000 nodes.</summary>
+    public static string DescribeNodes(IReadOnlyList<string> ids) => Count(ids ?? Array.Empty<string>());
+
+    internal static string Count(IReadOnlyList<string> ids) =>
+        ids.Count <= 3 ? $"{ids.Count} node(s) ({string.Join(", ", ids)})" : $"{ids.Count} node(s) ({string.Join(", ", ids.Take(3))} and {ids.Count - 3} more)";
+
+    private static IEnumerable<SsmAgentLogIssue> Classify(AgentLogAnalyzer analyzer, ManagedNode node, InvocationOutput output, FleetLogRequest request, List<string> warnings,
+        CancellationToken cancellationToken)
     {
         var text = output.StandardOutput;
         if (text.StartsWith(CollectionScripts.HeaderPrefix, StringComparison.Ordinal))
@@ -349,9 +458,11 @@ public sealed class FleetLogCollector
             }
         }
 
-        var session = analyzer.BeginInstanceText(node.InstanceId, node.InstanceId, null);
+        var session = analyzer.BeginInstanceText(node.InstanceId, node.InstanceId, null, cancellationToken);
         session.Add(text);
-        return session.Complete();
+        var issues = session.Complete();
+        warnings.AddRange(analyzer.TakeWarnings());
+        return issues;
     }
 
     private static bool UsesBucket(FleetLogRequest request) => !string.IsNullOrEmpty(request.OutputS3BucketName);
@@ -413,15 +524,23 @@ public sealed class FleetLogCollector
         string.Equals(summary.StatusDetails, "Undeliverable", StringComparison.OrdinalIgnoreCase)
         || string.Equals(summary.StatusDetails, "DeliveryTimedOut", StringComparison.OrdinalIgnoreCase);
 
-    private async Task<(List<ManagedNode> Nodes, List<string> Missing)> DescribeAsync(FleetLogRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// The nodes by id (50 per call, a few calls at once) or by filters. A batch of ids that cannot be described even
+    /// after backing off is returned as undescribed (those nodes become rows); filters have no ids to fall back on, so
+    /// a failure there ends the collection.
+    /// </summary>
+    private async Task<(List<ManagedNode> Nodes, List<string> Missing, List<(string InstanceId, Exception Error)> Undescribed)> DescribeAsync(
+        FleetLogRequest request, CancellationToken cancellationToken)
     {
         var nodes = new List<ManagedNode>();
         var missing = new List<string>();
+        var undescribed = new List<(string, Exception)>();
         if (request.InstanceIds is { Count: > 0 } ids)
         {
             var wanted = ids.Distinct(StringComparer.Ordinal).ToList();
             var batches = Batches(wanted, _options.BatchSize).ToList();
-            var found = new List<ManagedNode>[batches.Count];
+            var found = new List<ManagedNode>?[batches.Count];
+            var failures = new Exception?[batches.Count];
             using (var gate = new SemaphoreSlim(Math.Max(1, _options.FetchConcurrency)))
             {
                 await Task.WhenAll(batches.Select(async (batch, index) =>
@@ -430,6 +549,10 @@ public sealed class FleetLogCollector
                     try
                     {
                         found[index] = await DescribeAllPagesAsync(batch, request.Filters, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+                    {
+                        failures[index] = ex;
                     }
                     finally
                     {
@@ -440,7 +563,13 @@ public sealed class FleetLogCollector
 
             for (var b = 0; b < batches.Count; b++)
             {
-                var byId = found[b].GroupBy(n => n.InstanceId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+                if (failures[b] is { } failure)
+                {
+                    undescribed.AddRange(batches[b].Select(id => (id, failure)));
+                    continue;
+                }
+
+                var byId = found[b]!.GroupBy(n => n.InstanceId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
                 foreach (var id in batches[b])
                 {
                     if (byId.TryGetValue(id, out var node))
@@ -459,41 +588,54 @@ public sealed class FleetLogCollector
             nodes.AddRange(await DescribeAllPagesAsync(null, request.Filters, cancellationToken).ConfigureAwait(false));
         }
 
-        return (nodes, missing);
+        return (nodes, missing, undescribed);
     }
 
     private async Task<List<ManagedNode>> DescribeAllPagesAsync(IReadOnlyList<string>? ids, IReadOnlyDictionary<string, IReadOnlyList<string>>? filters, CancellationToken cancellationToken)
     {
         var nodes = new List<ManagedNode>();
         string? token = null;
+        var pages = 0;
         do
         {
-            var page = await _api.DescribeNodesAsync(ids, filters, token, cancellationToken).ConfigureAwait(false);
+            var next = token;
+            var page = await _retry.RunAsync(ct => _api.DescribeNodesAsync(ids, filters, next, ct), cancellationToken).ConfigureAwait(false);
             nodes.AddRange(page.Nodes);
-            token = page.NextToken;
+            token = page.NextToken == next ? null : page.NextToken; // a repeated token must not loop forever
         }
-        while (token is not null);
+        while (token is not null && ++pages < 10_000);
         return nodes;
     }
 
     /// <summary>
-    /// Lists every command's invocations until all have ended or the timeout passes. Jittered backoff between
-    /// rounds; a throttled round backs off harder and is retried instead of failing the collection.
+    /// Lists every command's invocations until all have ended or the timeout passes. Jittered backoff between rounds;
+    /// a throttled round backs off harder and is retried instead of failing the collection. A command whose listing
+    /// keeps failing for another reason is given up after a few rounds (returned with its error); the others go on.
     /// </summary>
-    private async Task<Dictionary<(string, string), InvocationSummary>> WaitAsync(List<string> commandIds, int total, List<string> notes,
-        Action<FleetProgress>? onProgress, CancellationToken cancellationToken)
+    private async Task<(Dictionary<(string, string), InvocationSummary> Finals, Dictionary<string, Exception> Unlisted)> WaitAsync(
+        List<string> commandIds, int total, List<string> notes, Action<FleetProgress>? onProgress, CancellationToken cancellationToken)
     {
         var finals = new Dictionary<(string, string), InvocationSummary>();
+        var unlisted = new Dictionary<string, Exception>(StringComparer.Ordinal);
+        var failedRounds = new Dictionary<string, int>(StringComparer.Ordinal);
         var pending = new HashSet<string>(commandIds, StringComparer.Ordinal);
         var deadline = DateTime.UtcNow + _options.Timeout;
-        var delay = _options.InitialPollDelay;
         var random = new Random(commandIds.Count);
+        var backoff = new Backoff(_options.InitialPollDelay, _options.MaxPollDelay > _options.InitialPollDelay ? _options.MaxPollDelay : _options.InitialPollDelay,
+            _options.MaxPollDelay + _options.MaxPollDelay, 1.5, 0.4, () =>
+            {
+                lock (random)
+                {
+                    return random.NextDouble();
+                }
+            });
         var rounds = 0;
         while (pending.Count > 0)
         {
             // One round lists every unfinished command, a few at a time (a 10,000-node fleet has 200 commands).
             var throttled = 0;
             var listed = new ConcurrentDictionary<string, List<InvocationSummary>>(StringComparer.Ordinal);
+            var errors = new ConcurrentDictionary<string, Exception>(StringComparer.Ordinal);
             using (var gate = new SemaphoreSlim(Math.Max(1, _options.FetchConcurrency)))
             {
                 await Task.WhenAll(pending.Select(async commandId =>
@@ -503,9 +645,13 @@ public sealed class FleetLogCollector
                     {
                         listed[commandId] = await ListAllAsync(commandId, cancellationToken).ConfigureAwait(false);
                     }
-                    catch (Exception ex) when (FailureClassifier.Classify(ex) == FailureKind.Throttled)
+                    catch (Exception ex) when (FailureClassifier.Classify(ex) == FailureKind.Throttled && !cancellationToken.IsCancellationRequested)
                     {
                         Interlocked.Increment(ref throttled);
+                    }
+                    catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+                    {
+                        errors[commandId] = ex;
                     }
                     finally
                     {
@@ -516,6 +662,7 @@ public sealed class FleetLogCollector
 
             foreach (var (commandId, invocations) in listed.Select(p => (p.Key, p.Value)))
             {
+                failedRounds[commandId] = 0;
                 foreach (var invocation in invocations)
                 {
                     finals[(commandId, invocation.InstanceId)] = invocation;
@@ -528,6 +675,16 @@ public sealed class FleetLogCollector
                 }
             }
 
+            foreach (var (commandId, error) in errors.Select(p => (p.Key, p.Value)))
+            {
+                failedRounds[commandId] = (failedRounds.TryGetValue(commandId, out var n) ? n : 0) + 1;
+                if (failedRounds[commandId] >= _options.MaxFailedListRounds)
+                {
+                    pending.Remove(commandId);
+                    unlisted[commandId] = error;
+                }
+            }
+
             rounds++;
             onProgress?.Invoke(new FleetProgress("Waiting for the invocations (ListCommandInvocations)", finals.Values.Count(i => s_terminal.Contains(i.Status)), total));
             if (pending.Count == 0 || DateTime.UtcNow >= deadline)
@@ -535,8 +692,7 @@ public sealed class FleetLogCollector
                 break;
             }
 
-            var wait = throttled > 0 ? Min(Scale(delay, 2), _options.MaxPollDelay + _options.MaxPollDelay) : delay;
-            wait = Scale(wait, 0.8 + (0.4 * random.NextDouble()));
+            var wait = backoff.Next(throttled > 0);
             var left = deadline - DateTime.UtcNow;
             if (left <= TimeSpan.Zero)
             {
@@ -544,24 +700,26 @@ public sealed class FleetLogCollector
             }
 
             await _delay(wait < left ? wait : left, cancellationToken).ConfigureAwait(false);
-            delay = Min(Scale(delay, 1.5), _options.MaxPollDelay);
         }
 
         notes.Add($"ListCommandInvocations: {rounds} round(s); {pending.Count} command(s) still running.");
-        return finals;
+        return (finals, unlisted);
     }
 
     private async Task<List<InvocationSummary>> ListAllAsync(string commandId, CancellationToken cancellationToken)
     {
         var all = new List<InvocationSummary>();
         string? token = null;
+        var pages = 0;
         do
         {
-            var page = await _api.ListInvocationsAsync(commandId, token, cancellationToken).ConfigureAwait(false);
+            var next = token;
+            // Polling rounds already back off when throttled: one more attempt here is enough.
+            var page = await _retry.RunAsync(ct => _api.ListInvocationsAsync(commandId, next, ct), cancellationToken, _listRetry).ConfigureAwait(false);
             all.AddRange(page.Invocations);
-            token = page.NextToken;
+            token = page.NextToken == next ? null : page.NextToken;
         }
-        while (token is not null);
+        while (token is not null && ++pages < 1000);
         return all;
     }
 
@@ -573,7 +731,4 @@ public sealed class FleetLogCollector
         }
     }
 
-    private static TimeSpan Scale(TimeSpan value, double factor) => TimeSpan.FromTicks((long)(value.Ticks * factor));
-
-    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 }

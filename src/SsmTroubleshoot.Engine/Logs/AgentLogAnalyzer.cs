@@ -14,8 +14,9 @@ namespace SsmTroubleshoot.Logs;
 public sealed class LogSourceResult
 {
     internal LogSourceResult(string? path, IReadOnlyList<SsmAgentLogIssue> issues, long lines, int classified, bool isBinary,
-        int truncatedLines, string? corruption)
+        int truncatedLines, string? corruption, IReadOnlyList<string>? warnings = null)
     {
+        Warnings = warnings ?? Array.Empty<string>();
         Path = path;
         Issues = issues;
         Lines = lines;
@@ -41,6 +42,12 @@ public sealed class LogSourceResult
 
     /// <summary>Why the file ended early (a truncated or corrupt .gz); the issues hold what was read before.</summary>
     public string? Corruption { get; }
+
+    /// <summary>
+    /// What the reader should know about this file: it shrank while read (the rest was not read), over-long lines were
+    /// classified on their first part only, a rule's pattern timed out and was turned off.
+    /// </summary>
+    public IReadOnlyList<string> Warnings { get; }
 }
 
 /// <summary>
@@ -62,6 +69,15 @@ public sealed class AgentLogAnalyzer
 
     public LogScanOptions Options { get; }
 
+    // One per run: a pattern that times out is turned off for every later file and text of the run.
+    private readonly RuleTimeouts _timeouts = new();
+
+    /// <summary>
+    /// Warnings since the last call (a rule whose pattern timed out and was turned off), each once; front ends write
+    /// them after each source.
+    /// </summary>
+    public IReadOnlyList<string> TakeWarnings() => _timeouts.Take();
+
     /// <summary>Where the agent writes its logs on this platform.</summary>
     public static string DefaultLogDirectory => RuntimeInformation.IsOSPlatform(OSPlatform.Windows)
         ? System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.CommonApplicationData), "Amazon", "SSM", "Logs")
@@ -71,9 +87,25 @@ public sealed class AgentLogAnalyzer
     /// The log files of a folder (not its subfolders): *.log, rotated *.log.N and .gz; grouped by log, the oldest
     /// rotation first so that each log reads in time order.
     /// </summary>
-    public static IReadOnlyList<string> LogFilesIn(string directory) =>
+    public static IReadOnlyList<string> LogFilesIn(string directory) => LogFilesIn(directory, null);
+
+    /// <summary>
+    /// As <see cref="LogFilesIn(string)"/>; regular files only: a named pipe or device named like a log is left out
+    /// (opening a pipe blocks until something writes to it) and added to <paramref name="skipped"/> with its kind.
+    /// </summary>
+    public static IReadOnlyList<string> LogFilesIn(string directory, ICollection<string>? skipped) =>
         Directory.EnumerateFiles(directory)
             .Where(f => s_logFileName.IsMatch(System.IO.Path.GetFileName(f)))
+            .Where(f =>
+            {
+                var kind = Common.FileKinds.NotRegular(f);
+                if (kind is not null)
+                {
+                    skipped?.Add($"'{f}' is {kind}, not a regular file; skipped.");
+                }
+
+                return kind is null;
+            })
             .Select(f => (Path: f, Name: System.IO.Path.GetFileName(f)))
             .Select(f => (f.Path, Base: BaseName(f.Name), Rotation: Rotation(f.Name)))
             .OrderBy(f => f.Base, StringComparer.OrdinalIgnoreCase)
@@ -89,13 +121,18 @@ public sealed class AgentLogAnalyzer
     /// </summary>
     public LogSourceResult ScanFile(string path, Action<SsmAgentLogEntry>? onEntry, Action<long, long>? onProgress, CancellationToken cancellationToken)
     {
+        if (Common.FileKinds.NotRegular(path) is { } kind)
+        {
+            throw new Common.NotRegularFileException(path, kind);
+        }
+
         using var reader = LogTextReader.Open(path, Options.BlockChars, Options.MaxLineChars);
         if (reader.IsBinary)
         {
             return new LogSourceResult(path, Array.Empty<SsmAgentLogIssue>(), 0, 0, true, 0, null);
         }
 
-        var scanner = new EntryScanner(Catalog, Options, path, onEntry);
+        var scanner = new EntryScanner(Catalog, Options, path, onEntry) { Cancellation = cancellationToken, Timeouts = _timeouts };
         if (reader.Length >= Options.ParallelReadThreshold)
         {
             ScanWithReaderThread(reader, scanner, onProgress, cancellationToken);
@@ -112,16 +149,29 @@ public sealed class AgentLogAnalyzer
         }
 
         var issues = scanner.Complete();
-        return new LogSourceResult(path, issues, scanner.Lines, scanner.Classified, false, reader.TruncatedLines, reader.CorruptionMessage);
+        var warnings = new List<string>();
+        if (reader.ShrankMessage is { } shrank)
+        {
+            warnings.Add($"'{path}': {shrank}.");
+        }
+
+        if (reader.TruncatedLines > 0)
+        {
+            warnings.Add($"'{path}': {reader.TruncatedLines:N0} line(s) longer than {reader.MaxLineChars / 1024} KB: only their first {reader.MaxLineChars / 1024} KB "
+                + "were classified, so a problem named further along such a line is not seen.");
+        }
+
+        warnings.AddRange(_timeouts.Take());
+        return new LogSourceResult(path, issues, scanner.Lines, scanner.Classified, false, reader.TruncatedLines, reader.CorruptionMessage, warnings);
     }
 
     /// <summary>Scans text that arrives piece by piece (pipeline input): add text, then complete.</summary>
-    public LogTextSession BeginText(string? sourceName, Action<SsmAgentLogEntry>? onEntry) =>
-        new(new EntryScanner(Catalog, Options, sourceName, onEntry), Options.MaxLineChars);
+    public LogTextSession BeginText(string? sourceName, Action<SsmAgentLogEntry>? onEntry, CancellationToken cancellationToken = default) =>
+        new(new EntryScanner(Catalog, Options, sourceName, onEntry) { Cancellation = cancellationToken, Timeouts = _timeouts }, Options.MaxLineChars);
 
     /// <summary>Scans text collected from one instance (Run Command output): every issue and entry carries that instance id.</summary>
-    public LogTextSession BeginInstanceText(string instanceId, string? sourceName, Action<SsmAgentLogEntry>? onEntry) =>
-        new(new EntryScanner(Catalog, Options, sourceName, onEntry) { KnownInstanceId = instanceId }, Options.MaxLineChars);
+    public LogTextSession BeginInstanceText(string instanceId, string? sourceName, Action<SsmAgentLogEntry>? onEntry, CancellationToken cancellationToken = default) =>
+        new(new EntryScanner(Catalog, Options, sourceName, onEntry) { KnownInstanceId = instanceId, Cancellation = cancellationToken, Timeouts = _timeouts }, Options.MaxLineChars);
 
     private void ScanWithReaderThread(LogTextReader reader, EntryScanner scanner, Action<long, long>? onProgress, CancellationToken cancellationToken)
     {

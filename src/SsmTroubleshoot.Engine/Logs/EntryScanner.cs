@@ -102,6 +102,12 @@ internal sealed class EntryScanner
     /// <summary>The instance the text certainly comes from (fleet collection); wins over ids read in the text.</summary>
     internal string? KnownInstanceId { get; set; }
 
+    /// <summary>Checked at every entry, so a slow pattern cannot keep Ctrl+C waiting for the end of a block.</summary>
+    internal System.Threading.CancellationToken Cancellation { get; init; }
+
+    /// <summary>The run's patterns that timed out (turned off and reported once); null: a time-out is just no match.</summary>
+    internal RuleTimeouts? Timeouts { get; init; }
+
     internal int Classified { get; private set; }
 
     /// <summary>
@@ -245,6 +251,7 @@ internal sealed class EntryScanner
 
     private void Finish(string block, int start, int end, AgentLogLevel level, long line, bool header, bool hasLowLevelSignature)
     {
+        Cancellation.ThrowIfCancellationRequested();
         // WARN and above (and text without a level) is always looked at; below that only a low-level signature counts.
         if (!hasLowLevelSignature && level is > AgentLogLevel.Unknown and < AgentLogLevel.Warn && !_catalog.EveryEntryMatters)
         {
@@ -303,7 +310,7 @@ internal sealed class EntryScanner
     private void Classify(ParsedEntry entry)
     {
         var text = entry.Text;
-        NoteContexts(text);
+        NoteContexts(text, entry.LineNumber);
         var candidates = CandidateRules(text);
         if (candidates.Count == 0 && !(_options.IncludeUnclassified && entry.Level >= AgentLogLevel.Warn))
         {
@@ -351,7 +358,7 @@ internal sealed class EntryScanner
 
             previous = index;
             var candidate = _catalog.Rules[index];
-            if (!candidate.Matches(text, level))
+            if (!(Timeouts?.Matches(candidate, text, level, _path, entry.LineNumber) ?? candidate.Matches(text, level)))
             {
                 continue;
             }
@@ -380,7 +387,7 @@ internal sealed class EntryScanner
 
         foreach (var exemption in _catalog.Exemptions)
         {
-            if ((rule is { IsRootCause: true } && !exemption.HidesRootCauses) || !SsmAgentLogRule.AnyMatch(exemption.RegexArray, text))
+            if ((rule is { IsRootCause: true } && !exemption.HidesRootCauses) || !AnyMatch(exemption.RegexArray, text, () => $"The {exemption.Kind.ToString().ToLowerInvariant()} exemption '{exemption.Pattern}' ({exemption.Source})", entry.LineNumber))
             {
                 continue;
             }
@@ -448,16 +455,19 @@ internal sealed class EntryScanner
     }
 
     /// <summary>Sets the declared contexts this entry shows.</summary>
-    private void NoteContexts(string text)
+    private void NoteContexts(string text, long line)
     {
         foreach (var context in _catalog.Contexts)
         {
-            if (!_facts.Contains(context.Name) && SsmAgentLogRule.AnyMatch(context.PatternArray, text))
+            if (!_facts.Contains(context.Name) && AnyMatch(context.PatternArray, text, () => $"The context '{context.Name}'", line))
             {
                 _facts.Add(context.Name);
             }
         }
     }
+
+    private bool AnyMatch(Regex[] regexes, string text, Func<string> owner, long line) =>
+        Timeouts?.AnyMatch(regexes, text, owner, _path, line) ?? SsmAgentLogRule.AnyMatch(regexes, text);
 
     /// <summary>Declared contexts seen, category:Name for every category classified, node:hybrid / node:ec2 from the instance id.</summary>
     private HashSet<string> CurrentFacts()
@@ -482,7 +492,7 @@ internal sealed class EntryScanner
         var level = entry.Level;
         foreach (var escalation in _catalog.Escalations)
         {
-            if (level != AgentLogLevel.Unknown && escalation.Level > level && SsmAgentLogRule.AnyMatch(new[] { escalation.Pattern }, entry.Text))
+            if (level != AgentLogLevel.Unknown && escalation.Level > level && AnyMatch(new[] { escalation.Pattern }, entry.Text, () => $"The escalation '{escalation.Pattern}'", entry.LineNumber))
             {
                 level = escalation.Level;
             }

@@ -573,9 +573,16 @@ public sealed class LogRuleCatalog
         }
     }
 
+    // System.Text.Json appends " Path: $ | LineNumber: 3 | BytePositionInLine: 4." (zero-based) when it knows them: the
+    // message already gives the line counted from 1, so the parser's own numbers are cut off (one line number, not two).
     private static string FirstSentence(string message)
     {
         var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        if (cut < 0)
+        {
+            cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+        }
+
         return cut > 0 ? message.Substring(0, cut) : message;
     }
 }

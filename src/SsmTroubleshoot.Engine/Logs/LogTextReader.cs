@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.IO.Compression;
 using System.Runtime.CompilerServices;
@@ -24,6 +25,7 @@ internal sealed class LogTextReader : IDisposable
     private readonly char[] _chars;
     private readonly int _blockChars;
     private readonly uint? _gzipTrailerSize;
+    private readonly uint _gzipTrailerCrc;
     private byte[]? _head;
     private int _headLength;
     private int _headOffset;
@@ -32,15 +34,18 @@ internal sealed class LogTextReader : IDisposable
     private int _lineLength;
     private bool _eof;
     private long _decompressed;
+    private readonly long _initialLength;
 
-    private LogTextReader(Stream file, Stream stream, uint? gzipTrailerSize, int blockChars, int maxLineChars)
+    private LogTextReader(Stream file, Stream stream, uint? gzipTrailerSize, uint gzipTrailerCrc, int blockChars, int maxLineChars)
     {
         _file = file;
         _stream = stream;
         _gzipTrailerSize = gzipTrailerSize;
+        _gzipTrailerCrc = gzipTrailerCrc;
         _blockChars = blockChars;
         MaxLineChars = maxLineChars;
         IsGzip = gzipTrailerSize.HasValue;
+        _initialLength = file.CanSeek ? file.Length : -1;
         _head = new byte[HeadBytes];
         _headLength = ReadFully(_head, 0, HeadBytes);
         Encoding = DetectEncoding(_head, _headLength, out var bomLength, out var binary);
@@ -71,6 +76,9 @@ internal sealed class LogTextReader : IDisposable
     /// <summary>Set at the end of a .gz file whose data stopped early or whose trailer does not match.</summary>
     public string? CorruptionMessage { get; private set; }
 
+    /// <summary>Set at the end of a file that got shorter while it was read (truncated by log rotation): the rest was not read.</summary>
+    public string? ShrankMessage { get; private set; }
+
     public static LogTextReader Open(string path, int blockChars, int maxLineChars)
     {
         // The agent keeps writing its log: share read/write/delete so neither side fails.
@@ -89,6 +97,7 @@ internal sealed class LogTextReader : IDisposable
     public static LogTextReader FromStream(Stream file, int blockChars, int maxLineChars)
     {
         uint? trailer = null;
+        uint crc = 0;
         Stream stream = file;
         if (file.CanSeek && file.Length >= 18)
         {
@@ -96,13 +105,13 @@ internal sealed class LogTextReader : IDisposable
             var n = file.Read(magic, 0, 2);
             if (n == 2 && magic[0] == 0x1f && magic[1] == 0x8b)
             {
-                // gzip stores the uncompressed size (mod 2^32) in its last four bytes: the check for a cut-off file.
-                var last = new byte[4];
-                file.Seek(-4, SeekOrigin.End);
+                // gzip ends with the CRC-32 and the uncompressed size (mod 2^32) of its last member: the check for a cut-off file.
+                var last = new byte[8];
+                file.Seek(-8, SeekOrigin.End);
                 var read = 0;
-                while (read < 4)
+                while (read < 8)
                 {
-                    var r = file.Read(last, read, 4 - read);
+                    var r = file.Read(last, read, 8 - read);
                     if (r == 0)
                     {
                         break;
@@ -111,14 +120,15 @@ internal sealed class LogTextReader : IDisposable
                     read += r;
                 }
 
-                trailer = (uint)(last[0] | (last[1] << 8) | (last[2] << 16) | (last[3] << 24));
+                crc = (uint)(last[0] | (last[1] << 8) | (last[2] << 16) | (last[3] << 24));
+                trailer = (uint)(last[4] | (last[5] << 8) | (last[6] << 16) | (last[7] << 24));
                 stream = new GZipStream(file, CompressionMode.Decompress, leaveOpen: true);
             }
 
             file.Seek(0, SeekOrigin.Begin);
         }
 
-        return new LogTextReader(file, stream, trailer, blockChars, maxLineChars);
+        return new LogTextReader(file, stream, trailer, crc, blockChars, maxLineChars);
     }
 
     /// <summary>
@@ -233,7 +243,19 @@ internal sealed class LogTextReader : IDisposable
         if (read == 0)
         {
             _eof = true;
-            if (IsGzip && CorruptionMessage is null && _gzipTrailerSize != (uint)(_decompressed + _headLength))
+            if (!IsGzip && _file.CanSeek && _initialLength > 0)
+            {
+                var length = _file.Length;
+                if (length < _initialLength)
+                {
+                    ShrankMessage = $"the file shrank from {_initialLength:N0} to {length:N0} bytes while it was read (log rotation with copytruncate?): "
+                        + $"the entries after byte {Math.Min(length, _file.Position):N0} were not read; read the rotated copy too";
+                }
+            }
+
+            // One member: its trailer sizes the whole output. Several (cat a.gz b.gz, a valid gzip): the trailer sizes
+            // the last member only, so that member is found and checked on its own.
+            if (IsGzip && CorruptionMessage is null && _gzipTrailerSize != (uint)(_decompressed + _headLength) && !LastMemberIsWhole())
             {
                 CorruptionMessage = "the compressed data ends early (truncated .gz: the trailer does not match what was decompressed)";
             }
@@ -243,6 +265,134 @@ internal sealed class LogTextReader : IDisposable
 
         _decompressed += read;
         return _decoder.GetChars(_bytes, 0, read, _chars, 0, false);
+    }
+
+    /// <summary>
+    /// Whether the file is a multi-member gzip whose last member is complete: a member header near the end whose data
+    /// decompresses to exactly the trailer's size with the trailer's CRC-32. A cut-off file has no such member (its
+    /// last eight bytes are compressed data, not a trailer). Earlier members were checked by the inflater itself.
+    /// </summary>
+    private bool LastMemberIsWhole()
+    {
+        if (!_file.CanSeek || _gzipTrailerSize is not { } size)
+        {
+            return false;
+        }
+
+        try
+        {
+            foreach (var start in MemberStarts(_file))
+            {
+                if (start == 0)
+                {
+                    break; // the whole file as one member is what failed the first check
+                }
+
+                _file.Seek(start, SeekOrigin.Begin);
+                using var member = new GZipStream(_file, CompressionMode.Decompress, leaveOpen: true);
+                var buffer = new byte[64 * 1024];
+                long length = 0;
+                var crc = Crc32.Start;
+                int n;
+                while ((n = member.Read(buffer, 0, buffer.Length)) > 0)
+                {
+                    crc = Crc32.Update(crc, buffer, n);
+                    length += n;
+                }
+
+                if ((uint)length == size && Crc32.Finish(crc) == _gzipTrailerCrc)
+                {
+                    if (System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.Ordinal))
+                    {
+                        // .NET Framework's GZipStream stops after the first member (dotnet/corefx#27279): the file is fine, the read was short.
+                        CorruptionMessage = "the .gz holds several members and .NET Framework (Windows PowerShell 5.1) reads only the first; "
+                            + "run PowerShell 7, or decompress the file first";
+                    }
+
+                    return true;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException or NotSupportedException)
+        {
+            return false;
+        }
+
+        return false;
+    }
+
+    /// <summary>Offsets of plausible gzip member headers (ID1 ID2 CM=8, no reserved flags, a known XFL and OS), last first.</summary>
+    private static List<long> MemberStarts(Stream file)
+    {
+        var starts = new List<long>();
+        var buffer = new byte[256 * 1024];
+        long offset = 0;
+        file.Seek(0, SeekOrigin.Begin);
+        var carry = 0;
+        int n;
+        while ((n = file.Read(buffer, carry, buffer.Length - carry)) > 0 || carry > 0)
+        {
+            var length = carry + n;
+            var limit = n == 0 ? length : length - 9;
+            for (var i = 0; i < limit && i + 9 < length; i++)
+            {
+                if (buffer[i] == 0x1f && buffer[i + 1] == 0x8b && buffer[i + 2] == 8 && (buffer[i + 3] & 0xE0) == 0
+                    && buffer[i + 8] is 0 or 2 or 4 && (buffer[i + 9] <= 13 || buffer[i + 9] == 255))
+                {
+                    starts.Add(offset + i);
+                }
+            }
+
+            if (n == 0)
+            {
+                break;
+            }
+
+            // Keep the last bytes: a header may straddle two reads.
+            carry = Math.Min(9, length);
+            Array.Copy(buffer, length - carry, buffer, 0, carry);
+            offset += length - carry;
+        }
+
+        starts.Reverse();
+        return starts;
+    }
+
+    /// <summary>CRC-32 (IEEE, as gzip uses), without a package netstandard2.0 lacks.</summary>
+    private static class Crc32
+    {
+        internal const uint Start = 0xFFFFFFFFu;
+
+        private static readonly uint[] s_table = Build();
+
+        internal static uint Update(uint crc, byte[] data, int count)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                crc = s_table[(crc ^ data[i]) & 0xFF] ^ (crc >> 8);
+            }
+
+            return crc;
+        }
+
+        internal static uint Finish(uint crc) => crc ^ 0xFFFFFFFFu;
+
+        private static uint[] Build()
+        {
+            var table = new uint[256];
+            for (uint n = 0; n < 256; n++)
+            {
+                var c = n;
+                for (var k = 0; k < 8; k++)
+                {
+                    c = (c & 1) != 0 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+                }
+
+                table[n] = c;
+            }
+
+            return table;
+        }
     }
 
     /// <summary>Appends at most <see cref="MaxLineChars"/> chars, keeping only the start of an over-long line.</summary>

@@ -51,7 +51,7 @@ public sealed class NetworkEvaluator
             var gap = snapshot.FindGap(instanceId);
             checks.Add(new NetworkCheck(instanceId, NetworkServices.Instance, string.Empty, NetworkCheckStatus.Error,
                 gap?.Describe() ?? "ec2:DescribeInstances does not know " + instanceId + " in " + snapshot.Region + ".",
-                gap is null || gap.IsNotFound ? "Check the instance id and the region." : "Grant " + gap.Operation + "."));
+                gap is null || gap.IsNotFound ? "Check the instance id and the region." : gap.Remediation()));
             return new ManagedInstanceNetworkReport(instanceId, null, null, null, ssm?.PingStatus, checks);
         }
 
@@ -100,7 +100,7 @@ public sealed class NetworkEvaluator
             var gap = snapshot.FindGap(instanceId);
             add.Add(NetworkServices.InstanceProfile, string.Empty, NetworkCheckStatus.Error,
                 gap?.Describe() ?? "SSM does not know hybrid node " + instanceId + "; its activation role cannot be found.",
-                gap is null ? "Check the managed node id and the region." : "Grant " + gap.Operation + ".");
+                gap is null ? "Check the managed node id and the region." : gap.Remediation());
             role = RoleChoice.None("the hybrid node is not known to SSM");
         }
         else if (string.IsNullOrEmpty(ssm.IamRole))
@@ -139,7 +139,7 @@ public sealed class NetworkEvaluator
             var gap = snapshot.FindGap(add.InstanceId, "ssm:DescribeInstanceInformation") ?? snapshot.FindGap("ssm", "ssm:DescribeInstanceInformation");
             if (gap is not null)
             {
-                add.Add(NetworkServices.PingStatus, string.Empty, NetworkCheckStatus.Error, gap.Describe(), "Grant ssm:DescribeInstanceInformation.");
+                add.Add(NetworkServices.PingStatus, string.Empty, NetworkCheckStatus.Error, gap.Describe(), gap.Remediation("Grant ssm:DescribeInstanceInformation."));
                 return;
             }
 
@@ -181,7 +181,7 @@ public sealed class NetworkEvaluator
                 var gap = snapshot.FindGap(instance.InstanceProfileArn);
                 add.Add(NetworkServices.InstanceProfile, string.Empty, gap is null ? NetworkCheckStatus.Passed : NetworkCheckStatus.Warning,
                     "Instance profile " + instance.InstanceProfileArn + " attached" + (gap is null ? "; its role is unknown." : "; " + gap.Describe()),
-                    gap is null ? null : "Grant " + gap.Operation + " to see its role.");
+                    gap is null ? null : gap.Remediation("Grant " + gap.Operation + " to see its role."));
                 return RoleChoice.None("the instance profile could not be read" + (gap is null ? string.Empty : ": " + gap.Describe()), gap);
             }
 
@@ -204,7 +204,7 @@ public sealed class NetworkEvaluator
             var gap = snapshot.FindGap(NetworkSnapshot.DefaultHostManagementResource);
             add.Add(NetworkServices.InstanceProfile, string.Empty, NetworkCheckStatus.Error,
                 "No instance profile, and whether Default Host Management covers the instance is unknown: "
-                + (gap?.Describe() ?? "the service setting was not read."), "Grant ssm:GetServiceSetting, or attach an instance profile.");
+                + (gap?.Describe() ?? "the service setting was not read."), gap?.Remediation("Grant ssm:GetServiceSetting, or attach an instance profile.") ?? "Grant ssm:GetServiceSetting, or attach an instance profile.");
             return RoleChoice.None("no instance profile; Default Host Management unknown", gap);
         }
 
@@ -250,7 +250,7 @@ public sealed class NetworkEvaluator
         {
             if (choice.Gap is not null)
             {
-                add.Add(NetworkServices.RolePermissions, string.Empty, NetworkCheckStatus.Error, "No role to evaluate: " + choice.Why + ".", "Grant " + choice.Gap.Operation + ".");
+                add.Add(NetworkServices.RolePermissions, string.Empty, NetworkCheckStatus.Error, "No role to evaluate: " + choice.Why + ".", choice.Gap.Remediation());
                 return;
             }
 
@@ -269,7 +269,7 @@ public sealed class NetworkEvaluator
 
             add.Add(NetworkServices.RolePermissions, string.Empty, gap is null ? NetworkCheckStatus.Failed : NetworkCheckStatus.Error,
                 gap is null ? "The " + choice.Label + " " + choice.RoleName + " does not exist in IAM." : "The " + choice.Label + " " + choice.RoleName + " could not be read: " + gap.Describe(),
-                gap is null ? "Create the role or point the profile/setting at an existing role." : "Grant " + gap.Operation + ".");
+                gap is null ? "Create the role or point the profile/setting at an existing role." : gap.Remediation());
             return;
         }
 
@@ -280,7 +280,7 @@ public sealed class NetworkEvaluator
         {
             // Not seeing an Allow proves nothing when the policy list itself could not be read.
             add.Add(NetworkServices.RolePermissions, string.Empty, NetworkCheckStatus.Error,
-                label + ": its policies could not be listed: " + listGap.Describe(), "Grant " + listGap.Operation + ".");
+                label + ": its policies could not be listed: " + listGap.Describe(), listGap.Remediation());
             return;
         }
 
@@ -322,7 +322,7 @@ public sealed class NetworkEvaluator
                 add.Add(NetworkServices.RolePermissions, string.Empty, gap is null ? NetworkCheckStatus.Warning : NetworkCheckStatus.Error,
                     label + ": cannot confirm " + string.Join(", ", uncertain.Select(a => a.Action)) + ": "
                     + string.Join("; ", uncertain.Select(a => a.Reason).Distinct()) + (gap is null ? "." : ". " + gap.Describe()),
-                    gap is not null ? "Grant " + gap.Operation + "." : "Check that the Condition holds for the instance, or allow the actions without a Condition.");
+                    gap is not null ? gap.Remediation() : "Check that the Condition holds for the instance, or allow the actions without a Condition.");
                 break;
         }
 
@@ -348,7 +348,7 @@ public sealed class NetworkEvaluator
         {
             var gap = snapshot.FindGap(NetworkSnapshot.DefaultHostManagementResource);
             add.Add(NetworkServices.DefaultHostManagement, string.Empty, NetworkCheckStatus.Error,
-                gap?.Describe() ?? "The Default Host Management setting was not read.", "Grant ssm:GetServiceSetting.");
+                gap?.Describe() ?? "The Default Host Management setting was not read.", gap?.Remediation("Grant ssm:GetServiceSetting.") ?? "Grant ssm:GetServiceSetting.");
             return;
         }
 
@@ -394,7 +394,7 @@ public sealed class NetworkEvaluator
             }
 
             add.Add(NetworkServices.VpcDns, string.Empty, NetworkCheckStatus.Error,
-                gap?.Describe() ?? "The DNS attributes of " + vpc.VpcId + " were not read.", "Grant ec2:DescribeVpcAttribute.");
+                gap?.Describe() ?? "The DNS attributes of " + vpc.VpcId + " were not read.", gap?.Remediation("Grant ec2:DescribeVpcAttribute.") ?? "Grant ec2:DescribeVpcAttribute.");
             return;
         }
 
@@ -573,7 +573,7 @@ public sealed class NetworkEvaluator
         {
             var gap = snapshot.FindGap(context.Vpc.VpcId, "ec2:DescribeSecurityGroups");
             add.Add(id, path.Service, NetworkCheckStatus.Error, endpoint.VpcEndpointId + ": security groups " + string.Join(", ", missing) + " could not be read"
-                + (gap is null ? "." : ": " + gap.Describe()), "Grant ec2:DescribeSecurityGroups.");
+                + (gap is null ? "." : ": " + gap.Describe()), gap?.Remediation("Grant ec2:DescribeSecurityGroups.") ?? "Grant ec2:DescribeSecurityGroups.");
             return;
         }
 
@@ -592,7 +592,7 @@ public sealed class NetworkEvaluator
         if (groups.Count == 0)
         {
             var gap = snapshot.FindGap(context.Vpc.VpcId, "ec2:DescribeSecurityGroups");
-            add.Add(id, path.Service, NetworkCheckStatus.Error, "The instance's security groups could not be read" + (gap is null ? missingNote : ": " + gap.Describe()) + ".", "Grant ec2:DescribeSecurityGroups.");
+            add.Add(id, path.Service, NetworkCheckStatus.Error, "The instance's security groups could not be read" + (gap is null ? missingNote : ": " + gap.Describe()) + ".", gap?.Remediation("Grant ec2:DescribeSecurityGroups.") ?? "Grant ec2:DescribeSecurityGroups.");
             return;
         }
 
@@ -716,7 +716,7 @@ public sealed class NetworkEvaluator
             {
                 var gap = snapshot.FindGap(context.Vpc.VpcId, "ec2:DescribeNetworkAcls");
                 add.Add(id, path.Service, NetworkCheckStatus.Error, "The network ACL of " + leg.SubnetId + " is unknown" + (gap is null ? "." : ": " + gap.Describe()),
-                    "Grant ec2:DescribeNetworkAcls.");
+                    gap?.Remediation("Grant ec2:DescribeNetworkAcls.") ?? "Grant ec2:DescribeNetworkAcls.");
                 return;
             }
 

@@ -332,9 +332,17 @@ public sealed class NetworkInventoryFetcher
             {
                 var kind = FailureClassifier.Classify(ex);
                 var code = ex is AmazonServiceException service && !string.IsNullOrEmpty(service.ErrorCode) ? service.ErrorCode : kind.ToString();
+                var detail = Aws.AwsFailureText.Describe(ex).Detail;
                 foreach (var id in resourceIds)
                 {
-                    gaps.Add(new DataGap { ResourceId = id, Operation = operation, Message = code + ": " + ex.Message, ErrorCode = (ex as AmazonServiceException)?.ErrorCode });
+                    gaps.Add(new DataGap
+                    {
+                        ResourceId = id,
+                        Operation = operation,
+                        Message = detail.StartsWith(code, StringComparison.Ordinal) ? detail : code + ": " + detail,
+                        ErrorCode = (ex as AmazonServiceException)?.ErrorCode,
+                        Kind = kind,
+                    });
                 }
             }
 

@@ -95,7 +95,7 @@ internal sealed class InstanceNetwork
         var gap = snapshot.FindGap(vpcId, operation) ?? snapshot.FindGap(vpcId);
         return gap is null
             ? ("The network data of " + what + " is not in the snapshot.", "Check that " + operation + " returns it.")
-            : (gap.Describe(), "Grant " + gap.Operation + ".");
+            : (gap.Describe(), gap.Remediation());
     }
 }
 
@@ -223,7 +223,7 @@ internal sealed class PublicPath
         var gap = snapshot.FindGap(context.Vpc.VpcId, "ec2:DescribeNatGateways");
         return gap is null
             ? new PublicPath(NetworkCheckStatus.Failed, "Route " + route + " but NAT gateway " + natId + " does not exist.", "Point 0.0.0.0/0 at an available NAT gateway.")
-            : new PublicPath(NetworkCheckStatus.Error, "Route " + route + "; the NAT gateway could not be read: " + gap.Describe(), "Grant ec2:DescribeNatGateways.");
+            : new PublicPath(NetworkCheckStatus.Error, "Route " + route + "; the NAT gateway could not be read: " + gap.Describe(), gap.Remediation("Grant ec2:DescribeNatGateways."));
     }
 
     private static PublicPath EvaluateNat(NetworkSnapshot snapshot, InstanceNetwork context, string route, NatGateway nat)

@@ -114,7 +114,7 @@ public abstract class AutomationCmdlet : AwsCmdlet
                     break;
                 case ExecutionWaitState.TimedOut:
                     WriteError(ErrorRecords.Create(
-                        $"Execution {result.AutomationExecutionId} ({result.DocumentName ?? "unknown runbook"}) is still {result.Status ?? "not started"}{(result.CurrentStepName is null ? string.Empty : " at step " + result.CurrentStepName)} after {timeoutSeconds} s; the automation goes on.",
+                        TimedOutMessage(result, outcome.Error, timeoutSeconds),
                         ErrorIds.AutomationWaitTimeout,
                         ErrorCategory.OperationTimeout,
                         result.AutomationExecutionId,
@@ -126,6 +126,16 @@ public abstract class AutomationCmdlet : AwsCmdlet
                     break;
             }
         }
+    }
+
+    /// <summary>What a timed-out wait says: the last status seen (never "not started" when nothing was read), and the call failure that kept it from being read.</summary>
+    internal static string TimedOutMessage(AutomationExecutionResult result, Exception? lastError, int? timeoutSeconds)
+    {
+        var state = result.Status is null
+            ? "had no status read"
+            : $"is still {result.Status}{(result.CurrentStepName is null ? string.Empty : " at step " + result.CurrentStepName)}";
+        var why = lastError is null ? string.Empty : $" The last poll failed: {Aws.AwsFailureText.Describe(lastError).Message}";
+        return $"Execution {result.AutomationExecutionId} ({result.DocumentName ?? "unknown runbook"}) {state} after {timeoutSeconds} s; the automation goes on.{why}";
     }
 
     /// <summary>Hashtable values as the validator wants them: PowerShell wrappers removed, arrays and nested tables included.</summary>

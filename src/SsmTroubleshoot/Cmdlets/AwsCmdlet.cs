@@ -58,6 +58,14 @@ public abstract class AwsCmdlet : SsmTroubleshootCmdlet, IAwsParameters
     public string? EndpointUrl { get; set; }
 
     /// <summary>
+    /// Seconds each AWS call may take, its retries and the whole answer included (default 30, or
+    /// $env:SSMTROUBLESHOOT_CALL_TIMEOUT_SECONDS); a call past it fails with OperationTimeout naming the call and endpoint.
+    /// </summary>
+    [Parameter]
+    [ValidateRange(1, 3600)]
+    public int? CallTimeoutSeconds { get; set; }
+
+    /// <summary>
     /// Resolves credentials and region exactly like AWS.Tools (parameters, then $StoredAWSCredentials/$StoredAWSRegion,
     /// the environment, profiles, container and instance metadata), writes where each came from to the debug stream,
     /// and stops the command with a clear error when nothing is found.
@@ -83,6 +91,8 @@ internal interface IAwsParameters
     string? SessionToken { get; }
 
     string? EndpointUrl { get; }
+
+    int? CallTimeoutSeconds { get; }
 }
 
 /// <summary>Resolution of the AWS common parameters into a connection, shared by AwsCmdlet and cmdlets declaring them per set.</summary>
@@ -99,6 +109,7 @@ internal static class AwsConnectionSupport
             SecretKey = parameters.SecretKey,
             SessionToken = parameters.SessionToken,
             EndpointUrl = parameters.EndpointUrl,
+            Timeout = parameters.CallTimeoutSeconds is int seconds ? TimeSpan.FromSeconds(seconds) : null,
             Credential = CredentialInput(parameters.Credential),
             StoredCredentials = CredentialInput(cmdlet.SessionState.PSVariable.GetValue("StoredAWSCredentials")),
             StoredRegion = Unwrap(cmdlet.SessionState.PSVariable.GetValue("StoredAWSRegion"))?.ToString(),
@@ -119,6 +130,7 @@ internal static class AwsConnectionSupport
 
         cmdlet.WriteDebug("Credentials obtained from " + connection.CredentialSource);
         cmdlet.WriteDebug("Region obtained from " + connection.RegionSource);
+        cmdlet.WriteDebug("Each AWS call may take " + connection.Timeout.TotalSeconds.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) + " s (the call timeout)");
         return connection;
     }
 
@@ -129,6 +141,7 @@ internal static class AwsConnectionSupport
         AwsConfigurationProblem.CredentialsMissing => (ErrorIds.AwsCredentialsMissing, ErrorCategory.InvalidOperation, null),
         AwsConfigurationProblem.ProfileNotFound => (ErrorIds.AwsProfileNotFound, ErrorCategory.ObjectNotFound, parameters.ProfileName),
         AwsConfigurationProblem.EndpointInvalid => (ErrorIds.AwsEndpointInvalid, ErrorCategory.InvalidArgument, parameters.EndpointUrl),
+        AwsConfigurationProblem.CallTimeoutInvalid => (ErrorIds.AwsCallTimeoutInvalid, ErrorCategory.InvalidArgument, AwsConnection.CallTimeoutVariable),
         _ => (ErrorIds.AwsCredentialInvalid, ErrorCategory.InvalidArgument, null),
     };
 

@@ -10,11 +10,13 @@ internal static class ErrorIds
     internal const string AwsCredentialInvalid = "AwsCredentialInvalid";
     internal const string AwsEndpointInvalid = "AwsEndpointInvalid";
     internal const string AwsCallFailed = "AwsCallFailed";
+    internal const string AwsCallTimeoutInvalid = "AwsCallTimeoutInvalid";
 
     // Agent logs (Get-SsmAgentLogIssue, Get-SsmAgentLogRule)
     internal const string LogPathNotFound = "LogPathNotFound";
     internal const string LogPathAccessDenied = "LogPathAccessDenied";
     internal const string LogPathNotFileSystem = "LogPathNotFileSystem";
+    internal const string LogPathNotRegularFile = "LogPathNotRegularFile";
     internal const string LogReadFailed = "LogReadFailed";
     internal const string LogFileCorrupt = "LogFileCorrupt";
     internal const string LogRuleFileNotFound = "LogRuleFileNotFound";

@@ -1,5 +1,6 @@
 using System;
 using System.Management.Automation;
+using SsmTroubleshoot.Aws;
 using SsmTroubleshoot.Common;
 
 namespace SsmTroubleshoot.Cmdlets;
@@ -7,16 +8,46 @@ namespace SsmTroubleshoot.Cmdlets;
 /// <summary>The one mapping from exceptions to ErrorRecords: stable id, category by failure kind, remediation.</summary>
 internal static class ErrorRecords
 {
+    /// <summary>
+    /// An ErrorRecord for a failure. AWS failures are worded by <see cref="AwsFailureText"/> (the call, the service's
+    /// code, the fix for that code); every message is scrubbed of secrets. The caller's <paramref name="recommendedAction"/>
+    /// is used where the code alone cannot say what to do (denied, not found, invalid input, anything not from AWS).
+    /// </summary>
     internal static ErrorRecord FromException(Exception exception, string errorId, object? target, string? recommendedAction = null)
     {
-        var record = new ErrorRecord(exception, errorId, ToCategory(FailureClassifier.Classify(exception)), target);
-        if (!string.IsNullOrEmpty(recommendedAction))
+        var kind = FailureClassifier.Classify(exception);
+        var record = new ErrorRecord(exception, errorId, ToCategory(kind), target);
+        string message;
+        var advice = recommendedAction;
+        if (IsAwsFailure(exception, kind))
         {
-            record.ErrorDetails = new ErrorDetails(exception.Message) { RecommendedAction = recommendedAction };
+            var description = AwsFailureText.Describe(exception);
+            message = description.Message;
+            // Throttling, authentication, time-outs and transport failures have one fix whatever the cmdlet; for denied,
+            // missing or invalid things the cmdlet knows better (which permissions, which name), when it says anything.
+            if (description.RecommendedAction is { } fix
+                && (advice is null || kind is not (FailureKind.NotFound or FailureKind.InvalidArgument or FailureKind.NotConfigured or FailureKind.PermissionDenied)))
+            {
+                advice = fix;
+            }
+        }
+        else
+        {
+            message = SecretScrubber.Scrub(exception.Message);
+        }
+
+        if (!string.IsNullOrEmpty(advice) || !string.Equals(message, exception.Message, StringComparison.Ordinal))
+        {
+            record.ErrorDetails = new ErrorDetails(message) { RecommendedAction = advice };
         }
 
         return record;
     }
+
+    private static bool IsAwsFailure(Exception exception, FailureKind kind) =>
+        AwsCallInfo.Of(exception) is not null
+        || kind is FailureKind.Throttled or FailureKind.AuthenticationFailed or FailureKind.ServiceError
+        || exception.GetType().FullName?.StartsWith("Amazon.", StringComparison.Ordinal) == true;
 
     internal static ErrorRecord Create(string message, string errorId, ErrorCategory category, object? target, string? recommendedAction = null)
     {
@@ -40,6 +71,8 @@ internal static class ErrorRecords
         FailureKind.Unreachable => ErrorCategory.ConnectionError,
         FailureKind.NotConfigured => ErrorCategory.NotSpecified,
         FailureKind.Cancelled => ErrorCategory.OperationStopped,
+        FailureKind.AuthenticationFailed => ErrorCategory.AuthenticationError,
+        FailureKind.ServiceError => ErrorCategory.ResourceUnavailable,
         _ => ErrorCategory.NotSpecified,
     };
 }

@@ -29,9 +29,14 @@ public sealed class ExportSawSupportCaseCommand : AutomationCmdlet
     [ValidateNotNullOrEmpty]
     public string? Path { get; set; }
 
-    /// <summary>Masks account ids, ARNs' accounts and IP addresses.</summary>
+    /// <summary>Masks account ids, ARNs' accounts and IP addresses (IPv4, IPv6, and those inside EC2 host names).</summary>
     [Parameter]
     public SwitchParameter Redact { get; set; }
+
+    /// <summary>Also masks these (implies -Redact): InstanceId, AccessKeyId, EmailAddress.</summary>
+    [Parameter]
+    [ValidateSet("InstanceId", "AccessKeyId", "EmailAddress", IgnoreCase = true)]
+    public string[]? RedactAlso { get; set; }
 
     /// <summary>Replaces existing files of the same execution.</summary>
     [Parameter]
@@ -102,7 +107,13 @@ public sealed class ExportSawSupportCaseCommand : AutomationCmdlet
     {
         try
         {
-            WriteObject(SupportCaseExport.Write(result, folder, result.Region, Redact, overwrite: Force));
+            var also = SupportCaseRedaction.None;
+            foreach (var kind in RedactAlso ?? Array.Empty<string>())
+            {
+                also |= (SupportCaseRedaction)Enum.Parse(typeof(SupportCaseRedaction), kind, ignoreCase: true);
+            }
+
+            WriteObject(SupportCaseExport.Write(result, folder, result.Region, Redact || also != SupportCaseRedaction.None, overwrite: Force, also: also));
         }
         catch (IOException ex) when (File.Exists(System.IO.Path.Combine(folder, $"saw-{result.AutomationExecutionId}.md")) || File.Exists(System.IO.Path.Combine(folder, $"saw-{result.AutomationExecutionId}.json")))
         {

@@ -157,6 +157,12 @@ public sealed class GetSsmAgentLogIssueCommand : SsmTroubleshootCmdlet, IAwsPara
     [ValidateNotNullOrEmpty]
     public string? EndpointUrl { get; set; }
 
+    /// <summary>Seconds each AWS call may take, its retries and the whole answer included (default 30, or $env:SSMTROUBLESHOOT_CALL_TIMEOUT_SECONDS).</summary>
+    [Parameter(ParameterSetName = InstanceIdSet)]
+    [Parameter(ParameterSetName = FilterSet)]
+    [ValidateRange(1, 3600)]
+    public int? CallTimeoutSeconds { get; set; }
+
     /// <summary>Ignore entries older than this (the agent's timestamps are the instance's local time).</summary>
     [Parameter]
     public DateTime Since { get; set; }
@@ -204,9 +210,17 @@ public sealed class GetSsmAgentLogIssueCommand : SsmTroubleshootCmdlet, IAwsPara
                 ErrorCategory.InvalidArgument, Last, "For example -Last 02:00:00 or -Last (New-TimeSpan -Hours 2)."));
         }
 
-        _since = bound.ContainsKey(nameof(Last)) ? DateTime.Now - Last : bound.ContainsKey(nameof(Since)) ? ToLocal(Since) : null;
+        var now = DateTime.Now;
+        if (bound.ContainsKey(nameof(Last)) && Last > now - DateTime.MinValue)
+        {
+            // DateTime arithmetic would throw a raw ArgumentOutOfRangeException: say it in words.
+            ThrowTerminatingError(ErrorRecords.Create($"-Last {Last} reaches back before the year 1.", ErrorIds.LogTimeRangeInvalid,
+                ErrorCategory.InvalidArgument, Last, "Give a shorter period (for example -Last 30.00:00:00), or leave -Last out to read everything."));
+        }
+
+        _since = bound.ContainsKey(nameof(Last)) ? now - Last : bound.ContainsKey(nameof(Since)) ? ToLocal(Since) : null;
         _until = bound.ContainsKey(nameof(Until)) ? ToLocal(Until) : null;
-        DateTime? since = bound.ContainsKey(nameof(Last)) ? DateTime.Now - Last : bound.ContainsKey(nameof(Since)) ? ToLocal(Since) : null;
+        DateTime? since = _since;
         DateTime? until = bound.ContainsKey(nameof(Until)) ? ToLocal(Until) : null;
         if (since > until)
         {
@@ -242,7 +256,7 @@ public sealed class GetSsmAgentLogIssueCommand : SsmTroubleshootCmdlet, IAwsPara
             case FilterSet:
                 break;
             case InputObjectSet:
-                _session ??= _analyzer!.BeginText(null, AsEntry ? WriteObject : null);
+                _session ??= _analyzer!.BeginText(null, AsEntry ? WriteObject : null, CancelToken);
                 foreach (var text in InputObject ?? Array.Empty<string>())
                 {
                     ThrowIfStopping();
@@ -285,7 +299,21 @@ public sealed class GetSsmAgentLogIssueCommand : SsmTroubleshootCmdlet, IAwsPara
 
         if (_session is not null)
         {
-            var issues = _session.Complete();
+            IReadOnlyList<SsmAgentLogIssue> issues;
+            try
+            {
+                issues = _session.Complete();
+            }
+            catch (OperationCanceledException) when (CancelToken.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
+
+            foreach (var warning in _analyzer!.TakeWarnings())
+            {
+                WriteWarning(warning);
+            }
+
             if (!AsEntry)
             {
                 foreach (var issue in issues)
@@ -362,7 +390,8 @@ public sealed class GetSsmAgentLogIssueCommand : SsmTroubleshootCmdlet, IAwsPara
             }
             catch (Exception ex) when (ex is not PipelineStoppedException)
             {
-                ThrowFailure(ex, ErrorIds.LogFleetCollectionFailed, request.InstanceIds is null ? (object)Filter! : string.Join(",", request.InstanceIds),
+                // The target stays short (the first ids and how many more), whatever the size of the fleet.
+                ThrowFailure(ex, ErrorIds.LogFleetCollectionFailed, request.InstanceIds is null ? (object)Filter! : FleetLogCollector.DescribeNodes(request.InstanceIds),
                     "Check the credentials and region (Get-SsmAwsContext), and that the caller may call ssm:DescribeInstanceInformation, ssm:SendCommand, ssm:ListCommandInvocations and ssm:GetCommandInvocation.");
                 return;
             }
@@ -458,9 +487,10 @@ public sealed class GetSsmAgentLogIssueCommand : SsmTroubleshootCmdlet, IAwsPara
         if (Directory.Exists(path))
         {
             IReadOnlyList<string> files;
+            var skipped = new List<string>();
             try
             {
-                files = AgentLogAnalyzer.LogFilesIn(path);
+                files = AgentLogAnalyzer.LogFilesIn(path, skipped);
             }
             catch (UnauthorizedAccessException ex)
             {
@@ -471,6 +501,11 @@ public sealed class GetSsmAgentLogIssueCommand : SsmTroubleshootCmdlet, IAwsPara
             {
                 WriteFailure(ex, ErrorIds.LogReadFailed, path);
                 return;
+            }
+
+            foreach (var note in skipped)
+            {
+                WriteWarning(note);
             }
 
             if (files.Count == 0)
@@ -517,6 +552,12 @@ public sealed class GetSsmAgentLogIssueCommand : SsmTroubleshootCmdlet, IAwsPara
             WriteNotFound(file);
             return;
         }
+        catch (Common.NotRegularFileException ex)
+        {
+            WriteError(ErrorRecords.Create(ex.Message, ErrorIds.LogPathNotRegularFile, ErrorCategory.InvalidArgument, file,
+                "Give the log files themselves; to read what a pipe carries, pipe it in: Get-Content <path> | Get-SsmAgentLogIssue."));
+            return;
+        }
         catch (UnauthorizedAccessException ex)
         {
             WriteFailure(ex, ErrorIds.LogPathAccessDenied, file, "Run as an administrator (root) or grant read access to the agent logs.");
@@ -541,6 +582,11 @@ public sealed class GetSsmAgentLogIssueCommand : SsmTroubleshootCmdlet, IAwsPara
         if (result.TruncatedLines > 0)
         {
             WriteVerbose($"{file}: {result.TruncatedLines} over-long line(s); only their start was kept.");
+        }
+
+        foreach (var warning in result.Warnings)
+        {
+            WriteWarning(warning);
         }
 
         WriteVerbose($"{file}: {result.Lines} lines, {result.Classified} classified entries, {result.Issues.Count} issue(s) in {watch.ElapsedMilliseconds} ms.");

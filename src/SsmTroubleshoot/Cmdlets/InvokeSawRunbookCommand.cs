@@ -184,9 +184,11 @@ public sealed class InvokeSawRunbookCommand : AutomationCmdlet
             // One error per problem, and nothing is started.
             foreach (var problem in plan.Problems)
             {
-                var allowed = problem.Suggestion is null ? null : $"Did you mean '{problem.Suggestion}'? Get-SawRunbook {plan.Document.Name} lists the parameters.";
+                // The message already names the closest parameter ("Did you mean ..."); the recommendation does not repeat it.
                 WriteError(ErrorRecords.Create(problem.Message, ErrorIds.RunbookParameterInvalid, ErrorCategory.InvalidArgument, plan.Target,
-                    allowed ?? $"Get-SawRunbook {plan.Document.Name} lists the parameters with their types, allowed values and patterns."));
+                    problem.Suggestion is null
+                        ? $"Get-SawRunbook {plan.Document.Name} lists the parameters with their types, allowed values and patterns."
+                        : $"Correct the parameter name; Get-SawRunbook {plan.Document.Name} lists the parameters."));
             }
 
             return;

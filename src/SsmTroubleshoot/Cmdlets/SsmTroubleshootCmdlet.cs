@@ -29,13 +29,27 @@ public abstract class SsmTroubleshootCmdlet : PSCmdlet, IDisposable
     /// </summary>
     protected T Await<T>(Func<CancellationToken, Task<T>> work)
     {
+        var task = Task.Run(() => work(_stopping.Token), _stopping.Token);
         try
         {
-            return Task.Run(() => work(_stopping.Token), _stopping.Token).GetAwaiter().GetResult();
+            // Ctrl+C returns at once even if some layer below does not honour the token (it ends on its own later).
+            task.Wait(_stopping.Token);
+            return task.GetAwaiter().GetResult();
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
+            _ = task.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
             throw new PipelineStoppedException();
+        }
+        catch (AggregateException aggregate) when (aggregate.InnerExceptions.Count == 1)
+        {
+            if (aggregate.InnerException is OperationCanceledException && _stopping.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
+
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(aggregate.InnerException!).Throw();
+            throw; // not reached
         }
     }
 

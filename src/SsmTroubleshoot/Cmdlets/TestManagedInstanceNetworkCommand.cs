@@ -199,11 +199,11 @@ public sealed class TestManagedInstanceNetworkCommand : AwsCmdlet
                 continue;
             }
 
-            var category = ErrorRecords.ToCategory(FailureClassifier.ClassifyServiceError(gap.ErrorCode, 0));
+            var kind = gap.Kind != FailureKind.Unknown ? gap.Kind : FailureClassifier.ClassifyServiceError(gap.ErrorCode, 0);
             WriteError(ErrorRecords.Create(
                 "ec2:DescribeInstances failed for " + gap.ResourceId + ": " + gap.Message,
-                ErrorIds.InstanceLookupFailed, category, gap.ResourceId,
-                category == ErrorCategory.PermissionDenied ? "Grant ec2:DescribeInstances." : "Retry; check the region and -EndpointUrl."));
+                ErrorIds.InstanceLookupFailed, ErrorRecords.ToCategory(kind), gap.ResourceId,
+                kind == FailureKind.Unknown ? "Retry; check the region and -EndpointUrl." : gap.Remediation("Grant ec2:DescribeInstances.")));
         }
     }
 

@@ -56,7 +56,7 @@ public sealed class ContextCommandTests : IAsyncLifetime
             Assert.DoesNotContain("-ProfileName", noProfile.Error);
 
             var half = await CliRun.RunAsync("context", "--endpoint-url", _emu.Endpoint.ToString(), "--region", "us-east-1", "--access-key", "AKIACLITEST000000001");
-            Assert.Equal(ExitCodes.CouldNotRun, half.ExitCode);
+            Assert.Equal(ExitCodes.UsageError, half.ExitCode); // a command line that cannot work is a usage error
             Assert.Contains("--access-key and --secret-key must be given together", half.Error);
             Assert.Equal(0, _emu.Calls["sts:GetCallerIdentity"]);
         }

@@ -114,6 +114,15 @@ public sealed class World
         return new Guid(bytes).ToString();
     }
 
+    /// <summary>
+    /// Faults set when the emulator starts, "service:Operation" (or "*") → fault text such as "throttle:0.3",
+    /// "latency:50ms", "silent", "trickle:20", "html:502" (<see cref="InjectedFault.Parse"/>).
+    /// </summary>
+    public Dictionary<string, string>? Faults { get; set; }
+
+    /// <summary>Seed of the fault rates (same seed, same calls throttled); null: 7.</summary>
+    public int? FaultSeed { get; set; }
+
     public static World Load(string path) => FromJson(File.ReadAllText(path));
 
     /// <summary>A scenario shipped in scenarios/ next to the emulator assembly, by name ("demo").</summary>

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using SsmTroubleshoot.Common;
 using SsmTroubleshoot.Emulator;
 using SsmTroubleshoot.Emulator.Model;
 using SsmTroubleshoot.Engine.Tests.Emulator;
@@ -86,8 +87,9 @@ public sealed class FleetLogCollectorTests
         await using (emulator)
         {
             Assert.Equal(3, delays.Count);
-            Assert.InRange(delays[0].TotalSeconds, 0.8, 1.2);
-            Assert.InRange(delays[2].TotalSeconds, 1.8, 2.7);
+            // The shared back-off: 1 s, 1.5 s, 2.25 s, each cut by up to 40 % of jitter.
+            Assert.InRange(delays[0].TotalSeconds, 0.6, 1.0);
+            Assert.InRange(delays[2].TotalSeconds, 1.35, 2.25);
             Assert.True(delays[2] > delays[0]);
             Assert.Equal(8, emulator.Calls["ssm:ListCommandInvocations"]); // 4 rounds x 2 commands
             Assert.Contains(result.Issues, i => i.InstanceId == FleetWorlds.WindowsProxy && i.Category == "ProxyTls");
@@ -163,14 +165,15 @@ public sealed class FleetLogCollectorTests
         var emulator = await AwsEmulator.StartAsync(world);
         await using (emulator)
         {
-            // Windows batch refused (document permission); the Linux batch goes through.
-            emulator.Faults.Set("ssm:SendCommand", new InjectedFault { ServerErrorFirst = 1 });
+            // Windows batch refused past its retries (1 + 2 transient ones); the Linux batch goes through.
+            emulator.Faults.Set("ssm:SendCommand", new InjectedFault { ServerErrorFirst = 3 });
             using var ssm = TestAws.Factory(emulator).CreateSsm();
             var collector = new FleetLogCollector(new SsmRunCommandApi(ssm), new FleetCollectorOptions
             {
                 InitialPollDelay = TimeSpan.FromMilliseconds(1),
                 MaxPollDelay = TimeSpan.FromMilliseconds(5),
-                FetchConcurrency = 1, // sends in plan order: PowerShell first, so the first (faulted) call is the Windows batch
+                FetchConcurrency = 1, // sends in plan order: PowerShell first, so the first (faulted) calls are the Windows batch
+                Retry = new AwsRetryPolicy { InitialDelay = TimeSpan.FromMilliseconds(1), MaxDelay = TimeSpan.FromMilliseconds(2) },
             });
             var result = await collector.CollectAsync(new FleetLogRequest { InstanceIds = FleetWorlds.All, SinceUtc = Since }, Analyzer, null, CancellationToken.None);
             var refused = Assert.Single(result.Issues, i => i.InstanceId == FleetWorlds.WindowsProxy);

@@ -96,8 +96,28 @@ public sealed record DataGap
     /// <summary>The service's error code (AccessDenied, NoSuchEntity, ...) when there was one.</summary>
     public string? ErrorCode { get; init; }
 
+    /// <summary>What kind of failure it was (denied, throttled, timed out...); Unknown when only the code is known.</summary>
+    public Common.FailureKind Kind { get; init; } = Common.FailureKind.Unknown;
+
     /// <summary>The service said the resource does not exist: a finding, not a missing permission.</summary>
     public bool IsNotFound => Common.FailureClassifier.ClassifyServiceError(ErrorCode, 0) == Common.FailureKind.NotFound;
 
     public string Describe() => Operation + " on " + ResourceId + " failed: " + Message;
+
+    /// <summary>
+    /// The fix that fits the failure: a missing permission is granted, but throttling is waited out, a bad signature is
+    /// the secret key or the clock, a time-out the network path — never "Grant" for those.
+    /// </summary>
+    public string Remediation(string? grant = null)
+    {
+        var kind = Kind != Common.FailureKind.Unknown ? Kind : Common.FailureClassifier.ClassifyServiceError(ErrorCode, 0);
+        if (kind is Common.FailureKind.PermissionDenied or Common.FailureKind.Unknown or Common.FailureKind.NotFound or Common.FailureKind.InvalidArgument)
+        {
+            return grant ?? "Grant " + Operation + ".";
+        }
+
+        var colon = Operation.IndexOf(':');
+        var call = colon > 0 ? new Aws.AwsCallInfo(Operation.Substring(0, colon).ToUpperInvariant(), Operation.Substring(colon + 1), null) : null;
+        return Aws.AwsFailureText.Advice(kind, ErrorCode, call) ?? grant ?? "Grant " + Operation + ".";
+    }
 }
