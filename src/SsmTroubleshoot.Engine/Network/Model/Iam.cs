@@ -79,6 +79,9 @@ public sealed record SsmInstanceInfo
 
     public DateTime? LastPingDateTime { get; init; }
 
+    /// <summary>Hybrid nodes: the activation they registered with.</summary>
+    public string? ActivationId { get; init; }
+
     public bool IsHybrid => InstanceId.StartsWith("mi-", StringComparison.Ordinal);
 }
 
