@@ -200,13 +200,13 @@ public sealed class NodeDiagnosisGroup
     /// <summary>The first node's next step (the same runbook applies to each).</summary>
     public RunbookNextStep? NextStep { get; }
 
-    /// <summary>Groups by root cause and scope, largest first (None last).</summary>
+    /// <summary>Groups by root cause and scope, largest first, then in judging order (None last).</summary>
     public static IReadOnlyList<NodeDiagnosisGroup> Group(IEnumerable<NodeDiagnosis> diagnoses) =>
         (diagnoses ?? throw new ArgumentNullException(nameof(diagnoses)))
             .GroupBy(d => (d.RootCause, d.Scope))
             .Select(g => new NodeDiagnosisGroup(g.Key.RootCause, g.Key.Scope, NodeRootCauses.Describe(g.Key.RootCause, g.Key.Scope), g.Max(d => d.Verdict),
                 g.Select(d => d.InstanceId).ToArray(), g.First().NextStep))
-            .OrderBy(g => g.RootCause == NodeRootCauses.None ? 1 : 0).ThenByDescending(g => g.Count).ThenBy(g => g.RootCause, StringComparer.Ordinal).ThenBy(g => g.Scope, StringComparer.Ordinal)
+            .OrderBy(g => g.RootCause == NodeRootCauses.None ? 1 : 0).ThenByDescending(g => g.Count).ThenBy(g => NodeRootCauses.Rank(g.RootCause)).ThenBy(g => g.Scope, StringComparer.Ordinal)
             .ToArray();
 
     public override string ToString() => Count.ToString(CultureInfo.InvariantCulture) + " node" + (Count == 1 ? string.Empty : "s") + ": " + Summary;

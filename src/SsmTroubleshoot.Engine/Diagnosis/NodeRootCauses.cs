@@ -59,7 +59,7 @@ public static class NodeRootCauses
         new(InstanceNotFound, "instance not found{0}", "Check the instance id and the region (-Region)."),
         new(InstanceNotRunning, "instance not running{0}", "Start the instance (Start-EC2Instance); the agent registers within minutes of boot."),
         new(StatusCheckFailed, "EC2 status check failed{0}", "Read the console output and screenshot; stop and start the instance (system check) or repair the OS with AWSSupport-ExecuteEC2Rescue (instance check)."),
-        new(NetworkPath, "no network path to {0}", "Add a route (NAT or internet gateway) or interface VPC endpoints for ssm, ec2messages and ssmmessages, and allow TCP 443 out in the security group and NACL (and in to the endpoints)."),
+        new(NetworkPath, "no path to {0}", "Add a route (NAT or internet gateway) or interface VPC endpoints for ssm, ec2messages and ssmmessages, and allow TCP 443 out in the security group and NACL (and in to the endpoints)."),
         new(VpcDns, "VPC DNS off{0}", "Enable enableDnsSupport and enableDnsHostnames on the VPC: the endpoints' private DNS names need them."),
         new(NoInstanceProfile, "no instance profile or usable credentials{0}", "Attach an instance profile whose role has AmazonSSMManagedInstanceCore, or configure Default Host Management (IMDSv2 required)."),
         new(RoleTrust, "role does not trust ec2.amazonaws.com{0}", "Let the role's trust policy allow sts:AssumeRole for the ec2.amazonaws.com service principal."),
@@ -91,7 +91,7 @@ public static class NodeRootCauses
     /// <summary>Judging order: lower wins.</summary>
     internal static int Rank(string id) => Array.FindIndex(s_all, c => c.Id == id);
 
-    /// <summary>The description with its scope: "no network path to ssm in vpc-1".</summary>
+    /// <summary>The description with its scope: "no path to ssm in vpc-1".</summary>
     public static string Describe(string id, string scope)
     {
         var text = Get(id).Description;

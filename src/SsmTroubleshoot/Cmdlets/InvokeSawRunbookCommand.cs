@@ -25,15 +25,15 @@ public sealed class InvokeSawRunbookCommand : AutomationCmdlet
     private bool _noToAll;
     private int _starts;
 
-    /// <summary>The runbook (AWSSupport-TroubleshootManagedInstance, ...); completed from the built-in catalog.</summary>
-    [Parameter(Mandatory = true, Position = 0)]
+    /// <summary>The runbook (AWSSupport-TroubleshootManagedInstance, ...); completed from the built-in catalog. Binds Name of Get-SsmNodeDiagnosis's NextStep.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("DocumentName")]
     [ArgumentCompleter(typeof(RunbookNameCompleter))]
     [ValidateNotNullOrEmpty]
     public string Name { get; set; } = string.Empty;
 
-    /// <summary>Runbook parameters: names as in the document, values string, number, bool, array or hashtable.</summary>
-    [Parameter(Position = 1)]
+    /// <summary>Runbook parameters: names as in the document, values string, number, bool, array or hashtable. Binds Parameter of a NextStep.</summary>
+    [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
     [Alias("Parameters")]
     public Hashtable? Parameter { get; set; }
 
