@@ -282,7 +282,7 @@ public static class NodeDiagnoser
         var remediation = string.Join(" ", ordered.Select(c => NodeRootCauses.Get(c.Cause).Remediation).Where(r => r.Length > 0).Distinct());
         return new NodeDiagnosis(id)
         {
-            Name = instance?.Name ?? (hybrid ? registration?.PlatformName : null),
+            Name = instance?.Name ?? (hybrid ? registration?.ComputerName : null),
             VpcId = string.IsNullOrEmpty(vpc) ? null : vpc,
             State = hybrid ? null : state,
             PingStatus = registration?.PingStatus,

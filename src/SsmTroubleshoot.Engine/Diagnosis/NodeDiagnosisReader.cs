@@ -100,7 +100,8 @@ public sealed class NodeDiagnosisReader
         var factory = new AwsClientFactory(connection);
         using var ec2 = factory.CreateEc2();
         using var ssm = factory.CreateSsm();
-        var analyzer = new AgentLogAnalyzer(LogRuleCatalog.BuiltIn, new LogScanOptions { Since = nowUtc - request.AgentLogWindow });
+        // The window is applied on the nodes by the collection script (as Get-SsmAgentLogIssue -InstanceId does); console output is read whole.
+        var analyzer = new AgentLogAnalyzer(LogRuleCatalog.BuiltIn, new LogScanOptions());
         var networkRequest = new NetworkFleetRequest { InstanceIds = request.InstanceIds, Filters = request.Filters, ThrottleLimit = request.ThrottleLimit };
         Func<IReadOnlyList<string>, CancellationToken, Task<FleetLogResult>>? collect = request.IncludeAgentLog
             ? (ids, ct) => FleetLogCollector.CollectAsync(connection, new FleetLogRequest { InstanceIds = ids, SinceUtc = nowUtc - request.AgentLogWindow }, analyzer, null, ct)
@@ -256,7 +257,8 @@ public sealed class NodeDiagnosisReader
             var result = await collectLogs!(online, cancellationToken).ConfigureAwait(false);
             lock (warnings)
             {
-                warnings.AddRange(result.Warnings);
+                // -OutputS3BucketName belongs to Get-SsmAgentLogIssue, which reads a node's whole window.
+                warnings.AddRange(result.Warnings.Select(w => w.Replace("Narrow -Since or give -OutputS3BucketName.", "Narrow -Since, or read it whole with Get-SsmAgentLogIssue -OutputS3BucketName.")));
             }
 
             return result;

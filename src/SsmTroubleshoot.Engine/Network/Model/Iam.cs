@@ -79,6 +79,9 @@ public sealed record SsmInstanceInfo
 
     public DateTime? LastPingDateTime { get; init; }
 
+    /// <summary>The host name the agent reports (hybrid nodes have no Name tag).</summary>
+    public string? ComputerName { get; init; }
+
     /// <summary>Hybrid nodes: the activation they registered with.</summary>
     public string? ActivationId { get; init; }
 
