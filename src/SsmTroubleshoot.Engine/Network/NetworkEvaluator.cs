@@ -199,6 +199,15 @@ public sealed class NetworkEvaluator
         }
 
         var dhmc = snapshot.DefaultHostManagement;
+        if (dhmc is null && !InstanceAllowsDefaultHostManagement(instance, ssm, "Default Host Management", out var excluded))
+        {
+            // The setting could not be read, but it could not cover this instance either way: the finding stands.
+            var gap = snapshot.FindGap(NetworkSnapshot.DefaultHostManagementResource);
+            add.Add(NetworkServices.InstanceProfile, string.Empty, NetworkCheckStatus.Failed,
+                "No instance profile, and " + excluded + (gap is null ? "." : " (whether it is configured is unknown: " + gap.Describe() + ")."), Remedy);
+            return RoleChoice.None("no instance profile, and Default Host Management cannot apply");
+        }
+
         if (dhmc is null)
         {
             var gap = snapshot.FindGap(NetworkSnapshot.DefaultHostManagementResource);
@@ -228,19 +237,36 @@ public sealed class NetworkEvaluator
             return false;
         }
 
+        if (!InstanceAllowsDefaultHostManagement(instance, ssm, "Default Host Management (role " + dhmc.RoleName + ")", out why))
+        {
+            return false;
+        }
+
+        why = "IMDSv2 required";
+        return true;
+    }
+
+    /// <summary>
+    /// What Default Host Management needs of the instance itself, whatever the account setting: IMDSv2 required
+    /// (HttpTokens required) and SSM Agent 3.2.582.0 or later. See
+    /// https://docs.aws.amazon.com/systems-manager/latest/userguide/fleet-manager-default-host-management-configuration.html
+    /// ("Default Host Management Configuration requires Instance Metadata Service Version 2").
+    /// </summary>
+    private static bool InstanceAllowsDefaultHostManagement(Ec2Instance instance, SsmInstanceInfo? ssm, string subject, out string why)
+    {
         if (instance.HttpTokens != ImdsTokens.Required)
         {
-            why = "Default Host Management (role " + dhmc.RoleName + ") does not apply: it needs IMDSv2 and the instance's HttpTokens is optional";
+            why = subject + " does not apply: it needs IMDSv2 and the instance's HttpTokens is optional";
             return false;
         }
 
         if (ssm?.AgentVersion is { } text && Version.TryParse(text, out var version) && version < MinimumDefaultHostManagementAgent)
         {
-            why = "Default Host Management (role " + dhmc.RoleName + ") does not apply: agent " + text + " is older than " + MinimumDefaultHostManagementAgent;
+            why = subject + " does not apply: agent " + text + " is older than " + MinimumDefaultHostManagementAgent;
             return false;
         }
 
-        why = "IMDSv2 required";
+        why = string.Empty;
         return true;
     }
 
