@@ -33,6 +33,9 @@ public sealed class NodeFacts
 
     public ActivationInfo? Activation { get; init; }
 
+    /// <summary>The instance profile's role (from GetInstanceProfile), the scope of IAM causes.</summary>
+    public string? RoleName { get; init; }
+
     /// <summary>Reads that failed for this node (operation: code and message), shown as Error evidence.</summary>
     public IReadOnlyList<string> LookupErrors { get; init; } = Array.Empty<string>();
 }
@@ -135,7 +138,7 @@ public static class NodeDiagnoser
             Cause(NodeRootCauses.VpcDns, vpc, DiagnosisConfidence.High);
         }
 
-        var role = registration?.IamRole ?? instance?.InstanceProfileArn?.Substring(instance.InstanceProfileArn.LastIndexOf('/') + 1) ?? string.Empty;
+        var role = facts.RoleName ?? registration?.IamRole ?? string.Empty;
         if (failedChecks.Any(c => c.CheckId == NetworkServices.InstanceProfile))
         {
             Cause(NodeRootCauses.NoInstanceProfile, string.Empty, DiagnosisConfidence.High);

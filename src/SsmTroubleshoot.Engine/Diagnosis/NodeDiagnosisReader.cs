@@ -202,6 +202,7 @@ public sealed class NodeDiagnosisReader
                 LogIssues = issues,
                 Console = consoles.TryGetValue(id, out var console) ? console : null,
                 Activation = activation,
+                RoleName = snapshot.FindInstance(id)?.InstanceProfileArn is { } profileArn ? snapshot.FindInstanceProfile(profileArn)?.RoleNames.FirstOrDefault() : null,
                 LookupErrors = lookupErrors.TryGetValue(id, out var errors) ? errors : (IReadOnlyList<string>)Array.Empty<string>(),
             }, region, nowUtc);
         }).ToList();

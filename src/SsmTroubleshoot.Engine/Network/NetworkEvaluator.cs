@@ -299,6 +299,30 @@ public sealed class NetworkEvaluator
             return;
         }
 
+        // EC2 hands the instance profile role's credentials to the instance only if the role trusts ec2.amazonaws.com.
+        if (choice.IsInstanceProfileRole && role.TrustPolicy is { } trustPolicy)
+        {
+            bool trusts;
+            IReadOnlyList<string> trusted;
+            try
+            {
+                trusts = Policy.TrustPolicy.AllowsService(trustPolicy, "ec2.amazonaws.com", out trusted);
+            }
+            catch (System.IO.InvalidDataException ex)
+            {
+                add.Add(NetworkServices.RolePermissions, string.Empty, NetworkCheckStatus.Error, "The trust policy of " + role.RoleName + " could not be read: " + ex.Message, null);
+                return;
+            }
+
+            if (!trusts)
+            {
+                add.Add(NetworkServices.RolePermissions, string.Empty, NetworkCheckStatus.Failed,
+                    "The trust policy of " + role.RoleName + " does not let ec2.amazonaws.com assume it" + (trusted.Count == 0 ? "." : " (it trusts " + string.Join(", ", trusted) + ")."),
+                    "Allow sts:AssumeRole for the service principal ec2.amazonaws.com in the role's trust policy.");
+                return;
+            }
+        }
+
         var result = roleEvaluator.Evaluate(role, instanceArn);
         var label = "The " + choice.Label + " " + role.RoleName;
         var listGap = result.Source == PermissionSource.PolicyDocuments ? snapshot.FindGap(role.RoleName, "iam:ListAttachedRolePolicies", "iam:ListRolePolicies") : null;

@@ -137,3 +137,34 @@ public sealed class NodeDiagnosisTourTests
         Assert.Equal("2 nodes: instance not found", group.ToString());
     }
 }
+
+/// <summary>The instance profile role's trust policy, read from GetInstanceProfile through the real SDK path.</summary>
+public sealed class RoleTrustTests
+{
+    [Fact]
+    public async Task A_role_trusting_only_lambda_fails_RolePermissions_and_is_the_RoleTrust_root_cause()
+    {
+        var world = World.LoadScenario("tour");
+        world.Roles.Single(r => r.RoleName == "DemoSsmRole").AssumeRolePolicyDocument = System.Text.Json.Nodes.JsonNode.Parse(
+            "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"lambda.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}");
+        world.InstanceInformation.RemoveAll(i => i.InstanceId == "i-0a1b2c3d4e5f60001");
+        await using var emu = await AwsEmulator.StartAsync(world);
+        var inventory = await SsmTroubleshoot.Network.NetworkFleetReader.FetchAsync(TestAws.Connect(emu), new SsmTroubleshoot.Network.NetworkFleetRequest { InstanceIds = new[] { "i-0a1b2c3d4e5f60001" } }, null, CancellationToken.None);
+        var report = new SsmTroubleshoot.Network.NetworkEvaluator(new SsmTroubleshoot.Network.Model.NetworkSnapshot(inventory)).Evaluate("i-0a1b2c3d4e5f60001");
+        var check = report.Checks.Single(c => c.CheckId == "RolePermissions");
+        Assert.Equal(SsmTroubleshoot.Network.NetworkCheckStatus.Failed, check.Status);
+        Assert.Contains("does not let ec2.amazonaws.com assume it (it trusts lambda.amazonaws.com)", check.Detail);
+
+        var diagnosis = NodeDiagnoser.Diagnose(new NodeFacts { InstanceId = "i-0a1b2c3d4e5f60001", Instance = inventory.Instances[0], Network = report, RoleName = inventory.InstanceProfiles[0].RoleNames[0] }, "us-east-1", DateTime.UtcNow);
+        Assert.Equal((NodeRootCauses.RoleTrust, "DemoSsmRole"), (diagnosis.RootCause, diagnosis.Scope));
+    }
+
+    [Theory]
+    [InlineData("{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"Service\":[\"ssm.amazonaws.com\",\"ec2.amazonaws.com\"]},\"Action\":[\"sts:AssumeRole\",\"sts:TagSession\"]}]}", true)]
+    [InlineData("{\"Statement\":{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"ec2.amazonaws.com\"},\"Action\":\"sts:*\"}}", true)]
+    [InlineData("{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::123456789012:root\"},\"Action\":\"sts:AssumeRole\"}]}", false)]
+    [InlineData("{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"ec2.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"},{\"Effect\":\"Deny\",\"Principal\":{\"Service\":\"ec2.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}", false)]
+    [InlineData("%7B%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Principal%22%3A%7B%22Service%22%3A%22ec2.amazonaws.com%22%7D%2C%22Action%22%3A%22sts%3AAssumeRole%22%7D%5D%7D", true)]
+    public void Trust_policy_allows_ec2(string document, bool expected) =>
+        Assert.Equal(expected, SsmTroubleshoot.Network.Policy.TrustPolicy.AllowsService(document, "ec2.amazonaws.com", out _));
+}

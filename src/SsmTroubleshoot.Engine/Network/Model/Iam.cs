@@ -37,6 +37,9 @@ public sealed record IamRole
 
     /// <summary>Why SimulatePrincipalPolicy did not decide (e.g. not permitted), when the documents were evaluated instead.</summary>
     public string? SimulationNote { get; init; }
+
+    /// <summary>The trust (assume-role) policy when IAM returned it with the role; null when unknown.</summary>
+    public string? TrustPolicy { get; init; }
 }
 
 public sealed record InstanceProfile
