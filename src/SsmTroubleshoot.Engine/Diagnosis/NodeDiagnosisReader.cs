@@ -130,11 +130,10 @@ public sealed class NodeDiagnosisReader
         var lookupErrors = new ConcurrentDictionary<string, List<string>>(StringComparer.Ordinal);
         void LookupError(string id, string operation, Exception ex)
         {
-            var code = (ex as AmazonServiceException)?.ErrorCode ?? FailureClassifier.Classify(ex).ToString();
             var list = lookupErrors.GetOrAdd(id, _ => new List<string>());
             lock (list)
             {
-                list.Add(operation + ": " + code + ": " + ex.Message);
+                list.Add(operation + ": " + AwsErrorText.Describe(ex));
             }
         }
 
@@ -266,10 +265,9 @@ public sealed class NodeDiagnosisReader
         }
         catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
-            var code = (ex as AmazonServiceException)?.ErrorCode ?? FailureClassifier.Classify(ex).ToString();
             lock (warnings)
             {
-                warnings.Add("Agent logs not collected (Run Command): " + code + ": " + ex.Message);
+                warnings.Add("Agent logs not collected (Run Command): " + AwsErrorText.Describe(ex));
             }
 
             return null;

@@ -334,11 +334,11 @@ public sealed class NetworkInventoryFetcher
         {
             if (gaps is not null)
             {
-                var kind = FailureClassifier.Classify(ex);
-                var code = ex is AmazonServiceException service && !string.IsNullOrEmpty(service.ErrorCode) ? service.ErrorCode : kind.ToString();
+                // The service's own code and message (never only the SDK's "See inner exception").
+                var text = AwsErrorText.Describe(ex);
                 foreach (var id in resourceIds)
                 {
-                    gaps.Add(new DataGap { ResourceId = id, Operation = operation, Message = code + ": " + ex.Message, ErrorCode = (ex as AmazonServiceException)?.ErrorCode });
+                    gaps.Add(new DataGap { ResourceId = id, Operation = operation, Message = text, ErrorCode = (ex as AmazonServiceException)?.ErrorCode });
                 }
             }
 
