@@ -192,6 +192,34 @@ public sealed class InvokeSawRunbookCommand : AutomationCmdlet
             return;
         }
 
+        // The runbook's pre-checks (ExecuteEC2Rescue's Availability Zone, encryption, platform), before anything starts.
+        RunbookPreCheckResult preCheck;
+        try
+        {
+            preCheck = Await(ct => client.PreCheckAsync(plan, ct));
+        }
+        catch (Exception ex) when (ex is not PipelineStoppedException)
+        {
+            WriteWarning($"The pre-checks of {plan.Document.Name} could not run: {Common.AwsErrorText.Describe(ex)}");
+            preCheck = RunbookPreCheckResult.None;
+        }
+
+        foreach (var warning in preCheck.Warnings)
+        {
+            WriteWarning(warning);
+        }
+
+        if (preCheck.Problems.Count > 0)
+        {
+            foreach (var problem in preCheck.Problems)
+            {
+                WriteError(ErrorRecords.Create(problem, ErrorIds.RunbookPreCheckFailed, ErrorCategory.InvalidArgument, plan.Target,
+                    "Leave SubnetId out (SelectedInstanceSubnet) or give a subnet in the instance's Availability Zone."));
+            }
+
+            return;
+        }
+
         if (ClientToken is not null && ++_starts > 1)
         {
             WriteError(ErrorRecords.Create($"-ClientToken {ClientToken} was already used for an execution of this command; {plan.Target} was not started.", ErrorIds.ClientTokenReused, ErrorCategory.InvalidArgument, plan.Target,

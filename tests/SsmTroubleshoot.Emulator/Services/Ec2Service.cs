@@ -47,6 +47,7 @@ internal sealed partial class Ec2Service : IAwsService
             "GetManagedPrefixListEntries" => GetManagedPrefixListEntries(request, world),
             "DescribeInstanceStatus" => DescribeInstanceStatus(request, world),
             "GetConsoleOutput" => GetConsoleOutput(request, world),
+            "DescribeVolumes" => DescribeVolumes(request, world),
             "DescribeNetworkInterfaces" => Describe(request, world.NetworkInterfaces, "NetworkInterfaceId", n => n.NetworkInterfaceId, "InvalidNetworkInterfaceID", "eni", "networkInterfaceSet", NetworkInterfaceFilter, n => NetworkInterface(n, world)),
             _ => throw new AwsServiceError("InvalidAction", $"The action {request.Operation} is not valid for this web service."),
         };
@@ -293,6 +294,38 @@ internal sealed partial class Ec2Service : IAwsService
         ];
     }
 
+    /// <summary>Each instance has one root volume, vol- and the instance id's hex (DescribeVolumes by VolumeId or attachment.instance-id).</summary>
+    private static string RootVolumeId(Instance i) => "vol-" + i.InstanceId.Substring(2);
+
+    private static object?[] DescribeVolumes(AwsRequest request, World world)
+    {
+        var ids = request.GetList("VolumeId");
+        var missing = ids.Where(v => !world.Instances.Any(i => RootVolumeId(i) == v)).ToList();
+        if (missing.Count > 0)
+        {
+            throw new AwsServiceError("InvalidVolume.NotFound", $"The volume '{string.Join(", ", missing)}' does not exist.");
+        }
+
+        var volumes = world.Instances.Where(i => ids.Count == 0 || ids.Contains(RootVolumeId(i))).ToList();
+        volumes = ApplyFilters(request, volumes, (i, name) => name switch
+        {
+            "attachment.instance-id" => One(i.InstanceId),
+            "volume-id" => One(RootVolumeId(i)),
+            "encrypted" => One(i.RootVolumeEncrypted ? "true" : "false"),
+            _ => null,
+        });
+        return [X.Items("volumeSet", volumes, i => [
+            X.E("volumeId", RootVolumeId(i)),
+            X.E("size", 30),
+            X.E("availabilityZone", i.AvailabilityZone),
+            X.E("status", "in-use"),
+            X.E("createTime", i.LaunchTime),
+            X.Items("attachmentSet", new[] { i }, a => [X.E("volumeId", RootVolumeId(a)), X.E("instanceId", a.InstanceId), X.E("device", "/dev/xvda"), X.E("status", "attached")]),
+            X.E("volumeType", "gp3"),
+            X.E("encrypted", i.RootVolumeEncrypted),
+        ])];
+    }
+
     private static object?[] InstanceXml(Instance i, World world) =>
     [
         X.E("instanceId", i.InstanceId),
@@ -314,6 +347,10 @@ internal sealed partial class Ec2Service : IAwsService
         X.E("architecture", "x86_64"),
         X.E("rootDeviceType", "ebs"),
         X.E("rootDeviceName", "/dev/xvda"),
+        X.Items("blockDeviceMapping", new[] { i }, b => [
+            X.E("deviceName", "/dev/xvda"),
+            X.E("ebs", X.E("volumeId", RootVolumeId(b)), X.E("status", "attached"), X.E("attachTime", b.LaunchTime), X.E("deleteOnTermination", true)),
+        ]),
         i.IamInstanceProfileArn is null ? null : X.E("iamInstanceProfile", X.E("arn", i.IamInstanceProfileArn), X.E("id", ProfileId(i.IamInstanceProfileArn, world))),
         i.NetworkInterfaceId is null ? null : X.Items("networkInterfaceSet", new[] { i }, n => [
             X.E("networkInterfaceId", n.NetworkInterfaceId),

@@ -95,3 +95,46 @@ public sealed class GetSsmNodeDiagnosisTests : IDisposable
         }
     }
 }
+
+/// <summary>AWSSupport-ExecuteEC2Rescue's pre-checks in Invoke-SawRunbook, against the tour (i-0a1b2c3d4e5f60002 is in us-east-1b).</summary>
+public sealed class Ec2RescuePreCheckTests : IDisposable
+{
+    private const string Aws = "$aws = @{ EndpointUrl = $endpoint; Region = 'us-east-1'; AccessKey = 'AKIARESCUEPRECHECK01'; SecretKey = 'rescue-test-secret' }\n";
+    private readonly PowerShellSession _session = new(width: 160);
+
+    public void Dispose() => _session.Dispose();
+
+    [Fact]
+    public async Task A_subnet_in_another_zone_is_refused_before_start_even_with_Force()
+    {
+        await using var emu = await AwsEmulator.StartAsync(World.LoadScenario("tour"));
+        _session.SetVariable("endpoint", emu.Endpoint.ToString());
+        var result = _session.Run(Aws + "Invoke-SawRunbook AWSSupport-ExecuteEC2Rescue -InstanceId i-0a1b2c3d4e5f60002 -Parameter @{ SubnetId = 'subnet-0a1b2c3d4e5f60001' } -Force @aws");
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("RunbookPreCheckFailed", ScriptResult.ErrorId(error));
+        Assert.Contains("SubnetId subnet-0a1b2c3d4e5f60001 is in us-east-1a, but i-0a1b2c3d4e5f60002 is in us-east-1b", error.Exception.Message);
+        Assert.Equal(0, emu.Calls["ssm:StartAutomationExecution"]);
+
+        // The instance's own zone is fine.
+        var same = _session.Run(Aws + "Invoke-SawRunbook AWSSupport-ExecuteEC2Rescue -InstanceId i-0a1b2c3d4e5f60002 -Parameter @{ SubnetId = 'subnet-0a1b2c3d4e5f60003' } -Force @aws");
+        Assert.Empty(same.AllErrors);
+        Assert.Equal(1, emu.Calls["ssm:StartAutomationExecution"]);
+    }
+
+    [Fact]
+    public async Task An_encrypted_root_volume_and_an_unsupported_platform_are_warned_about()
+    {
+        var world = World.LoadScenario("tour");
+        var instance = world.Instances.Single(i => i.InstanceId == "i-0a1b2c3d4e5f60001");
+        instance.RootVolumeEncrypted = true;
+        instance.InstanceType = "mac2.metal";
+        instance.PlatformDetails = "macOS";
+        await using var emu = await AwsEmulator.StartAsync(world);
+        _session.SetVariable("endpoint", emu.Endpoint.ToString());
+        var result = _session.Run(Aws + "Invoke-SawRunbook AWSSupport-ExecuteEC2Rescue -InstanceId i-0a1b2c3d4e5f60001 -WhatIf @aws");
+        Assert.Empty(result.AllErrors);
+        var warnings = result.Warnings.Select(w => w.Message).ToArray();
+        Assert.Contains(warnings, w => w.Contains("is encrypted: AWSSupport-ExecuteEC2Rescue does not support encrypted root volumes"));
+        Assert.Contains(warnings, w => w.Contains("runs macOS") && w.Contains("EC2Rescue supports"));
+    }
+}
