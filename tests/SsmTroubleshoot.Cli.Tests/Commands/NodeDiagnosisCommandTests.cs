@@ -46,3 +46,21 @@ public sealed class NodeDiagnosisCommandTests
         Assert.Equal(2, (await Run(emu)).ExitCode);
     }
 }
+
+/// <summary>`runbook start` runs the same ExecuteEC2Rescue pre-checks as Invoke-SawRunbook.</summary>
+public sealed class RunbookPreCheckCommandTests
+{
+    [Fact]
+    public async Task A_subnet_in_another_zone_is_refused_and_nothing_starts()
+    {
+        await using var emu = await AwsEmulator.StartAsync(World.LoadScenario("tour"));
+        var result = await CliRun.RunAsync(new List<string>
+        {
+            "runbook", "start", "AWSSupport-ExecuteEC2Rescue", "--instance-id", "i-0a1b2c3d4e5f60002", "--parameter", "SubnetId=subnet-0a1b2c3d4e5f60001", "--force",
+            "--endpoint-url", emu.Endpoint.ToString(), "--region", "us-east-1", "--access-key", "AKIAPRECHECKCLITEST1", "--secret-key", "precheck-secret",
+        }, null, CancellationToken.None);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("is in us-east-1a, but i-0a1b2c3d4e5f60002 is in us-east-1b", result.Error);
+        Assert.Equal(0, emu.Calls["ssm:StartAutomationExecution"]);
+    }
+}
