@@ -456,8 +456,21 @@ public sealed class NetworkEvaluator
         }
         else if (reliedOn.Count > 0)
         {
-            add.Add(NetworkServices.VpcDns, string.Empty, NetworkCheckStatus.Failed,
-                values + ": the private DNS names of " + string.Join(", ", reliedOn) + " do not resolve to the endpoints.", Remedy);
+            // A service is reachable when any path works: with the Amazon DNS server on (only hostnames off) the public
+            // names resolve, and a working public path (NAT, internet gateway) carries the traffic the endpoint would have.
+            var stranded = paths.Where(p => p.Interface is { } e && e.IsAvailable && e.PrivateDnsEnabled
+                && !(vpc.EnableDnsSupport.Value && p.Public.Status == NetworkCheckStatus.Passed)).ToList();
+            if (stranded.Count == 0)
+            {
+                add.Add(NetworkServices.VpcDns, string.Empty, NetworkCheckStatus.Warning,
+                    values + ": the private DNS names of " + string.Join(", ", reliedOn) + " do not resolve to the endpoints; the public names resolve and the public path carries the traffic instead.", Remedy);
+            }
+            else
+            {
+                add.Add(NetworkServices.VpcDns, string.Empty, NetworkCheckStatus.Failed,
+                    values + ": the private DNS names of " + string.Join(", ", stranded.Select(p => p.Interface!.VpcEndpointId)) + " do not resolve to the endpoints"
+                    + (vpc.EnableDnsSupport.Value ? " and no public path carries " + string.Join(", ", stranded.Select(p => p.Service)) : " and the Amazon DNS server is off") + ".", Remedy);
+            }
         }
         else if (!vpc.EnableDnsSupport.Value)
         {
