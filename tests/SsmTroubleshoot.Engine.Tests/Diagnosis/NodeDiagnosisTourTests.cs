@@ -168,3 +168,30 @@ public sealed class RoleTrustTests
     public void Trust_policy_allows_ec2(string document, bool expected) =>
         Assert.Equal(expected, SsmTroubleshoot.Network.Policy.TrustPolicy.AllowsService(document, "ec2.amazonaws.com", out _));
 }
+
+/// <summary>Every NextStep a root cause can lead to validates against its runbook's document (the AWS Support copies in TestData).</summary>
+public sealed class NextStepValidationTests
+{
+    public static TheoryData<string> Causes => new(NodeRootCauses.All.Select(c => c.Id));
+
+    [Theory]
+    [MemberData(nameof(Causes))]
+    public void The_next_step_of_each_root_cause_has_valid_parameters(string cause)
+    {
+        var instance = new SsmTroubleshoot.Network.Model.Ec2Instance { InstanceId = "i-0a1b2c3d4e5f60002" };
+        var step = NodeDiagnoser.NextStepFor(cause, instance.InstanceId, "us-east-1", new[] { "ssm", "ec2messages" }, hybrid: false, instance, null);
+        if (step is null)
+        {
+            Assert.Contains(cause, new[] { NodeRootCauses.None, NodeRootCauses.InstanceNotRunning, NodeRootCauses.InstanceNotFound });
+            return;
+        }
+
+        var document = SsmTroubleshoot.Engine.Tests.Automation.TestFiles.Document(step.Name);
+        var plan = SsmTroubleshoot.Automation.RunbookStarter.Plan(document, step.Parameter, new SsmTroubleshoot.Automation.RunbookStartOptions { InstanceId = step.InstanceId });
+        Assert.True(plan.IsValid, step.CommandLine + ": " + string.Join("; ", plan.Problems.Select(p => p.Message)));
+    }
+
+    [Fact]
+    public void Hybrid_nodes_get_no_runbook_the_AWS_Support_runbooks_take_EC2_instances_only() =>
+        Assert.Null(NodeDiagnoser.NextStepFor(NodeRootCauses.AgentOffline, "mi-0a1b2c3d4e5f60003", "us-east-1", Array.Empty<string>(), hybrid: true, null, null));
+}
