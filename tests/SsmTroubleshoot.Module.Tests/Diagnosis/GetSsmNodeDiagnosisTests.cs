@@ -94,7 +94,24 @@ public sealed class GetSsmNodeDiagnosisTests : IDisposable
             Assert.Equal(new[] { "i-0a1b2c3d4e5f60002", "AgentNotRegistered" }, result.Output.Select(o => o.ToString()).ToArray());
         }
     }
+    [Fact]
+    public async Task Verbose_names_every_call_and_network_reports_pipe_in()
+    {
+        var (result, emu) = await RunAsync(
+            "Test-ManagedInstanceNetwork -InstanceId i-0a1b2c3d4e5f60001, i-0a1b2c3d4e5f60002, mi-0a1b2c3d4e5f60003 @aws | Get-SsmNodeDiagnosis -Verbose @aws");
+        await using (emu)
+        {
+            Assert.Empty(result.AllErrors);
+            Assert.Equal(new[] { "i-0a1b2c3d4e5f60001", "i-0a1b2c3d4e5f60002", "mi-0a1b2c3d4e5f60003" }, result.Output.Select(o => P(o, "InstanceId")).ToArray());
+            var verbose = string.Join("\n", result.Verbose.Select(v => v.Message));
+            Assert.Contains("ec2:DescribeInstanceStatus (2 instance ids)", verbose);
+            Assert.Contains("ec2:GetConsoleOutput i-0a1b2c3d4e5f60002", verbose);
+            Assert.Contains("ssm:DescribeActivations", verbose);
+            Assert.Contains("ec2:DescribeInstances", verbose);
+        }
+    }
 }
+
 
 /// <summary>AWSSupport-ExecuteEC2Rescue's pre-checks in Invoke-SawRunbook, against the tour (i-0a1b2c3d4e5f60002 is in us-east-1b).</summary>
 public sealed class Ec2RescuePreCheckTests : IDisposable
