@@ -112,7 +112,6 @@ public sealed class GetSsmNodeDiagnosisTests : IDisposable
     }
 }
 
-
 /// <summary>AWSSupport-ExecuteEC2Rescue's pre-checks in Invoke-SawRunbook, against the tour (i-0a1b2c3d4e5f60002 is in us-east-1b).</summary>
 public sealed class Ec2RescuePreCheckTests : IDisposable
 {
