@@ -9,7 +9,7 @@
     Description            = 'Finds out why an EC2 instance is not a working AWS Systems Manager managed node (agent logs, endpoints, VPC network path, IAM) and runs AWS Support Automation Workflows to fix it.'
     PowerShellVersion      = '5.1'
     DotNetFrameworkVersion = '4.7.2'
-    FormatsToProcess       = @('SsmTroubleshoot.Logs.format.ps1xml', 'SsmTroubleshoot.Endpoints.format.ps1xml', 'SsmTroubleshoot.Aws.format.ps1xml', 'SsmTroubleshoot.Automation.format.ps1xml', 'SsmTroubleshoot.Network.format.ps1xml')
+    FormatsToProcess       = @('SsmTroubleshoot.Logs.format.ps1xml', 'SsmTroubleshoot.Endpoints.format.ps1xml', 'SsmTroubleshoot.Aws.format.ps1xml', 'SsmTroubleshoot.Automation.format.ps1xml', 'SsmTroubleshoot.Network.format.ps1xml', 'SsmTroubleshoot.Diagnosis.format.ps1xml')
     CmdletsToExport        = @(
         'Get-SsmAgentLogIssue'
         'Get-SsmAgentLogRule'
@@ -22,6 +22,7 @@
         'Wait-AutomationExecution'
         'Export-SawSupportCase'
         'Test-ManagedInstanceNetwork'
+        'Get-SsmNodeDiagnosis'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()
@@ -36,6 +37,7 @@
 - Get-SsmAgentLogIssue / Get-SsmAgentLogRule: agent logs (local, rotated, .gz, or a fleet through Run Command) classified by a rule catalog, with cause, remediation and the next command.
 - Test-SsmEndpoint and Get-SsmDiagnostic: the agent's endpoints probed the way the agent reaches them (DNS, TCP, TLS, HTTP, its proxy), ssm-cli-like diagnostics.
 - Test-ManagedInstanceNetwork: routes, VPC endpoints, security groups, NACLs, instance profile and role permissions for a fleet, in a few describe calls.
+- Get-SsmNodeDiagnosis: one verdict per node (Managed, Degraded, Unmanaged), a root cause from a documented set, the evidence of every source (EC2 state and status checks, SSM registration, network and IAM checks, agent log, console output, hybrid activation), and a next step that pipes into Invoke-SawRunbook.
 - Find-SawRunbook, Get-SawRunbook, Invoke-SawRunbook, Wait-AutomationExecution, Export-SawSupportCase: AWS Support runbooks validated, started safely, awaited and reported.
 - Get-SsmAwsContext: which account, region and credentials the module uses.
 - Compliance/: Pester 5 files (Get-Help about_SsmTroubleshoot_Compliance).

@@ -151,6 +151,7 @@ internal static class CliApp
         root.Subcommands.Add(EndpointsCommand.Create(host, global));
         root.Subcommands.Add(DiagnoseCommand.Create(host, global));
         root.Subcommands.Add(NetworkCommand.Create(host, global));
+        root.Subcommands.Add(NodeDiagnosisCommand.Create(host, global));
         root.Subcommands.Add(RunbookCommand.Create(host, global));
         root.Subcommands.Add(ContextCommand.Create(host, global));
         return root;

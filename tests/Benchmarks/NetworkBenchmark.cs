@@ -84,7 +84,7 @@ internal static class NetworkBenchmark
     /// Default Host Management cannot take over); every 25th
     /// has no profile (Default Host Management covers it); every 7th is ConnectionLost; plus one unknown id.
     /// </summary>
-    private static (World World, IReadOnlyList<string> Ids) BuildFleet(int instanceCount, int vpcCount)
+    internal static (World World, IReadOnlyList<string> Ids) BuildFleet(int instanceCount, int vpcCount)
     {
         var world = NetworkFleet.Create();
         NetworkFleet.AddRole(world, "DenySessionsRole", "DenySessionsProfile", NetworkFleet.CorePolicyArn);

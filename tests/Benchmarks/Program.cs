@@ -14,6 +14,7 @@ internal static class Program
         ["emulator"] = EmulatorBenchmark.Run,
         ["logs"] = LogBenchmark.Run,
         ["network"] = NetworkBenchmark.Run,
+        ["diagnosis"] = DiagnosisBenchmark.Run,
         ["fleetlogs"] = FleetLogBenchmark.Run,
         ["soak"] = SoakBenchmark.Run,
         ["corpus"] = CorpusBenchmark.Run,

@@ -119,6 +119,34 @@ internal static class RunbookStartCommand
                     + $"{Environment.NewLine}The parameters of {document.Name} are in its document (Get-SawRunbook {document.Name}).");
             }
 
+            // The runbook's own pre-checks (ExecuteEC2Rescue: Availability Zone, encryption, platform), as Invoke-SawRunbook.
+            var refused = new List<string>();
+            foreach (var plan in plans)
+            {
+                RunbookPreCheckResult preCheck;
+                try
+                {
+                    preCheck = await client.PreCheckAsync(plan, ct).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+                {
+                    output.WriteWarning($"The pre-checks of {document.Name} could not run: {Common.AwsErrorText.Describe(ex)}");
+                    continue;
+                }
+
+                foreach (var warning in preCheck.Warnings)
+                {
+                    output.WriteWarning(warning);
+                }
+
+                refused.AddRange(preCheck.Problems);
+            }
+
+            if (refused.Count > 0)
+            {
+                throw new CliUsageException(string.Join(Environment.NewLine + "ERROR: ", refused) + $"{Environment.NewLine}Nothing was started.");
+            }
+
             if (parse.GetValue(whatIf))
             {
                 foreach (var plan in plans)

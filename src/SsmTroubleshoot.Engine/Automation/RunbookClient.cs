@@ -19,8 +19,11 @@ public sealed class RunbookClient : IDisposable
     private readonly SsmAutomationApi _api;
     private readonly ConcurrentDictionary<string, Lazy<Task<RunbookDocument?>>> _documents = new(StringComparer.Ordinal);
 
-    private RunbookClient(IAmazonSimpleSystemsManagement ssm, string region, string? endpoint = null)
+    private readonly AwsConnection? _connection;
+
+    private RunbookClient(IAmazonSimpleSystemsManagement ssm, string region, string? endpoint = null, AwsConnection? connection = null)
     {
+        _connection = connection;
         _ssm = ssm;
         _api = new SsmAutomationApi(ssm);
         Region = region;
@@ -44,7 +47,7 @@ public sealed class RunbookClient : IDisposable
         }
 
         var factory = new AwsClientFactory(connection);
-        return new RunbookClient(factory.CreateSsm(), connection.Region.SystemName, factory.Endpoint("SSM")?.ToString());
+        return new RunbookClient(factory.CreateSsm(), connection.Region.SystemName, factory.Endpoint("SSM")?.ToString(), connection);
     }
 
     public Task<IReadOnlyList<RunbookSummary>> ListSupportRunbooksAsync(CancellationToken cancellationToken) =>
@@ -56,6 +59,18 @@ public sealed class RunbookClient : IDisposable
         var document = await _api.GetRunbookAsync(name, documentVersion, cancellationToken).ConfigureAwait(false);
         _documents.TryAdd(document.Name, new Lazy<Task<RunbookDocument?>>(() => Task.FromResult<RunbookDocument?>(document)));
         return document;
+    }
+
+    /// <summary>The runbook's own pre-checks (AWSSupport-ExecuteEC2Rescue: Availability Zone, encryption, platform); none for others.</summary>
+    public async Task<RunbookPreCheckResult> PreCheckAsync(RunbookStartPlan plan, CancellationToken cancellationToken)
+    {
+        if (plan is null || _connection is null || !Ec2RescuePreCheck.AppliesTo(plan.Document.Name))
+        {
+            return RunbookPreCheckResult.None;
+        }
+
+        using var ec2 = new AwsClientFactory(_connection).CreateEc2();
+        return await Ec2RescuePreCheck.CheckAsync(ec2, plan.Request.Parameters, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>StartAutomationExecution for a valid plan; returns what Invoke-SawRunbook outputs.</summary>

@@ -391,7 +391,7 @@ public sealed class AwsNetworkDataSource : INetworkDataSource
                 {
                     InstanceId = i.InstanceId, PingStatus = i.PingStatus?.Value ?? string.Empty, AgentVersion = i.AgentVersion,
                     PlatformType = i.PlatformType?.Value, PlatformName = i.PlatformName, ResourceType = i.ResourceType?.Value, IamRole = i.IamRole,
-                    LastPingDateTime = i.LastPingDateTime,
+                    LastPingDateTime = i.LastPingDateTime, ActivationId = i.ActivationId, ComputerName = i.ComputerName,
                 }));
                 token = response.NextToken;
             }

@@ -102,6 +102,13 @@ public sealed class AttachedPolicyReference
     public string PolicyArn { get; }
 }
 
+/// <summary>Readers that also learn roles' trust policies (from GetInstanceProfile and GetRole, at no extra call).</summary>
+public interface IIamTrustPolicySource
+{
+    /// <summary>The trust policy of a role already read, or null.</summary>
+    string? TrustPolicyOf(string roleName);
+}
+
 /// <summary>
 /// The IAM reads (IAM Query API; implemented by the IAM client of the AWS plumbing). Documents are returned as IAM
 /// sends them (URL-encoded JSON is fine). Each call may throw; the fetcher records a gap naming the operation.

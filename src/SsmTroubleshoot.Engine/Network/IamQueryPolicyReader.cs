@@ -15,11 +15,14 @@ namespace SsmTroubleshoot.Network;
 /// remembered, so an instance-profile role costs no GetRole call. SimulatePrincipalPolicy answers null when the caller
 /// may not run it (AccessDenied): the fetcher then evaluates the policy documents and says so.
 /// </summary>
-public sealed class IamQueryPolicyReader : IIamPolicyReader
+public sealed class IamQueryPolicyReader : IIamPolicyReader, IIamTrustPolicySource
 {
     private readonly IamQueryClient client;
     private readonly Action<string>? log;
     private readonly ConcurrentDictionary<string, string> roleArns = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> trustPolicies = new(StringComparer.Ordinal);
+
+    public string? TrustPolicyOf(string roleName) => trustPolicies.TryGetValue(roleName, out var policy) ? policy : null;
 
     /// <param name="client">The IAM client (credentials, endpoint and retries set by the caller).</param>
     /// <param name="log">Receives one line per API call; may be called from any thread.</param>
@@ -36,6 +39,10 @@ public sealed class IamQueryPolicyReader : IIamPolicyReader
         foreach (var role in profile.Roles)
         {
             roleArns[role.RoleName] = role.Arn;
+            if (role.AssumeRolePolicyDocument is { } trust)
+            {
+                trustPolicies[role.RoleName] = trust;
+            }
         }
 
         return new InstanceProfile { Arn = profile.Arn, Name = profile.InstanceProfileName, RoleNames = profile.Roles.Select(r => r.RoleName).ToArray() };
@@ -51,6 +58,11 @@ public sealed class IamQueryPolicyReader : IIamPolicyReader
         log?.Invoke("iam:GetRole " + roleName);
         var role = await client.GetRoleAsync(roleName, cancellationToken).ConfigureAwait(false);
         roleArns[roleName] = role.Arn;
+        if (role.AssumeRolePolicyDocument is { } trust)
+        {
+            trustPolicies[roleName] = trust;
+        }
+
         return role.Arn;
     }
 

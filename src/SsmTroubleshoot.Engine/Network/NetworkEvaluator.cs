@@ -199,6 +199,15 @@ public sealed class NetworkEvaluator
         }
 
         var dhmc = snapshot.DefaultHostManagement;
+        if (dhmc is null && !InstanceAllowsDefaultHostManagement(instance, ssm, "Default Host Management", out var excluded))
+        {
+            // The setting could not be read, but it could not cover this instance either way: the finding stands.
+            var gap = snapshot.FindGap(NetworkSnapshot.DefaultHostManagementResource);
+            add.Add(NetworkServices.InstanceProfile, string.Empty, NetworkCheckStatus.Failed,
+                "No instance profile, and " + excluded + (gap is null ? "." : " (whether it is configured is unknown: " + gap.Describe() + ")."), Remedy);
+            return RoleChoice.None("no instance profile, and Default Host Management cannot apply");
+        }
+
         if (dhmc is null)
         {
             var gap = snapshot.FindGap(NetworkSnapshot.DefaultHostManagementResource);
@@ -228,19 +237,36 @@ public sealed class NetworkEvaluator
             return false;
         }
 
+        if (!InstanceAllowsDefaultHostManagement(instance, ssm, "Default Host Management (role " + dhmc.RoleName + ")", out why))
+        {
+            return false;
+        }
+
+        why = "IMDSv2 required";
+        return true;
+    }
+
+    /// <summary>
+    /// What Default Host Management needs of the instance itself, whatever the account setting: IMDSv2 required
+    /// (HttpTokens required) and SSM Agent 3.2.582.0 or later. See
+    /// https://docs.aws.amazon.com/systems-manager/latest/userguide/fleet-manager-default-host-management-configuration.html
+    /// ("Default Host Management Configuration requires Instance Metadata Service Version 2").
+    /// </summary>
+    private static bool InstanceAllowsDefaultHostManagement(Ec2Instance instance, SsmInstanceInfo? ssm, string subject, out string why)
+    {
         if (instance.HttpTokens != ImdsTokens.Required)
         {
-            why = "Default Host Management (role " + dhmc.RoleName + ") does not apply: it needs IMDSv2 and the instance's HttpTokens is optional";
+            why = subject + " does not apply: it needs IMDSv2 and the instance's HttpTokens is optional";
             return false;
         }
 
         if (ssm?.AgentVersion is { } text && Version.TryParse(text, out var version) && version < MinimumDefaultHostManagementAgent)
         {
-            why = "Default Host Management (role " + dhmc.RoleName + ") does not apply: agent " + text + " is older than " + MinimumDefaultHostManagementAgent;
+            why = subject + " does not apply: agent " + text + " is older than " + MinimumDefaultHostManagementAgent;
             return false;
         }
 
-        why = "IMDSv2 required";
+        why = string.Empty;
         return true;
     }
 
@@ -271,6 +297,30 @@ public sealed class NetworkEvaluator
                 gap is null ? "The " + choice.Label + " " + choice.RoleName + " does not exist in IAM." : "The " + choice.Label + " " + choice.RoleName + " could not be read: " + gap.Describe(),
                 gap is null ? "Create the role or point the profile/setting at an existing role." : gap.Remediation());
             return;
+        }
+
+        // EC2 hands the instance profile role's credentials to the instance only if the role trusts ec2.amazonaws.com.
+        if (choice.IsInstanceProfileRole && role.TrustPolicy is { } trustPolicy)
+        {
+            bool trusts;
+            IReadOnlyList<string> trusted;
+            try
+            {
+                trusts = Policy.TrustPolicy.AllowsService(trustPolicy, "ec2.amazonaws.com", out trusted);
+            }
+            catch (System.IO.InvalidDataException ex)
+            {
+                add.Add(NetworkServices.RolePermissions, string.Empty, NetworkCheckStatus.Error, "The trust policy of " + role.RoleName + " could not be read: " + ex.Message, null);
+                return;
+            }
+
+            if (!trusts)
+            {
+                add.Add(NetworkServices.RolePermissions, string.Empty, NetworkCheckStatus.Failed,
+                    "The trust policy of " + role.RoleName + " does not let ec2.amazonaws.com assume it" + (trusted.Count == 0 ? "." : " (it trusts " + string.Join(", ", trusted) + ")."),
+                    "Allow sts:AssumeRole for the service principal ec2.amazonaws.com in the role's trust policy.");
+                return;
+            }
         }
 
         var result = roleEvaluator.Evaluate(role, instanceArn);
@@ -406,8 +456,21 @@ public sealed class NetworkEvaluator
         }
         else if (reliedOn.Count > 0)
         {
-            add.Add(NetworkServices.VpcDns, string.Empty, NetworkCheckStatus.Failed,
-                values + ": the private DNS names of " + string.Join(", ", reliedOn) + " do not resolve to the endpoints.", Remedy);
+            // A service is reachable when any path works: with the Amazon DNS server on (only hostnames off) the public
+            // names resolve, and a working public path (NAT, internet gateway) carries the traffic the endpoint would have.
+            var stranded = paths.Where(p => p.Interface is { } e && e.IsAvailable && e.PrivateDnsEnabled
+                && !(vpc.EnableDnsSupport.Value && p.Public.Status == NetworkCheckStatus.Passed)).ToList();
+            if (stranded.Count == 0)
+            {
+                add.Add(NetworkServices.VpcDns, string.Empty, NetworkCheckStatus.Warning,
+                    values + ": the private DNS names of " + string.Join(", ", reliedOn) + " do not resolve to the endpoints; the public names resolve and the public path carries the traffic instead.", Remedy);
+            }
+            else
+            {
+                add.Add(NetworkServices.VpcDns, string.Empty, NetworkCheckStatus.Failed,
+                    values + ": the private DNS names of " + string.Join(", ", stranded.Select(p => p.Interface!.VpcEndpointId)) + " do not resolve to the endpoints"
+                    + (vpc.EnableDnsSupport.Value ? " and no public path carries " + string.Join(", ", stranded.Select(p => p.Service)) : " and the Amazon DNS server is off") + ".", Remedy);
+            }
         }
         else if (!vpc.EnableDnsSupport.Value)
         {

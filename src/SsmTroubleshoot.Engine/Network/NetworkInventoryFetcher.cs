@@ -259,7 +259,11 @@ public sealed class NetworkInventoryFetcher
                 : null,
         })).ConfigureAwait(false);
 
-        return new IamRole { RoleName = roleName, Arn = arn, Policies = managed.Concat(inline).ToArray(), SimulatedDecisions = simulated, SimulationNote = simulationNote };
+        return new IamRole
+        {
+            RoleName = roleName, Arn = arn, Policies = managed.Concat(inline).ToArray(), SimulatedDecisions = simulated, SimulationNote = simulationNote,
+            TrustPolicy = (iam as IIamTrustPolicySource)?.TrustPolicyOf(roleName),
+        };
     }
 
     /// <summary>

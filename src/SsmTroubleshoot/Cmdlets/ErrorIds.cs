@@ -12,6 +12,9 @@ internal static class ErrorIds
     internal const string AwsCallFailed = "AwsCallFailed";
     internal const string AwsCallTimeoutInvalid = "AwsCallTimeoutInvalid";
 
+    // Invoke-SawRunbook: a runbook's own pre-check refused the start (ExecuteEC2Rescue's SubnetId in another zone).
+    internal const string RunbookPreCheckFailed = "RunbookPreCheckFailed";
+
     // Agent logs (Get-SsmAgentLogIssue, Get-SsmAgentLogRule)
     internal const string LogPathNotFound = "LogPathNotFound";
     internal const string LogPathAccessDenied = "LogPathAccessDenied";

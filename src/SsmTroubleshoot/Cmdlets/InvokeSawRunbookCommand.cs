@@ -25,15 +25,15 @@ public sealed class InvokeSawRunbookCommand : AutomationCmdlet
     private bool _noToAll;
     private int _starts;
 
-    /// <summary>The runbook (AWSSupport-TroubleshootManagedInstance, ...); completed from the built-in catalog.</summary>
-    [Parameter(Mandatory = true, Position = 0)]
+    /// <summary>The runbook (AWSSupport-TroubleshootManagedInstance, ...); completed from the built-in catalog. Binds Name of Get-SsmNodeDiagnosis's NextStep.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("DocumentName")]
     [ArgumentCompleter(typeof(RunbookNameCompleter))]
     [ValidateNotNullOrEmpty]
     public string Name { get; set; } = string.Empty;
 
-    /// <summary>Runbook parameters: names as in the document, values string, number, bool, array or hashtable.</summary>
-    [Parameter(Position = 1)]
+    /// <summary>Runbook parameters: names as in the document, values string, number, bool, array or hashtable. Binds Parameter of a NextStep.</summary>
+    [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
     [Alias("Parameters")]
     public Hashtable? Parameter { get; set; }
 
@@ -189,6 +189,34 @@ public sealed class InvokeSawRunbookCommand : AutomationCmdlet
                     problem.Suggestion is null
                         ? $"Get-SawRunbook {plan.Document.Name} lists the parameters with their types, allowed values and patterns."
                         : $"Correct the parameter name; Get-SawRunbook {plan.Document.Name} lists the parameters."));
+            }
+
+            return;
+        }
+
+        // The runbook's pre-checks (ExecuteEC2Rescue's Availability Zone, encryption, platform), before anything starts.
+        RunbookPreCheckResult preCheck;
+        try
+        {
+            preCheck = Await(ct => client.PreCheckAsync(plan, ct));
+        }
+        catch (Exception ex) when (ex is not PipelineStoppedException)
+        {
+            WriteWarning($"The pre-checks of {plan.Document.Name} could not run: {Common.AwsErrorText.Describe(ex)}");
+            preCheck = RunbookPreCheckResult.None;
+        }
+
+        foreach (var warning in preCheck.Warnings)
+        {
+            WriteWarning(warning);
+        }
+
+        if (preCheck.Problems.Count > 0)
+        {
+            foreach (var problem in preCheck.Problems)
+            {
+                WriteError(ErrorRecords.Create(problem, ErrorIds.RunbookPreCheckFailed, ErrorCategory.InvalidArgument, plan.Target,
+                    "Leave SubnetId out (SelectedInstanceSubnet) or give a subnet in the instance's Availability Zone."));
             }
 
             return;

@@ -189,25 +189,34 @@ public sealed class TestManagedInstanceNetworkCommand : AwsCmdlet
     /// <summary>Ids EC2 did not know (or could not be asked about): one non-terminating error each; the others go on.</summary>
     private void WriteLookupErrors(NetworkInventory inventory, string region)
     {
-        foreach (var gap in inventory.Gaps.Where(g => g.Operation == "ec2:DescribeInstances"))
+        foreach (var record in LookupErrorRecords(inventory.Gaps, region))
+        {
+            WriteError(record);
+        }
+    }
+
+    /// <summary>The DescribeInstances gaps as error records (shared with Get-SsmNodeDiagnosis).</summary>
+    internal static IEnumerable<ErrorRecord> LookupErrorRecords(IEnumerable<DataGap> gaps, string region)
+    {
+        foreach (var gap in gaps.Where(g => g.Operation == "ec2:DescribeInstances"))
         {
             if (gap.IsNotFound)
             {
-                WriteError(ErrorRecords.Create(
+                yield return ErrorRecords.Create(
                     "Instance " + gap.ResourceId + " was not found in " + region + ".",
-                    ErrorIds.InstanceNotFound, ErrorCategory.ObjectNotFound, gap.ResourceId, "Check the instance id and the region (-Region)."));
+                    ErrorIds.InstanceNotFound, ErrorCategory.ObjectNotFound, gap.ResourceId, "Check the instance id and the region (-Region).");
                 continue;
             }
 
             var kind = gap.Kind != FailureKind.Unknown ? gap.Kind : FailureClassifier.ClassifyServiceError(gap.ErrorCode, 0);
-            WriteError(ErrorRecords.Create(
+            yield return ErrorRecords.Create(
                 "ec2:DescribeInstances failed for " + gap.ResourceId + ": " + gap.Message,
                 ErrorIds.InstanceLookupFailed, ErrorRecords.ToCategory(kind), gap.ResourceId,
-                kind == FailureKind.Unknown ? "Retry; check the region and -EndpointUrl." : gap.Remediation("Grant ec2:DescribeInstances.")));
+                kind == FailureKind.Unknown ? "Retry; check the region and -EndpointUrl." : gap.Remediation("Grant ec2:DescribeInstances."));
         }
     }
 
-    private static bool TryReadFilters(Hashtable filter, out IReadOnlyList<Ec2Filter> filters, out string problem)
+    internal static bool TryReadFilters(Hashtable filter, out IReadOnlyList<Ec2Filter> filters, out string problem)
     {
         var read = new List<Ec2Filter>();
         filters = read;

@@ -57,6 +57,9 @@ public sealed class World
     public List<InstanceInformation> InstanceInformation { get; set; } = new();
     public List<ServiceSetting> ServiceSettings { get; set; } = new();
 
+    /// <summary>Hybrid activations (DescribeActivations).</summary>
+    public List<Activation> Activations { get; set; } = new();
+
     /// <summary>What instance metadata (IMDSv2, under /latest/) answers; null = 404 for every path.</summary>
     public InstanceMetadata? InstanceMetadata { get; set; }
 
@@ -412,6 +415,18 @@ public sealed class Instance
     public Dictionary<string, string> Tags { get; set; } = new();
     public MetadataOptions MetadataOptions { get; set; } = new();
     public DateTime LaunchTime { get; set; } = new(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+
+    /// <summary>DescribeInstanceStatus: the instance status check (ok, impaired, initializing, insufficient-data).</summary>
+    public string InstanceStatus { get; set; } = "ok";
+
+    /// <summary>DescribeInstanceStatus: the system status check.</summary>
+    public string SystemStatus { get; set; } = "ok";
+
+    /// <summary>GetConsoleOutput's text (sent base64-encoded, as EC2 does); null: no output yet.</summary>
+    public string? ConsoleOutput { get; set; }
+
+    /// <summary>The encrypted flag of the root volume (DescribeVolumes is not emulated; ExecuteEC2Rescue pre-checks read it here).</summary>
+    public bool RootVolumeEncrypted { get; set; }
 }
 
 public sealed class MetadataOptions
@@ -486,6 +501,9 @@ public sealed class InstanceInformation
     public string? SourceId { get; set; }
     public string? SourceType { get; set; }
 
+    /// <summary>Hybrid nodes: the activation they registered with.</summary>
+    public string? ActivationId { get; set; }
+
     internal string EffectiveResourceType =>
         ResourceType ?? (InstanceId.StartsWith("mi-", StringComparison.Ordinal) ? "ManagedInstance" : "EC2Instance");
 }
@@ -517,4 +535,18 @@ public sealed class TemporaryCredentials
 
     /// <summary>Container credentials only: the Authorization header the endpoint requires.</summary>
     public string? AuthorizationToken { get; set; }
+}
+
+/// <summary>A hybrid activation as DescribeActivations lists it.</summary>
+public sealed class Activation
+{
+    public string ActivationId { get; set; } = string.Empty;
+    public string? Description { get; set; }
+    public string? DefaultInstanceName { get; set; }
+    public string IamRole { get; set; } = string.Empty;
+    public int RegistrationLimit { get; set; } = 1;
+    public int RegistrationsCount { get; set; }
+    public DateTime ExpirationDate { get; set; } = new(2027, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+    public bool Expired { get; set; }
+    public DateTime CreatedDate { get; set; } = new(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
 }

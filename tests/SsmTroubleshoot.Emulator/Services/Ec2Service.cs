@@ -45,6 +45,9 @@ internal sealed partial class Ec2Service : IAwsService
             "DescribeInternetGateways" => Describe(request, world.InternetGateways, "InternetGatewayId", g => g.InternetGatewayId, "InvalidInternetGatewayID", "igw", "internetGatewaySet", InternetGatewayFilter, g => InternetGateway(g, world)),
             "DescribeManagedPrefixLists" => Describe(request, world.PrefixLists, "PrefixListId", p => p.PrefixListId, "InvalidPrefixListID", "pl", "prefixListSet", PrefixListFilter, p => PrefixList(p, world)),
             "GetManagedPrefixListEntries" => GetManagedPrefixListEntries(request, world),
+            "DescribeInstanceStatus" => DescribeInstanceStatus(request, world),
+            "GetConsoleOutput" => GetConsoleOutput(request, world),
+            "DescribeVolumes" => DescribeVolumes(request, world),
             "DescribeNetworkInterfaces" => Describe(request, world.NetworkInterfaces, "NetworkInterfaceId", n => n.NetworkInterfaceId, "InvalidNetworkInterfaceID", "eni", "networkInterfaceSet", NetworkInterfaceFilter, n => NetworkInterface(n, world)),
             _ => throw new AwsServiceError("InvalidAction", $"The action {request.Operation} is not valid for this web service."),
         };
@@ -238,6 +241,91 @@ internal sealed partial class Ec2Service : IAwsService
         ["pending"] = 0, ["running"] = 16, ["shutting-down"] = 32, ["terminated"] = 48, ["stopping"] = 64, ["stopped"] = 80,
     };
 
+    // ---- DescribeInstanceStatus, GetConsoleOutput ----
+
+    /// <summary>Running instances only unless IncludeAllInstances; checks of instances that are not running are not-applicable.</summary>
+    private object?[] DescribeInstanceStatus(AwsRequest request, World world)
+    {
+        var ids = request.GetList("InstanceId");
+        if (ids.Count > 100)
+        {
+            throw new AwsServiceError("InvalidParameterValue", "The maximum number of instance IDs is 100.");
+        }
+
+        if (ids.Count > 0 && request.GetInt("MaxResults") is not null)
+        {
+            throw new AwsServiceError("InvalidParameterCombination", "The parameter instancesSet cannot be used with the parameter maxResults");
+        }
+
+        var all = string.Equals(request.Get("IncludeAllInstances"), "true", StringComparison.OrdinalIgnoreCase);
+        var items = SelectByIds(world.Instances, ids, i => i.InstanceId, "InvalidInstanceID", "i")
+            .Where(i => all || i.State == "running").ToList();
+        items = ApplyFilters(request, items, InstanceFilter);
+        var page = PageOf(request, items, out var nextToken);
+        return [X.Items("instanceStatusSet", page, i =>
+        {
+            var running = i.State == "running";
+            object Summary(string status) => new object?[]
+            {
+                X.E("status", running ? status : "not-applicable"),
+                running ? X.E("details", X.E("item", X.E("name", "reachability"), X.E("status", status == "ok" ? "passed" : status == "impaired" ? "failed" : status))) : null,
+            };
+            return
+            [
+                X.E("instanceId", i.InstanceId),
+                X.E("availabilityZone", i.AvailabilityZone),
+                X.E("instanceState", X.E("code", StateCodes.TryGetValue(i.State, out var code) ? code : 16), X.E("name", i.State)),
+                X.E("systemStatus", Summary(i.SystemStatus)),
+                X.E("instanceStatus", Summary(i.InstanceStatus)),
+            ];
+        }), X.Opt("nextToken", nextToken)];
+    }
+
+    /// <summary>The console text base64-encoded, as EC2 sends it; no output yet: the element is left out.</summary>
+    private static object?[] GetConsoleOutput(AwsRequest request, World world)
+    {
+        var id = request.Get("InstanceId") ?? throw new AwsServiceError("MissingParameter", "The request must contain the parameter InstanceId");
+        var instance = SelectByIds(world.Instances, [id], i => i.InstanceId, "InvalidInstanceID", "i")[0];
+        return
+        [
+            X.E("instanceId", instance.InstanceId),
+            X.E("timestamp", new DateTime(2026, 11, 20, 8, 31, 0, DateTimeKind.Utc)),
+            instance.ConsoleOutput is null ? null : X.E("output", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(instance.ConsoleOutput))),
+        ];
+    }
+
+    /// <summary>Each instance has one root volume, vol- and the instance id's hex (DescribeVolumes by VolumeId or attachment.instance-id).</summary>
+    private static string RootVolumeId(Instance i) => "vol-" + i.InstanceId.Substring(2);
+
+    private static object?[] DescribeVolumes(AwsRequest request, World world)
+    {
+        var ids = request.GetList("VolumeId");
+        var missing = ids.Where(v => !world.Instances.Any(i => RootVolumeId(i) == v)).ToList();
+        if (missing.Count > 0)
+        {
+            throw new AwsServiceError("InvalidVolume.NotFound", $"The volume '{string.Join(", ", missing)}' does not exist.");
+        }
+
+        var volumes = world.Instances.Where(i => ids.Count == 0 || ids.Contains(RootVolumeId(i))).ToList();
+        volumes = ApplyFilters(request, volumes, (i, name) => name switch
+        {
+            "attachment.instance-id" => One(i.InstanceId),
+            "volume-id" => One(RootVolumeId(i)),
+            "encrypted" => One(i.RootVolumeEncrypted ? "true" : "false"),
+            _ => null,
+        });
+        return [X.Items("volumeSet", volumes, i => [
+            X.E("volumeId", RootVolumeId(i)),
+            X.E("size", 30),
+            X.E("availabilityZone", i.AvailabilityZone),
+            X.E("status", "in-use"),
+            X.E("createTime", i.LaunchTime),
+            X.Items("attachmentSet", new[] { i }, a => [X.E("volumeId", RootVolumeId(a)), X.E("instanceId", a.InstanceId), X.E("device", "/dev/xvda"), X.E("status", "attached")]),
+            X.E("volumeType", "gp3"),
+            X.E("encrypted", i.RootVolumeEncrypted),
+        ])];
+    }
+
     private static object?[] InstanceXml(Instance i, World world) =>
     [
         X.E("instanceId", i.InstanceId),
@@ -259,6 +347,10 @@ internal sealed partial class Ec2Service : IAwsService
         X.E("architecture", "x86_64"),
         X.E("rootDeviceType", "ebs"),
         X.E("rootDeviceName", "/dev/xvda"),
+        X.Items("blockDeviceMapping", new[] { i }, b => [
+            X.E("deviceName", "/dev/xvda"),
+            X.E("ebs", X.E("volumeId", RootVolumeId(b)), X.E("status", "attached"), X.E("attachTime", b.LaunchTime), X.E("deleteOnTermination", true)),
+        ]),
         i.IamInstanceProfileArn is null ? null : X.E("iamInstanceProfile", X.E("arn", i.IamInstanceProfileArn), X.E("id", ProfileId(i.IamInstanceProfileArn, world))),
         i.NetworkInterfaceId is null ? null : X.Items("networkInterfaceSet", new[] { i }, n => [
             X.E("networkInterfaceId", n.NetworkInterfaceId),

@@ -53,6 +53,7 @@ internal sealed partial class SsmService : IAwsService
         {
             ["DescribeInstanceInformation"] = DescribeInstanceInformation,
             ["GetServiceSetting"] = GetServiceSetting,
+            ["DescribeActivations"] = DescribeActivations,
         };
         RegisterAutomationOperations(operations);
         RegisterCommandOperations(operations);
@@ -157,6 +158,58 @@ internal sealed partial class SsmService : IAwsService
         return items.Where(i => values.Contains(field(i)));
     }
 
+    /// <summary>DescribeActivations: ActivationIds / DefaultInstanceName / IamRole filters, MaxResults (1-50) and NextToken.</summary>
+    private static JsonObject DescribeActivations(JsonElement input, World world)
+    {
+        IEnumerable<Activation> items = world.Activations;
+        if (input.TryGetProperty("Filters", out var filters))
+        {
+            foreach (var f in filters.EnumerateArray())
+            {
+                var key = f.GetProperty("FilterKey").GetString();
+                var values = Strings(f, "FilterValues");
+                Func<Activation, string?> field = key switch
+                {
+                    "ActivationIds" => a => a.ActivationId,
+                    "DefaultInstanceName" => a => a.DefaultInstanceName,
+                    "IamRole" => a => a.IamRole,
+                    _ => throw new AwsServiceError("InvalidFilter", $"The filter key {key} is not valid."),
+                };
+                items = items.Where(a => values.Contains(field(a) ?? string.Empty, StringComparer.Ordinal));
+            }
+        }
+
+        var max = input.TryGetProperty("MaxResults", out var m) ? m.GetInt32() : (int?)null;
+        if (max is not null && (max < 1 || max > 50))
+        {
+            throw Validation($"Value '{max}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 50 and greater than or equal to 1");
+        }
+
+        var page = Paging.Page(items.ToList(), "DescribeActivations", max, input.TryGetProperty("NextToken", out var t) ? t.GetString() : null,
+            token => new AwsServiceError("InvalidNextToken", "The specified token is not valid."), out var next);
+        var list = new JsonArray();
+        foreach (var a in page)
+        {
+            var o = new JsonObject
+            {
+                ["ActivationId"] = a.ActivationId,
+                ["IamRole"] = a.IamRole,
+                ["RegistrationLimit"] = a.RegistrationLimit,
+                ["RegistrationsCount"] = a.RegistrationsCount,
+                ["ExpirationDate"] = Epoch(a.ExpirationDate),
+                ["Expired"] = a.Expired || a.ExpirationDate <= DateTime.UtcNow,
+                ["CreatedDate"] = Epoch(a.CreatedDate),
+            };
+            Add(o, "Description", a.Description);
+            Add(o, "DefaultInstanceName", a.DefaultInstanceName);
+            list.Add(o);
+        }
+
+        var result = new JsonObject { ["ActivationList"] = list };
+        Add(result, "NextToken", next);
+        return result;
+    }
+
     private static JsonObject Information(InstanceInformation i)
     {
         var o = new JsonObject
@@ -177,6 +230,7 @@ internal sealed partial class SsmService : IAwsService
         Add(o, "AssociationStatus", i.AssociationStatus);
         Add(o, "SourceId", i.SourceId);
         Add(o, "SourceType", i.SourceType);
+        Add(o, "ActivationId", i.ActivationId);
         if (i.RegistrationDate is { } registered)
         {
             o["RegistrationDate"] = Epoch(registered);

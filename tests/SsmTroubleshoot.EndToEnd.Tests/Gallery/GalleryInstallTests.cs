@@ -57,7 +57,7 @@ public sealed class GalleryInstallTests
 
         using (var manifest = JsonDocument.Parse(publish["manifest"].Output))
         {
-            Assert.Equal(11, manifest.RootElement.GetProperty("Cmdlets").GetArrayLength());
+            Assert.Equal(12, manifest.RootElement.GetProperty("Cmdlets").GetArrayLength());
         }
 
         var files = publish["files"].Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

@@ -20,6 +20,7 @@ public sealed class SurfaceTests : IClassFixture<SurfaceTests.Session>
     {
         "Get-SsmAgentLogIssue", "Get-SsmAgentLogRule", "Test-SsmEndpoint", "Get-SsmDiagnostic", "Get-SsmAwsContext", "Find-SawRunbook",
         "Get-SawRunbook", "Invoke-SawRunbook", "Wait-AutomationExecution", "Export-SawSupportCase", "Test-ManagedInstanceNetwork",
+        "Get-SsmNodeDiagnosis",
     };
 
     private static readonly (string Name, string Command)[] Views =
@@ -30,6 +31,9 @@ public sealed class SurfaceTests : IClassFixture<SurfaceTests.Session>
         ("view-awscontext", "Get-SsmAwsContext"),
         ("view-network", "Test-ManagedInstanceNetwork -InstanceId i-0a1b2c3d4e5f60001, i-0a1b2c3d4e5f60002, mi-0a1b2c3d4e5f60003"),
         ("view-networkchecks", "(Test-ManagedInstanceNetwork -InstanceId i-0a1b2c3d4e5f60001).Checks"),
+        ("view-nodediagnosis", "Get-SsmNodeDiagnosis -InstanceId i-0a1b2c3d4e5f60001, i-0a1b2c3d4e5f60002, i-0a1b2c3d4e5f60009, mi-0a1b2c3d4e5f60003"),
+        ("view-nodeevidence", "(Get-SsmNodeDiagnosis -InstanceId i-0a1b2c3d4e5f60009).Evidence"),
+        ("view-nodegroups", "Get-SsmNodeDiagnosis -Filter @{ 'tag:Environment' = 'prod' } -GroupByRootCause"),
         ("view-runbooks", "Find-SawRunbook"),
         ("view-runbook", "Get-SawRunbook AWSSupport-TroubleshootManagedInstance"),
         ("view-start", "$started = Invoke-SawRunbook AWSSupport-TroubleshootManagedInstance -InstanceId i-0a1b2c3d4e5f60001; $started"),

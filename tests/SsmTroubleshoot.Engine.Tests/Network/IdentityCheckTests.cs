@@ -138,11 +138,21 @@ public sealed class IdentityCheckTests
     [Fact]
     public void Default_host_management_unreadable_is_error_and_decides_nothing_for_a_profile_less_instance()
     {
-        var report = WithInterfaceEndpoints().WithoutProfile().DefaultHostManagementUnreadable().Evaluate();
+        var report = WithInterfaceEndpoints().WithoutProfile().Instance(i => i with { HttpTokens = ImdsTokens.Required }).DefaultHostManagementUnreadable().Evaluate();
         report.AssertCheck("DefaultHostManagement", NetworkCheckStatus.Error, "ssm:GetServiceSetting");
         report.AssertCheck("InstanceProfile", NetworkCheckStatus.Error, "ssm:GetServiceSetting");
         report.AssertCheck("RolePermissions", NetworkCheckStatus.Error);
         Assert.Equal(NetworkVerdict.Unknown, report.Verdict);
+    }
+
+    [Fact]
+    public void Default_host_management_unreadable_does_not_erase_the_failure_of_an_IMDSv1_instance_without_profile()
+    {
+        // DHMC needs IMDSv2: whatever the setting says, it cannot give this instance credentials.
+        var report = WithInterfaceEndpoints().WithoutProfile().DefaultHostManagementUnreadable().Evaluate();
+        report.AssertCheck("InstanceProfile", NetworkCheckStatus.Failed, "IMDSv2", "HttpTokens is optional", "ssm:GetServiceSetting");
+        report.AssertCheck("RolePermissions", NetworkCheckStatus.Skipped);
+        Assert.Equal(NetworkVerdict.Unhealthy, report.Verdict);
     }
 
     [Fact]

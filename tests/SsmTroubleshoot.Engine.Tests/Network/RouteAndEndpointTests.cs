@@ -50,6 +50,23 @@ public sealed class RouteAndEndpointTests
     }
 
     [Fact]
+    public void VpcDns_hostnames_off_with_a_working_NAT_path_warns_and_the_node_stays_healthy()
+    {
+        // Issue 15: reachable per service when any working path exists.
+        var report = WithInterfaceEndpoints().AddNatGateway().Vpc(v => v with { EnableDnsHostnames = false }).Evaluate();
+        report.AssertCheck("VpcDns", NetworkCheckStatus.Warning, "enableDnsHostnames off", "public path carries the traffic");
+        report.AssertCheck("Route.ssm", NetworkCheckStatus.Passed);
+        Assert.Equal(NetworkVerdict.Healthy, report.Verdict);
+    }
+
+    [Fact]
+    public void VpcDns_support_off_with_endpoints_fails_even_with_a_NAT_path()
+    {
+        var report = WithInterfaceEndpoints().AddNatGateway().Vpc(v => v with { EnableDnsSupport = false }).Evaluate();
+        report.AssertCheck("VpcDns", NetworkCheckStatus.Failed, "Amazon DNS server is off");
+    }
+
+    [Fact]
     public void VpcDns_support_off_without_endpoints_warns_about_the_Amazon_DNS_server()
     {
         WithNatGateway().Vpc(v => v with { EnableDnsSupport = false }).Evaluate()

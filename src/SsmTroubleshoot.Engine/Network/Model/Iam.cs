@@ -37,6 +37,9 @@ public sealed record IamRole
 
     /// <summary>Why SimulatePrincipalPolicy did not decide (e.g. not permitted), when the documents were evaluated instead.</summary>
     public string? SimulationNote { get; init; }
+
+    /// <summary>The trust (assume-role) policy when IAM returned it with the role; null when unknown.</summary>
+    public string? TrustPolicy { get; init; }
 }
 
 public sealed record InstanceProfile
@@ -78,6 +81,12 @@ public sealed record SsmInstanceInfo
     public string? IamRole { get; init; }
 
     public DateTime? LastPingDateTime { get; init; }
+
+    /// <summary>The host name the agent reports (hybrid nodes have no Name tag).</summary>
+    public string? ComputerName { get; init; }
+
+    /// <summary>Hybrid nodes: the activation they registered with.</summary>
+    public string? ActivationId { get; init; }
 
     public bool IsHybrid => InstanceId.StartsWith("mi-", StringComparison.Ordinal);
 }

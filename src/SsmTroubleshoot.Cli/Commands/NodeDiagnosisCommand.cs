@@ -1,0 +1,148 @@
+using System;
+using System.CommandLine;
+using System.Linq;
+using System.Text.RegularExpressions;
+using System.Threading;
+using SsmTroubleshoot.Diagnosis;
+
+namespace SsmTroubleshoot.Cli.Commands;
+
+/// <summary>
+/// `diagnose-node`: Get-SsmNodeDiagnosis. One verdict per node from every source (NodeDiagnosisReader, the same
+/// entry as the cmdlet); --group-by-root-cause for the fleet view.
+/// </summary>
+internal static class NodeDiagnosisCommand
+{
+    private static readonly Regex InstanceIdShape = new("^(i|mi)-[0-9a-f]{8,17}$", RegexOptions.CultureInvariant);
+
+    public static Command Create(CliHost host, GlobalOptions global)
+    {
+        var instanceId = new Option<string[]>("--instance-id")
+        {
+            Description = "EC2 instance ids (i-) and hybrid node ids (mi-). Unknown ids are reported on stderr, the others diagnosed.",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        instanceId.Validators.Add(result =>
+        {
+            foreach (var id in result.GetValueOrDefault<string[]>() ?? Array.Empty<string>())
+            {
+                if (!InstanceIdShape.IsMatch(id))
+                {
+                    result.AddError($"--instance-id '{id}' is not an instance id (i-0123456789abcdef0) or a hybrid node id (mi-0123456789abcdef0).");
+                }
+            }
+        });
+        var filter = new Option<string[]>("--filter")
+        {
+            Description = "EC2 filter name=value[,value] (e.g. tag:Environment=prod). Repeatable.",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var all = new Option<bool>("--all") { Description = "Every instance of the region (terminated ones left out)." };
+        var includeAgentLog = new Option<bool>("--include-agent-log") { Description = "Also read the agent log of Online nodes through Run Command (runs a read-only script on them; seconds to minutes)." };
+        var consoleLimit = new Option<int>("--console-output-limit") { Description = "Most offline instances whose console output is read (one call each).", DefaultValueFactory = _ => 50 };
+        var group = new Option<bool>("--group-by-root-cause") { Description = "One line per root cause and scope with its node count: the fleet view." };
+        var detailed = new Option<bool>("--detailed") { Description = "Show each node's evidence, remediation and next step." };
+        var command = new Command("diagnose-node", "Why is this node not managed (Get-SsmNodeDiagnosis): one verdict, root cause, evidence and next runbook per node.")
+        {
+            instanceId, filter, all, includeAgentLog, consoleLimit, group, detailed,
+        };
+        command.SetAction(async (ParseResult parse, CancellationToken ct) =>
+        {
+            var output = new CliOutput(host.Output, host.Error, host.Width) { Json = parse.GetValue(global.Json) };
+            var ids = (parse.GetValue(instanceId) ?? Array.Empty<string>()).Distinct(StringComparer.Ordinal).ToList();
+            var filterTexts = parse.GetValue(filter) ?? Array.Empty<string>();
+            var selectors = (ids.Count > 0 ? 1 : 0) + (filterTexts.Length > 0 ? 1 : 0) + (parse.GetValue(all) ? 1 : 0);
+            if (selectors != 1)
+            {
+                throw new CliUsageException(selectors == 0
+                    ? "Say which nodes: --instance-id <ids...>, --filter name=value[,value] or --all."
+                    : "Give only one of --instance-id, --filter and --all.");
+            }
+
+            var connection = await global.ConnectAsync(parse, ct).ConfigureAwait(false);
+            NodeDiagnosisResult result;
+            try
+            {
+                result = await NodeDiagnosisReader.DiagnoseAsync(connection, new NodeDiagnosisRequest
+                {
+                    InstanceIds = ids.Count > 0 ? ids : null,
+                    Filters = NetworkCommand.ReadFilters(filterTexts),
+                    IncludeAgentLog = parse.GetValue(includeAgentLog),
+                    ConsoleOutputLimit = Math.Max(0, parse.GetValue(consoleLimit)),
+                }, null, DateTime.UtcNow, ct).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                throw new CliRunException(AwsFailure.Describe(ex, "Diagnosing the nodes", connection.EndpointFor("EC2")), ex);
+            }
+
+            var missing = result.Gaps.Where(g => g.Operation == "ec2:DescribeInstances").ToList();
+            foreach (var gap in missing)
+            {
+                output.WriteError(gap.IsNotFound
+                    ? "Instance " + gap.ResourceId + " was not found in " + result.Region + ". Check the instance id and the region (--region)."
+                    : "ec2:DescribeInstances failed for " + gap.ResourceId + ": " + gap.Message);
+            }
+
+            foreach (var warning in result.Warnings)
+            {
+                output.WriteWarning(warning);
+            }
+
+            var skip = missing.Select(g => g.ResourceId).ToHashSet(StringComparer.Ordinal);
+            var diagnoses = result.Diagnoses.Where(d => !skip.Contains(d.InstanceId)).ToList();
+            if (parse.GetValue(group))
+            {
+                output.WriteRows(
+                    NodeDiagnosisGroup.Group(diagnoses),
+                    new Column<NodeDiagnosisGroup>("Count", g => g.Count, AlignRight: true),
+                    new Column<NodeDiagnosisGroup>("Verdict", g => g.Verdict),
+                    new Column<NodeDiagnosisGroup>("RootCause", g => g.RootCause),
+                    new Column<NodeDiagnosisGroup>("Summary", g => g.Summary),
+                    new Column<NodeDiagnosisGroup>("InstanceIds", g => string.Join(", ", g.InstanceIds), Wrap: true));
+            }
+            else if (parse.GetValue(detailed) && !output.Json)
+            {
+                foreach (var d in diagnoses)
+                {
+                    output.Out.WriteLine(d.InstanceId + ": " + d.Verdict + ", " + d.RootCause + " (" + d.Confidence + "): " + d.Summary);
+                    output.Out.WriteLine();
+                    output.WriteRows(
+                        d.Evidence,
+                        new Column<NodeEvidence>("Source", e => e.Source),
+                        new Column<NodeEvidence>("Id", e => e.Id),
+                        new Column<NodeEvidence>("Status", e => e.Status),
+                        new Column<NodeEvidence>("Detail", e => e.Detail, Wrap: true));
+                    if (d.Remediation.Length > 0)
+                    {
+                        output.Out.WriteLine("Remediation: " + d.Remediation);
+                    }
+
+                    if (d.NextStep is { } next)
+                    {
+                        output.Out.WriteLine("Next step:   " + next.CommandLine);
+                    }
+
+                    output.Out.WriteLine();
+                }
+            }
+            else
+            {
+                output.WriteRows(
+                    diagnoses,
+                    new Column<NodeDiagnosis>("InstanceId", d => d.InstanceId),
+                    new Column<NodeDiagnosis>("Name", d => d.Name),
+                    new Column<NodeDiagnosis>("PingStatus", d => d.PingStatus ?? "(not managed)"),
+                    new Column<NodeDiagnosis>("Verdict", d => d.Verdict),
+                    new Column<NodeDiagnosis>("RootCause", d => d.RootCause),
+                    new Column<NodeDiagnosis>("Confidence", d => d.Confidence),
+                    new Column<NodeDiagnosis>("Summary", d => d.OtherCauses.Count > 0 ? d.Summary + " (+" + d.OtherCauses.Count + " more)" : d.Summary, Wrap: true));
+            }
+
+            return missing.Any(g => !g.IsNotFound) ? ExitCodes.CouldNotRun
+                : missing.Count > 0 || diagnoses.Any(d => d.Verdict != NodeVerdict.Managed) ? ExitCodes.ProblemsFound
+                : ExitCodes.Healthy;
+        });
+        return command;
+    }
+}
