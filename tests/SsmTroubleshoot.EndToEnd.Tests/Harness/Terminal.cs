@@ -161,7 +161,7 @@ public static partial class Terminal
     public static string PsQuote(string value) => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
 
     // CSI (colours, cursor), OSC (titles, progress), and the two-byte keypad-mode codes.
-    [GeneratedRegex(@"\x1b\[[0-9;?<=>]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)|\x1b[=>()][0-9A-Za-z]?")]
+    [GeneratedRegex(@"\x1b\[[0-9;?<=>]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)|\x1b[()][0-9A-Za-z]|\x1b[=>]")]
     private static partial Regex EscapeCodes();
 
     private static string FindPwsh()
