@@ -108,7 +108,7 @@ internal sealed class AgentMessageCoverage
 
     internal IEnumerable<AgentTemplate> Unaccounted => Templates.Where(t => t.Accounting.Length == 0);
 
-    internal static string ToolDirectory => Path.Combine(RepositoryRoot(), "tools", "agent-messages");
+    internal static string ToolDirectory => Path.Combine(SsmTroubleshoot.Benchmarks.Corpus.LabelledCorpus.RepositoryRoot(), "tools", "agent-messages");
 
     internal static AgentMessageCoverage Compute() => s_computed.Value;
 
@@ -283,18 +283,5 @@ internal sealed class AgentMessageCoverage
         }
 
         return list;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "SsmTroubleshoot.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("SsmTroubleshoot.sln not found above " + AppContext.BaseDirectory);
     }
 }

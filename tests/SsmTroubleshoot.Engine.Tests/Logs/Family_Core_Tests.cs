@@ -10,13 +10,7 @@ public sealed class Family_Core_Tests
 {
     private const string InstanceId = "i-0123456789abcdef0";
 
-    private static (IReadOnlyList<SsmAgentLogIssue> Issues, List<SsmAgentLogEntry> Entries) Scan(string text, LogScanOptions? options = null)
-    {
-        var entries = new List<SsmAgentLogEntry>();
-        var session = new AgentLogAnalyzer(LogRuleCatalog.BuiltIn, options ?? new LogScanOptions()).BeginText(null, entries.Add);
-        session.Add(text);
-        return (session.Complete(), entries);
-    }
+    private static (IReadOnlyList<SsmAgentLogIssue> Issues, List<SsmAgentLogEntry> Entries) Scan(string text, LogScanOptions? options = null) => LogScan.Text(text, options);
 
     public static IEnumerable<object[]> Lines() => new[]
     {

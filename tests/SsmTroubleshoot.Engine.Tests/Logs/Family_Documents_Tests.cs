@@ -10,12 +10,7 @@ public sealed class Family_Documents_Tests
 {
     private const string CommandId = "[1f2e3d4c-5b6a-4789-8abc-def012345678.2024-06-11T08-09-59.999Z]";
 
-    private static IReadOnlyList<SsmAgentLogIssue> Scan(string text, LogScanOptions? options = null)
-    {
-        var session = new AgentLogAnalyzer(LogRuleCatalog.BuiltIn, options ?? new LogScanOptions()).BeginText(null, null);
-        session.Add(text);
-        return session.Complete();
-    }
+    private static IReadOnlyList<SsmAgentLogIssue> Scan(string text, LogScanOptions? options = null) => LogScan.Text(text, options).Issues;
 
     [Theory]
     [InlineData(

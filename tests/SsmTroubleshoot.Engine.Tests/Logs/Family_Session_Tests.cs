@@ -10,13 +10,7 @@ public sealed class Family_Session_Tests
 {
     private const string Worker = "[ssm-session-worker] [alice-0a1b2c3d4e5f67890]";
 
-    private static (IReadOnlyList<SsmAgentLogIssue> Issues, List<SsmAgentLogEntry> Entries) Scan(string text, LogScanOptions? options = null)
-    {
-        var entries = new List<SsmAgentLogEntry>();
-        var session = new AgentLogAnalyzer(LogRuleCatalog.BuiltIn, options ?? new LogScanOptions()).BeginText(null, entries.Add);
-        session.Add(text);
-        return (session.Complete(), entries);
-    }
+    private static (IReadOnlyList<SsmAgentLogIssue> Issues, List<SsmAgentLogEntry> Entries) Scan(string text, LogScanOptions? options = null) => LogScan.Text(text, options);
 
     public static IEnumerable<object[]> Entries() => new[]
     {

@@ -11,13 +11,7 @@ namespace SsmTroubleshoot.Engine.Tests.Logs;
 /// </summary>
 public sealed class Family_Updater_Tests
 {
-    private static (IReadOnlyList<SsmAgentLogIssue> Issues, List<SsmAgentLogEntry> Entries) Scan(string text, LogScanOptions? options = null)
-    {
-        var entries = new List<SsmAgentLogEntry>();
-        var session = new AgentLogAnalyzer(LogRuleCatalog.BuiltIn, options ?? new LogScanOptions()).BeginText(null, entries.Add);
-        session.Add(text);
-        return (session.Complete(), entries);
-    }
+    private static (IReadOnlyList<SsmAgentLogIssue> Issues, List<SsmAgentLogEntry> Entries) Scan(string text, LogScanOptions? options = null) => LogScan.Text(text, options);
 
     [Theory]
     [InlineData("updater.install-failed", "AgentUpdate",

@@ -9,14 +9,8 @@ namespace SsmTroubleshoot.Engine.Tests.Logs;
 
 public sealed class LogClassificationTests
 {
-    private static (IReadOnlyList<SsmAgentLogIssue> Issues, List<SsmAgentLogEntry> Entries) Scan(string text, LogScanOptions? options = null, LogRuleCatalog? catalog = null)
-    {
-        var entries = new List<SsmAgentLogEntry>();
-        var analyzer = new AgentLogAnalyzer(catalog ?? LogRuleCatalog.BuiltIn, options ?? new LogScanOptions());
-        var session = analyzer.BeginText(null, entries.Add);
-        session.Add(text);
-        return (session.Complete(), entries);
-    }
+    private static (IReadOnlyList<SsmAgentLogIssue> Issues, List<SsmAgentLogEntry> Entries) Scan(string text, LogScanOptions? options = null, LogRuleCatalog? catalog = null) =>
+        LogScan.Text(text, options, catalog);
 
     public static IEnumerable<object[]> Categories() => AgentLogSamples.ByCategory.Keys.Select(k => new object[] { k });
 

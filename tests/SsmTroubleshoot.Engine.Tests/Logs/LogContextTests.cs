@@ -11,13 +11,7 @@ public sealed class LogContextTests
     private const string RegistrationKeyMissing =
         "2024-06-11 08:00:00 ERROR [ssm-agent-worker] [MessageService] Failed to load instance info from vault. RegistrationKey does not exist.\n";
 
-    private static (IReadOnlyList<SsmAgentLogIssue> Issues, List<SsmAgentLogEntry> Entries) Scan(string text, LogScanOptions? options = null)
-    {
-        var entries = new List<SsmAgentLogEntry>();
-        var session = new AgentLogAnalyzer(LogRuleCatalog.BuiltIn, options ?? new LogScanOptions()).BeginText(null, entries.Add);
-        session.Add(text);
-        return (session.Complete(), entries);
-    }
+    private static (IReadOnlyList<SsmAgentLogIssue> Issues, List<SsmAgentLogEntry> Entries) Scan(string text, LogScanOptions? options = null) => LogScan.Text(text, options);
 
     [Fact]
     public void A_DEBUG_line_that_carries_a_connectivity_failure_is_evidence()
