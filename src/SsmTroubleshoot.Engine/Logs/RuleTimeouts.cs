@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Text.RegularExpressions;
+using System.Threading;
 
 namespace SsmTroubleshoot.Logs;
 
@@ -14,17 +15,21 @@ internal sealed class RuleTimeouts
     private readonly object _sync = new();
     private readonly HashSet<Regex> _disabled = new();
     private readonly List<string> _warnings = new();
+    private bool _anyDisabled; // read without the lock on every entry: a disabled pattern is rare
 
     /// <summary>Whether any pattern matches; a pattern that times out counts as no match, now and for the rest of the run.</summary>
     internal bool AnyMatch(Regex[] regexes, string text, Func<string> owner, string? path, long line)
     {
         foreach (var regex in regexes)
         {
-            lock (_sync)
+            if (Volatile.Read(ref _anyDisabled))
             {
-                if (_disabled.Count > 0 && _disabled.Contains(regex))
+                lock (_sync)
                 {
-                    continue;
+                    if (_disabled.Contains(regex))
+                    {
+                        continue;
+                    }
                 }
             }
 
@@ -80,6 +85,8 @@ internal sealed class RuleTimeouts
             {
                 return;
             }
+
+            Volatile.Write(ref _anyDisabled, true);
 
             var where = path is null ? $"line {line}" : $"line {line} of {path}";
             _warnings.Add($"{owner} took longer than {regex.MatchTimeout.TotalSeconds:0.#} s to match the entry at {where} and is turned off for the rest of this run: "
