@@ -327,7 +327,7 @@ internal sealed class EntryScanner
         }
 
         var level = EffectiveLevel(entry);
-        if (!Judge(entry, text, level, candidates.ToArray(), facts: null))
+        if (!Judge(entry, text, level, candidates, facts: null))
         {
             // The verdict depends on what the rest of the source shows: judged in Complete().
             if (_deferred.Count < MaxDeferredEntries)
@@ -336,7 +336,7 @@ internal sealed class EntryScanner
             }
             else
             {
-                Judge(entry, text, level, candidates.ToArray(), CurrentFacts());
+                Judge(entry, text, level, candidates, CurrentFacts());
             }
         }
     }
@@ -345,12 +345,13 @@ internal sealed class EntryScanner
     /// Classifies and records one entry. With <paramref name="facts"/> null (still reading), returns false without
     /// recording anything when a context-dependent rule or exemption would decide: the entry waits for the whole source.
     /// </summary>
-    private bool Judge(ParsedEntry entry, string text, AgentLogLevel level, int[] candidates, HashSet<string>? facts)
+    private bool Judge(ParsedEntry entry, string text, AgentLogLevel level, IReadOnlyList<int> candidates, HashSet<string>? facts)
     {
         SsmAgentLogRule? rule = null;
         var previous = -1;
-        foreach (var index in candidates)
+        for (var i = 0; i < candidates.Count; i++)
         {
+            var index = candidates[i];
             if (index == previous)
             {
                 continue;
@@ -387,7 +388,7 @@ internal sealed class EntryScanner
 
         foreach (var exemption in _catalog.Exemptions)
         {
-            if ((rule is { IsRootCause: true } && !exemption.HidesRootCauses) || !AnyMatch(exemption.RegexArray, text, () => $"The {exemption.Kind.ToString().ToLowerInvariant()} exemption '{exemption.Pattern}' ({exemption.Source})", entry.LineNumber))
+            if ((rule is { IsRootCause: true } && !exemption.HidesRootCauses) || !AnyMatch(exemption.RegexArray, text, exemption.Owner, entry.LineNumber))
             {
                 continue;
             }
@@ -459,7 +460,7 @@ internal sealed class EntryScanner
     {
         foreach (var context in _catalog.Contexts)
         {
-            if (!_facts.Contains(context.Name) && AnyMatch(context.PatternArray, text, () => $"The context '{context.Name}'", line))
+            if (!_facts.Contains(context.Name) && AnyMatch(context.PatternArray, text, context.Owner, line))
             {
                 _facts.Add(context.Name);
             }

@@ -638,7 +638,11 @@ public sealed class LogRuleExemption
 
     internal Regex[] RegexArray => _regexArray ??= new[] { Regex };
 
+    /// <summary>How a time-out names this exemption (made once: it is asked for on every classified entry).</summary>
+    internal Func<string> Owner => _owner ??= () => $"The {Kind.ToString().ToLowerInvariant()} exemption '{Pattern}' ({Source})";
+
     private Regex[]? _regexArray;
+    private Func<string>? _owner;
 }
 
 /// <summary>
@@ -673,7 +677,10 @@ public sealed class LogContext
 
     internal Regex[] PatternArray => _patternArray ??= new[] { Pattern };
 
+    internal Func<string> Owner => _owner ??= () => $"The context '{Name}'";
+
     private Regex[]? _patternArray;
+    private Func<string>? _owner;
 }
 
 /// <summary>An entry matching <see cref="Pattern"/> is classified as if logged at <see cref="Level"/> (the agent logs some failures at INFO).</summary>
