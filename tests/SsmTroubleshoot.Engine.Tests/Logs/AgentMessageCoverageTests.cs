@@ -33,7 +33,7 @@ public sealed class AgentMessageCoverageTests
             // For whoever extends the catalog: every template with what accounts for it (empty: nothing yet).
             File.WriteAllLines(report, coverage.Templates
                 .OrderBy(t => t.Families.FirstOrDefault(), StringComparer.Ordinal).ThenBy(t => t.Location, StringComparer.Ordinal)
-                .Select(t => string.Join("\t", t.Accounting.Length == 0 ? "UNACCOUNTED" : t.Accounting, string.Join(",", t.Families), t.Level, t.Platform,
+                .Select(t => string.Join("\t", t.Accounting.Length == 0 ? "UNACCOUNTED" : t.Accounting, string.Join(",", t.Families), t.Kind == "log" ? t.Level : t.Kind, t.Platform,
                     t.Version + ":" + t.Location, t.Template)));
         }
 
@@ -88,6 +88,9 @@ internal sealed record AgentTemplate(string Version, string Level, string Platfo
     internal string Accounting { get; set; } = string.Empty;
 
     internal CarrierEntry? Carrier { get; set; }
+
+    /// <summary>`log` (a log call) or `errtext` (an error value created in the path, printed inside a carrier).</summary>
+    internal string Kind { get; init; } = "log";
 }
 
 internal sealed record ScopeEntry(string Family, string Version, string Path);
@@ -151,6 +154,13 @@ internal sealed class AgentMessageCoverage
         return sb.ToString();
     }
 
+    /// <summary>
+    /// Error texts (fmt.Errorf / errors.New in the same paths) reach the log inside a carrier such as `Error: %v`, so a
+    /// carrier is only sound when they are accounted for too. SSMT_ERRTEXT=1 includes them while they are being worked
+    /// through.
+    /// </summary>
+    internal static readonly bool IncludeErrorTexts = Environment.GetEnvironmentVariable("SSMT_ERRTEXT") == "1";
+
     internal static AgentMessageCoverage Build(LogRuleCatalog catalog)
     {
         var directory = ToolDirectory;
@@ -168,7 +178,7 @@ internal sealed class AgentMessageCoverage
                 }
 
                 var cols = line.Split('\t');
-                if (cols.Length < 6 || cols[0] != "log" || cols[1] is not ("Error" or "Critical" or "Warn"))
+                if (cols.Length < 6 || !((cols[0] == "log" && cols[1] is "Error" or "Critical" or "Warn") || (cols[0] == "errtext" && IncludeErrorTexts)))
                 {
                     continue;
                 }
@@ -180,11 +190,11 @@ internal sealed class AgentMessageCoverage
                     continue;
                 }
 
-                var level = cols[1] == "Critical" ? "Error" : cols[1];
+                var level = cols[0] == "errtext" || cols[1] == "Critical" ? "Error" : cols[1];
                 var template = string.Join("\t", cols.Skip(5));
                 if (!templates.TryGetValue((level, template), out var known))
                 {
-                    known = new AgentTemplate(version, level, cols[2], cols[3], cols[4], template);
+                    known = new AgentTemplate(version, level, cols[2], cols[3], cols[4], template) { Kind = cols[0] };
                     templates.Add((level, template), known);
                 }
 
