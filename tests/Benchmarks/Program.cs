@@ -13,6 +13,7 @@ internal static class Program
         ["wait"] = AutomationWaitBenchmark.Run,
         ["emulator"] = EmulatorBenchmark.Run,
         ["logs"] = LogBenchmark.Run,
+        ["logscan"] = LogScanBenchmark.Run,
         ["network"] = NetworkBenchmark.Run,
         ["diagnosis"] = DiagnosisBenchmark.Run,
         ["fleetlogs"] = FleetLogBenchmark.Run,
