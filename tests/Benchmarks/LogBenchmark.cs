@@ -290,7 +290,7 @@ internal static class LogBenchmark
         "INFO Backing off health check to every 600 seconds for 1800 seconds.",
     };
 
-    private static long Generate(string path, long target)
+    internal static long Generate(string path, long target)
     {
         var random = new Random(20240611);
         var time = new DateTime(2024, 6, 11, 0, 0, 0);

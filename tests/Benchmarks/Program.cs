@@ -13,6 +13,8 @@ internal static class Program
         ["wait"] = AutomationWaitBenchmark.Run,
         ["emulator"] = EmulatorBenchmark.Run,
         ["logs"] = LogBenchmark.Run,
+        ["logscan"] = LogScanBenchmark.Run,
+        ["logstartup"] = LogStartupBenchmark.Run,
         ["network"] = NetworkBenchmark.Run,
         ["diagnosis"] = DiagnosisBenchmark.Run,
         ["fleetlogs"] = FleetLogBenchmark.Run,
