@@ -18,6 +18,7 @@ internal static class Program
         ["diagnosis"] = DiagnosisBenchmark.Run,
         ["fleetlogs"] = FleetLogBenchmark.Run,
         ["soak"] = SoakBenchmark.Run,
+        ["fleet-scale"] = FleetScaleBenchmark.Run,
         ["corpus"] = CorpusBenchmark.Run,
     };
 
