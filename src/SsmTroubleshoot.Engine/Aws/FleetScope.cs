@@ -428,8 +428,10 @@ internal sealed class AssumedRoleCredentials : RefreshingAWSCredentials
     public AssumedRoleCredentials(CredentialsRefreshState first, Func<CancellationToken, Task<CredentialsRefreshState>> assume)
     {
         _assume = assume;
-        currentState = first;
         PreemptExpiryTime = TimeSpan.FromMinutes(5);
+
+        // The SDK moves the expiry of states it generates forward by the preempt time; the first one is ours to move.
+        currentState = new CredentialsRefreshState(first.Credentials, first.Expiration - PreemptExpiryTime);
     }
 
     protected override CredentialsRefreshState GenerateNewCredentials() =>
