@@ -14,6 +14,7 @@ internal static class Program
         ["emulator"] = EmulatorBenchmark.Run,
         ["logs"] = LogBenchmark.Run,
         ["logscan"] = LogScanBenchmark.Run,
+        ["logstartup"] = LogStartupBenchmark.Run,
         ["network"] = NetworkBenchmark.Run,
         ["diagnosis"] = DiagnosisBenchmark.Run,
         ["fleetlogs"] = FleetLogBenchmark.Run,

@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -173,29 +174,42 @@ public sealed class AgentLogAnalyzer
     public LogTextSession BeginInstanceText(string instanceId, string? sourceName, Action<SsmAgentLogEntry>? onEntry, CancellationToken cancellationToken = default) =>
         new(new EntryScanner(Catalog, Options, sourceName, onEntry) { KnownInstanceId = instanceId, Cancellation = cancellationToken, Timeouts = _timeouts }, Options.MaxLineChars);
 
+    [MethodImpl(HotPath.Optimize)]
+    private void Produce(LogTextReader reader, BlockingCollection<(string Block, List<int>? Matches, long Position)> blocks, CancellationToken stop)
+    {
+        try
+        {
+            // The signature search is the largest share of the work: this thread does it for every other block and
+            // the scanning thread for the rest, so neither core waits for the other.
+            string? block;
+            var even = true;
+            while ((block = reader.ReadBlock(null)) is not null)
+            {
+                List<int>? matches = null;
+                if (even)
+                {
+                    matches = new List<int>();
+                    Catalog.FindLowLevelSignatures(block, matches);
+                }
+
+                even = !even;
+                blocks.Add((block, matches, reader.Position), stop);
+            }
+        }
+        finally
+        {
+            blocks.CompleteAdding();
+        }
+    }
+
+    [MethodImpl(HotPath.Optimize)]
     private void ScanWithReaderThread(LogTextReader reader, EntryScanner scanner, Action<long, long>? onProgress, CancellationToken cancellationToken)
     {
         // Sixteen small blocks in flight at most: the reader stays ahead without memory growing with the file. It also
-        // runs the whole-text signature search, so the two cores split the work about evenly.
-        using var blocks = new BlockingCollection<(string Block, List<int> Matches, long Position)>(boundedCapacity: 16);
+        // runs the whole-text signature search for half the blocks, so the two cores split the work about evenly.
+        using var blocks = new BlockingCollection<(string Block, List<int>? Matches, long Position)>(boundedCapacity: 16);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var producer = Task.Run(() =>
-        {
-            try
-            {
-                string? block;
-                while ((block = reader.ReadBlock(null)) is not null)
-                {
-                    var matches = new List<int>();
-                    Catalog.FindLowLevelSignatures(block, matches);
-                    blocks.Add((block, matches, reader.Position), stop.Token);
-                }
-            }
-            finally
-            {
-                blocks.CompleteAdding();
-            }
-        }, stop.Token);
+        var producer = Task.Run(() => Produce(reader, blocks, stop.Token), stop.Token);
 
         try
         {

@@ -249,6 +249,7 @@ internal sealed class EntryScanner
         return matchIndex < _matches.Count && _matches[matchIndex] < end;
     }
 
+    [MethodImpl(HotPath.Optimize)]
     private void Finish(string block, int start, int end, AgentLogLevel level, long line, bool header, bool hasLowLevelSignature)
     {
         Cancellation.ThrowIfCancellationRequested();
@@ -276,6 +277,7 @@ internal sealed class EntryScanner
         Classify(entry);
     }
 
+    [MethodImpl(HotPath.Optimize)]
     private static ParsedEntry Materialize(string block, int start, int end, AgentLogLevel level, long line, bool header)
     {
         var text = new StringBuilder(end - start);
@@ -307,6 +309,7 @@ internal sealed class EntryScanner
         return new ParsedEntry(text.ToString(), level, line, header);
     }
 
+    [MethodImpl(HotPath.Optimize)]
     private void Classify(ParsedEntry entry)
     {
         var text = entry.Text;
@@ -345,6 +348,7 @@ internal sealed class EntryScanner
     /// Classifies and records one entry. With <paramref name="facts"/> null (still reading), returns false without
     /// recording anything when a context-dependent rule or exemption would decide: the entry waits for the whole source.
     /// </summary>
+    [MethodImpl(HotPath.Optimize)]
     private bool Judge(ParsedEntry entry, string text, AgentLogLevel level, IReadOnlyList<int> candidates, HashSet<string>? facts)
     {
         SsmAgentLogRule? rule = null;
@@ -456,6 +460,7 @@ internal sealed class EntryScanner
     }
 
     /// <summary>Sets the declared contexts this entry shows.</summary>
+    [MethodImpl(HotPath.Optimize)]
     private void NoteContexts(string text, long line)
     {
         foreach (var context in _catalog.Contexts)
@@ -467,7 +472,7 @@ internal sealed class EntryScanner
         }
     }
 
-    private bool AnyMatch(Regex[] regexes, string text, Func<string> owner, long line) =>
+    private bool AnyMatch(RulePattern[] regexes, string text, Func<string> owner, long line) =>
         Timeouts?.AnyMatch(regexes, text, owner, _path, line) ?? SsmAgentLogRule.AnyMatch(regexes, text);
 
     /// <summary>Declared contexts seen, category:Name for every category classified, node:hybrid / node:ec2 from the instance id.</summary>
@@ -488,12 +493,13 @@ internal sealed class EntryScanner
         return facts;
     }
 
+    [MethodImpl(HotPath.Optimize)]
     private AgentLogLevel EffectiveLevel(ParsedEntry entry)
     {
         var level = entry.Level;
         foreach (var escalation in _catalog.Escalations)
         {
-            if (level != AgentLogLevel.Unknown && escalation.Level > level && AnyMatch(new[] { escalation.Pattern }, entry.Text, () => $"The escalation '{escalation.Pattern}'", entry.LineNumber))
+            if (level != AgentLogLevel.Unknown && escalation.Level > level && AnyMatch(escalation.PatternArray, entry.Text, () => $"The escalation '{escalation.Pattern}'", entry.LineNumber))
             {
                 level = escalation.Level;
             }
@@ -544,6 +550,7 @@ internal sealed class EntryScanner
 
     private static bool IsHostChar(char c) => c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or (>= '0' and <= '9') or '-' or '.';
 
+    [MethodImpl(HotPath.Optimize)]
     private List<int> CandidateRules(string text)
     {
         _found.Clear();

@@ -80,6 +80,7 @@ public sealed class LogRuleCatalog
     internal SignatureMatcher? LowLevelMatcher { get; }
 
     /// <summary>Adds the positions of low-level signatures in <paramref name="text"/>, in order.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimize)]
     internal void FindLowLevelSignatures(string text, List<int> positions)
     {
         // Start positions; HasMatch only needs them ordered within an entry, so the rare out-of-order start
@@ -561,11 +562,11 @@ public sealed class LogRuleCatalog
         return parsed;
     }
 
-    private static Regex CompilePattern(string pattern, string field, string source, bool compile)
+    private static RulePattern CompilePattern(string pattern, string field, string source, bool compile)
     {
         try
         {
-            return new Regex(pattern, SsmAgentLogRule.PatternOptions | (compile ? RegexOptions.Compiled : RegexOptions.None), SsmAgentLogRule.MatchTimeout);
+            return new RulePattern(pattern, SsmAgentLogRule.PatternOptions, SsmAgentLogRule.MatchTimeout, compile);
         }
         catch (ArgumentException ex)
         {
@@ -603,7 +604,7 @@ public enum LogExemptionKind
 /// <summary>A known wording that is not reported, with the reason; <see cref="Unless"/> names the context that makes it a problem after all.</summary>
 public sealed class LogRuleExemption
 {
-    internal LogRuleExemption(LogExemptionKind kind, string pattern, Regex regex, string reason, string? unless, string source)
+    internal LogRuleExemption(LogExemptionKind kind, string pattern, RulePattern regex, string reason, string? unless, string source)
     {
         Kind = kind;
         Pattern = pattern;
@@ -634,14 +635,14 @@ public sealed class LogRuleExemption
     /// </summary>
     public bool HidesRootCauses { get; internal set; } = true;
 
-    internal Regex Regex { get; }
+    internal RulePattern Regex { get; }
 
-    internal Regex[] RegexArray => _regexArray ??= new[] { Regex };
+    internal RulePattern[] RegexArray => _regexArray ??= new[] { Regex };
 
     /// <summary>How a time-out names this exemption (made once: it is asked for on every classified entry).</summary>
     internal Func<string> Owner => _owner ??= () => $"The {Kind.ToString().ToLowerInvariant()} exemption '{Pattern}' ({Source})";
 
-    private Regex[]? _regexArray;
+    private RulePattern[]? _regexArray;
     private Func<string>? _owner;
 }
 
@@ -659,7 +660,7 @@ public sealed class LogContext
 
     internal static readonly string[] NodeFacts = { "node:hybrid", "node:ec2" };
 
-    internal LogContext(string name, IReadOnlyList<string> signatures, Regex pattern, string reason)
+    internal LogContext(string name, IReadOnlyList<string> signatures, RulePattern pattern, string reason)
     {
         Name = name;
         Signatures = signatures;
@@ -673,18 +674,21 @@ public sealed class LogContext
 
     public string Reason { get; }
 
-    internal Regex Pattern { get; }
+    internal RulePattern Pattern { get; }
 
-    internal Regex[] PatternArray => _patternArray ??= new[] { Pattern };
+    internal RulePattern[] PatternArray => _patternArray ??= new[] { Pattern };
 
     internal Func<string> Owner => _owner ??= () => $"The context '{Name}'";
 
-    private Regex[]? _patternArray;
+    private RulePattern[]? _patternArray;
     private Func<string>? _owner;
 }
 
 /// <summary>An entry matching <see cref="Pattern"/> is classified as if logged at <see cref="Level"/> (the agent logs some failures at INFO).</summary>
-internal sealed record LevelEscalation(IReadOnlyList<string> Signatures, Regex Pattern, AgentLogLevel Level);
+internal sealed record LevelEscalation(IReadOnlyList<string> Signatures, RulePattern Pattern, AgentLogLevel Level)
+{
+    internal RulePattern[] PatternArray { get; } = new[] { Pattern };
+}
 
 /// <summary>A rule file that cannot be used: names the file, the field (JSON path) and, for syntax errors, the line.</summary>
 public sealed class LogRuleException : FormatException

@@ -13,12 +13,13 @@ namespace SsmTroubleshoot.Logs;
 internal sealed class RuleTimeouts
 {
     private readonly object _sync = new();
-    private readonly HashSet<Regex> _disabled = new();
+    private readonly HashSet<RulePattern> _disabled = new();
     private readonly List<string> _warnings = new();
     private bool _anyDisabled; // read without the lock on every entry: a disabled pattern is rare
 
     /// <summary>Whether any pattern matches; a pattern that times out counts as no match, now and for the rest of the run.</summary>
-    internal bool AnyMatch(Regex[] regexes, string text, Func<string> owner, string? path, long line)
+    [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimize)]
+    internal bool AnyMatch(RulePattern[] regexes, string text, Func<string> owner, string? path, long line)
     {
         foreach (var regex in regexes)
         {
@@ -77,7 +78,7 @@ internal sealed class RuleTimeouts
         }
     }
 
-    private void Disable(Regex regex, string owner, string? path, long line)
+    private void Disable(RulePattern regex, string owner, string? path, long line)
     {
         lock (_sync)
         {

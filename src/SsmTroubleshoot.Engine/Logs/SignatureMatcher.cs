@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Runtime.CompilerServices;
 
 namespace SsmTroubleshoot.Logs;
@@ -16,6 +17,10 @@ internal sealed class SignatureMatcher
     private readonly int[] _next;
     private readonly int[][] _outputs;
     private readonly int[] _matchLength;
+    private readonly byte[] _classes;
+    private readonly int _width;
+    private readonly int _start;
+    private readonly int _firstAccepting;
 
     internal SignatureMatcher(IReadOnlyList<string> signatures)
     {
@@ -75,35 +80,82 @@ internal sealed class SignatureMatcher
             }
         }
 
-        _next = new int[next.Count * Alphabet];
-        for (var i = 0; i < next.Count; i++)
+        // Characters that occur in no signature all behave alike (class 0, with non-ASCII): the table has a column
+        // per class, not per character, and stays small enough for the cache the scan runs from. States are
+        // renumbered so that every state where a signature ends comes after all others: the loop tells a match from
+        // the row offset it already holds. Table entries are row offsets (state * width), so the loop never multiplies.
+        var classes = new byte[Alphabet];
+        var width = 1;
+        for (var c = 1; c < Alphabet; c++)
         {
-            Array.Copy(next[i], 0, _next, i * Alphabet, Alphabet);
+            var folded = Fold((char)c);
+            if (folded != c)
+            {
+                continue;
+            }
+
+            if (signatures.Any(sig => sig.Any(ch => Fold(ch) == c)))
+            {
+                classes[c] = (byte)width++;
+            }
         }
 
-        _outputs = new int[outputs.Count][];
-        _matchLength = new int[outputs.Count];
-        for (var i = 0; i < outputs.Count; i++)
+        for (var c = 1; c < Alphabet; c++)
         {
-            _outputs[i] = outputs[i].Count == 0 ? Array.Empty<int>() : outputs[i].ToArray();
-            _matchLength[i] = outputs[i].Count == 0 ? 0 : signatures[outputs[i][0]].Length;
+            classes[c] = classes[Fold((char)c)];
+        }
+
+        var representative = new int[width];
+        for (var c = Alphabet - 1; c > 0; c--)
+        {
+            representative[classes[c]] = Fold((char)c);
+        }
+
+        var order = Enumerable.Range(0, next.Count).OrderBy(st => outputs[st].Count > 0 ? 1 : 0).ThenBy(st => st).ToArray();
+        var renumbered = new int[next.Count];
+        for (var i = 0; i < order.Length; i++)
+        {
+            renumbered[order[i]] = i;
+        }
+
+        _classes = classes;
+        _width = width;
+        _firstAccepting = order.TakeWhile(st => outputs[st].Count == 0).Count() * width;
+        _start = renumbered[0] * width;
+        _next = new int[next.Count * width];
+        _outputs = new int[next.Count][];
+        _matchLength = new int[next.Count];
+        for (var old = 0; old < next.Count; old++)
+        {
+            var row = renumbered[old] * width;
+            for (var k = 0; k < width; k++)
+            {
+                // Class 0 stands for every character no signature has: the NUL column of the full table says where they lead.
+                _next[row + k] = renumbered[next[old][k == 0 ? 0 : representative[k]]] * width;
+            }
+
+            _outputs[renumbered[old]] = outputs[old].Count == 0 ? Array.Empty<int>() : outputs[old].ToArray();
+            _matchLength[renumbered[old]] = outputs[old].Count == 0 ? 0 : signatures[outputs[old][0]].Length;
         }
     }
 
     /// <summary>Adds the start position of every occurrence (in order of their ends; one per position where several end).</summary>
     [MethodImpl(HotPath.Optimize)]
-    internal void FindPositions(string text, List<int> positions)
+    internal void FindPositions(string text, List<int> positions) => Walk(text, 0, text.Length, _start, positions);
+
+    [MethodImpl(HotPath.Optimize)]
+    private void Walk(string text, int from, int to, int row, List<int> positions)
     {
-        var state = 0;
         var next = _next;
-        var lengths = _matchLength;
-        for (var i = 0; i < text.Length; i++)
+        var classes = _classes;
+        var accepting = _firstAccepting;
+        for (var i = from; i < to; i++)
         {
-            state = next[(state * Alphabet) + Fold(text[i])];
-            var length = lengths[state];
-            if (length > 0)
+            var c = text[i];
+            row = next[row + (c < Alphabet ? classes[c] : 0)];
+            if (row >= accepting)
             {
-                positions.Add(i - length + 1);
+                positions.Add(i - _matchLength[row / _width] + 1);
             }
         }
     }
@@ -112,15 +164,16 @@ internal sealed class SignatureMatcher
     [MethodImpl(HotPath.Optimize)]
     internal void FindAll(string text, List<int> found)
     {
-        var state = 0;
+        var row = _start;
         var next = _next;
-        foreach (var raw in text)
+        var classes = _classes;
+        var accepting = _firstAccepting;
+        foreach (var c in text)
         {
-            state = next[(state * Alphabet) + Fold(raw)];
-            var output = _outputs[state];
-            if (output.Length > 0)
+            row = next[row + (c < Alphabet ? classes[c] : 0)];
+            if (row >= accepting)
             {
-                found.AddRange(output);
+                found.AddRange(_outputs[row / _width]);
             }
         }
     }

@@ -29,9 +29,8 @@ public sealed class SsmAgentLogRule
         HelpUri = helpUri;
         NextStep = nextStep;
         Source = source;
-        var options = PatternOptions | (compile ? RegexOptions.Compiled : RegexOptions.None);
-        PatternRegexes = patterns.Select(p => new Regex(p, options, MatchTimeout)).ToArray();
-        ExcludeRegexes = exclude.Select(p => new Regex(p, options, MatchTimeout)).ToArray();
+        PatternRegexes = patterns.Select(p => new RulePattern(p, PatternOptions, MatchTimeout, compile)).ToArray();
+        ExcludeRegexes = exclude.Select(p => new RulePattern(p, PatternOptions, MatchTimeout, compile)).ToArray();
     }
 
     public string Id { get; }
@@ -75,9 +74,9 @@ public sealed class SsmAgentLogRule
     /// <summary>"BuiltIn" or the path of the -RulePath file the rule came from.</summary>
     public string Source { get; }
 
-    internal Regex[] PatternRegexes { get; }
+    internal RulePattern[] PatternRegexes { get; }
 
-    internal Regex[] ExcludeRegexes { get; }
+    internal RulePattern[] ExcludeRegexes { get; }
 
     /// <summary>Level, patterns and excludes; the signature prefilter is the caller's business.</summary>
     internal bool Matches(string text, AgentLogLevel level)
@@ -95,7 +94,7 @@ public sealed class SsmAgentLogRule
         return !AnyMatch(ExcludeRegexes, text);
     }
 
-    internal static bool AnyMatch(Regex[] regexes, string text)
+    internal static bool AnyMatch(RulePattern[] regexes, string text)
     {
         foreach (var regex in regexes)
         {
