@@ -111,10 +111,12 @@ public sealed class FleetScopeOptions
 /// <summary>One (account, region) of a fleet: the connection to use there.</summary>
 public sealed class FleetTarget
 {
-    internal FleetTarget(int ordinal, string? accountId, string region, AwsConnection connection)
+    private readonly Task<string?> _accountId;
+
+    internal FleetTarget(int ordinal, Task<string?> accountId, string region, AwsConnection connection)
     {
         Ordinal = ordinal;
-        AccountId = accountId;
+        _accountId = accountId;
         Region = region;
         Connection = connection;
     }
@@ -122,8 +124,14 @@ public sealed class FleetTarget
     /// <summary>Position in account-major, region-minor order: results are written in this order.</summary>
     public int Ordinal { get; }
 
-    /// <summary>Null only when the caller's own account could not be read (sts:GetCallerIdentity denied).</summary>
-    public string? AccountId { get; }
+    /// <summary>
+    /// The account: known at once for an assumed role; for the caller's own account sts:GetCallerIdentity runs alongside
+    /// the region's work (a slow STS does not hold it up). Null only when STS would not say.
+    /// </summary>
+    public Task<string?> GetAccountIdAsync() => _accountId;
+
+    /// <summary>The account once <see cref="GetAccountIdAsync"/> has completed, else null.</summary>
+    public string? AccountId => _accountId.Status == TaskStatus.RanToCompletion ? _accountId.Result : null;
 
     public string Region { get; }
 
@@ -293,12 +301,12 @@ public sealed class FleetScope
 
     private async Task RunAccountAsync<T>(string? account, int firstOrdinal, SemaphoreSlim gate, Func<FleetTarget, CancellationToken, Task<T>> work, Action<FleetOutcome<T>> onOutcome, CancellationToken cancellationToken)
     {
-        (AWSCredentials Credentials, string Source, string? AccountId) identity;
+        (AWSCredentials Credentials, string Source, Task<string?> AccountId) identity;
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             identity = account is null
-                ? (_connection.Credentials, _connection.CredentialSource, await CallerAccountAsync(cancellationToken).ConfigureAwait(false))
+                ? (_connection.Credentials, _connection.CredentialSource, CallerAccountAsync(cancellationToken))
                 : await AssumeRoleAsync(account, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
@@ -327,7 +335,8 @@ public sealed class FleetScope
                 catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
                 {
                     var operation = AwsCallInfo.Of(ex) is { } call ? call.Service.ToLowerInvariant() + ":" + call.Operation : (ex as FleetRegionException)?.Operation ?? "read";
-                    outcome = new FleetOutcome<T>(target.Ordinal, 1, target, default, new FleetFailure(FleetFailureStage.Region, identity.AccountId, region, operation, ex));
+                    outcome = new FleetOutcome<T>(target.Ordinal, 1, target, default,
+                        new FleetFailure(FleetFailureStage.Region, await identity.AccountId.ConfigureAwait(false), region, operation, ex));
                 }
 
                 onOutcome(outcome);
@@ -352,33 +361,32 @@ public sealed class FleetScope
             return Task.FromResult<string?>(null);
         }
 
-        var task = CallerAccounts.GetOrAdd(key, _ => ReadCallerAccountAsync(cancellationToken));
-        if (task.IsCompleted && task.Result is null)
-        {
-            // Do not cache a failure: the next command may have the permission (or the network) back.
-            CallerAccounts.TryRemove(key, out _);
-        }
-
-        return task;
+        return CallerAccounts.GetOrAdd(key, k => ReadCallerAccountAsync(k, cancellationToken));
     }
 
-    private async Task<string?> ReadCallerAccountAsync(CancellationToken cancellationToken)
+    /// <summary>Never throws: a failure (or a cancelled first command) is null and is not cached.</summary>
+    private async Task<string?> ReadCallerAccountAsync(string key, CancellationToken cancellationToken)
     {
         try
         {
             using var sts = new AwsClientFactory(_connection).CreateSts();
             var identity = await sts.GetCallerIdentityAsync(new Amazon.SecurityToken.Model.GetCallerIdentityRequest(), cancellationToken).ConfigureAwait(false);
-            _log?.Invoke("sts:GetCallerIdentity: account " + identity.Account);
+            _log?.Invoke("sts:GetCallerIdentity (account " + identity.Account + ")");
             return identity.Account;
         }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception ex)
         {
-            _log?.Invoke("sts:GetCallerIdentity failed (AccountId left empty): " + ex.Message);
+            CallerAccounts.TryRemove(key, out _);
+            if (!cancellationToken.IsCancellationRequested)
+            {
+                _log?.Invoke("sts:GetCallerIdentity failed (AccountId left empty): " + ex.Message);
+            }
+
             return null;
         }
     }
 
-    private async Task<(AWSCredentials, string, string?)> AssumeRoleAsync(string account, CancellationToken cancellationToken)
+    private async Task<(AWSCredentials, string, Task<string?>)> AssumeRoleAsync(string account, CancellationToken cancellationToken)
     {
         // STS of the first region: regional endpoints are in the region's partition, as the role ARN is.
         var region = Regions[0];
@@ -398,7 +406,7 @@ public sealed class FleetScope
         }
 
         var first = await Assume(cancellationToken).ConfigureAwait(false);
-        return (new AssumedRoleCredentials(first, Assume), "role " + roleArn + " assumed with " + _connection.CredentialSource, account);
+        return (new AssumedRoleCredentials(first, Assume), "role " + roleArn + " assumed with " + _connection.CredentialSource, Task.FromResult<string?>(account));
     }
 }
 

@@ -130,10 +130,10 @@ public sealed class NodeDiagnosisReader
             NetworkFleetReader.ThrowIfRegionFailed(result.Gaps, target.Region, request.InstanceIds);
         }
 
-        result.AccountId = target.AccountId;
+        result.AccountId = await target.GetAccountIdAsync().ConfigureAwait(false);
         foreach (var diagnosis in result.Diagnoses)
         {
-            diagnosis.AccountId = target.AccountId;
+            diagnosis.AccountId = result.AccountId;
             diagnosis.Region = target.Region;
         }
 

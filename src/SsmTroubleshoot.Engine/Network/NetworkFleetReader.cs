@@ -78,7 +78,8 @@ public static class NetworkFleetReader
         var ids = request.InstanceIds is null
             ? inventory.Instances.Select(i => i.InstanceId).ToList()
             : request.InstanceIds.Where(id => id.StartsWith("mi-", StringComparison.Ordinal) || snapshot.FindInstance(id) is not null).ToList();
-        return new NetworkFleetResult(target.Region, target.AccountId, inventory.Gaps, ids, new NetworkEvaluator(snapshot, options));
+        var accountId = await target.GetAccountIdAsync().ConfigureAwait(false);
+        return new NetworkFleetResult(target.Region, accountId, inventory.Gaps, ids, new NetworkEvaluator(snapshot, options));
     }
 
     /// <summary>
