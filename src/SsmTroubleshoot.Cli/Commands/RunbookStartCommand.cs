@@ -39,6 +39,11 @@ internal static class RunbookStartCommand
         var targetParameterName = new Option<string?>("--target-parameter-name") { Description = "The parameter rate control fills from --target." };
         var maxConcurrency = new Option<string?>("--max-concurrency") { Description = "Rate control: targets at once (number or percentage)." };
         var maxErrors = new Option<string?>("--max-errors") { Description = "Rate control: errors before the rest is stopped (number or percentage)." };
+        var targetLocation = new Option<string[]>("--target-location")
+        {
+            Description = "Multi-account/multi-Region: Accounts=id[,id];Regions=region[,region][;ExecutionRoleName=name][;TargetLocationMaxConcurrency=n|n%][;TargetLocationMaxErrors=n|n%]. Repeatable.",
+            AllowMultipleArgumentsPerToken = true,
+        };
         var tag = new Option<string[]>("--tag") { Description = "Key=Value tag on the execution. Repeatable.", AllowMultipleArgumentsPerToken = true };
         var mode = new Option<string?>("--mode") { Description = "Auto (default) or Interactive." };
         var clientToken = new Option<string?>("--client-token") { Description = "Idempotency token (one instance per token)." };
@@ -49,7 +54,7 @@ internal static class RunbookStartCommand
         var pollInterval = RunbookWaitCommand.PollIntervalOption();
         var command = new Command("start", "Start an AWS Support runbook (Invoke-SawRunbook): parameters validated against the document, disruption stated, --force for disruptive ones.")
         {
-            name, instanceId, parameter, assumeRole, documentVersion, target, targetParameterName, maxConcurrency, maxErrors, tag, mode, clientToken,
+            name, instanceId, parameter, assumeRole, documentVersion, target, targetParameterName, maxConcurrency, maxErrors, targetLocation, tag, mode, clientToken,
             whatIf, force, wait, timeout, pollInterval,
         };
         command.SetAction(async (ParseResult parse, CancellationToken ct) =>
@@ -69,6 +74,16 @@ internal static class RunbookStartCommand
             try
             {
                 targets = (parse.GetValue(target) ?? Array.Empty<string>()).Select(AutomationTarget.Parse).ToList();
+            }
+            catch (FormatException ex)
+            {
+                throw new CliUsageException(ex.Message, ex);
+            }
+
+            IReadOnlyList<AutomationTargetLocation> locations;
+            try
+            {
+                locations = (parse.GetValue(targetLocation) ?? Array.Empty<string>()).Select(AutomationTargetLocation.Parse).ToList();
             }
             catch (FormatException ex)
             {
@@ -104,6 +119,7 @@ internal static class RunbookStartCommand
                 TargetParameterName = parse.GetValue(targetParameterName),
                 MaxConcurrency = parse.GetValue(maxConcurrency),
                 MaxErrors = parse.GetValue(maxErrors),
+                TargetLocations = locations,
                 Tags = ReadTags(parse.GetValue(tag)),
             })).ToList();
             foreach (var warning in plans.SelectMany(p => p.Validation.Warnings).Distinct(StringComparer.Ordinal))

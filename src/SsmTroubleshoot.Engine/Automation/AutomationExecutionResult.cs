@@ -66,6 +66,68 @@ public sealed class AutomationStepResult
     public override string ToString() => $"{StepName} {Status}";
 }
 
+/// <summary>
+/// One child of a multi-account/multi-Region run (AccountId and Region set) or of a rate-controlled run (Target set):
+/// where it ran, how it ended, its outputs or failure.
+/// </summary>
+public sealed class AutomationChildResult
+{
+    public AutomationChildResult(
+        string parentAutomationExecutionId,
+        string? automationExecutionId,
+        string? accountId,
+        string? region,
+        string? target,
+        string? status,
+        DateTime? startTime,
+        DateTime? endTime,
+        string? failureMessage,
+        IReadOnlyDictionary<string, IReadOnlyList<string>> outputs)
+    {
+        ParentAutomationExecutionId = parentAutomationExecutionId;
+        AutomationExecutionId = automationExecutionId;
+        AccountId = accountId;
+        Region = region;
+        Target = target;
+        Status = status;
+        StartTime = startTime;
+        EndTime = endTime;
+        FailureMessage = failureMessage;
+        Outputs = outputs;
+    }
+
+    public string ParentAutomationExecutionId { get; }
+
+    /// <summary>The child's own execution id, when the service names it.</summary>
+    public string? AutomationExecutionId { get; }
+
+    public string? AccountId { get; }
+
+    public string? Region { get; }
+
+    /// <summary>Rate control: the target value this child ran on (an instance id).</summary>
+    public string? Target { get; }
+
+    public string? Status { get; }
+
+    public AutomationOutcome Outcome => AutomationStatus.OutcomeOf(Status);
+
+    public bool Succeeded => AutomationStatus.IsSuccess(Status);
+
+    public DateTime? StartTime { get; }
+
+    public DateTime? EndTime { get; }
+
+    public string? FailureMessage { get; }
+
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Outputs { get; }
+
+    /// <summary>"111122223333/eu-west-1", or the target.</summary>
+    public string Location => AccountId is not null ? $"{AccountId}/{Region}" : Target ?? AutomationExecutionId ?? string.Empty;
+
+    public override string ToString() => $"{Location} {Status}";
+}
+
 /// <summary>What Wait-AutomationExecution returns for one execution.</summary>
 public sealed class AutomationExecutionResult
 {
@@ -146,6 +208,14 @@ public sealed class AutomationExecutionResult
 
     public IReadOnlyList<RunbookFinding> Findings { get; }
 
+    /// <summary>Per account/Region (multi-account) or per target (rate control) results; empty for a plain run.</summary>
+    public IReadOnlyList<AutomationChildResult> Children { get; internal set; } = Array.Empty<AutomationChildResult>();
+
+    /// <summary>"4 child executions: 3 Success, 1 Failed", or null for a plain run.</summary>
+    public string? ChildSummary => Children.Count == 0
+        ? null
+        : $"{Children.Count} child executions: " + string.Join(", ", Children.GroupBy(c => c.Status ?? "Unknown").OrderByDescending(g => g.Key == AutomationStatus.Success).ThenBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Count()} {g.Key}"));
+
     /// <summary>Builds the result of a finished execution from GetAutomationExecution plus all its steps.</summary>
     public static AutomationExecutionResult FromExecution(
         AutomationExecutionDetail execution, IReadOnlyList<AutomationStepDetail> steps, string? region = null)
@@ -167,6 +237,22 @@ public sealed class AutomationExecutionResult
 
         var findings = FindingsOf(execution.DocumentName, execution.Outputs, steps);
         var log = LogLocationResolver.Resolve(execution.DocumentName, execution.Parameters, execution.Outputs, steps);
+
+        // A multi-account parent runs one step per account x Region, each naming its TargetLocation.
+        var children = steps
+            .Where(s => s.TargetLocation is { Accounts.Count: > 0, Regions.Count: > 0 })
+            .Select(s => new AutomationChildResult(
+                execution.AutomationExecutionId,
+                s.Outputs.TryGetValue("ExecutionId", out var ids) && ids.Count > 0 ? ids[0] : null,
+                s.TargetLocation!.Accounts[0],
+                s.TargetLocation.Regions[0],
+                null,
+                s.StepStatus,
+                s.ExecutionStartTime,
+                s.ExecutionEndTime,
+                s.FailureMessage,
+                s.Outputs.Where(o => o.Key != "ExecutionId").ToDictionary(o => o.Key, o => o.Value, StringComparer.Ordinal)))
+            .ToList();
         return new AutomationExecutionResult(
             execution.AutomationExecutionId,
             execution.DocumentName,
@@ -183,7 +269,10 @@ public sealed class AutomationExecutionResult
             failedStep?.StepName,
             failureMessage,
             log,
-            findings);
+            findings)
+        {
+            Children = children,
+        };
     }
 
     /// <summary>What DescribeAutomationExecutions told of an execution the wait could not fetch in full (timeout, errors).</summary>

@@ -54,6 +54,88 @@ public sealed class AutomationTargetLocation
     public string? TargetLocationMaxConcurrency { get; init; }
 
     public string? TargetLocationMaxErrors { get; init; }
+
+    /// <summary>The property names a location is read from (a hashtable's keys, an object's properties).</summary>
+    public static IReadOnlyList<string> KnownKeys { get; } = new[]
+    {
+        "Accounts", "Regions", "ExcludeAccounts", "ExecutionRoleName", "TargetLocationMaxConcurrency", "TargetLocationMaxErrors",
+    };
+
+    /// <summary>
+    /// Builds a location from name/value pairs: a hashtable's entries, a PSObject's or an AWS.Tools TargetLocation's
+    /// properties. Lists may be arrays or comma-separated text. Unknown names are refused when they carry a value,
+    /// so a misspelt "Region" does not silently start nothing; an SDK object's unset extras (null, empty, false) pass.
+    /// </summary>
+    public static AutomationTargetLocation FromProperties(IEnumerable<KeyValuePair<string, object?>> properties, string source)
+    {
+        var values = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var pair in properties)
+        {
+            var value = ParameterValidator.Unwrap(pair.Value);
+            if (KnownKeys.Contains(pair.Key, StringComparer.OrdinalIgnoreCase))
+            {
+                values[pair.Key] = value;
+            }
+            else if (HasValue(value))
+            {
+                throw new FormatException($"{source}: '{pair.Key}' is not a target location setting. Allowed: {string.Join(", ", KnownKeys)}.");
+            }
+        }
+
+        IReadOnlyList<string> List(string key) => values.TryGetValue(key, out var v) && v is not null
+            ? v is string text
+                ? text.Split(',').Select(x => x.Trim()).Where(x => x.Length > 0).ToList()
+                : v is System.Collections.IEnumerable items
+                    ? items.Cast<object?>().Select(i => ParameterValidator.Unwrap(i)?.ToString()?.Trim() ?? string.Empty).Where(x => x.Length > 0).ToList()
+                    : new[] { v.ToString() ?? string.Empty }
+            : Array.Empty<string>();
+        string? Text(string key) => values.TryGetValue(key, out var v) && v is not null && v.ToString() is { Length: > 0 } text ? text : null;
+
+        return new AutomationTargetLocation
+        {
+            Accounts = List("Accounts"),
+            Regions = List("Regions"),
+            ExcludeAccounts = List("ExcludeAccounts"),
+            ExecutionRoleName = Text("ExecutionRoleName"),
+            TargetLocationMaxConcurrency = Text("TargetLocationMaxConcurrency"),
+            TargetLocationMaxErrors = Text("TargetLocationMaxErrors"),
+        };
+    }
+
+    /// <summary>
+    /// The CLI spelling: "Accounts=111122223333,444455556666;Regions=us-east-1,eu-west-1;ExecutionRoleName=Role;
+    /// TargetLocationMaxConcurrency=2;TargetLocationMaxErrors=10%".
+    /// </summary>
+    public static AutomationTargetLocation Parse(string text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            throw new FormatException("A target location needs the form Accounts=id[,id];Regions=region[,region][;ExecutionRoleName=name].");
+        }
+
+        var pairs = new List<KeyValuePair<string, object?>>();
+        foreach (var part in text.Split(';').Select(p => p.Trim()).Where(p => p.Length > 0))
+        {
+            var equals = part.IndexOf('=');
+            if (equals <= 0)
+            {
+                throw new FormatException($"Target location part '{part}' needs the form Name=Value (Accounts=111122223333;Regions=us-east-1).");
+            }
+
+            pairs.Add(new KeyValuePair<string, object?>(part.Substring(0, equals).Trim(), part.Substring(equals + 1).Trim()));
+        }
+
+        return FromProperties(pairs, $"Target location '{text}'");
+    }
+
+    private static bool HasValue(object? value) => value switch
+    {
+        null => false,
+        bool flag => flag,
+        string text => text.Length > 0,
+        System.Collections.IEnumerable items => items.Cast<object?>().Any(),
+        _ => true,
+    };
 }
 
 /// <summary>A StartAutomationExecution request in engine terms (no SDK types), checked against the API limits.</summary>
@@ -105,6 +187,12 @@ public static class StartRequestValidator
     private static readonly Regex AccountOrOuPattern = new("^([0-9]{12}|ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{4,32})$", RegexOptions.CultureInvariant);
     private static readonly Regex RegionPattern = new("^[a-z]{2}(-[a-z]+)+-[0-9]+$", RegexOptions.CultureInvariant);
 
+    // IAM role names: 1-64 of letters, digits and + = , . @ _ - (no paths: TargetLocation takes a name, not an ARN).
+    private static readonly Regex RoleNamePattern = new("^[A-Za-z0-9+=,.@_/-]{1,64}$", RegexOptions.CultureInvariant);
+
+    // The keys StartAutomationExecution resolves for rate control.
+    private static readonly Regex TargetKeyPattern = new("^(tag:.{1,128}|tag-key|ResourceGroup|ParameterValues|InstanceIds|resource-groups:Name|resource-groups:ResourceTypeFilters)$", RegexOptions.CultureInvariant);
+
     public static IReadOnlyList<ParameterProblem> Validate(AutomationStartRequest request)
     {
         if (request is null)
@@ -113,7 +201,7 @@ public static class StartRequestValidator
         }
 
         var problems = new List<ParameterProblem>();
-        void Add(string field, string message) => problems.Add(new ParameterProblem(field, ParameterProblemKind.InvalidRequest, message));
+        void Add(string field, string message) => problems.Add(new ParameterProblem(field, KindOf(field), message));
 
         if (!DocumentNamePattern.IsMatch(request.DocumentName ?? string.Empty))
         {
@@ -153,6 +241,17 @@ public static class StartRequestValidator
         ValidateTags(request.Tags, Add);
         return problems;
     }
+
+    /// <summary>Which stable error a field's problem becomes: target locations and rate control are told apart from the rest.</summary>
+    private static ParameterProblemKind KindOf(string field) =>
+        field.StartsWith("TargetLocations", StringComparison.Ordinal) ? ParameterProblemKind.InvalidTargetLocation
+        : field is "Targets" or "TargetMaps" or "TargetParameterName" or "MaxConcurrency" or "MaxErrors" ? ParameterProblemKind.InvalidRateControl
+        : ParameterProblemKind.InvalidRequest;
+
+    /// <summary>Known Region names (the same list -Region is checked against): a typo would start children nowhere.</summary>
+    public static bool IsKnownRegion(string name) =>
+        RegionPattern.IsMatch(name)
+        && Amazon.RegionEndpoint.EnumerableAllRegions.Any(r => string.Equals(r.SystemName, name, StringComparison.Ordinal));
 
     private static void ValidateTargets(AutomationStartRequest request, Action<string, string> add)
     {
@@ -196,6 +295,16 @@ public static class StartRequestValidator
             if (target.Key.Length < 1 || target.Key.Length > 163)
             {
                 add("Targets", $"Target key '{target.Key}' must be 1-163 characters.");
+            }
+
+            else if (!TargetKeyPattern.IsMatch(target.Key))
+            {
+                add("Targets", $"Target key '{target.Key}' is not one Automation resolves. Use tag:<TagKey>, tag-key, ResourceGroup, ParameterValues or resource-groups:Name.");
+            }
+
+            if (target.Values.Count == 0)
+            {
+                add("Targets", $"Target '{target.Key}' has no values; give at least one (tag:Environment=Prod).");
             }
 
             if (target.Values.Count > 50)
@@ -249,14 +358,19 @@ public static class StartRequestValidator
                 add(where, $"{where}: '{account}' is not a 12-digit account id, an OU id (ou-xxxx-xxxxxxxx) or a root id (r-xxxx).");
             }
 
-            foreach (var region in location.Regions.Where(r => !RegionPattern.IsMatch(r)))
+            foreach (var region in location.Regions.Where(r => !IsKnownRegion(r)))
             {
-                add(where, $"{where}: '{region}' is not a Region name such as us-east-1.");
+                add(where, $"{where}: '{region}' is not a known AWS Region (a Region code such as us-east-1 or eu-west-1).");
             }
 
-            if (location.ExecutionRoleName is { } role && (role.Length < 1 || role.Length > 64))
+            if (location.ExecutionRoleName is { } role && !RoleNamePattern.IsMatch(role))
             {
-                add(where, $"{where}: ExecutionRoleName must be 1-64 characters.");
+                add(where, $"{where}: ExecutionRoleName '{role}' is not an IAM role name (1-64 letters, digits and + = , . @ _ -; a name, not an ARN).");
+            }
+
+            foreach (var duplicate in location.Regions.GroupBy(r => r, StringComparer.Ordinal).Where(g => g.Count() > 1))
+            {
+                add(where, $"{where}: Region '{duplicate.Key}' is listed more than once.");
             }
 
             ValidateRate($"{where}.TargetLocationMaxConcurrency", location.TargetLocationMaxConcurrency, MaxConcurrencyPattern, "a number from 1 or a percentage from 1% to 100%", add);

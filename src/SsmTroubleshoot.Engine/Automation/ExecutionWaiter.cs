@@ -326,6 +326,16 @@ public sealed class ExecutionWaiter
             var execution = await _api.GetExecutionAsync(id, ct).ConfigureAwait(false);
             var steps = await AllStepsAsync(execution, ct).ConfigureAwait(false);
             var result = AutomationExecutionResult.FromExecution(execution, steps, options.Region);
+            if (result.Children.Count == 0 && !string.IsNullOrEmpty(execution.TargetParameterName) && AutomationStatus.IsTerminal(execution.Status))
+            {
+                // Rate control: the parent has no steps of its own; its children are listed by ParentExecutionId.
+                state.InFlight = "DescribeAutomationExecutions";
+                var children = await _api.DescribeChildExecutionsAsync(id, ct).ConfigureAwait(false);
+                result.Children = children
+                    .Select(c => new AutomationChildResult(id, c.AutomationExecutionId, null, options.Region, c.Target, c.Status, c.ExecutionStartTime, c.ExecutionEndTime, c.FailureMessage, c.Outputs))
+                    .ToList();
+            }
+
             state.ConsecutiveErrors = 0;
             if (AutomationStatus.IsTerminal(execution.Status))
             {

@@ -21,6 +21,10 @@ public interface IAutomationApi
     /// <summary>One page of DescribeAutomationStepExecutions.</summary>
     Task<AutomationStepPage> DescribeStepExecutionsAsync(
         string automationExecutionId, string? nextToken, CancellationToken cancellationToken);
+
+    /// <summary>DescribeAutomationExecutions with the ParentExecutionId filter, every page: a rate-controlled run's children.</summary>
+    Task<IReadOnlyList<AutomationExecutionSummary>> DescribeChildExecutionsAsync(
+        string parentAutomationExecutionId, CancellationToken cancellationToken);
 }
 
 /// <summary>One row of DescribeAutomationExecutions (AutomationExecutionMetadata).</summary>
@@ -43,6 +47,15 @@ public sealed class AutomationExecutionSummary
     public DateTime? ExecutionEndTime { get; init; }
 
     public string? FailureMessage { get; init; }
+
+    /// <summary>Set on the child executions of a rate-controlled or multi-account run.</summary>
+    public string? ParentAutomationExecutionId { get; init; }
+
+    /// <summary>A rate-controlled child's target (the value put in TargetParameterName, usually an instance id).</summary>
+    public string? Target { get; init; }
+
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Outputs { get; init; } =
+        new Dictionary<string, IReadOnlyList<string>>();
 }
 
 /// <summary>GetAutomationExecution's AutomationExecution, reduced to what the tools use.</summary>
@@ -69,6 +82,9 @@ public sealed class AutomationExecutionDetail
     public string? ExecutedBy { get; init; }
 
     public string? ParentAutomationExecutionId { get; init; }
+
+    /// <summary>Set when the execution was started with rate control (Targets): its children carry the work.</summary>
+    public string? TargetParameterName { get; init; }
 
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Parameters { get; init; } =
         new Dictionary<string, IReadOnlyList<string>>();
@@ -102,6 +118,9 @@ public sealed class AutomationStepDetail
     public string? FailureType { get; init; }
 
     public bool? IsCritical { get; init; }
+
+    /// <summary>A multi-account/multi-Region parent's step: the account and Region its child execution ran in.</summary>
+    public AutomationTargetLocation? TargetLocation { get; init; }
 
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Outputs { get; init; } =
         new Dictionary<string, IReadOnlyList<string>>();

@@ -25,6 +25,12 @@ public enum ParameterProblemKind
     Conflict,
     NoInstanceParameter,
     InvalidRequest,
+
+    /// <summary>A -TargetLocation entry (accounts, Regions, role, per-location rate) is malformed.</summary>
+    InvalidTargetLocation,
+
+    /// <summary>Rate control (-Target, -TargetParameterName, -MaxConcurrency, -MaxErrors) does not fit the request or the document.</summary>
+    InvalidRateControl,
 }
 
 /// <summary>One validation problem: the parameter, what is wrong, and what is allowed.</summary>
@@ -172,6 +178,21 @@ public static class ParameterValidator
                 ParameterProblemKind.UnknownParameter,
                 $"TargetParameterName '{options.TargetParameterName}' is not a parameter of {document.Name}. " +
                 $"Defined parameters: {string.Join(", ", document.Parameters.Select(p => p.Name))}."));
+        }
+        else if (options.TargetParameterName is not null
+            && document.FindParameter(options.TargetParameterName) is { } targetParameter
+            && !(targetParameter.Type is "String" or "StringList"
+                || targetParameter.Type.StartsWith("AWS::", StringComparison.Ordinal)
+                || targetParameter.Type.StartsWith("List<AWS::", StringComparison.Ordinal)))
+        {
+            // Rate control hands each child one target value (an instance id, a resource id): only a String or
+            // StringList parameter can take it; SSM would fail every child instead of refusing the start.
+            problems.Add(new ParameterProblem(
+                options.TargetParameterName,
+                ParameterProblemKind.InvalidRateControl,
+                $"TargetParameterName '{options.TargetParameterName}' is a {targetParameter.Type} parameter of {document.Name}; rate control fills it with one " +
+                $"target (an instance id) per child execution, so it must be a String, StringList or AWS::* id parameter" +
+                (document.InstanceParameterName is { } instanceParameter ? $" such as {instanceParameter}." : ".")));
         }
 
         foreach (var parameter in document.Parameters.Where(p => p.Required))

@@ -97,12 +97,30 @@ public sealed class RunbookStartPlan
         lines.AddRange(Request.Parameters.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"  {p.Key} = {string.Join(", ", p.Value)}"));
         if (Request.Targets.Count > 0)
         {
-            lines.Add($"  Targets: {string.Join("; ", Request.Targets)} -> {Request.TargetParameterName} (MaxConcurrency {Request.MaxConcurrency ?? "10"}, MaxErrors {Request.MaxErrors ?? "-"})");
+            lines.Add($"  Targets: {string.Join("; ", Request.Targets)} -> {Request.TargetParameterName}");
+            lines.Add($"  MaxConcurrency: {Request.MaxConcurrency ?? "10 (default)"}, MaxErrors: {Request.MaxErrors ?? "none (SSM default)"}");
+        }
+
+        for (var i = 0; i < Request.TargetLocations.Count; i++)
+        {
+            // Every field SSM receives, so -WhatIf shows where children will run and as whom.
+            var location = Request.TargetLocations[i];
+            lines.Add($"  TargetLocations[{i}]: Accounts {string.Join(",", location.Accounts)}; Regions {string.Join(",", location.Regions)}" +
+                (location.ExcludeAccounts.Count > 0 ? $"; ExcludeAccounts {string.Join(",", location.ExcludeAccounts)}" : string.Empty) +
+                $"; ExecutionRoleName {location.ExecutionRoleName ?? "AWS-SystemsManager-AutomationExecutionRole (default)"}" +
+                $"; TargetLocationMaxConcurrency {location.TargetLocationMaxConcurrency ?? "(SSM default)"}" +
+                $"; TargetLocationMaxErrors {location.TargetLocationMaxErrors ?? "(SSM default)"}");
         }
 
         if (Request.TargetLocations.Count > 0)
         {
-            lines.Add($"  TargetLocations: {string.Join("; ", Request.TargetLocations.Select(l => string.Join(",", l.Accounts) + " in " + string.Join(",", l.Regions)))}");
+            var children = Request.TargetLocations.Sum(l => l.Accounts.Count * l.Regions.Count);
+            lines.Add($"  Child executions: {children} (account or OU x Region; an OU expands to its accounts)");
+        }
+
+        if (Request.Tags.Count > 0)
+        {
+            lines.Add($"  Tags: {string.Join(", ", Request.Tags.OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => t.Key + "=" + t.Value))}");
         }
 
         return string.Join(Environment.NewLine, lines);

@@ -168,6 +168,7 @@ public sealed class SsmAutomationApi : IAutomationApi, IRunbookApi
             Mode = e.Mode?.Value,
             ExecutedBy = e.ExecutedBy,
             ParentAutomationExecutionId = e.ParentAutomationExecutionId,
+            TargetParameterName = e.TargetParameterName,
             Parameters = Map(e.Parameters),
             Outputs = Map(e.Outputs),
             StepExecutions = (e.StepExecutions ?? new List<StepExecution>()).Select(Step).ToList(),
@@ -258,7 +259,59 @@ public sealed class SsmAutomationApi : IAutomationApi, IRunbookApi
         FailureType = s.FailureDetails?.FailureType,
         IsCritical = s.IsCritical,
         Outputs = Map(s.Outputs),
+        TargetLocation = s.TargetLocation is { } l
+            ? new AutomationTargetLocation
+            {
+                Accounts = l.Accounts ?? new List<string>(),
+                Regions = l.Regions ?? new List<string>(),
+                ExecutionRoleName = l.ExecutionRoleName,
+            }
+            : null,
     };
+
+    public async Task<IReadOnlyList<AutomationExecutionSummary>> DescribeChildExecutionsAsync(string parentAutomationExecutionId, CancellationToken cancellationToken)
+    {
+        var result = new List<AutomationExecutionSummary>();
+        string? token = null;
+        var pages = 0;
+        do
+        {
+            var response = await _ssm.DescribeAutomationExecutionsAsync(
+                new DescribeAutomationExecutionsRequest
+                {
+                    Filters = new List<AutomationExecutionFilter>
+                    {
+                        new() { Key = AutomationExecutionFilterKey.ParentExecutionId, Values = new List<string> { parentAutomationExecutionId } },
+                    },
+                    MaxResults = 50,
+                    NextToken = token,
+                },
+                cancellationToken).ConfigureAwait(false);
+            foreach (var m in response.AutomationExecutionMetadataList ?? new List<AutomationExecutionMetadata>())
+            {
+                result.Add(new AutomationExecutionSummary
+                {
+                    AutomationExecutionId = m.AutomationExecutionId,
+                    DocumentName = m.DocumentName,
+                    DocumentVersion = m.DocumentVersion,
+                    Status = m.AutomationExecutionStatus?.Value,
+                    CurrentStepName = m.CurrentStepName,
+                    CurrentAction = m.CurrentAction,
+                    ExecutionStartTime = m.ExecutionStartTime,
+                    ExecutionEndTime = m.ExecutionEndTime,
+                    FailureMessage = m.FailureMessage,
+                    ParentAutomationExecutionId = m.ParentAutomationExecutionId,
+                    Target = m.Target,
+                    Outputs = Map(m.Outputs),
+                });
+            }
+
+            token = string.IsNullOrEmpty(response.NextToken) ? null : response.NextToken;
+        }
+        while (token is not null && ++pages < 1000); // a service repeating tokens must not loop forever
+
+        return result;
+    }
 
     private static IReadOnlyDictionary<string, IReadOnlyList<string>> Map(Dictionary<string, List<string>>? map) =>
         map is null

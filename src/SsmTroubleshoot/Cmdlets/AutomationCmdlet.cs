@@ -102,6 +102,16 @@ public abstract class AutomationCmdlet : AwsCmdlet
             {
                 case ExecutionWaitState.Finished:
                     WriteObject(result);
+                    if (result.ChildSummary is { } summary)
+                    {
+                        // Multi-account / rate-controlled: the per account/Region results are in .Children; say which did not succeed.
+                        WriteVerbose($"Execution {result.AutomationExecutionId}: {summary}.");
+                        foreach (var child in result.Children.Where(c => !c.Succeeded))
+                        {
+                            WriteWarning($"Execution {result.AutomationExecutionId}: child {child.Location} is {child.Status}" +
+                                (string.IsNullOrEmpty(child.FailureMessage) ? "." : $": {child.FailureMessage}"));
+                        }
+                    }
                     if (AutomationStatus.IsFailure(result.Status))
                     {
                         WriteError(ExecutionFailed(result));

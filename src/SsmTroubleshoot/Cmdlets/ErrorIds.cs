@@ -51,6 +51,12 @@ internal static class ErrorIds
     internal const string PremiumSupportRequired = "PremiumSupportRequired";
     internal const string RunbookLookupFailed = "RunbookLookupFailed";
     internal const string RunbookParameterInvalid = "RunbookParameterInvalid";
+
+    // Invoke-SawRunbook -TargetLocation: accounts, Regions, role name or per-location rates malformed.
+    internal const string RunbookTargetLocationInvalid = "RunbookTargetLocationInvalid";
+
+    // Invoke-SawRunbook rate control: -Target / -TargetParameterName / -MaxConcurrency / -MaxErrors do not fit the request or the document.
+    internal const string RunbookRateControlInvalid = "RunbookRateControlInvalid";
     internal const string RunbookStartFailed = "RunbookStartFailed";
     internal const string ClientTokenReused = "ClientTokenReused";
     internal const string AutomationExecutionFailed = "AutomationExecutionFailed";

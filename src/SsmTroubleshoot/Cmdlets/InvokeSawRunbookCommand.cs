@@ -73,10 +73,13 @@ public sealed class InvokeSawRunbookCommand : AutomationCmdlet
     [ValidateNotNullOrEmpty]
     public string? MaxErrors { get; set; }
 
-    /// <summary>Multi-account / multi-region: hashtables with Accounts, Regions, ExcludeAccounts, ExecutionRoleName, TargetLocationMaxConcurrency, TargetLocationMaxErrors.</summary>
+    /// <summary>
+    /// Multi-account / multi-region: hashtables, objects or AWS.Tools TargetLocation objects with Accounts, Regions,
+    /// ExcludeAccounts, ExecutionRoleName, TargetLocationMaxConcurrency, TargetLocationMaxErrors (read by property name).
+    /// </summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
-    public Hashtable[] TargetLocation { get; set; } = Array.Empty<Hashtable>();
+    public object[] TargetLocation { get; set; } = Array.Empty<object>();
 
     /// <summary>Tags for the execution (at most 5).</summary>
     [Parameter]
@@ -133,12 +136,22 @@ public sealed class InvokeSawRunbookCommand : AutomationCmdlet
         try
         {
             targets = Target.Select(AutomationTarget.Parse).ToList();
-            locations = TargetLocation.Select(ParseLocation).ToList();
             tags = (Tag ?? new Hashtable()).Cast<DictionaryEntry>().ToDictionary(e => Unwrap(e.Key)?.ToString() ?? string.Empty, e => Unwrap(e.Value)?.ToString() ?? string.Empty, StringComparer.Ordinal);
         }
         catch (FormatException ex)
         {
-            ThrowTerminatingError(ErrorRecords.Create(ex.Message, ErrorIds.RunbookParameterInvalid, ErrorCategory.InvalidArgument, Name));
+            ThrowTerminatingError(ErrorRecords.Create(ex.Message, Target.Length > 0 ? ErrorIds.RunbookRateControlInvalid : ErrorIds.RunbookParameterInvalid, ErrorCategory.InvalidArgument, Name));
+            return;
+        }
+
+        try
+        {
+            locations = TargetLocation.Select((l, i) => ParseLocation(l, i)).ToList();
+        }
+        catch (FormatException ex)
+        {
+            ThrowTerminatingError(ErrorRecords.Create(ex.Message, ErrorIds.RunbookTargetLocationInvalid, ErrorCategory.InvalidArgument, TargetLocation,
+                "Give each -TargetLocation as @{ Accounts = '111122223333'; Regions = 'us-east-1'; ExecutionRoleName = 'AWS-SystemsManager-AutomationExecutionRole' }."));
             return;
         }
 
@@ -185,10 +198,17 @@ public sealed class InvokeSawRunbookCommand : AutomationCmdlet
             foreach (var problem in plan.Problems)
             {
                 // The message already names the closest parameter ("Did you mean ..."); the recommendation does not repeat it.
-                WriteError(ErrorRecords.Create(problem.Message, ErrorIds.RunbookParameterInvalid, ErrorCategory.InvalidArgument, plan.Target,
-                    problem.Suggestion is null
-                        ? $"Get-SawRunbook {plan.Document.Name} lists the parameters with their types, allowed values and patterns."
-                        : $"Correct the parameter name; Get-SawRunbook {plan.Document.Name} lists the parameters."));
+                WriteError(problem.Kind switch
+                {
+                    ParameterProblemKind.InvalidTargetLocation => ErrorRecords.Create(problem.Message, ErrorIds.RunbookTargetLocationInvalid, ErrorCategory.InvalidArgument, plan.Target,
+                        "Accounts are 12-digit account ids or OU ids (ou-xxxx-xxxxxxxx), Regions known Region codes, ExecutionRoleName an IAM role name, and the rates a number or a percentage (10 or 10%)."),
+                    ParameterProblemKind.InvalidRateControl => ErrorRecords.Create(problem.Message, ErrorIds.RunbookRateControlInvalid, ErrorCategory.InvalidArgument, plan.Target,
+                        $"-Target tag:Key=Value (or ResourceGroup=Name, ParameterValues=i-...), -TargetParameterName a String/StringList parameter of {plan.Document.Name} (Get-SawRunbook {plan.Document.Name}), -MaxConcurrency / -MaxErrors a number or a percentage (10 or 10%)."),
+                    _ => ErrorRecords.Create(problem.Message, ErrorIds.RunbookParameterInvalid, ErrorCategory.InvalidArgument, plan.Target,
+                        problem.Suggestion is null
+                            ? $"Get-SawRunbook {plan.Document.Name} lists the parameters with their types, allowed values and patterns."
+                            : $"Correct the parameter name; Get-SawRunbook {plan.Document.Name} lists the parameters."),
+                });
             }
 
             return;
@@ -304,34 +324,18 @@ public sealed class InvokeSawRunbookCommand : AutomationCmdlet
         }
     }
 
-    private static AutomationTargetLocation ParseLocation(Hashtable table)
+    /// <summary>A hashtable's entries, or any object's properties (PSCustomObject, AWS.Tools' TargetLocation), by name.</summary>
+    private static AutomationTargetLocation ParseLocation(object? item, int index)
     {
-        var known = new[] { "Accounts", "Regions", "ExcludeAccounts", "ExecutionRoleName", "TargetLocationMaxConcurrency", "TargetLocationMaxErrors" };
-        var values = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
-        foreach (DictionaryEntry entry in table)
+        var value = Unwrap(item);
+        var source = $"-TargetLocation[{index}]";
+        IEnumerable<KeyValuePair<string, object?>> pairs = value switch
         {
-            var key = Unwrap(entry.Key)?.ToString() ?? string.Empty;
-            if (!known.Contains(key, StringComparer.OrdinalIgnoreCase))
-            {
-                throw new FormatException($"-TargetLocation key '{key}' is not known. Allowed keys: {string.Join(", ", known)}.");
-            }
-
-            values[key] = Unwrap(entry.Value);
-        }
-
-        IReadOnlyList<string> List(string key) => values.TryGetValue(key, out var v) && v is not null
-            ? (v is object[] items ? items.Select(i => i?.ToString() ?? string.Empty).ToList() : v.ToString()!.Split(',').Select(s => s.Trim()).Where(s => s.Length > 0).ToList())
-            : Array.Empty<string>();
-        string? Text(string key) => values.TryGetValue(key, out var v) ? v?.ToString() : null;
-
-        return new AutomationTargetLocation
-        {
-            Accounts = List("Accounts"),
-            Regions = List("Regions"),
-            ExcludeAccounts = List("ExcludeAccounts"),
-            ExecutionRoleName = Text("ExecutionRoleName"),
-            TargetLocationMaxConcurrency = Text("TargetLocationMaxConcurrency"),
-            TargetLocationMaxErrors = Text("TargetLocationMaxErrors"),
+            null => throw new FormatException($"{source} is empty."),
+            string text => throw new FormatException($"{source} '{text}' is text; give a hashtable such as @{{ Accounts = '111122223333'; Regions = 'us-east-1' }}."),
+            IDictionary table => table.Cast<DictionaryEntry>().Select(e => new KeyValuePair<string, object?>(Unwrap(e.Key)?.ToString() ?? string.Empty, e.Value)).ToList(),
+            _ => PSObject.AsPSObject(item!).Properties.Where(p => p.IsGettable).Select(p => new KeyValuePair<string, object?>(p.Name, p.Value)).ToList(),
         };
+        return AutomationTargetLocation.FromProperties(pairs, source);
     }
 }

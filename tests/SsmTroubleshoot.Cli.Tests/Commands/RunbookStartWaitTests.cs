@@ -138,6 +138,32 @@ public sealed class RunbookStartWaitTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Target_locations_and_rate_control_reach_SSM_as_given_and_what_if_shows_them()
+    {
+        string[] request =
+        {
+            "runbook", "start", "TroubleshootManagedInstance", "--target-parameter-name", "InstanceId", "--target", "tag:Team=web", "--max-concurrency", "20%", "--max-errors", "1",
+            "--target-location", "Accounts=111122223333,444455556666;Regions=eu-west-1,us-east-1;ExecutionRoleName=SawRole;TargetLocationMaxConcurrency=2",
+        };
+        var whatIf = await Run(request.Append("--what-if").ToArray());
+        Assert.True(whatIf.ExitCode == ExitCodes.Healthy, whatIf.ToString());
+        Assert.Contains("TargetLocations[0]: Accounts 111122223333,444455556666; Regions eu-west-1,us-east-1; ExecutionRoleName SawRole; TargetLocationMaxConcurrency 2", whatIf.Output);
+        Assert.Contains("Child executions: 4", whatIf.Output);
+        Assert.Empty(Executions());
+
+        var started = await Run(request.Append("--json").ToArray());
+        Assert.True(started.ExitCode == ExitCodes.Healthy, started.ToString());
+        var sent = Assert.Single(Executions(), e => e.ParentAutomationExecutionId is null);
+        Assert.Equal("20%", sent.MaxConcurrency);
+        Assert.Equal("1", sent.MaxErrors);
+        var location = Assert.Single(sent.TargetLocations);
+        Assert.Equal(new[] { "111122223333", "444455556666" }, location.Accounts);
+        Assert.Equal(new[] { "eu-west-1", "us-east-1" }, location.Regions);
+        Assert.Equal("SawRole", location.ExecutionRoleName);
+        Assert.Equal("2", location.TargetLocationMaxConcurrency);
+    }
+
+    [Fact]
     public async Task A_disruptive_runbook_needs_force_and_what_if_starts_nothing()
     {
         var refused = await Run("runbook", "start", "ExecuteEC2Rescue", "--instance-id", Healthy);
@@ -167,6 +193,10 @@ public sealed class RunbookStartWaitTests : IAsyncLifetime
     [InlineData(new[] { "TroubleshootManagedInstance", "--instance-id", Healthy, "--parameter", "NoSuchParameter=1" }, "NoSuchParameter")]
     [InlineData(new[] { "TroubleshootManagedInstance", "--instance-id", Healthy, "--parameter", "justtext" }, "is not Name=Value")]
     [InlineData(new[] { "TroubleshootManagedInstance", "--instance-id", Healthy, Broken, "--client-token", "abc" }, "--client-token names one execution")]
+    [InlineData(new[] { "TroubleshootManagedInstance", "--instance-id", Healthy, "--target-location", "Accounts=12345;Regions=us-east-1" }, "'12345' is not a 12-digit account id")]
+    [InlineData(new[] { "TroubleshootManagedInstance", "--instance-id", Healthy, "--target-location", "Accounts=111122223333;Regions=mars-north-1" }, "'mars-north-1' is not a known AWS Region")]
+    [InlineData(new[] { "TroubleshootManagedInstance", "--instance-id", Healthy, "--target-location", "Accounts=111122223333;Region=us-east-1" }, "'Region' is not a target location setting")]
+    [InlineData(new[] { "TroubleshootManagedInstance", "--target-parameter-name", "InstanceId", "--target", "tag:Team=web", "--max-errors", "lots" }, "MaxErrors 'lots'")]
     public async Task Parameters_that_do_not_fit_the_document_are_usage_errors_and_start_nothing(string[] args, string message)
     {
         var result = await Run(new[] { "runbook", "start" }.Concat(args).ToArray());

@@ -100,8 +100,16 @@ public sealed class AutomationScript
     /// <summary>Outputs read from files under documents/reports/ ("FinalOutput.Message": "captured/tmi-no-instance-profile.txt").</summary>
     public Dictionary<string, string>? ReportFiles { get; set; }
 
-    internal bool Matches(string documentName, Dictionary<string, List<string>> parameters) =>
+    /// <summary>Matches the child execution of a multi-account start in this account (null = any; parents and local runs have none).</summary>
+    public string? AccountId { get; set; }
+
+    /// <summary>Matches the child execution of a multi-Region start in this Region (null = any).</summary>
+    public string? Region { get; set; }
+
+    internal bool Matches(string documentName, Dictionary<string, List<string>> parameters, string? accountId = null, string? region = null) =>
         (DocumentName is null || string.Equals(DocumentName, documentName, StringComparison.Ordinal))
+        && (AccountId is null || string.Equals(AccountId, accountId, StringComparison.Ordinal))
+        && (Region is null || string.Equals(Region, region, StringComparison.Ordinal))
         && (InstanceId is null || new[] { "InstanceId", "UnreachableInstanceId", "Source" }.Any(p => parameters.TryGetValue(p, out var v) && v.Contains(InstanceId)));
 
     internal AutomationScript Copy() => (AutomationScript)MemberwiseClone();
@@ -142,6 +150,22 @@ public sealed class AutomationExecution
     public DateTime? StoppedAt { get; set; }
 
     public AutomationScript Script { get; set; } = new();
+
+    /// <summary>
+    /// Children of a multi-account/multi-Region start (one per account x Region) or of a rate-controlled one (one per
+    /// target): the parent's status and steps follow them. Kept here, not in World.AutomationExecutions, because SSM
+    /// runs them in the target accounts.
+    /// </summary>
+    public List<AutomationExecution> Children { get; set; } = new();
+
+    public string? ParentAutomationExecutionId { get; set; }
+
+    /// <summary>A child's account and Region (multi-account) or target value (rate control).</summary>
+    public string? ChildAccountId { get; set; }
+
+    public string? ChildRegion { get; set; }
+
+    public string? ChildTarget { get; set; }
 
     /// <summary>The StartAutomationExecution body exactly as received (null for scenario executions).</summary>
     [JsonIgnore]

@@ -282,8 +282,71 @@ internal sealed partial class SsmService
             Script = script,
             Request = JsonNode.Parse(input.GetRawText())?.AsObject(),
         };
+        AddChildren(execution, world);
         world.AutomationExecutions.Add(execution);
         return new JsonObject { ["AutomationExecutionId"] = execution.AutomationExecutionId };
+    }
+
+    /// <summary>
+    /// Multi-account/multi-Region: one child per account x Region of every TargetLocation (ExcludeAccounts left out),
+    /// each following the script that matches its account and Region. Rate control without locations: one child per
+    /// target value (ParameterValues, or instances whose tag matches), the value in TargetParameterName.
+    /// </summary>
+    private static void AddChildren(AutomationExecution parent, World world)
+    {
+        AutomationExecution Child(string? account, string? region, string? target, Dictionary<string, List<string>> parameters) => new()
+        {
+            AutomationExecutionId = world.NewId(),
+            DocumentName = parent.DocumentName,
+            DocumentVersion = parent.DocumentVersion,
+            Parameters = parameters,
+            Mode = parent.Mode,
+            ExecutedBy = parent.ExecutedBy,
+            StartTime = parent.StartTime,
+            ParentAutomationExecutionId = parent.AutomationExecutionId,
+            ChildAccountId = account,
+            ChildRegion = region,
+            ChildTarget = target,
+            Script = world.AutomationScripts.FirstOrDefault(s => (s.AccountId is not null || s.Region is not null || account is null) && s.Matches(parent.DocumentName, parameters, account, region))?.Copy()
+                ?? world.AutomationScripts.FirstOrDefault(s => s.AccountId is null && s.Region is null && s.Matches(parent.DocumentName, parameters))?.Copy()
+                ?? new AutomationScript(),
+        };
+
+        foreach (var location in parent.TargetLocations)
+        {
+            foreach (var account in location.Accounts.Where(a => !location.ExcludeAccounts.Contains(a, StringComparer.Ordinal)))
+            {
+                foreach (var region in location.Regions)
+                {
+                    parent.Children.Add(Child(account, region, null, parent.Parameters));
+                }
+            }
+        }
+
+        if (parent.TargetLocations.Count > 0 || parent.Targets.Count == 0 || parent.TargetParameterName is null)
+        {
+            return;
+        }
+
+        var values = new List<string>();
+        foreach (var target in parent.Targets)
+        {
+            if (target.Key == "ParameterValues")
+            {
+                values.AddRange(target.Values);
+            }
+            else if (target.Key.StartsWith("tag:", StringComparison.Ordinal))
+            {
+                var key = target.Key.Substring(4);
+                values.AddRange(world.Instances.Where(i => i.Tags.TryGetValue(key, out var v) && target.Values.Contains(v, StringComparer.Ordinal)).Select(i => i.InstanceId));
+            }
+        }
+
+        foreach (var value in values.Distinct(StringComparer.Ordinal))
+        {
+            var parameters = new Dictionary<string, List<string>>(parent.Parameters, StringComparer.Ordinal) { [parent.TargetParameterName] = new List<string> { value } };
+            parent.Children.Add(Child(null, null, value, parameters));
+        }
     }
 
     /// <summary>What SSM checks at start: unknown names, missing required values, allowedValues, allowedPattern.</summary>
@@ -376,7 +439,7 @@ internal sealed partial class SsmService
                     "ExecutionId" => items.Where(e => values.Contains(e.AutomationExecutionId, StringComparer.Ordinal)),
                     "DocumentNamePrefix" => items.Where(e => values.Any(v => e.DocumentName.StartsWith(v, StringComparison.Ordinal))),
                     "ExecutionStatus" => items.Where(e => values.Contains(StateOf(e).Status, StringComparer.Ordinal)),
-                    "ParentExecutionId" => Enumerable.Empty<AutomationExecution>(),
+                    "ParentExecutionId" => items.Where(e => values.Contains(e.AutomationExecutionId, StringComparer.Ordinal)).SelectMany(e => e.Children).ToList(),
                     "TagKey" => items.Where(e => values.Any(v => e.Tags.ContainsKey(v))),
                     "StartTimeBefore" => items.Where(e => values.Any(v => e.StartTime < ParseTime(v))),
                     "StartTimeAfter" => items.Where(e => values.Any(v => e.StartTime > ParseTime(v))),
@@ -452,6 +515,11 @@ internal sealed partial class SsmService
         }
 
         execution.StoppedAt = world.Clock();
+        foreach (var child in execution.Children)
+        {
+            child.StoppedAt ??= execution.StoppedAt;
+        }
+
         return new JsonObject();
     }
 
@@ -468,13 +536,22 @@ internal sealed partial class SsmService
 
     // ---- the execution clock ----
 
-    private sealed record StepState(string Name, string Action, string Id, string Status, DateTime Start, DateTime? End, string? FailureMessage, string? FailureType, Dictionary<string, List<string>> Outputs);
+    private sealed record StepState(string Name, string Action, string Id, string Status, DateTime Start, DateTime? End, string? FailureMessage, string? FailureType, Dictionary<string, List<string>> Outputs)
+    {
+        /// <summary>The child execution a parent's step stands for.</summary>
+        public AutomationExecution? Child { get; init; }
+    }
 
     private sealed record ExecutionState(string Status, DateTime? End, string? CurrentStepName, string? CurrentAction, string? FailureMessage, List<StepState> Steps, int TotalSteps, Dictionary<string, List<string>> Outputs);
 
     /// <summary>Where the execution is at the clock's now: finished steps, the current one, the status, the outputs.</summary>
     private static ExecutionState Evaluate(AutomationExecution e, World world)
     {
+        if (e.Children.Count > 0)
+        {
+            return EvaluateParent(e, world);
+        }
+
         var document = world.Documents.FirstOrDefault(d => d.Name == e.DocumentName);
         var plan = (document?.Steps ?? Array.Empty<(string, string)>()).ToList();
         var script = e.Script;
@@ -610,6 +687,34 @@ internal sealed partial class SsmService
         return new ExecutionState(status, end, now0?.Name, now0?.Action, failure, steps, n, outputs);
     }
 
+    /// <summary>
+    /// A parent runs no steps of its own: one aws:executeAutomation step per child (with its TargetLocation for
+    /// multi-account runs), InProgress until every child ended, then Success or Failed if any child did not succeed.
+    /// </summary>
+    private static ExecutionState EvaluateParent(AutomationExecution e, World world)
+    {
+        var steps = new List<StepState>();
+        for (var i = 0; i < e.Children.Count; i++)
+        {
+            var child = e.Children[i];
+            var state = Evaluate(child, world);
+            var outputs = new Dictionary<string, List<string>>(state.Outputs, StringComparer.Ordinal) { ["ExecutionId"] = new List<string> { child.AutomationExecutionId } };
+            var name = child.ChildAccountId is not null ? $"{child.ChildAccountId}-{child.ChildRegion}" : child.ChildTarget ?? $"child{i + 1}";
+            steps.Add(new StepState(name, "aws:executeAutomation", StepId(e, i), state.Status, child.StartTime, state.End, state.FailureMessage,
+                state.Status == "Failed" ? "Verification" : null, outputs) { Child = child });
+        }
+
+        var done = steps.All(s => TerminalStatuses.Contains(s.Status));
+        var failed = steps.Where(s => s.Status != "Success").ToList();
+        var status = !done ? (e.StoppedAt is not null ? "Cancelling" : "InProgress") : failed.Count == 0 ? "Success" : failed.All(s => s.Status == "Cancelled") ? "Cancelled" : "Failed";
+        var end = done ? steps.Max(s => s.End) : null;
+        var failure = done && failed.Count > 0
+            ? $"{failed.Count} of {steps.Count} child executions did not succeed: {string.Join("; ", failed.Select(s => $"{s.Name} {s.Status}"))}."
+            : null;
+        var current = done ? null : steps.FirstOrDefault(s => !TerminalStatuses.Contains(s.Status));
+        return new ExecutionState(status, end, current?.Name, current?.Action, failure, steps, steps.Count, new Dictionary<string, List<string>>(StringComparer.Ordinal));
+    }
+
     private static List<string>? CannedOutput(string outputName)
     {
         var path = Path.Combine(SsmDocument.DocumentsDirectory, "reports", outputName + ".txt");
@@ -654,6 +759,12 @@ internal sealed partial class SsmService
         Add(o, "CurrentAction", s.CurrentAction);
         Add(o, "FailureMessage", s.FailureMessage);
         Add(o, "TargetParameterName", e.TargetParameterName);
+        Add(o, "ParentAutomationExecutionId", e.ParentAutomationExecutionId);
+        Add(o, "Target", e.ChildTarget);
+        if (e.ParentAutomationExecutionId is not null && s.Outputs.Count > 0)
+        {
+            o["Outputs"] = Map(s.Outputs);
+        }
         Add(o, "MaxConcurrency", e.MaxConcurrency);
         Add(o, "MaxErrors", e.MaxErrors);
         if (e.Targets.Count > 0)
@@ -690,6 +801,11 @@ internal sealed partial class SsmService
         if (s.Outputs.Count > 0)
         {
             o["Outputs"] = Map(s.Outputs);
+        }
+
+        if (s.Child is { ChildAccountId: { } account, ChildRegion: { } region })
+        {
+            o["TargetLocation"] = new JsonObject { ["Accounts"] = new JsonArray(account), ["Regions"] = new JsonArray(region) };
         }
 
         return o;

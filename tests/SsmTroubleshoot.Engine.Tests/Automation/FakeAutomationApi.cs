@@ -49,6 +49,12 @@ internal sealed class FakeExecution
 /// <summary>In-memory IAutomationApi that counts calls and injects throttling.</summary>
 internal sealed class FakeAutomationApi : IAutomationApi
 {
+    /// <summary>Children returned for DescribeAutomationExecutions with ParentExecutionId (by parent id).</summary>
+    public Dictionary<string, List<AutomationExecutionSummary>> Children { get; } = new(StringComparer.Ordinal);
+
+    public Task<IReadOnlyList<AutomationExecutionSummary>> DescribeChildExecutionsAsync(string parentAutomationExecutionId, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<AutomationExecutionSummary>>(Children.TryGetValue(parentAutomationExecutionId, out var list) ? list : new List<AutomationExecutionSummary>());
+
     private readonly Dictionary<string, FakeExecution> _executions = new(StringComparer.Ordinal);
     private readonly object _gate = new();
 

@@ -203,7 +203,118 @@ public sealed class InvokeSawRunbookTests : AutomationTestBase
         var result = Session.Run("Invoke-SawRunbook AWSSupport-TroubleshootManagedInstance -TargetParameterName InstanceId -Target 'tag:Team=web' -MaxConcurrency 0 -ClientToken not-a-uuid @aws");
         Assert.Empty(result.Output);
         Assert.Equal(2, result.Errors.Count);
-        Assert.All(result.Errors, e => Assert.Equal("RunbookParameterInvalid", e.FullyQualifiedErrorId.Split(',')[0]));
+        Assert.Equal(new[] { "RunbookParameterInvalid", "RunbookRateControlInvalid" }, result.Errors.Select(e => e.FullyQualifiedErrorId.Split(',')[0]).OrderBy(i => i, StringComparer.Ordinal));
+        Assert.All(result.Errors, e => Assert.Equal(ErrorCategory.InvalidArgument, e.CategoryInfo.Category));
+        Assert.Equal(0, Starts);
+    }
+
+    [Theory]
+    [InlineData("@{ Accounts = '12345'; Regions = 'us-east-1' }", "'12345' is not a 12-digit account id")]
+    [InlineData("@{ Accounts = 'ou-ab'; Regions = 'us-east-1' }", "'ou-ab' is not a 12-digit account id")]
+    [InlineData("@{ Accounts = '111122223333'; Regions = 'us-east-9' }", "'us-east-9' is not a known AWS Region")]
+    [InlineData("@{ Accounts = '111122223333'; Regions = 'Frankfurt' }", "'Frankfurt' is not a known AWS Region")]
+    [InlineData("@{ Accounts = '111122223333'; Regions = 'us-east-1'; ExecutionRoleName = 'arn:aws:iam::111122223333:role/X' }", "is not an IAM role name")]
+    [InlineData("@{ Accounts = '111122223333'; Regions = 'us-east-1'; TargetLocationMaxConcurrency = 'ten' }", "TargetLocationMaxConcurrency 'ten'")]
+    [InlineData("@{ Accounts = '111122223333'; Regions = 'us-east-1'; TargetLocationMaxErrors = '101%' }", "TargetLocationMaxErrors '101%'")]
+    [InlineData("@{ Accounts = '111122223333' }", "needs 1-50 Regions")]
+    public void Bad_target_locations_are_refused_with_their_own_error_id_before_SSM(string location, string message)
+    {
+        var result = Session.Run($"Invoke-SawRunbook AWSSupport-TroubleshootManagedInstance -InstanceId {Healthy} -TargetLocation {location} @aws");
+        Assert.Empty(result.Output);
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("RunbookTargetLocationInvalid", error.FullyQualifiedErrorId.Split(',')[0]);
+        Assert.Equal(ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
+        Assert.Contains(message, error.Exception.Message, StringComparison.Ordinal);
+        Assert.Contains("12-digit", error.ErrorDetails.RecommendedAction, StringComparison.Ordinal);
+        Assert.Equal(0, Starts);
+    }
+
+    [Fact]
+    public void A_misspelt_target_location_key_stops_the_command()
+    {
+        var result = Session.Run($"Invoke-SawRunbook AWSSupport-TroubleshootManagedInstance -InstanceId {Healthy} -TargetLocation @{{ Accounts = '111122223333'; Region = 'us-east-1' }} @aws");
+        var error = Assert.Single(result.AllErrors);
+        Assert.Equal("RunbookTargetLocationInvalid", error.FullyQualifiedErrorId.Split(',')[0]);
+        Assert.Equal(ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
+        Assert.Contains("'Region' is not a target location setting", error.Exception.Message, StringComparison.Ordinal);
+        Assert.Equal(0, Starts);
+    }
+
+    [Fact]
+    public void Target_locations_bind_from_objects_and_the_AWS_Tools_type_by_property_name()
+    {
+        var script = $$"""
+            # AWS.Tools' own Amazon.SimpleSystemsManagement.Model.TargetLocation lives in another load context than the
+            # module's SDK copy (and this test process loads no AWSSDK), so its shape is declared here, unset extras included.
+            Add-Type -TypeDefinition @'
+            namespace SawTests.Model {
+                public class TargetLocation {
+                    public System.Collections.Generic.List<string> Accounts { get; set; }
+                    public System.Collections.Generic.List<string> ExcludeAccounts { get; set; }
+                    public string ExecutionRoleName { get; set; }
+                    public bool? IncludeChildOrganizationUnits { get; set; }
+                    public System.Collections.Generic.List<string> Regions { get; set; }
+                    public object TargetLocationAlarmConfiguration { get; set; }
+                    public string TargetLocationMaxConcurrency { get; set; }
+                    public string TargetLocationMaxErrors { get; set; }
+                    public System.Collections.Generic.List<object> Targets { get; set; }
+                    public string TargetsMaxConcurrency { get; set; }
+                    public string TargetsMaxErrors { get; set; }
+                }
+            }
+            '@
+            $sdk = [SawTests.Model.TargetLocation]::new()
+            $sdk.Accounts = [System.Collections.Generic.List[string]]@('444455556666')
+            $sdk.Regions = [System.Collections.Generic.List[string]]@('eu-west-1', 'us-west-2')
+            $sdk.ExecutionRoleName = 'Saw.Execution-Role'
+            $sdk.TargetLocationMaxErrors = '1'
+            $object = [pscustomobject]@{ Accounts = 'ou-ab12-abcdefgh'; Regions = 'us-east-1'; TargetLocationMaxConcurrency = '50%' }
+            Invoke-SawRunbook AWSSupport-TroubleshootManagedInstance -InstanceId {{Healthy}} -TargetLocation $sdk, $object @aws
+            """;
+        var result = Session.Run(script);
+        Assert.Empty(result.AllErrors);
+        var sent = Executions().Single();
+        Assert.Equal(2, sent.TargetLocations.Count);
+        Assert.Equal(new[] { "444455556666" }, sent.TargetLocations[0].Accounts);
+        Assert.Equal(new[] { "eu-west-1", "us-west-2" }, sent.TargetLocations[0].Regions);
+        Assert.Equal("Saw.Execution-Role", sent.TargetLocations[0].ExecutionRoleName);
+        Assert.Equal("1", sent.TargetLocations[0].TargetLocationMaxErrors);
+        Assert.Equal(new[] { "ou-ab12-abcdefgh" }, sent.TargetLocations[1].Accounts);
+        Assert.Equal("50%", sent.TargetLocations[1].TargetLocationMaxConcurrency);
+    }
+
+    [Theory]
+    [InlineData("-TargetParameterName Retries -Target 'tag:Team=web'", "Retries", "Integer", "RunbookRateControlInvalid")]
+    [InlineData("-TargetParameterName InstanceIds -Target 'tag:Team=web'", "InstanceIds", "is not a parameter of", "RunbookParameterInvalid")]
+    [InlineData("-TargetParameterName InstanceId -Target 'Name=web'", "'Name'", "tag:<TagKey>", "RunbookRateControlInvalid")]
+    [InlineData("-TargetParameterName InstanceId -Target 'tag:Team=web' -MaxErrors lots", "MaxErrors 'lots'", "percentage", "RunbookRateControlInvalid")]
+    [InlineData("-TargetParameterName InstanceId -Target 'tag:Team=web' -MaxConcurrency 101%", "MaxConcurrency '101%'", "percentage", "RunbookRateControlInvalid")]
+    public void Rate_control_is_checked_against_the_document_before_SSM(string arguments, string name, string allowed, string errorId)
+    {
+        var result = Session.Run($"Invoke-SawRunbook Custom-AllParameterTypes {arguments} @aws");
+        Assert.Empty(result.Output);
+        var error = Assert.Single(result.Errors, e => e.Exception.Message.Contains(name, StringComparison.Ordinal));
+        Assert.Equal(errorId, error.FullyQualifiedErrorId.Split(',')[0]);
+        Assert.Equal(ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
+        Assert.Contains(allowed, error.Exception.Message, StringComparison.Ordinal);
+        Assert.Equal(0, Starts);
+    }
+
+    [Fact]
+    public void WhatIf_shows_the_whole_multi_account_request_and_starts_nothing()
+    {
+        var result = Session.Run("""
+            Invoke-SawRunbook AWSSupport-TroubleshootManagedInstance -TargetParameterName InstanceId -Target 'tag:Team=web' -MaxConcurrency 20% -MaxErrors 1 `
+                -TargetLocation @{ Accounts = '111122223333', '444455556666'; Regions = 'eu-west-1', 'us-east-1'; ExecutionRoleName = 'SawRole'; TargetLocationMaxConcurrency = '2' } -WhatIf @aws
+            """);
+        Assert.Empty(result.AllErrors);
+        var text = Session.Host.Text;
+        Assert.Contains("Targets: tag:Team=web -> InstanceId", text, StringComparison.Ordinal);
+        Assert.Contains("MaxConcurrency: 20%, MaxErrors: 1", text, StringComparison.Ordinal);
+        Assert.Contains("Accounts 111122223333,444455556666", text, StringComparison.Ordinal);
+        Assert.Contains("ExecutionRoleName SawRole", text, StringComparison.Ordinal);
+        Assert.Contains("TargetLocationMaxConcurrency 2", text, StringComparison.Ordinal);
+        Assert.Contains("Child executions: 4", text, StringComparison.Ordinal);
         Assert.Equal(0, Starts);
     }
 

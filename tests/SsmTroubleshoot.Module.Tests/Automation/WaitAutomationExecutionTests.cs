@@ -214,4 +214,52 @@ public sealed class WaitAutomationExecutionTests : AutomationTestBase
         var table = Session.Render("$ssh.Findings");
         Assert.Contains("module run/openssh: Improper configuration of one or more OpenSSH components.", table, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_multi_account_run_is_validated_started_and_followed_to_the_end_per_account_and_Region()
+    {
+        // Bad inputs are refused with their ids before anything starts.
+        var bad = Session.Run("Invoke-SawRunbook AWSSupport-TroubleshootManagedInstance -InstanceId $ids -TargetLocation @{ Accounts = '111122223333', '4444'; Regions = 'eu-west-1', 'eu-wst-1' } -Wait @fast @aws", new() { ["ids"] = new[] { Healthy } });
+        Assert.Equal(new[] { "RunbookTargetLocationInvalid", "RunbookTargetLocationInvalid" }, bad.Errors.Select(e => e.FullyQualifiedErrorId.Split(',')[0]));
+        Assert.Empty(Emu.World.AutomationExecutions);
+
+        var result = Session.Run("""
+            Invoke-SawRunbook AWSSupport-TroubleshootManagedInstance -InstanceId $ids -Wait -TimeoutSeconds 60 @fast @aws `
+                -TargetLocation @{ Accounts = '111122223333', '444455556666'; Regions = 'eu-west-1', 'us-east-1'; ExecutionRoleName = 'SawExecution' }
+            """, new() { ["ids"] = new[] { Healthy } });
+        var parent = Assert.Single(result.Output);
+        Assert.Equal("Failed", ScriptResult.Prop(parent, "Status"));
+        Assert.Equal("4 child executions: 3 Success, 1 Failed", ScriptResult.Prop(parent, "ChildSummary"));
+        var children = ((System.Collections.IEnumerable)ScriptResult.Prop(parent, "Children")!).Cast<object>().Select(PSObject.AsPSObject).ToList();
+        Assert.Equal(
+            new[] { "111122223333/eu-west-1 Success", "111122223333/us-east-1 Success", "444455556666/eu-west-1 Success", "444455556666/us-east-1 Failed" },
+            children.Select(c => $"{c.Properties["AccountId"].Value}/{c.Properties["Region"].Value} {c.Properties["Status"].Value}"));
+        var failed = children.Single(c => (string)c.Properties["Status"].Value == "Failed");
+        Assert.Contains("could not be assumed", (string)failed.Properties["FailureMessage"].Value, StringComparison.Ordinal);
+        Assert.Matches("^[0-9a-f-]{36}$", (string)failed.Properties["AutomationExecutionId"].Value);
+        var succeeded = children.First();
+        Assert.True(((System.Collections.IDictionary)succeeded.Properties["Outputs"].Value).Count > 0); // the child's own outputs
+
+        // The parent failed: one error for it, one warning naming the failed account/Region, progress while waiting.
+        Assert.Equal("AutomationExecutionFailed", Assert.Single(result.Errors).FullyQualifiedErrorId.Split(',')[0]);
+        Assert.Contains(result.Warnings, w => w.Message.Contains("child 444455556666/us-east-1 is Failed", StringComparison.Ordinal));
+        Assert.NotEmpty(result.Progress);
+
+        // Wait-AutomationExecution on the parent's id alone gives the same per account/Region results.
+        var again = Session.Run("Wait-AutomationExecution $id @fast @aws", new() { ["id"] = ScriptResult.Prop(parent, "AutomationExecutionId") });
+        Assert.Equal(4, ((System.Collections.ICollection)ScriptResult.Prop(Assert.Single(again.Output), "Children")!).Count);
+    }
+
+    [Fact]
+    public void A_rate_controlled_run_by_tag_reports_one_child_per_instance()
+    {
+        var result = Session.Run("Invoke-SawRunbook AWSSupport-TroubleshootManagedInstance -TargetParameterName InstanceId -Target 'tag:Team=web' -MaxConcurrency 1 -MaxErrors 1 -Wait -TimeoutSeconds 60 @fast @aws");
+        var parent = Assert.Single(result.Output);
+        var children = ((System.Collections.IEnumerable)ScriptResult.Prop(parent, "Children")!).Cast<object>().Select(PSObject.AsPSObject).ToList();
+        Assert.Equal(
+            new[] { Healthy + " Success", Broken + " Failed" },
+            children.Select(c => $"{c.Properties["Target"].Value} {c.Properties["Status"].Value}").OrderBy(s => s, StringComparer.Ordinal));
+        Assert.Equal("Failed", ScriptResult.Prop(parent, "Status"));
+        Assert.Contains(result.Warnings, w => w.Message.Contains("child " + Broken + " is Failed", StringComparison.Ordinal));
+    }
 }
