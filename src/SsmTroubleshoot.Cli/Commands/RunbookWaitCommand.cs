@@ -55,6 +55,12 @@ internal static class RunbookWaitCommand
                     break;
             }
 
+            // Multi-account / rate-controlled: say which account/Region (or target) did not succeed.
+            foreach (var child in result.Children.Where(c => !c.Succeeded))
+            {
+                output.WriteWarning($"Execution {result.AutomationExecutionId}: child {child.Location} is {child.Status}" + (string.IsNullOrEmpty(child.FailureMessage) ? "." : $": {child.FailureMessage}"));
+            }
+
             var errors = ErrorFindings(outcome);
             if (errors.Count > 0)
             {
@@ -71,6 +77,21 @@ internal static class RunbookWaitCommand
             new Column<AutomationExecutionResult>("Duration", r => r.Duration is { } d ? d.TotalSeconds.ToString("N1", CultureInfo.InvariantCulture) + "s" : null, AlignRight: true),
             new Column<AutomationExecutionResult>("FailedStep", r => r.FailedStep),
             new Column<AutomationExecutionResult>("Findings", r => string.Join(", ", r.Findings.GroupBy(f => f.Severity.ToString()).Select(g => g.Count().ToString(CultureInfo.InvariantCulture) + " " + g.Key))));
+
+        // The per account/Region results (JSON carries them in each result's Children).
+        var children = outcomes.Where(o => o.State is ExecutionWaitState.Finished or ExecutionWaitState.NeedsHuman).SelectMany(o => o.Result.Children).ToList();
+        if (children.Count > 0 && !output.Json)
+        {
+            output.Out.WriteLine();
+            output.WriteRows(
+                children,
+                new Column<AutomationChildResult>("ParentExecutionId", c => c.ParentAutomationExecutionId),
+                new Column<AutomationChildResult>("AccountId", c => c.AccountId),
+                new Column<AutomationChildResult>("Region", c => c.Region),
+                new Column<AutomationChildResult>("Target", c => c.Target),
+                new Column<AutomationChildResult>("Status", c => c.Status),
+                new Column<AutomationChildResult>("FailureMessage", c => c.FailureMessage));
+        }
 
         if (outcomes.Any(o => o.State == ExecutionWaitState.Failed))
         {

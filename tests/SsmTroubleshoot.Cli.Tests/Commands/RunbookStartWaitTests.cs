@@ -164,6 +164,22 @@ public sealed class RunbookStartWaitTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_multi_account_start_with_wait_reports_each_account_and_Region_and_exits_1_for_the_failed_one()
+    {
+        var result = await Run("runbook", "start", "TroubleshootManagedInstance", "--instance-id", Healthy, "--target-location", "Accounts=111122223333,444455556666;Regions=us-east-1",
+            "--wait", "--poll-interval-seconds", "0.1");
+        Assert.True(result.ExitCode == ExitCodes.ProblemsFound, result.ToString());
+        Assert.True(result.Error.Contains("child 444455556666/us-east-1 is Failed: ", StringComparison.Ordinal) && result.Error.Contains("in account 444455556666 could not be assumed", StringComparison.Ordinal), result.ToString());
+        var lines = CliRun.Lines(result.Output);
+        Assert.Contains(lines, l => l.Contains("111122223333", StringComparison.Ordinal) && l.Contains("us-east-1", StringComparison.Ordinal) && l.Contains("Success", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("444455556666", StringComparison.Ordinal) && l.Contains("Failed", StringComparison.Ordinal));
+
+        var json = await Run("runbook", "wait", Executions().Single().AutomationExecutionId, "--json");
+        var children = Assert.Single(json.Json().EnumerateArray()).GetProperty("Children");
+        Assert.Equal(new[] { "111122223333 Success", "444455556666 Failed" }, children.EnumerateArray().Select(c => c.GetProperty("AccountId").GetString() + " " + c.GetProperty("Status").GetString()));
+    }
+
+    [Fact]
     public async Task A_disruptive_runbook_needs_force_and_what_if_starts_nothing()
     {
         var refused = await Run("runbook", "start", "ExecuteEC2Rescue", "--instance-id", Healthy);

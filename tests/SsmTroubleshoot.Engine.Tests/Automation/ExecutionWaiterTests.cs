@@ -389,4 +389,54 @@ public sealed class ExecutionWaiterTests
         Assert.Single(api.DescribeCalls);
         Assert.True(api.GetCalls.Count > 1);
     }
+
+    [Fact]
+    public async Task A_multi_account_parent_reports_one_child_per_account_and_Region_from_its_steps()
+    {
+        var api = new FakeAutomationApi();
+        var parent = api.Add(new FakeExecution(Ids.Of(1), Tmi, Running(1, AutomationStatus.Failed)));
+        parent.Steps.Add(new AutomationStepDetail
+        {
+            StepName = "111122223333-eu-west-1", StepStatus = AutomationStatus.Success,
+            TargetLocation = new AutomationTargetLocation { Accounts = new[] { "111122223333" }, Regions = new[] { "eu-west-1" } },
+            Outputs = new Dictionary<string, IReadOnlyList<string>> { ["ExecutionId"] = new[] { Ids.Of(2) }, ["FinalOutput.Message"] = new[] { "ok" } },
+        });
+        parent.Steps.Add(new AutomationStepDetail
+        {
+            StepName = "444455556666-eu-west-1", StepStatus = AutomationStatus.Failed, FailureMessage = "role not assumable",
+            TargetLocation = new AutomationTargetLocation { Accounts = new[] { "444455556666" }, Regions = new[] { "eu-west-1" } },
+        });
+
+        var outcome = Assert.Single(await new FakeTime().Waiter(api).WaitAsync(new[] { Ids.Of(1) }));
+
+        var children = outcome.Result.Children;
+        Assert.Equal(new[] { "111122223333/eu-west-1 Success", "444455556666/eu-west-1 Failed" }, children.Select(c => c.ToString()));
+        Assert.Equal(Ids.Of(2), children[0].AutomationExecutionId);
+        Assert.Equal(new[] { "FinalOutput.Message" }, children[0].Outputs.Keys); // the id is not an output of the child
+        Assert.Equal("role not assumable", children[1].FailureMessage);
+        Assert.Equal("2 child executions: 1 Success, 1 Failed", outcome.Result.ChildSummary);
+        Assert.Empty(api.Children); // no ParentExecutionId listing needed
+    }
+
+    [Fact]
+    public async Task A_rate_controlled_parent_lists_its_children_by_ParentExecutionId_once_it_ended()
+    {
+        var api = new FakeAutomationApi();
+        api.Add(new FakeExecution(Ids.Of(1), Tmi, Running(1, AutomationStatus.Success)) { TargetParameterName = "InstanceId" });
+        api.Add(new FakeExecution(Ids.Of(5), Tmi, AutomationStatus.Success)); // a plain run: no children asked for
+        api.Children[Ids.Of(1)] = new List<AutomationExecutionSummary>
+        {
+            new() { AutomationExecutionId = Ids.Of(2), Status = AutomationStatus.Success, Target = "i-0123456789abcdef0", ParentAutomationExecutionId = Ids.Of(1) },
+            new() { AutomationExecutionId = Ids.Of(3), Status = AutomationStatus.TimedOut, Target = "i-0123456789abcdef1", FailureMessage = "timed out", ParentAutomationExecutionId = Ids.Of(1) },
+        };
+
+        var outcomes = await new FakeTime().Waiter(api).WaitAsync(new[] { Ids.Of(1), Ids.Of(5) }, new ExecutionWaitOptions { Region = "eu-west-1" });
+
+        var children = outcomes[0].Result.Children;
+        Assert.Equal(new[] { "i-0123456789abcdef0 Success", "i-0123456789abcdef1 TimedOut" }, children.Select(c => c.ToString()));
+        Assert.All(children, c => Assert.Equal("eu-west-1", c.Region));
+        Assert.Equal("timed out", children[1].FailureMessage);
+        Assert.Empty(outcomes[1].Result.Children);
+        Assert.Null(outcomes[1].Result.ChildSummary);
+    }
 }

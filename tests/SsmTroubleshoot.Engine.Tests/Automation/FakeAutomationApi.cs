@@ -38,6 +38,9 @@ internal sealed class FakeExecution
 
     public Dictionary<string, IReadOnlyList<string>> Outputs { get; } = new();
 
+    /// <summary>Set for a rate-controlled parent (its children come from <see cref="FakeAutomationApi.Children"/>).</summary>
+    public string? TargetParameterName { get; set; }
+
     /// <summary>How many steps GetAutomationExecution embeds before saying "truncated".</summary>
     public int? EmbeddedSteps { get; set; }
 
@@ -160,6 +163,7 @@ internal sealed class FakeAutomationApi : IAutomationApi
                 FailureMessage = e.FailureMessage,
                 Parameters = e.Parameters,
                 Outputs = e.Outputs,
+                TargetParameterName = e.TargetParameterName,
                 StepExecutions = embedded,
                 StepExecutionsTruncated = e.EmbeddedSteps is int m && m < e.Steps.Count,
             });

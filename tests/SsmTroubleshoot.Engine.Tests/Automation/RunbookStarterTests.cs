@@ -102,7 +102,7 @@ public sealed class RunbookStarterTests
         Assert.Equal("1", location.TargetLocationMaxConcurrency);
         Assert.Equal("0", location.TargetLocationMaxErrors);
         Assert.Null(location.ExcludeAccounts);
-        Assert.Contains("111122223333 in eu-west-1,us-east-1", plan.DescribeRequest());
+        Assert.Contains("TargetLocations[0]: Accounts 111122223333; Regions eu-west-1,us-east-1; ExecutionRoleName AWS-SystemsManager-AutomationExecutionRole; TargetLocationMaxConcurrency 1; TargetLocationMaxErrors 0", plan.DescribeRequest());
     }
 
     [Fact]
@@ -115,7 +115,7 @@ public sealed class RunbookStarterTests
 
         Assert.False(plan.IsValid);
         Assert.Equal(2, plan.Problems.Count); // MaxConcurrency format + MaxConcurrency without targets
-        Assert.All(plan.Problems, p => Assert.Equal(ParameterProblemKind.InvalidRequest, p.Kind));
+        Assert.All(plan.Problems, p => Assert.Equal(ParameterProblemKind.InvalidRateControl, p.Kind));
         Assert.Equal(RunbookImpact.High, plan.Impact);
         Assert.Contains(plan.Disruptions, d => d.Kind == DisruptionKind.StopsInstance);
     }

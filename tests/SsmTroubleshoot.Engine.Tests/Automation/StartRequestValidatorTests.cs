@@ -153,4 +153,63 @@ public sealed class StartRequestValidatorTests
     {
         Assert.Throws<System.FormatException>(() => AutomationTarget.Parse("Prod"));
     }
+
+    [Fact]
+    public void Target_location_problems_and_rate_control_problems_have_their_own_kinds()
+    {
+        var problems = StartRequestValidator.Validate(new AutomationStartRequest
+        {
+            DocumentName = "AWS-Doc",
+            Targets = new[] { new AutomationTarget("Name", new[] { "web" }) },
+            TargetParameterName = "InstanceId",
+            MaxErrors = "lots",
+            TargetLocations = new[]
+            {
+                new AutomationTargetLocation { Accounts = new[] { "111122223333" }, Regions = new[] { "us-east-9", "eu-west-1", "eu-west-1" }, ExecutionRoleName = "arn:aws:iam::1:role/x" },
+            },
+        });
+        Assert.Equal(2, problems.Count(p => p.Kind == ParameterProblemKind.InvalidRateControl));
+        var location = problems.Where(p => p.Kind == ParameterProblemKind.InvalidTargetLocation).Select(p => p.Message).ToList();
+        Assert.Equal(3, location.Count);
+        Assert.Contains(location, m => m.Contains("'us-east-9' is not a known AWS Region"));
+        Assert.Contains(location, m => m.Contains("'eu-west-1' is listed more than once"));
+        Assert.Contains(location, m => m.Contains("is not an IAM role name"));
+        Assert.Empty(StartRequestValidator.Validate(new AutomationStartRequest
+        {
+            DocumentName = "AWS-Doc",
+            TargetLocations = new[] { new AutomationTargetLocation { Accounts = new[] { "111122223333" }, Regions = new[] { "ap-southeast-2" }, ExecutionRoleName = "service-role/Saw_Role+1" } },
+        }));
+    }
+
+    [Theory]
+    [InlineData("Accounts=111122223333,444455556666;Regions=us-east-1; ExecutionRoleName=Role ;TargetLocationMaxErrors=10%", 2, 1, "Role", "10%")]
+    [InlineData("Regions=eu-west-1,eu-central-1;Accounts=ou-ab12-abcdefgh", 1, 2, null, null)]
+    public void Target_locations_parse_from_the_CLI_spelling(string text, int accounts, int regions, string? role, string? maxErrors)
+    {
+        var location = AutomationTargetLocation.Parse(text);
+        Assert.Equal(accounts, location.Accounts.Count);
+        Assert.Equal(regions, location.Regions.Count);
+        Assert.Equal(role, location.ExecutionRoleName);
+        Assert.Equal(maxErrors, location.TargetLocationMaxErrors);
+    }
+
+    [Theory]
+    [InlineData("", "needs the form")]
+    [InlineData("Accounts", "needs the form Name=Value")]
+    [InlineData("Accounts=111122223333;Region=us-east-1", "'Region' is not a target location setting")]
+    public void Malformed_CLI_target_locations_say_what_is_wrong(string text, string message)
+    {
+        var error = Assert.Throws<System.FormatException>(() => AutomationTargetLocation.Parse(text));
+        Assert.Contains(message, error.Message);
+    }
+
+    [Fact]
+    public void Unset_extras_of_an_object_are_ignored_and_set_ones_refused()
+    {
+        var pairs = new Dictionary<string, object?> { ["Accounts"] = new List<string> { "111122223333" }, ["Regions"] = new[] { "us-east-1" }, ["IncludeChildOrganizationUnits"] = false, ["Targets"] = new List<object>(), ["TargetsMaxErrors"] = null };
+        var location = AutomationTargetLocation.FromProperties(pairs, "x");
+        Assert.Equal(new[] { "111122223333" }, location.Accounts);
+        pairs["IncludeChildOrganizationUnits"] = true;
+        Assert.Contains("'IncludeChildOrganizationUnits' is not a target location setting", Assert.Throws<System.FormatException>(() => AutomationTargetLocation.FromProperties(pairs, "x")).Message);
+    }
 }
