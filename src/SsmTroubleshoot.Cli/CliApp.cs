@@ -65,6 +65,11 @@ internal static class CliApp
                 await host.Error.WriteLineAsync("ERROR: " + SecretScrubber.Scrub(message, secrets)).ConfigureAwait(false);
             }
 
+            if (Suggestion(parse) is { } suggestion)
+            {
+                await host.Error.WriteLineAsync(suggestion).ConfigureAwait(false);
+            }
+
             await host.Error.WriteLineAsync("Run 'ssmtroubleshoot " + CommandPath(parse) + "--help' for usage.").ConfigureAwait(false);
             return ExitCodes.UsageError;
         }
@@ -155,6 +160,49 @@ internal static class CliApp
         root.Subcommands.Add(RunbookCommand.Create(host, global));
         root.Subcommands.Add(ContextCommand.Create(host, global));
         return root;
+    }
+
+    /// <summary>
+    /// "Did you mean 'logs'?" for a mistyped command: System.CommandLine 2.0 only says the token is unrecognised.
+    /// Close means a prefix of a command (or the command a prefix of it), or at most two edits away.
+    /// </summary>
+    internal static string? Suggestion(ParseResult parse)
+    {
+        var command = parse.CommandResult.Command;
+        var unknown = parse.UnmatchedTokens.FirstOrDefault(t => !t.StartsWith("-", StringComparison.Ordinal));
+        if (unknown is null || command.Subcommands.Count == 0)
+        {
+            return null;
+        }
+
+        var names = command.Subcommands.Where(c => !c.Hidden).Select(c => c.Name).ToList();
+        var close = names
+            .Select(n => (Name: n, Distance: n.StartsWith(unknown, StringComparison.OrdinalIgnoreCase) || unknown.StartsWith(n, StringComparison.OrdinalIgnoreCase) ? 0 : Distance(unknown.ToLowerInvariant(), n)))
+            .Where(c => c.Distance <= Math.Min(2, Math.Max(1, unknown.Length / 3)))
+            .OrderBy(c => c.Distance).ThenBy(c => c.Name, StringComparer.Ordinal)
+            .Select(c => c.Name).Take(3).ToList();
+        var path = "ssmtroubleshoot " + CommandPath(parse);
+        return close.Count == 0
+            ? null
+            : $"Did you mean {string.Join(" or ", close.Select(n => "'" + path + n + "'"))}?";
+    }
+
+    private static int Distance(string a, string b)
+    {
+        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (var i = 1; i <= a.Length; i++)
+        {
+            var current = new int[b.Length + 1];
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            }
+
+            previous = current;
+        }
+
+        return previous[b.Length];
     }
 
     private static string CommandPath(ParseResult parse)

@@ -24,9 +24,9 @@ internal sealed class LogsCommand
         Arity = ArgumentArity.ZeroOrMore,
     };
 
-    private readonly Option<DateTime?> _since = new("--since") { Description = "Ignore entries older than this (the agent's timestamps are the instance's local time)." };
+    private readonly Option<DateTime?> _since = TimeOption("--since", "Ignore entries older than this: 2h, 30m, 1d, today, yesterday or an ISO 8601 date/time (local time, as the agent's timestamps).");
 
-    private readonly Option<DateTime?> _until = new("--until") { Description = "Ignore entries newer than this." };
+    private readonly Option<DateTime?> _until = TimeOption("--until", "Ignore entries newer than this (the same forms as --since).");
 
     private readonly Option<TimeSpan?> _last = new("--last")
     {
@@ -92,7 +92,7 @@ internal sealed class LogsCommand
     public static Command Create(CliHost host, GlobalOptions global)
     {
         var logs = new LogsCommand(host, global);
-        var command = new Command("logs", "Find what is wrong in SSM Agent logs (Get-SsmAgentLogIssue): one issue per category and log, with cause, remediation and next step.")
+        var command = new Command("logs", "Find what is wrong in SSM Agent logs: one issue per category and log, with cause, remediation and next step.")
         {
             logs._paths, logs._since, logs._until, logs._last, logs._category, logs._asEntry, logs._includeUnclassified, logs._rulePath,
         };
@@ -147,6 +147,22 @@ internal sealed class LogsCommand
         return scan.Finish();
     }
 
+    private static Option<DateTime?> TimeOption(string name, string description) => new(name)
+    {
+        Description = description,
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count == 0 ? string.Empty : result.Tokens[result.Tokens.Count - 1].Value;
+            if (!Durations.TryParseTime(text, DateTime.Now, out var value, out var problem))
+            {
+                result.AddError($"{name} '{text}' {problem}.");
+                return null;
+            }
+
+            return value;
+        },
+    };
+
     private static DateTime? ToLocal(DateTime? time) => time?.Kind == DateTimeKind.Utc ? time.Value.ToLocalTime() : time;
 
     private static LogRuleCatalog LoadCatalog(string[]? rulePaths)
@@ -174,7 +190,7 @@ internal sealed class LogsCommand
         }
         catch (LogRuleException ex)
         {
-            throw new CliUsageException(ex.Message + " (ssmtroubleshoot uses the same rule schema as Get-SsmAgentLogRule shows.)", ex);
+            throw new CliUsageException(ex.Message + " (the schema of the built-in rules: ssmtroubleshoot logs rules --json shows them.)", ex);
         }
     }
 
@@ -296,7 +312,24 @@ internal sealed class LogsCommand
                         new Column<SsmAgentLogIssue>("Category", i => i.Category),
                         new Column<SsmAgentLogIssue>("Count", i => i.Count, AlignRight: true),
                         new Column<SsmAgentLogIssue>("LastSeen", i => i.LastSeen),
-                        new Column<SsmAgentLogIssue>("NextStep", i => i.NextStep));
+                        new Column<SsmAgentLogIssue>("Endpoint", i => i.Endpoint ?? i.InstanceId, Wrap: true));
+
+                    // What to act on, per issue: the table only says what was found (as ssm-cli's note column, in full).
+                    foreach (var issue in group)
+                    {
+                        _output.Out.WriteLine();
+                        _output.WriteFields(
+                            $"{issue.Severity} {issue.Category}: {issue.Count} {(issue.Count == 1 ? "entry" : "entries")}, line {string.Join(", ", issue.LineNumbers.Take(5))}{(issue.LineNumbers.Count > 5 ? ", ..." : string.Empty)}",
+                            new (string, string?)[]
+                            {
+                                ("Cause", issue.Cause),
+                                ("Likely cause", issue.LikelyCause),
+                                ("Sample", issue.Sample.Split('\n')[0]),
+                                ("Remediation", issue.Remediation),
+                                ("Next step", issue.NextStep),
+                                ("Help", issue.HelpUri),
+                            });
+                    }
                 }
             }
 

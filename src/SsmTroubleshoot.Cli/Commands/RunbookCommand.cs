@@ -46,7 +46,7 @@ internal static class RunbookCommand
         };
         var premium = new Option<bool>("--include-premium-support") { Description = "Also list AWSPremiumSupport-* runbooks (Business, Enterprise On-Ramp or Enterprise Support plans only)." };
         var offline = new Option<bool>("--offline") { Description = "Search the built-in catalog instead of the region (no AWS call)." };
-        var command = new Command("find", "List the AWS Support runbooks available in the region (Find-SawRunbook), or with --offline those of the built-in catalog.")
+        var command = new Command("find", "List the AWS Support runbooks available in the region, or with --offline those of the built-in catalog.")
         {
             keyword,
             premium,
@@ -60,9 +60,10 @@ internal static class RunbookCommand
             {
                 var found = RunbookCatalog.All.Where(r => word is null || Matches(r, word)).ToList();
                 WriteList(output, found);
-                if (found.Count == 0 && !output.Json)
+                if (found.Count == 0)
                 {
-                    output.Out.WriteLine("No runbook of the built-in catalog matches. 'ssmtroubleshoot runbook catalog' lists them all.");
+                    output.WriteError($"No runbook of the built-in catalog matches '{word}'. 'ssmtroubleshoot runbook catalog' lists them all.");
+                    return ExitCodes.NothingFound;
                 }
 
                 return ExitCodes.Healthy;
@@ -81,8 +82,24 @@ internal static class RunbookCommand
             }
 
             var includePremium = parse.GetValue(premium);
+            var matching = runbooks.Where(r => (includePremium || !r.IsPremiumSupport) && r.Matches(word)).ToList();
+            if (matching.Count == 0)
+            {
+                // Nothing on stdout but an empty JSON array with --json; the why on stderr; a non-zero code for scripts.
+                if (output.Json)
+                {
+                    output.WriteJson(matching);
+                }
+
+                output.WriteError(word is null
+                    ? $"No AWS Support runbook is shared in {connection.Region.SystemName}{(includePremium ? string.Empty : " (AWSPremiumSupport-* left out: --include-premium-support lists them)")}."
+                    : $"No AWS Support runbook in {connection.Region.SystemName} matches '{word}'{(includePremium ? string.Empty : " (AWSPremiumSupport-* left out: --include-premium-support)")}. "
+                        + "'ssmtroubleshoot runbook find' without a keyword lists them all; --offline searches the built-in catalog.");
+                return ExitCodes.NothingFound;
+            }
+
             output.WriteRows(
-                runbooks.Where(r => (includePremium || !r.IsPremiumSupport) && r.Matches(word)).ToList(),
+                matching,
                 new Column<RunbookSummary>("Name", r => r.Name),
                 new Column<RunbookSummary>("Ver", r => r.DocumentVersion),
                 new Column<RunbookSummary>("Purpose", r => r.Purpose ?? r.DisplayName),
