@@ -159,7 +159,69 @@ internal static class CliApp
         root.Subcommands.Add(NodeDiagnosisCommand.Create(host, global));
         root.Subcommands.Add(RunbookCommand.Create(host, global));
         root.Subcommands.Add(ContextCommand.Create(host, global));
+        Describe(root, global, string.Empty);
         return root;
+    }
+
+    /// <summary>Which commands call AWS (and so list the AWS options), and what to type: every --help ends with examples.</summary>
+    private static readonly Dictionary<string, (AwsOptions Aws, string[] Examples)> CommandSpecs = new(StringComparer.Ordinal)
+    {
+        [string.Empty] = (AwsOptions.None, new[] { "ssmtroubleshoot logs", "ssmtroubleshoot endpoints", "ssmtroubleshoot diagnose-node --instance-id i-0123456789abcdef0 --region us-east-1" }),
+        ["logs"] = (AwsOptions.None, new[]
+        {
+            "ssmtroubleshoot logs                                  (the agent's log folder)",
+            "ssmtroubleshoot logs /var/log/amazon/ssm --since 2h",
+            "journalctl -u amazon-ssm-agent | ssmtroubleshoot logs -",
+            "ssmtroubleshoot logs --instance-id i-0123456789abcdef0 --region us-east-1 --since yesterday   (through Run Command)",
+            "ssmtroubleshoot logs rules --category ProxyTls",
+        }),
+        ["logs rules"] = (AwsOptions.None, new[] { "ssmtroubleshoot logs rules", "ssmtroubleshoot logs rules --category 'Proxy*' --json" }),
+        ["endpoints"] = (AwsOptions.RegionOnly, new[] { "ssmtroubleshoot endpoints", "ssmtroubleshoot endpoints --region eu-west-1 --service ssm --service ssmmessages" }),
+        ["diagnose"] = (AwsOptions.RegionOnly, new[] { "ssmtroubleshoot diagnose", "ssmtroubleshoot diagnose --agent-version 3.3.40.0" }),
+        ["network"] = (AwsOptions.All, new[] { "ssmtroubleshoot network --instance-id i-0123456789abcdef0 --region us-east-1 --detailed", "AWS_PROFILE=prod ssmtroubleshoot network --filter tag:Environment=prod" }),
+        ["diagnose-node"] = (AwsOptions.All, new[] { "ssmtroubleshoot diagnose-node --instance-id i-0123456789abcdef0 --detailed", "ssmtroubleshoot diagnose-node --all --group-by-root-cause --region us-east-1" }),
+        ["context"] = (AwsOptions.All, new[] { "ssmtroubleshoot context", "ssmtroubleshoot context --profile prod --region eu-west-1" }),
+        ["runbook"] = (AwsOptions.None, new[] { "ssmtroubleshoot runbook find ssh", "ssmtroubleshoot runbook start TroubleshootManagedInstance --instance-id i-0123456789abcdef0 --wait" }),
+        ["runbook catalog"] = (AwsOptions.None, new[] { "ssmtroubleshoot runbook catalog", "ssmtroubleshoot runbook catalog --json" }),
+        ["runbook find"] = (AwsOptions.All, new[] { "ssmtroubleshoot runbook find", "ssmtroubleshoot runbook find rescue --region us-east-1", "ssmtroubleshoot runbook find 'session manager' --offline" }),
+        ["runbook show"] = (AwsOptions.All, new[] { "ssmtroubleshoot runbook show TroubleshootManagedInstance", "ssmtroubleshoot runbook show AWSSupport-ExecuteEC2Rescue --live --region us-east-1" }),
+        ["runbook start"] = (AwsOptions.All, new[]
+        {
+            "ssmtroubleshoot runbook start TroubleshootManagedInstance --instance-id i-0123456789abcdef0 --wait",
+            "ssmtroubleshoot runbook start ExecuteEC2Rescue --instance-id i-0123456789abcdef0 --what-if",
+        }),
+        ["runbook wait"] = (AwsOptions.All, new[] { "ssmtroubleshoot runbook wait 12345678-90ab-cdef-1234-567890abcdef --timeout-seconds 600" }),
+        ["runbook export"] = (AwsOptions.All, new[] { "ssmtroubleshoot runbook export 12345678-90ab-cdef-1234-567890abcdef --path case.zip" }),
+    };
+
+    private enum AwsOptions
+    {
+        None,
+        RegionOnly,
+        All,
+    }
+
+    private static void Describe(Command command, GlobalOptions global, string path)
+    {
+        if (CommandSpecs.TryGetValue(path, out var spec))
+        {
+            if (spec.Aws == AwsOptions.All)
+            {
+                global.AddAwsTo(command);
+            }
+            else if (spec.Aws == AwsOptions.RegionOnly)
+            {
+                command.Options.Add(global.Region);
+            }
+
+            command.Description += Environment.NewLine + Environment.NewLine + "Examples:" + Environment.NewLine
+                + string.Join(Environment.NewLine, spec.Examples.Select(e => "  " + e));
+        }
+
+        foreach (var sub in command.Subcommands)
+        {
+            Describe(sub, global, path.Length == 0 ? sub.Name : path + " " + sub.Name);
+        }
     }
 
     /// <summary>

@@ -168,7 +168,7 @@ internal static class RunbookWaitCommand
     {
         var ids = new Argument<string[]>("automation-execution-id")
         {
-            Description = "AutomationExecutionId(s) to wait for (as Start-SSMAutomationExecution or the console shows them).",
+            Description = "AutomationExecutionId(s) to wait for (as `runbook start`, aws ssm start-automation-execution or the console shows them).",
             Arity = ArgumentArity.OneOrMore,
         };
         ids.Validators.Add(result =>

@@ -96,6 +96,10 @@ public static class CommandSpelling
         new(@"Get-Content shows it", "cat shows it"),
     };
 
+    private static readonly Regex Hashtable = new(@"-Parameter @\{\s*(.*?)\s*\}", RegexOptions.CultureInvariant);
+
+    private static readonly Regex HashtableEntry = new(@"(\w+)\s*=\s*'([^']*)'", RegexOptions.CultureInvariant);
+
     // A PowerShell parameter left in the text (-AgentVersion, -Since): the CLI's --agent-version, --since.
     private static readonly Regex Parameter = new(@"(?<![\w-])-([A-Z][a-z0-9]+(?:[A-Z0-9][a-z0-9]*)*)\b", RegexOptions.CultureInvariant);
 
@@ -136,7 +140,12 @@ public static class CommandSpelling
             return text!;
         }
 
-        var result = text;
+        // Invoke-SawRunbook's -Parameter @{ Name = 'value'; ... } is runbook start's --parameter Name=value, once per name.
+        var result = Hashtable.Replace(text, m => string.Join(" ", HashtableEntry.Matches(m.Groups[1].Value).Cast<Match>().Select(e =>
+        {
+            var pair = e.Groups[1].Value + "=" + e.Groups[2].Value;
+            return "--parameter " + (pair.IndexOf(' ') >= 0 ? "'" + pair + "'" : pair);
+        })));
         foreach (var pair in Pairs)
         {
             result = pair.Pattern.Replace(result, pair.CommandLine);

@@ -73,6 +73,12 @@ public sealed class RunbookStartWaitTests : IAsyncLifetime
         Assert.Equal(new[] { "AutomationExecutionId", "DocumentName", "Status", "Duration", "FailedStep", "Findings" }, lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries));
         Assert.Matches("^" + ids[0] + @"\s+" + Tmi + @"\s+Success\s+\d+\.\ds", lines[2]);
         Console.WriteLine(table.Output);
+
+        // Which error, in words, without --json: the report's Error and Warning findings under the table, Error first.
+        var findings = lines.SkipWhile(l => l != "Findings of " + ids[0] + " (" + Tmi + "):").Skip(1).ToList();
+        Assert.Equal(new[] { "Severity", "Section", "Check", "Note" }, findings[0].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Matches(@"^Error\s+5\s+\S+\s+No EC2 instance IAM profile attached", findings[2]);
+        Assert.DoesNotContain(findings, l => l.StartsWith("Ok ", StringComparison.Ordinal) || l.StartsWith("Info ", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -115,6 +121,15 @@ public sealed class RunbookStartWaitTests : IAsyncLifetime
         Assert.Equal(new[] { "Name", "Ver", "Purpose", "Disruptive" }, lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains(lines, l => l.StartsWith("AWSSupport-ExecuteEC2Rescue ") && l.Contains("Yes: "));
         Console.WriteLine(rescue.Output);
+
+        // No match: nothing on stdout (an empty array with --json), the reason on stderr, exit code 4.
+        var none = await Run("runbook", "find", "kubernetes");
+        Assert.True(none.ExitCode == ExitCodes.NothingFound, none.ToString());
+        Assert.Equal(string.Empty, none.Output);
+        Assert.Contains("ERROR: No AWS Support runbook in us-east-1 matches 'kubernetes'", none.Error);
+        var noneJson = await Run("runbook", "find", "kubernetes", "--json");
+        Assert.Equal(ExitCodes.NothingFound, noneJson.ExitCode);
+        Assert.Equal(0, noneJson.Json().GetArrayLength());
     }
 
     [Fact]
