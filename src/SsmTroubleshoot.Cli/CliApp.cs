@@ -191,7 +191,7 @@ internal static class CliApp
             "ssmtroubleshoot runbook start ExecuteEC2Rescue --instance-id i-0123456789abcdef0 --what-if",
         }),
         ["runbook wait"] = (AwsOptions.All, new[] { "ssmtroubleshoot runbook wait 12345678-90ab-cdef-1234-567890abcdef --timeout-seconds 600" }),
-        ["runbook export"] = (AwsOptions.All, new[] { "ssmtroubleshoot runbook export 12345678-90ab-cdef-1234-567890abcdef --path case.zip" }),
+        ["runbook export"] = (AwsOptions.All, new[] { "ssmtroubleshoot runbook export 12345678-90ab-cdef-1234-567890abcdef --path ./case --redact" }),
     };
 
     private enum AwsOptions

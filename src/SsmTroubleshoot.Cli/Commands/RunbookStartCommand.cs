@@ -116,7 +116,7 @@ internal static class RunbookStartCommand
             if (problems.Count > 0)
             {
                 throw new CliUsageException(string.Join(Environment.NewLine + "ERROR: ", problems)
-                    + $"{Environment.NewLine}The parameters of {document.Name} are in its document (ssmtroubleshoot runbook show {document.Name}).");
+                    + $"{Environment.NewLine}The parameters of {document.Name} are in its document (ssmtroubleshoot runbook show {document.Name} --live).");
             }
 
             // The runbook's own pre-checks (ExecuteEC2Rescue: Availability Zone, encryption, platform), as Invoke-SawRunbook.
