@@ -53,7 +53,35 @@ public sealed class ProcessTests
         Assert.Contains(lines, l => l.StartsWith(new string(' ', 15), StringComparison.Ordinal) && l.Trim().Length > 0);
     }
 
-    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(string? columns, params string[] args)
+    [Fact]
+    public async Task The_emulator_banner_tells_how_to_point_the_cli_at_it_and_both_ways_work()
+    {
+        await using var emu = await SsmTroubleshoot.Emulator.AwsEmulator.StartAsync(SsmTroubleshoot.Emulator.Model.World.LoadScenario("tour"));
+        var endpoint = emu.Endpoint.ToString();
+        var banner = SsmTroubleshoot.Emulator.EmulatorBanner.Lines(endpoint, emu.World.Region);
+
+        // The options line, as printed, run as printed.
+        var options = banner.Single(l => l.TrimStart().StartsWith("ssmtroubleshoot ", StringComparison.Ordinal)).Trim().Split(' ').Skip(1).Append("--json").ToArray();
+        Assert.Contains("--endpoint-url", options);
+        var (exitCode, stdout, stderr) = await RunAsync(null, options);
+        Assert.True(exitCode == 0, stdout + stderr);
+        Assert.Contains("\"Endpoint\": \"" + endpoint + "\"", stdout);
+
+        // The environment line: its variables set, no AWS option on the command line.
+        var exports = banner.Single(l => l.TrimStart().StartsWith("export ", StringComparison.Ordinal)).Trim().Substring("export ".Length).Split(' ')
+            .Select(v => v.Split('=', 2)).ToDictionary(v => v[0], v => v[1]);
+        Assert.Equal(new[] { "AWS_ACCESS_KEY_ID", "AWS_ENDPOINT_URL", "AWS_REGION", "AWS_SECRET_ACCESS_KEY" }, exports.Keys.OrderBy(k => k, StringComparer.Ordinal));
+        (exitCode, stdout, stderr) = await RunAsync(null, exports, "context", "--json");
+        Assert.True(exitCode == 0, stdout + stderr);
+        Assert.Contains("\"Region\": \"" + emu.World.Region + "\"", stdout);
+        Assert.Contains("\"Account\": \"123456789012\"", stdout);
+        Assert.Contains(banner, l => l.Contains("-EndpointUrl " + endpoint, StringComparison.Ordinal));
+    }
+
+    private static Task<(int ExitCode, string Output, string Error)> RunAsync(string? columns, params string[] args) =>
+        RunAsync(columns, new System.Collections.Generic.Dictionary<string, string>(), args);
+
+    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(string? columns, System.Collections.Generic.IDictionary<string, string> environment, params string[] args)
     {
         var program = ProgramPath();
         Assert.True(File.Exists(program), program + " was not built");
@@ -76,6 +104,11 @@ public sealed class ProcessTests
         if (columns is not null)
         {
             start.Environment["COLUMNS"] = columns;
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
         }
 
         using var process = Process.Start(start)!;
