@@ -20,6 +20,7 @@ internal static class Program
         ["fleetlogs"] = FleetLogBenchmark.Run,
         ["soak"] = SoakBenchmark.Run,
         ["corpus"] = CorpusBenchmark.Run,
+        ["cli-size"] = CliSizeBenchmark.Run,
     };
 
     private static int Main(string[] args)
