@@ -60,12 +60,18 @@ internal static class CliApp
         {
             // The same message can come from several parse errors (an unknown token and its "Did you mean"): say each once.
             var secrets = SecretValues(args);
-            foreach (var message in parse.Errors.Select(e => e.Message).Distinct(StringComparer.Ordinal))
+            var suggestion = Suggestion(parse);
+
+            // "Required command was not provided" says nothing more once the mistyped command is named and corrected.
+            var required = parse.Errors.Count(e => e.Message.StartsWith("Required command", StringComparison.Ordinal));
+            foreach (var message in parse.Errors.Select(e => e.Message)
+                .Where(m => suggestion is null || required == parse.Errors.Count || !m.StartsWith("Required command", StringComparison.Ordinal))
+                .Distinct(StringComparer.Ordinal))
             {
                 await host.Error.WriteLineAsync("ERROR: " + SecretScrubber.Scrub(message, secrets)).ConfigureAwait(false);
             }
 
-            if (Suggestion(parse) is { } suggestion)
+            if (suggestion is not null)
             {
                 await host.Error.WriteLineAsync(suggestion).ConfigureAwait(false);
             }
