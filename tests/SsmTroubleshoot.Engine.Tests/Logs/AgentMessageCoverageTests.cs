@@ -156,10 +156,9 @@ internal sealed class AgentMessageCoverage
 
     /// <summary>
     /// Error texts (fmt.Errorf / errors.New in the same paths) reach the log inside a carrier such as `Error: %v`, so a
-    /// carrier is only sound when they are accounted for too. SSMT_ERRTEXT=1 includes them while they are being worked
-    /// through.
+    /// carrier is only sound when they are accounted for too. SSMT_ERRTEXT=0 leaves them out (to look at log calls alone).
     /// </summary>
-    internal static readonly bool IncludeErrorTexts = Environment.GetEnvironmentVariable("SSMT_ERRTEXT") == "1";
+    internal static readonly bool IncludeErrorTexts = Environment.GetEnvironmentVariable("SSMT_ERRTEXT") != "0";
 
     internal static AgentMessageCoverage Build(LogRuleCatalog catalog)
     {
