@@ -72,6 +72,26 @@ internal static class RunbookWaitCommand
             new Column<AutomationExecutionResult>("FailedStep", r => r.FailedStep),
             new Column<AutomationExecutionResult>("Findings", r => string.Join(", ", r.Findings.GroupBy(f => f.Severity.ToString()).Select(g => g.Count().ToString(CultureInfo.InvariantCulture) + " " + g.Key))));
 
+        // The report's Error and Warning findings in words, per execution (the counts above only say that there are some).
+        foreach (var result in outcomes.Where(o => o.State is ExecutionWaitState.Finished or ExecutionWaitState.NeedsHuman).Select(o => o.Result))
+        {
+            var findings = result.Findings.Where(f => f.Severity is FindingSeverity.Error or FindingSeverity.Warning)
+                .OrderByDescending(f => f.Severity).ToList();
+            if (findings.Count == 0 || output.Json)
+            {
+                continue;
+            }
+
+            output.Out.WriteLine();
+            output.Out.WriteLine($"Findings of {result.AutomationExecutionId} ({result.DocumentName}):");
+            output.WriteRows(
+                findings,
+                new Column<RunbookFinding>("Severity", f => f.Severity),
+                new Column<RunbookFinding>("Section", f => f.Section, AlignRight: true),
+                new Column<RunbookFinding>("Check", f => f.Check ?? f.Tag),
+                new Column<RunbookFinding>("Note", f => f.Message, Wrap: true));
+        }
+
         if (outcomes.Any(o => o.State == ExecutionWaitState.Failed))
         {
             return ExitCodes.CouldNotRun;
@@ -148,7 +168,7 @@ internal static class RunbookWaitCommand
     {
         var ids = new Argument<string[]>("automation-execution-id")
         {
-            Description = "AutomationExecutionId(s) to wait for (as Start-SSMAutomationExecution or the console shows them).",
+            Description = "AutomationExecutionId(s) to wait for (as `runbook start`, aws ssm start-automation-execution or the console shows them).",
             Arity = ArgumentArity.OneOrMore,
         };
         ids.Validators.Add(result =>
