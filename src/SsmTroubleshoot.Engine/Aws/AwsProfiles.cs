@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Runtime.InteropServices;
 using Amazon;
@@ -54,10 +55,54 @@ internal sealed class AwsProfiles
                 return configured;
             }
 
-            var home = _request.Environment.Get("HOME") ?? _request.Environment.Get("USERPROFILE")
-                       ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-            return Path.Combine(Path.Combine(home, ".aws"), "credentials");
+            return Path.Combine(Path.Combine(Home, ".aws"), "credentials");
         }
+    }
+
+    private string Home => _request.Environment.Get("HOME") ?? _request.Environment.Get("USERPROFILE")
+                           ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+
+    /// <summary>The shared config file: AWS_CONFIG_FILE, else "config" next to the credentials file (what the SDK reads too).</summary>
+    public string ConfigFilePath =>
+        string.IsNullOrEmpty(_request.ProfileLocation) && _request.Environment.Get("AWS_CONFIG_FILE") is { } configured
+            ? configured
+            : Path.Combine(Path.GetDirectoryName(SharedFilePath) ?? ".", "config");
+
+    /// <summary>
+    /// Where `aws sso login` leaves tokens: ~/.aws/sso/cache (the AWS CLI's and AWS.Tools' fixed place), then
+    /// sso/cache next to the config file when that file lives elsewhere (a -ProfileLocation or AWS_CONFIG_FILE set).
+    /// </summary>
+    public IReadOnlyList<string> SsoCacheDirectories
+    {
+        get
+        {
+            var home = Path.Combine(Home, ".aws", "sso", "cache");
+            var beside = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(ConfigFilePath)) ?? ".", "sso", "cache");
+            return string.Equals(Path.GetFullPath(home), beside, StringComparison.Ordinal) ? new[] { home } : new[] { home, beside };
+        }
+    }
+
+    /// <summary>The profile as an SSO profile when its config section has sso_* settings and no keys override it.</summary>
+    public SsoProfile? FindSso(string name)
+    {
+        SsoProfile? sso;
+        try
+        {
+            sso = SsoProfile.TryRead(ConfigFilePath, name);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null; // the SDK's read below reports an unreadable file
+        }
+
+        if (sso is null)
+        {
+            return null;
+        }
+
+        // Keys in the credentials file win over the config file, as with the CLI.
+        var found = Find(name);
+        return found is not null && !string.IsNullOrEmpty(found.Profile.Options.AccessKey) ? null : sso;
     }
 
     public FoundProfile? Find(string name)

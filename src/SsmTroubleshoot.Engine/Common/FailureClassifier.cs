@@ -30,6 +30,7 @@ public static class FailureClassifier
                 return configuration.Problem switch
                 {
                     Aws.AwsConfigurationProblem.ProfileNotFound => FailureKind.NotFound,
+                    Aws.AwsConfigurationProblem.SsoRoleDenied => FailureKind.PermissionDenied,
                     Aws.AwsConfigurationProblem.RegionInvalid or Aws.AwsConfigurationProblem.EndpointInvalid
                         or Aws.AwsConfigurationProblem.CredentialInvalid or Aws.AwsConfigurationProblem.CallTimeoutInvalid => FailureKind.InvalidArgument,
                     _ => FailureKind.NotConfigured,
