@@ -192,6 +192,24 @@ public sealed class SsoAndRefreshTests : IAsyncLifetime
         Assert.Equal("ExpiredToken", rejected.ErrorCode);
     }
 
+    [Fact]
+    public async Task A_sign_in_that_expires_mid_run_stops_the_next_refresh_with_the_login_advice()
+    {
+        WriteConfig();
+        WriteToken("corp", DateTime.UtcNow.AddHours(1));
+        var connection = await Resolve("short");
+        using var sts = new AwsClientFactory(connection).CreateSts();
+        await sts.GetCallerIdentityAsync(new GetCallerIdentityRequest());
+
+        WriteToken("corp", DateTime.UtcNow.AddMinutes(-1)); // the SSO session ended meanwhile
+        await Task.Delay(TimeSpan.FromSeconds(3.2));
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => sts.GetCallerIdentityAsync(new GetCallerIdentityRequest()));
+        var configuration = Assert.IsType<AwsConfigurationException>(error);
+        Assert.Equal(AwsConfigurationProblem.SsoLoginRequired, configuration.Problem);
+        Assert.Equal(SsmTroubleshoot.Common.FailureKind.AuthenticationFailed, SsmTroubleshoot.Common.FailureClassifier.Classify(error));
+        Assert.Equal(1, _emu.Calls["sso:GetRoleCredentials"]);
+    }
+
     /// <summary>Shaped like AWS.Tools' credentials from another load context: only reflection reaches GetCredentials().</summary>
     public sealed class ForeignLike
     {
