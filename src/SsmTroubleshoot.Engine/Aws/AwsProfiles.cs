@@ -24,7 +24,24 @@ internal sealed class FoundProfile
 
     public string Location { get; }
 
-    public AWSCredentials? Credentials => Profile.CanCreateAWSCredentials ? Profile.GetAWSCredentials(Source) : null;
+    public AWSCredentials? Credentials
+    {
+        get
+        {
+            // Keys in the credentials file plus sso_* settings for the same name in config: the SDK merges them and
+            // picks SSO (which needs AWSSDK.SSOOIDC and may start a device sign-in); the AWS CLI uses the keys.
+            var options = Profile.Options;
+            if (!string.IsNullOrEmpty(options.AccessKey) && !string.IsNullOrEmpty(options.SecretKey) && string.IsNullOrEmpty(options.RoleArn)
+                && (!string.IsNullOrEmpty(options.SsoAccountId) || !string.IsNullOrEmpty(options.SsoStartUrl) || !string.IsNullOrEmpty(options.SsoSession)))
+            {
+                return string.IsNullOrEmpty(options.Token)
+                    ? new BasicAWSCredentials(options.AccessKey, options.SecretKey)
+                    : new SessionAWSCredentials(options.AccessKey, options.SecretKey, options.Token);
+            }
+
+            return Profile.CanCreateAWSCredentials ? Profile.GetAWSCredentials(Source) : null;
+        }
+    }
 
     public RegionEndpoint? Region => Profile.Region;
 }
@@ -100,9 +117,9 @@ internal sealed class AwsProfiles
             return null;
         }
 
-        // Keys in the credentials file win over the config file, as with the CLI.
+        // The SDK store comes first (AWS.Tools' order) and keys in the credentials file win over the config file (the CLI's).
         var found = Find(name);
-        return found is not null && !string.IsNullOrEmpty(found.Profile.Options.AccessKey) ? null : sso;
+        return found is not null && (found.Source is NetSDKCredentialsFile || !string.IsNullOrEmpty(found.Profile.Options.AccessKey)) ? null : sso;
     }
 
     public FoundProfile? Find(string name)

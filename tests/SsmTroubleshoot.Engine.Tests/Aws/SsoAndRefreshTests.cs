@@ -146,6 +146,17 @@ public sealed class SsoAndRefreshTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Keys_for_the_same_profile_in_the_credentials_file_win_over_its_sso_settings()
+    {
+        WriteConfig();
+        WriteToken("corp", DateTime.UtcNow.AddHours(1));
+        File.WriteAllText(Path.Combine(_home, ".aws", "credentials"), "[dev]\naws_access_key_id = AKIAKEYSWIN000000001\naws_secret_access_key = keys-win-secret\n");
+        var connection = await Resolve("dev");
+        Assert.Equal("AKIAKEYSWIN000000001", connection.Credentials.GetCredentials().AccessKey);
+        Assert.Equal(0, _emu.Calls["sso:GetRoleCredentials"]);
+    }
+
+    [Fact]
     public async Task A_profile_naming_a_missing_sso_session_is_a_configuration_error()
     {
         WriteConfig("[profile dev]\nsso_session = nowhere\nsso_account_id = 1\nsso_role_name = r\n");
