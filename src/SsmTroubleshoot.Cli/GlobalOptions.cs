@@ -81,10 +81,14 @@ internal sealed class GlobalOptions
         });
         Region.Validators.Add(result =>
         {
+            // network and diagnose-node read several regions (us-east-1,eu-west-1); the others reject a list when they resolve it.
             var value = result.GetValueOrDefault<string?>();
-            if (value is not null && !RegionShape.IsMatch(value))
+            foreach (var region in value?.Split(',') ?? System.Array.Empty<string>())
             {
-                result.AddError($"'{value}' is not a region name (for example us-east-1).");
+                if (!RegionShape.IsMatch(region.Trim()))
+                {
+                    result.AddError($"'{region.Trim()}' is not a region name (for example us-east-1).");
+                }
             }
         });
         EndpointUrl.Validators.Add(result =>
@@ -114,7 +118,8 @@ internal sealed class GlobalOptions
     /// Credentials and region in AWS.Tools' order (options, environment, profiles, container, instance metadata) — the
     /// module's resolver without the PowerShell shell variables. Nothing found is "could not run".
     /// </summary>
-    public async Task<AwsConnection> ConnectAsync(ParseResult parse, CancellationToken cancellationToken)
+    /// <param name="region">Instead of --region: the first region of a fleet run.</param>
+    public async Task<AwsConnection> ConnectAsync(ParseResult parse, CancellationToken cancellationToken, string? region = null)
     {
         var settings = ReadAws(parse);
         if (string.IsNullOrEmpty(settings.AccessKey) != string.IsNullOrEmpty(settings.SecretKey))
@@ -130,7 +135,7 @@ internal sealed class GlobalOptions
 
         var request = new AwsConnectionRequest
         {
-            Region = settings.Region,
+            Region = region ?? settings.Region,
             ProfileName = settings.ProfileName,
             ProfileLocation = settings.ProfileLocation,
             AccessKey = settings.AccessKey,
@@ -154,7 +159,7 @@ internal sealed class GlobalOptions
         ModuleParameter.Replace(text, match => "--" + Regex.Replace(match.Groups[1].Value, "(?<=[a-z])(?=[A-Z])", "-").ToLowerInvariant());
 
     private static readonly Regex ModuleParameter = new(
-        @"(?<![\w-])-(ProfileName|ProfileLocation|AccessKey|SecretKey|SessionToken|EndpointUrl|Region|EndpointOverride|HostAddressOverride|ImdsEndpoint|SkipImds|AgentConfigPath|TrustedRootCertificatePath|FileSystemRoot|TimeoutSeconds|CallTimeoutSeconds|ThrottleLimit|MaxConcurrency|MaxErrors|UseFipsEndpoint|Port|Service|AgentVersion|LatestVersionUrl)\b",
+        @"(?<![\w-])-(ProfileName|ProfileLocation|AccessKey|SecretKey|SessionToken|EndpointUrl|Region|EndpointOverride|HostAddressOverride|ImdsEndpoint|SkipImds|AgentConfigPath|TrustedRootCertificatePath|FileSystemRoot|TimeoutSeconds|CallTimeoutSeconds|ThrottleLimit|MaxConcurrency|MaxErrors|UseFipsEndpoint|Port|Service|AgentVersion|LatestVersionUrl|AccountId|RoleName|ExternalId|RoleSessionName)\b",
         RegexOptions.CultureInvariant);
 
     /// <summary>What the AWS client factory needs, read from one parse (for commands that call AWS).</summary>

@@ -19,6 +19,7 @@ internal static class Program
         ["diagnosis"] = DiagnosisBenchmark.Run,
         ["fleetlogs"] = FleetLogBenchmark.Run,
         ["soak"] = SoakBenchmark.Run,
+        ["fleet-scale"] = FleetScaleBenchmark.Run,
         ["corpus"] = CorpusBenchmark.Run,
     };
 

@@ -146,7 +146,7 @@ public sealed class AwsEmulator : IAsyncDisposable
 
         Calls.Increment(request.Key);
         RecordScope(request.Key, context.Request);
-        var (fault, latency) = Faults.Decide(request.Key);
+        var (fault, latency) = Faults.Decide(request.Key, request.Region);
         if (latency > TimeSpan.Zero)
         {
             try
@@ -192,9 +192,14 @@ public sealed class AwsEmulator : IAsyncDisposable
             }
 
             string? secret;
+            World world;
             lock (World.Sync)
             {
                 secret = World.SecretFor(request.AccessKeyId);
+
+                // A multi-account scenario: the world of the caller's account and the signed region answers.
+                world = request.Service is "sts" or "s3" ? World : World.WorldFor(request.AccessKeyId, request.Region, request.Service == "iam")
+                    ?? throw service.RegionNotEnabled();
             }
 
             if (secret is not null && !SigV4Verifier.Verify(context.Request, bytes, secret))
@@ -220,12 +225,12 @@ public sealed class AwsEmulator : IAsyncDisposable
 
             lock (World.Sync)
             {
-                if (World.IsDenied(request.AccessKeyId, request.Key))
+                if (World.IsDenied(request.AccessKeyId, request.Key) || (!ReferenceEquals(world, World) && world.IsDenied(request.AccessKeyId, request.Key)))
                 {
                     throw service.AccessDenied(request, World);
                 }
 
-                response = service.Handle(request, World);
+                response = service.Handle(request, world);
             }
         }
         catch (AwsServiceError error)
@@ -238,7 +243,7 @@ public sealed class AwsEmulator : IAsyncDisposable
             response = service.RenderError(new AwsServiceError(request.Service == "ssm" ? "SerializationException" : "MalformedQueryString", ex.Message), request.RequestId);
         }
 
-        await WriteAsync(context, response, request.RequestId, Faults.TrickleRate(request.Key), _stopping).ConfigureAwait(false);
+        await WriteAsync(context, response, request.RequestId, Faults.TrickleRate(request.Key, request.Region), _stopping).ConfigureAwait(false);
     }
 
     /// <summary>A silent server: the request was read, no answer ever comes; ends when the client gives up or the emulator stops.</summary>
@@ -304,7 +309,7 @@ public sealed class AwsEmulator : IAsyncDisposable
 
     private static AwsRequest? Decode(HttpRequest http, string body)
     {
-        var accessKeyId = CredentialScope(http.Headers.Authorization.ToString(), out var scopeService);
+        var accessKeyId = CredentialScope(http.Headers.Authorization.ToString(), out var scopeService, out var scopeRegion);
         var target = http.Headers["X-Amz-Target"].ToString();
         if (!string.IsNullOrEmpty(target))
         {
@@ -326,7 +331,7 @@ public sealed class AwsEmulator : IAsyncDisposable
                 json = JsonDocument.Parse("{}").RootElement;
             }
 
-            return new AwsRequest("ssm", target.Substring(dot + 1), accessKeyId, new Dictionary<string, string>(), json);
+            return new AwsRequest("ssm", target.Substring(dot + 1), accessKeyId, new Dictionary<string, string>(), json) { Region = scopeRegion };
         }
 
         if (scopeService == "s3")
@@ -338,7 +343,7 @@ public sealed class AwsEmulator : IAsyncDisposable
             var bucket = Uri.UnescapeDataString(slash < 0 ? trimmed : trimmed.Substring(0, slash));
             var key = slash < 0 ? null : Uri.UnescapeDataString(trimmed.Substring(slash + 1));
             var operation = HttpMethods.IsGet(http.Method) && !string.IsNullOrEmpty(key) ? "GetObject" : http.Method + "Unsupported";
-            return new AwsRequest("s3", operation, accessKeyId, new Dictionary<string, string>(), null) { Bucket = bucket, ObjectKey = key };
+            return new AwsRequest("s3", operation, accessKeyId, new Dictionary<string, string>(), null) { Bucket = bucket, ObjectKey = key, Region = scopeRegion };
         }
 
         var form = ParseForm(body);
@@ -353,13 +358,14 @@ public sealed class AwsEmulator : IAsyncDisposable
         }
 
         var queryService = scopeService ?? GuessService(action);
-        return queryService is "ec2" or "iam" or "sts" ? new AwsRequest(queryService, action, accessKeyId, form, null) : null;
+        return queryService is "ec2" or "iam" or "sts" ? new AwsRequest(queryService, action, accessKeyId, form, null) { Region = scopeRegion } : null;
     }
 
     /// <summary>"AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/ec2/aws4_request, ..." -> (AKID, ec2).</summary>
-    private static string? CredentialScope(string authorization, out string? service)
+    private static string? CredentialScope(string authorization, out string? service, out string? region)
     {
         service = null;
+        region = null;
         var start = authorization.IndexOf("Credential=", StringComparison.Ordinal);
         if (start < 0)
         {
@@ -371,6 +377,7 @@ public sealed class AwsEmulator : IAsyncDisposable
         if (scope.Length >= 5)
         {
             service = scope[3];
+            region = scope[2];
         }
 
         return scope[0];

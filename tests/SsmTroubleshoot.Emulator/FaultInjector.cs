@@ -168,16 +168,18 @@ public sealed class FaultInjector
         }
 
         var operation = assignment.Substring(0, equals).Trim();
-        if (operation != "*" && operation.IndexOf(':', StringComparison.Ordinal) <= 0)
+        var slash = operation.IndexOf('/', StringComparison.Ordinal);
+        var unscoped = slash < 0 ? operation : operation.Substring(slash + 1);
+        if (slash == 0 || (unscoped != "*" && unscoped.IndexOf(':', StringComparison.Ordinal) <= 0))
         {
-            throw new FormatException($"Fault '{assignment}': the operation is <service>:<Operation> (ssm:SendCommand) or *.");
+            throw new FormatException($"Fault '{assignment}': the operation is <service>:<Operation> (ssm:SendCommand) or *, optionally after a region (eu-west-1/ec2:DescribeInstances).");
         }
 
         return Set(operation, InjectedFault.Parse(assignment.Substring(equals + 1)));
     }
 
     /// <summary>The trickle rate of an operation's answers (0: at once).</summary>
-    internal int TrickleRate(string operation) => Get(operation)?.TrickleBytesPerSecond ?? 0;
+    internal int TrickleRate(string operation, string? region = null) => Get(operation, region)?.TrickleBytesPerSecond ?? 0;
 
     public void Clear(string operation) => _faults.TryRemove(operation, out _);
 
@@ -186,9 +188,26 @@ public sealed class FaultInjector
     public InjectedFault? Get(string operation) =>
         _faults.TryGetValue(operation, out var fault) ? fault : _faults.TryGetValue("*", out var any) ? any : null;
 
-    internal (FaultAction Action, TimeSpan Latency) Decide(string operation)
+    /// <summary>
+    /// The fault of an operation in a region: "&lt;region&gt;/&lt;service:Operation&gt;", then "&lt;region&gt;/*" (one region of a
+    /// multi-region scenario throttles), then the region-less keys.
+    /// </summary>
+    public InjectedFault? Get(string operation, string? region)
     {
-        var fault = Get(operation);
+        if (region is not null && !_faults.IsEmpty)
+        {
+            if (_faults.TryGetValue(region + "/" + operation, out var scoped) || _faults.TryGetValue(region + "/*", out scoped))
+            {
+                return scoped;
+            }
+        }
+
+        return Get(operation);
+    }
+
+    internal (FaultAction Action, TimeSpan Latency) Decide(string operation, string? region = null)
+    {
+        var fault = Get(operation, region);
         if (fault is null)
         {
             return (FaultAction.None, TimeSpan.Zero);

@@ -40,7 +40,9 @@ internal static class Program
         World world;
         try
         {
-            world = scenario is null ? new World() : World.Load(ResolveScenario(scenario));
+            world = scenario is null ? new World()
+                : scenario == "accounts" ? Scenarios.AccountFleet.CreateScenario() // built in code: 3 accounts x 3 regions
+                : World.Load(ResolveScenario(scenario));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Text.Json.JsonException or InvalidDataException or FormatException)
         {

@@ -61,6 +61,8 @@ internal static class NetworkCommand
         {
             instanceId, filter, all, includeOptional, throttleLimit, detailed,
         };
+        var fleet = new FleetOptions();
+        fleet.AddTo(command);
         command.SetAction(async (ParseResult parse, CancellationToken ct) =>
         {
             var output = new CliOutput(host.Output, host.Error, host.Width) { Json = parse.GetValue(global.Json) };
@@ -80,6 +82,12 @@ internal static class NetworkCommand
                 Filters = ReadFilters(filterTexts),
                 ThrottleLimit = parse.GetValue(throttleLimit),
             };
+            if (fleet.IsFleet(parse, global))
+            {
+                // Several regions or accounts (--region a,b, --account-id with --role-name): rows carry AccountId and Region.
+                return await fleet.RunNetworkAsync(parse, global, output, request, new NetworkEvaluationOptions { IncludeOptionalServices = parse.GetValue(includeOptional) }, ct).ConfigureAwait(false);
+            }
+
             var connection = await global.ConnectAsync(parse, ct).ConfigureAwait(false);
             NetworkInventory inventory;
             try

@@ -46,6 +46,8 @@ internal static class NodeDiagnosisCommand
         {
             instanceId, filter, all, includeAgentLog, consoleLimit, group, detailed,
         };
+        var fleet = new FleetOptions();
+        fleet.AddTo(command);
         command.SetAction(async (ParseResult parse, CancellationToken ct) =>
         {
             var output = new CliOutput(host.Output, host.Error, host.Width) { Json = parse.GetValue(global.Json) };
@@ -57,6 +59,18 @@ internal static class NodeDiagnosisCommand
                 throw new CliUsageException(selectors == 0
                     ? "Say which nodes: --instance-id <ids...>, --filter name=value[,value] or --all."
                     : "Give only one of --instance-id, --filter and --all.");
+            }
+
+            if (fleet.IsFleet(parse, global))
+            {
+                // Several regions or accounts (--region a,b, --account-id with --role-name): rows carry AccountId and Region.
+                return await fleet.RunDiagnosisAsync(parse, global, output, new NodeDiagnosisRequest
+                {
+                    InstanceIds = ids.Count > 0 ? ids : null,
+                    Filters = NetworkCommand.ReadFilters(filterTexts),
+                    IncludeAgentLog = parse.GetValue(includeAgentLog),
+                    ConsoleOutputLimit = Math.Max(0, parse.GetValue(consoleLimit)),
+                }, ct).ConfigureAwait(false);
             }
 
             var connection = await global.ConnectAsync(parse, ct).ConfigureAwait(false);

@@ -19,6 +19,23 @@ public sealed class AwsConnection
         MaxErrorRetry = request.MaxErrorRetry ?? MaxAttemptsFromEnvironment(request.Environment) ?? 2;
     }
 
+    /// <summary>The same settings (endpoints, timeout, retries) with other credentials and region: one target of a fleet fan-out.</summary>
+    private AwsConnection(AwsConnection other, AWSCredentials credentials, string credentialSource, RegionEndpoint region, string regionSource)
+    {
+        Credentials = credentials;
+        CredentialSource = credentialSource;
+        Region = region;
+        RegionSource = regionSource;
+        EndpointUrl = other.EndpointUrl;
+        Environment = other.Environment;
+        Timeout = other.Timeout;
+        MaxErrorRetry = other.MaxErrorRetry;
+    }
+
+    /// <summary>This connection for another account's credentials and another region (see <see cref="FleetScope"/>).</summary>
+    internal AwsConnection WithTarget(AWSCredentials credentials, string credentialSource, RegionEndpoint region, string regionSource) =>
+        new(this, credentials, credentialSource, region, regionSource);
+
     public AWSCredentials Credentials { get; }
 
     /// <summary>Human description for WriteDebug; never contains a secret.</summary>

@@ -230,7 +230,7 @@ public static class AwsConnectionResolver
     }
 
     /// <summary>Known regions only: a typo would otherwise send requests to a host that does not exist.</summary>
-    private static RegionEndpoint Region(string name, string source)
+    internal static RegionEndpoint Region(string name, string source)
     {
         var known = RegionEndpoint.EnumerableAllRegions.FirstOrDefault(r => string.Equals(r.SystemName, name, StringComparison.OrdinalIgnoreCase));
         return known ?? throw new AwsConfigurationException(

@@ -168,6 +168,12 @@ public sealed class NodeDiagnosis
     /// <summary>Evidence that contradicts other evidence (logs deny what the IAM evaluation allows, ...).</summary>
     public IReadOnlyList<NodeEvidence> Contradictions => Evidence.Where(e => e.Source == EvidenceSource.Contradiction).ToArray();
 
+    /// <summary>The region the node is in.</summary>
+    public string? Region { get; internal set; }
+
+    /// <summary>The account the node is in; null when sts:GetCallerIdentity could not tell the caller's own.</summary>
+    public string? AccountId { get; internal set; }
+
     public override string ToString() => InstanceId + " " + Verdict + " " + RootCause;
 }
 

@@ -47,6 +47,9 @@ public sealed class NodeDiagnosisResult
 
     public string Region { get; }
 
+    /// <summary>The account of the nodes (fleet runs); null when unknown.</summary>
+    public string? AccountId { get; internal set; }
+
     public IReadOnlyList<NodeDiagnosis> Diagnoses { get; }
 
     /// <summary>The network fetch's gaps (DescribeInstances per id: not found, denied).</summary>
@@ -108,6 +111,33 @@ public sealed class NodeDiagnosisReader
             : null;
         var reader = new NodeDiagnosisReader(ct => NetworkFleetReader.FetchAsync(connection, networkRequest, log, ct), new AwsNodeStateSource(ec2, ssm, log), collect, analyzer, log);
         return await reader.DiagnoseAsync(request, connection.Region.SystemName, nowUtc, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// One target of a fleet: the diagnoses stamped with its account and region. With <paramref name="regionFailureThrows"/>
+    /// a lookup that failed for the whole region throws <see cref="FleetRegionException"/> (one row for the region).
+    /// </summary>
+    public static async Task<NodeDiagnosisResult> DiagnoseAsync(FleetTarget target, NodeDiagnosisRequest request, bool regionFailureThrows, Action<string>? log, DateTime nowUtc, CancellationToken cancellationToken)
+    {
+        if (target is null)
+        {
+            throw new ArgumentNullException(nameof(target));
+        }
+
+        var result = await DiagnoseAsync(target.Connection, request, log, nowUtc, cancellationToken).ConfigureAwait(false);
+        if (regionFailureThrows)
+        {
+            NetworkFleetReader.ThrowIfRegionFailed(result.Gaps, target.Region, request.InstanceIds);
+        }
+
+        result.AccountId = await target.GetAccountIdAsync().ConfigureAwait(false);
+        foreach (var diagnosis in result.Diagnoses)
+        {
+            diagnosis.AccountId = result.AccountId;
+            diagnosis.Region = target.Region;
+        }
+
+        return result;
     }
 
     public async Task<NodeDiagnosisResult> DiagnoseAsync(NodeDiagnosisRequest request, string region, DateTime nowUtc, CancellationToken cancellationToken)

@@ -50,6 +50,12 @@ public sealed class NetworkCheck
     /// <summary>What to change; empty when nothing needs to change.</summary>
     public string Remediation { get; }
 
+    /// <summary>The region the instance is in (every fleet command fills it, one region or many).</summary>
+    public string? Region { get; internal set; }
+
+    /// <summary>The account the instance is in; null when sts:GetCallerIdentity could not tell the caller's own.</summary>
+    public string? AccountId { get; internal set; }
+
     public override string ToString() => CheckId + " " + Status + ": " + Detail;
 }
 
@@ -84,6 +90,26 @@ public sealed class ManagedInstanceNetworkReport
     public IReadOnlyList<string> FailedChecks { get; }
 
     public IReadOnlyList<NetworkCheck> Checks { get; }
+
+    /// <summary>The region the instance is in.</summary>
+    public string? Region { get; private set; }
+
+    /// <summary>The account the instance is in; null when sts:GetCallerIdentity could not tell the caller's own.</summary>
+    public string? AccountId { get; private set; }
+
+    /// <summary>Sets where the instance is, on the report and each of its checks.</summary>
+    internal ManagedInstanceNetworkReport Locate(string? accountId, string region)
+    {
+        AccountId = accountId;
+        Region = region;
+        foreach (var check in Checks)
+        {
+            check.AccountId = accountId;
+            check.Region = region;
+        }
+
+        return this;
+    }
 
     /// <summary>Any Failed: Unhealthy; else any Error: Unknown (cannot vouch for it); else Healthy (Warnings, Info, Skipped allowed).</summary>
     public static NetworkVerdict VerdictOf(IEnumerable<NetworkCheck> checks)

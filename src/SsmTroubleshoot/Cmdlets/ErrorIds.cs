@@ -64,4 +64,11 @@ internal static class ErrorIds
     internal const string SupportCaseFileExists = "SupportCaseFileExists";
     internal const string SupportCaseExportFailed = "SupportCaseExportFailed";
     internal const string StsEndpointUrlInvalid = "StsEndpointUrlInvalid";
+
+    // Fleets across accounts and regions (-Region with several regions, -AccountId/-RoleName)
+    internal const string FleetScopeInvalid = "FleetScopeInvalid";
+    internal const string FleetAccountIdInvalid = "FleetAccountIdInvalid";
+    internal const string FleetAssumeRoleFailed = "FleetAssumeRoleFailed";
+    internal const string FleetRegionNotEnabled = "FleetRegionNotEnabled";
+    internal const string FleetRegionFailed = "FleetRegionFailed";
 }

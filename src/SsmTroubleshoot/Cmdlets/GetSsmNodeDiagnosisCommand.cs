@@ -20,7 +20,7 @@ namespace SsmTroubleshoot.Cmdlets;
 [Cmdlet(VerbsCommon.Get, "SsmNodeDiagnosis", DefaultParameterSetName = ByIdSet)]
 [OutputType(typeof(NodeDiagnosis))]
 [OutputType(typeof(NodeDiagnosisGroup))]
-public sealed class GetSsmNodeDiagnosisCommand : AwsCmdlet
+public sealed class GetSsmNodeDiagnosisCommand : FleetAwsCmdlet
 {
     private const string ByIdSet = "ById";
     private const string ByFilterSet = "ByFilter";
@@ -62,10 +62,15 @@ public sealed class GetSsmNodeDiagnosisCommand : AwsCmdlet
     [Parameter]
     public SwitchParameter GroupByRootCause { get; set; }
 
-    /// <summary>Most AWS calls in flight at once.</summary>
+    /// <summary>
+    /// Most AWS calls in flight at once in each region; when given, also the most (account, region) pairs read at once
+    /// (at most 32; default 4 pairs).
+    /// </summary>
     [Parameter]
     [ValidateRange(1, 64)]
     public int ThrottleLimit { get; set; } = 8;
+
+    protected override int? BoundThrottleLimit => MyInvocation.BoundParameters.ContainsKey(nameof(ThrottleLimit)) ? ThrottleLimit : null;
 
     protected override void ProcessRecord()
     {
@@ -74,11 +79,12 @@ public sealed class GetSsmNodeDiagnosisCommand : AwsCmdlet
             return;
         }
 
+        var regions = Region is { Length: > 0 } ? string.Join(",", Region) : null;
         foreach (var id in InstanceId)
         {
-            if (_seen.Add((id, Region)))
+            if (_seen.Add((id, regions)))
             {
-                _instanceIds.Add((id, Region));
+                _instanceIds.Add((id, regions));
             }
         }
     }
@@ -90,8 +96,7 @@ public sealed class GetSsmNodeDiagnosisCommand : AwsCmdlet
             var all = new List<NodeDiagnosis>();
             foreach (var group in _instanceIds.GroupBy(x => x.Region, StringComparer.Ordinal))
             {
-                Region = group.Key;
-                all.AddRange(Diagnose(group.Select(x => x.Id).ToList(), Array.Empty<Ec2Filter>()));
+                all.AddRange(Diagnose(group.Select(x => x.Id).ToList(), Array.Empty<Ec2Filter>(), group.Key?.Split(',')));
             }
 
             Write(all);
@@ -105,7 +110,7 @@ public sealed class GetSsmNodeDiagnosisCommand : AwsCmdlet
                 "Pass EC2 filter names with one or more values, e.g. -Filter @{ 'tag:Environment' = 'prod' }."));
         }
 
-        Write(Diagnose(null, filters));
+        Write(Diagnose(null, filters, Region));
     }
 
     private void Write(IReadOnlyList<NodeDiagnosis> diagnoses)
@@ -119,7 +124,11 @@ public sealed class GetSsmNodeDiagnosisCommand : AwsCmdlet
         WriteObject(diagnoses, enumerateCollection: true);
     }
 
-    private IReadOnlyList<NodeDiagnosis> Diagnose(List<string>? instanceIds, IReadOnlyList<Ec2Filter> filters)
+    /// <summary>
+    /// One batched pass per (account, region), the targets in account then region order; lookup errors and warnings are
+    /// written as each target completes. Over several targets an id missing from each is one error.
+    /// </summary>
+    private IReadOnlyList<NodeDiagnosis> Diagnose(List<string>? instanceIds, IReadOnlyList<Ec2Filter> filters, IReadOnlyList<string>? regions)
     {
         var request = new NodeDiagnosisRequest
         {
@@ -130,62 +139,53 @@ public sealed class GetSsmNodeDiagnosisCommand : AwsCmdlet
             ConsoleOutputLimit = ConsoleOutputLimit,
             ThrottleLimit = ThrottleLimit,
         };
-        var connection = ResolveAwsConnection();
         var messages = new ConcurrentQueue<string>();
-        var progress = new ProgressRecord(2, Activity, "Reading EC2, SSM and IAM" + (IncludeAgentLog ? ", and agent logs through Run Command" : string.Empty));
-        WriteProgress(progress);
-        var work = Task.Run(() => NodeDiagnosisReader.DiagnoseAsync(connection, request, messages.Enqueue, DateTime.UtcNow, CancelToken), CancelToken);
-        var calls = 0;
-        try
-        {
-            while (true)
+        var (connection, scope) = ResolveFleet(regions, messages.Enqueue);
+        var diagnoses = new List<NodeDiagnosis>();
+        var notFound = new Dictionary<string, int>(StringComparer.Ordinal);
+        var answered = 0;
+        var now = DateTime.UtcNow;
+        RunFleet<NodeDiagnosisResult>(
+            scope, messages, Activity + (IncludeAgentLog ? " (with agent logs through Run Command)" : string.Empty), 2,
+            (target, fanOut, ct) => NodeDiagnosisReader.DiagnoseAsync(target, request, fanOut, messages.Enqueue, now, ct),
+            result =>
             {
-                var done = Task.WaitAny(new Task[] { work }, 50, CancelToken) == 0;
-                while (messages.TryDequeue(out var message))
+                var fanOutIds = scope.IsFanOut && instanceIds is not null;
+                if (fanOutIds)
                 {
-                    WriteVerbose(message);
-                    calls++;
-                    progress.StatusDescription = "Reading (" + calls.ToString(CultureInfo.InvariantCulture) + " calls): " + message;
-                    WriteProgress(progress);
+                    answered++;
+                    foreach (var gap in result.Gaps.Where(g => g.Operation == "ec2:DescribeInstances" && g.IsNotFound))
+                    {
+                        notFound[gap.ResourceId] = notFound.TryGetValue(gap.ResourceId, out var n) ? n + 1 : 1;
+                    }
                 }
 
-                if (done)
+                foreach (var record in TestManagedInstanceNetworkCommand.LookupErrorRecords(fanOutIds ? result.Gaps.Where(g => !g.IsNotFound) : result.Gaps, result.Region))
                 {
-                    break;
+                    WriteError(record);
                 }
+
+                foreach (var warning in result.Warnings)
+                {
+                    WriteWarning(scope.IsFanOut ? (result.AccountId ?? "?") + " " + result.Region + ": " + warning : warning);
+                }
+
+                // Unknown ids are reported as errors: no object for them (over several targets, only where found).
+                var missing = new HashSet<string>(result.Gaps.Where(g => g.Operation == "ec2:DescribeInstances").Select(g => g.ResourceId), StringComparer.Ordinal);
+                diagnoses.AddRange(result.Diagnoses.Where(d => !missing.Contains(d.InstanceId)));
+            },
+            ex => ThrowFailure(ex, ErrorIds.AwsCallFailed, connection.EndpointFor("EC2") ?? "ec2", "Check the credentials, the region and -EndpointUrl."));
+
+        if (answered > 0)
+        {
+            foreach (var id in instanceIds!.Where(id => notFound.TryGetValue(id, out var n) && n == answered))
+            {
+                WriteError(ErrorRecords.Create(
+                    "Instance " + id + " was not found in " + (scope.AccountIds.Count > 0 ? "the accounts and regions " : "the regions ") + string.Join(", ", scope.Regions) + ".",
+                    ErrorIds.InstanceNotFound, ErrorCategory.ObjectNotFound, id, "Check the instance id, -Region and -AccountId."));
             }
         }
-        catch (OperationCanceledException)
-        {
-            throw new PipelineStoppedException();
-        }
 
-        NodeDiagnosisResult result;
-        try
-        {
-            result = Await(_ => work);
-        }
-        catch (Exception ex) when (ex is not PipelineStoppedException)
-        {
-            ThrowFailure(ex, ErrorIds.AwsCallFailed, connection.EndpointFor("EC2") ?? "ec2", "Check the credentials, the region and -EndpointUrl.");
-            throw; // not reached
-        }
-
-        progress.RecordType = ProgressRecordType.Completed;
-        WriteProgress(progress);
-        foreach (var record in TestManagedInstanceNetworkCommand.LookupErrorRecords(result.Gaps, result.Region))
-        {
-            WriteError(record);
-        }
-
-        foreach (var warning in result.Warnings)
-        {
-            WriteWarning(warning);
-        }
-
-        // Unknown ids were reported as errors above: no object for them.
-        var notFound = new HashSet<string>(result.Gaps.Where(g => g.Operation == "ec2:DescribeInstances").Select(g => g.ResourceId), StringComparer.Ordinal);
-        return result.Diagnoses.Where(d => !notFound.Contains(d.InstanceId)).ToList();
+        return diagnoses;
     }
-
 }

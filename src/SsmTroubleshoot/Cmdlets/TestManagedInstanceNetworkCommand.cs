@@ -19,7 +19,7 @@ namespace SsmTroubleshoot.Cmdlets;
 [Cmdlet(VerbsDiagnostic.Test, "ManagedInstanceNetwork", DefaultParameterSetName = ByIdSet)]
 [OutputType(typeof(ManagedInstanceNetworkReport))]
 [OutputType(typeof(NetworkCheck))]
-public sealed class TestManagedInstanceNetworkCommand : AwsCmdlet
+public sealed class TestManagedInstanceNetworkCommand : FleetAwsCmdlet
 {
     private const string ByIdSet = "ById";
     private const string ByFilterSet = "ByFilter";
@@ -49,10 +49,15 @@ public sealed class TestManagedInstanceNetworkCommand : AwsCmdlet
     [Parameter]
     public SwitchParameter IncludeOptionalService { get; set; }
 
-    /// <summary>Most AWS calls in flight at once.</summary>
+    /// <summary>
+    /// Most AWS calls in flight at once in each region; when given, also the most (account, region) pairs read at once
+    /// (at most 32; default 4 pairs).
+    /// </summary>
     [Parameter]
     [ValidateRange(1, 64)]
     public int ThrottleLimit { get; set; } = 8;
+
+    protected override int? BoundThrottleLimit => MyInvocation.BoundParameters.ContainsKey(nameof(ThrottleLimit)) ? ThrottleLimit : null;
 
     /// <summary>Emit the check rows (NetworkCheck) instead of one report per instance.</summary>
     [Parameter]
@@ -65,11 +70,12 @@ public sealed class TestManagedInstanceNetworkCommand : AwsCmdlet
             return;
         }
 
+        var regions = Region is { Length: > 0 } ? string.Join(",", Region) : null;
         foreach (var id in InstanceId)
         {
-            if (_seen.Add((id, Region)))
+            if (_seen.Add((id, regions)))
             {
-                _instanceIds.Add((id, Region));
+                _instanceIds.Add((id, regions));
             }
         }
     }
@@ -83,10 +89,10 @@ public sealed class TestManagedInstanceNetworkCommand : AwsCmdlet
 
         if (ParameterSetName == ByIdSet)
         {
+            // Ids piped with different regions are read per set of regions.
             foreach (var group in _instanceIds.GroupBy(x => x.Region, StringComparer.Ordinal))
             {
-                Region = group.Key;
-                Evaluate(group.Select(x => x.Id).ToList(), Array.Empty<Ec2Filter>());
+                Evaluate(group.Select(x => x.Id).ToList(), Array.Empty<Ec2Filter>(), group.Key?.Split(','));
             }
 
             return;
@@ -99,11 +105,14 @@ public sealed class TestManagedInstanceNetworkCommand : AwsCmdlet
                 "Pass EC2 filter names with one or more values, e.g. -Filter @{ 'tag:Environment' = 'prod' }."));
         }
 
-        Evaluate(null, filters);
+        Evaluate(null, filters, Region);
     }
 
-    /// <summary>One batched fetch for these ids (or the filters), then one report per instance in input order.</summary>
-    private void Evaluate(List<string>? instanceIds, IReadOnlyList<Ec2Filter> filters)
+    /// <summary>
+    /// One batched fetch per (account, region) for these ids (or the filters), then one report per instance in input
+    /// order, the targets in account then region order. Over several targets an id missing from each is one error.
+    /// </summary>
+    private void Evaluate(List<string>? instanceIds, IReadOnlyList<Ec2Filter> filters, IReadOnlyList<string>? regions)
     {
         var request = new NetworkFleetRequest
         {
@@ -111,24 +120,60 @@ public sealed class TestManagedInstanceNetworkCommand : AwsCmdlet
             Filters = filters,
             ThrottleLimit = ThrottleLimit,
         };
-        var connection = ResolveAwsConnection();
-        var inventory = FetchWithProgress(connection, request);
+        var options = new NetworkEvaluationOptions { IncludeOptionalServices = IncludeOptionalService };
+        var messages = new ConcurrentQueue<string>();
+        var (connection, scope) = ResolveFleet(regions, messages.Enqueue);
+        var notFound = new Dictionary<string, int>(StringComparer.Ordinal);
+        var answered = 0;
+        RunFleet<NetworkFleetResult>(
+            scope, messages, Activity, 1,
+            (target, fanOut, ct) => NetworkFleetReader.EvaluateAsync(target, request, options, fanOut, messages.Enqueue, ct),
+            result =>
+            {
+                if (scope.IsFanOut && instanceIds is not null)
+                {
+                    // An id lives in one account and region: unknown elsewhere is expected, unknown everywhere is the error.
+                    answered++;
+                    foreach (var gap in result.Gaps.Where(g => g.Operation == "ec2:DescribeInstances" && g.IsNotFound))
+                    {
+                        notFound[gap.ResourceId] = notFound.TryGetValue(gap.ResourceId, out var n) ? n + 1 : 1;
+                    }
 
-        // Amazon.* types (RegionEndpoint) must not appear in this assembly: the region comes back as text.
-        WriteLookupErrors(inventory, inventory.Region);
-        var snapshot = new NetworkSnapshot(inventory);
-        var evaluator = new NetworkEvaluator(snapshot, new NetworkEvaluationOptions { IncludeOptionalServices = IncludeOptionalService });
-        var ids = request.InstanceIds is null
-            ? inventory.Instances.Select(i => i.InstanceId).ToList()
-            : instanceIds!.Where(id => id.StartsWith("mi-", StringComparison.Ordinal) || snapshot.FindInstance(id) is not null).ToList();
-        var progress = new ProgressRecord(1, Activity, "Evaluating");
-        for (var i = 0; i < ids.Count; i++)
+                    WriteLookupErrors(result.Gaps.Where(g => !g.IsNotFound), result.Region);
+                }
+                else
+                {
+                    WriteLookupErrors(result.Gaps, result.Region);
+                }
+
+                WriteReports(result);
+            },
+            ex => ThrowFailure(ex, ErrorIds.AwsCallFailed, connection.EndpointFor("EC2") ?? "ec2", "Check the credentials, the region and -EndpointUrl."));
+
+        if (answered > 0)
+        {
+            foreach (var id in instanceIds!.Where(id => notFound.TryGetValue(id, out var n) && n == answered))
+            {
+                WriteError(ErrorRecords.Create(
+                    "Instance " + id + " was not found in " + (scope.AccountIds.Count > 0 ? "the accounts and regions " : "the regions ") + string.Join(", ", scope.Regions) + ".",
+                    ErrorIds.InstanceNotFound, ErrorCategory.ObjectNotFound, id, "Check the instance id, -Region and -AccountId."));
+            }
+        }
+    }
+
+    /// <summary>Evaluates and writes one report (or its check rows) at a time, with progress.</summary>
+    private void WriteReports(NetworkFleetResult result)
+    {
+        var ids = result.InstanceIds;
+        var progress = new ProgressRecord(2, Activity, "Evaluating") { ParentActivityId = 1 };
+        var i = 0;
+        foreach (var report in result.Reports)
         {
             ThrowIfStopping();
-            progress.StatusDescription = "Evaluating " + ids[i] + " (" + (i + 1).ToString(CultureInfo.InvariantCulture) + " of " + ids.Count.ToString(CultureInfo.InvariantCulture) + ")";
+            progress.StatusDescription = "Evaluating " + ids[i] + " (" + (i + 1).ToString(CultureInfo.InvariantCulture) + " of " + ids.Count.ToString(CultureInfo.InvariantCulture) + ")"
+                                         + (result.AccountId is null ? " in " : " in " + result.AccountId + " ") + result.Region;
             progress.PercentComplete = (int)(100L * i / ids.Count);
             WriteProgress(progress);
-            var report = evaluator.Evaluate(ids[i]);
             if (Detailed)
             {
                 WriteObject(report.Checks, enumerateCollection: true);
@@ -137,59 +182,17 @@ public sealed class TestManagedInstanceNetworkCommand : AwsCmdlet
             {
                 WriteObject(report);
             }
+
+            i++;
         }
 
         progress.RecordType = ProgressRecordType.Completed;
         WriteProgress(progress);
     }
 
-    /// <summary>Runs the fetch on the thread pool; its call log is written here, on the pipeline thread, as Verbose and progress.</summary>
-    private NetworkInventory FetchWithProgress(Aws.AwsConnection connection, NetworkFleetRequest request)
+    private void WriteLookupErrors(IEnumerable<DataGap> gaps, string region)
     {
-        var messages = new ConcurrentQueue<string>();
-        var progress = new ProgressRecord(1, Activity, "Reading EC2, SSM and IAM configuration");
-        WriteProgress(progress);
-        var fetch = Task.Run(() => NetworkFleetReader.FetchAsync(connection, request, messages.Enqueue, CancelToken), CancelToken);
-        var calls = 0;
-        try
-        {
-            while (true)
-            {
-                var done = Task.WaitAny(new Task[] { fetch }, 50, CancelToken) == 0;
-                while (messages.TryDequeue(out var message))
-                {
-                    WriteVerbose(message);
-                    calls++;
-                    progress.StatusDescription = "Reading EC2, SSM and IAM configuration (" + calls.ToString(CultureInfo.InvariantCulture) + "): " + message;
-                    WriteProgress(progress);
-                }
-
-                if (done)
-                {
-                    break;
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            throw new PipelineStoppedException();
-        }
-
-        try
-        {
-            return Await(_ => fetch);
-        }
-        catch (Exception ex) when (ex is not PipelineStoppedException)
-        {
-            ThrowFailure(ex, ErrorIds.AwsCallFailed, connection.EndpointFor("EC2") ?? "ec2", "Check the credentials, the region and -EndpointUrl.");
-            throw; // not reached: ThrowFailure always throws
-        }
-    }
-
-    /// <summary>Ids EC2 did not know (or could not be asked about): one non-terminating error each; the others go on.</summary>
-    private void WriteLookupErrors(NetworkInventory inventory, string region)
-    {
-        foreach (var record in LookupErrorRecords(inventory.Gaps, region))
+        foreach (var record in LookupErrorRecords(gaps, region))
         {
             WriteError(record);
         }

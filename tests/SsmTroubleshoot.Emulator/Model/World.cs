@@ -169,10 +169,63 @@ public sealed class World
     internal bool IsExpired(string? accessKeyId) =>
         Callers.Any(c => c.Expires is { } expires && string.Equals(c.AccessKeyId, accessKeyId, StringComparison.Ordinal) && expires <= DateTime.UtcNow);
 
+    /// <summary>
+    /// Other accounts and regions of a multi-account scenario, by "&lt;account&gt;/&lt;region&gt;" (this world itself is
+    /// <see cref="AccountId"/>/<see cref="Region"/>). A request is answered by the world of the caller's account (its
+    /// access key: a caller's <see cref="Caller.Account"/>, or the account an AssumeRole session was issued for) and
+    /// of the region it was signed for; an account with no world in that region answers as an opt-in region that is
+    /// not enabled. Null or empty: this world answers every request, whatever the region (single-account scenarios).
+    /// </summary>
+    public Dictionary<string, World>? Partitions { get; set; }
+
+    /// <summary>Accounts whose roles nobody may assume: sts:AssumeRole answers AccessDenied.</summary>
+    public List<string> AssumeRoleDenied { get; set; } = new();
+
+    /// <summary>Accounts whose roles trust only callers that pass this external id (sts:AssumeRole ExternalId).</summary>
+    public Dictionary<string, string> ExternalIds { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Sessions issued by sts:AssumeRole, by access key id (the key encodes the account: ASIA + 12 digits + 4).</summary>
+    [JsonIgnore]
+    public Dictionary<string, AssumedSession> Sessions { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The account a request signed with this key belongs to.</summary>
+    internal string AccountFor(string? accessKeyId) =>
+        accessKeyId is not null && Sessions.TryGetValue(accessKeyId, out var session) ? session.Account : CallerFor(accessKeyId).Account ?? AccountId;
+
+    /// <summary>Every account of the scenario: this world's and its partitions'.</summary>
+    internal IEnumerable<string> Accounts() =>
+        new[] { AccountId }.Concat((Partitions ?? new Dictionary<string, World>()).Keys.Select(k => k.Split('/')[0])).Distinct(StringComparer.Ordinal);
+
+    /// <summary>The world answering a key in a region (see <see cref="Partitions"/>); null: the region is not enabled for the account.</summary>
+    internal World? WorldFor(string? accessKeyId, string? region, bool global)
+    {
+        if (Partitions is not { Count: > 0 } partitions)
+        {
+            return this;
+        }
+
+        var account = AccountFor(accessKeyId);
+        if (string.Equals(account, AccountId, StringComparison.Ordinal) && (global || region is null || string.Equals(region, Region, StringComparison.Ordinal)))
+        {
+            return this;
+        }
+
+        if (region is not null && partitions.TryGetValue(account + "/" + region, out var regional))
+        {
+            return regional;
+        }
+
+        // IAM is global: any world of the account holds its roles.
+        return global ? partitions.Where(p => p.Key.StartsWith(account + "/", StringComparison.Ordinal)).Select(p => p.Value).FirstOrDefault() : null;
+    }
+
     internal bool IsDenied(string? accessKeyId, string action) => Denies.Any(d =>
         (d.Principal is null or "*" || string.Equals(d.Principal, accessKeyId, StringComparison.Ordinal))
         && string.Equals(d.Action, action, StringComparison.OrdinalIgnoreCase));
 }
+
+/// <summary>Temporary credentials sts:AssumeRole issued.</summary>
+public sealed record AssumedSession(string Account, string RoleName, string SessionName, string Partition);
 
 public sealed class Caller
 {

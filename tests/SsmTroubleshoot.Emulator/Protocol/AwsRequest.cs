@@ -42,6 +42,9 @@ internal sealed class AwsRequest
     /// <summary>S3 (REST, path-style): the key of /bucket/key, unescaped.</summary>
     public string? ObjectKey { get; init; }
 
+    /// <summary>The region of the SigV4 credential scope: which regional world of a multi-account scenario answers.</summary>
+    public string? Region { get; init; }
+
     public string? Get(string name) => Form.TryGetValue(name, out var value) ? value : null;
 
     public int? GetInt(string name) =>

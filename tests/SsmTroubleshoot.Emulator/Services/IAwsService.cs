@@ -25,5 +25,15 @@ internal interface IAwsService
 
     AwsServiceError AccessDenied(AwsRequest request, World world);
 
+    /// <summary>
+    /// The answer of a region the account has not enabled (opt-in regions): it does not know the credentials at all.
+    /// </summary>
+    AwsServiceError RegionNotEnabled() => Name switch
+    {
+        "ec2" => new AwsServiceError("AuthFailure", "AWS was not able to validate the provided access credentials", 401),
+        "ssm" => new AwsServiceError("UnrecognizedClientException", "The security token included in the request is invalid.", 400),
+        _ => new AwsServiceError("InvalidClientTokenId", "The security token included in the request is invalid.", 403),
+    };
+
     AwsResponse RenderError(AwsServiceError error, string requestId);
 }
