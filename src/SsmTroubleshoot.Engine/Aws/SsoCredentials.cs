@@ -184,7 +184,9 @@ internal sealed class SsoCredentials : RefreshingAWSCredentials
         var credentials = new SsoCredentials(profile, cacheDirectories, portal, timeout);
         var first = await credentials.FetchAsync(cancellationToken).ConfigureAwait(false);
         credentials.PreemptExpiryTime = Preempt(first);
-        credentials.currentState = first;
+
+        // The SDK moves the expiry of the states it generates forward by PreemptExpiryTime; this first one is ours to move.
+        credentials.currentState = new CredentialsRefreshState(first.Credentials, first.Expiration - credentials.PreemptExpiryTime);
         return credentials;
     }
 
