@@ -90,6 +90,7 @@ public static class CommandSpelling
         new(@"\$StoredAWSCredentials \(Set-AWSCredential\)", "the AWS CLI configuration (aws configure)"),
         new(@"Set-AWSCredential -StoreAs (<name>|\w+)", "aws configure --profile $1"),
         new(@"run Set-AWSCredential", "run aws configure (or set AWS_PROFILE)"),
+        new(@" \(or Invoke-AWSSSOLogin\)", ""),
         new(@"Set-AWSCredential", "aws configure"),
         new(@"Get-AWSCredential -ListProfileDetail", "aws configure list-profiles"),
         new(@"an AWSCredentials object \(Get-AWSCredential, New-AWSCredential\) or a PSCredential whose user name is the access key id and", "--access-key and --secret-key, with"),

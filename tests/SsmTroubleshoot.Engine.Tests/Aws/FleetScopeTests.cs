@@ -108,7 +108,8 @@ public sealed class FleetScopeTests
                 _ => { },
                 CancellationToken.None);
 
-        Assert.Equal(2, emu.Calls["sts:AssumeRole"]);
+        // Renewed at least once (a short session on a slow machine may be renewed again: each renewal is another 6 s session).
+        Assert.True(emu.Calls["sts:AssumeRole"] >= 2, $"{emu.Calls["sts:AssumeRole"]} AssumeRole calls");
         Assert.Equal(2, keys.Distinct().Count());
         Assert.All(keys, k => Assert.StartsWith("ASIA222222222222", k, StringComparison.Ordinal));
     }
