@@ -60,9 +60,20 @@ internal static class CliApp
         {
             // The same message can come from several parse errors (an unknown token and its "Did you mean"): say each once.
             var secrets = SecretValues(args);
-            foreach (var message in parse.Errors.Select(e => e.Message).Distinct(StringComparer.Ordinal))
+            var suggestion = Suggestion(parse);
+
+            // "Required command was not provided" says nothing more once the mistyped command is named and corrected.
+            var required = parse.Errors.Count(e => e.Message.StartsWith("Required command", StringComparison.Ordinal));
+            foreach (var message in parse.Errors.Select(e => e.Message)
+                .Where(m => suggestion is null || required == parse.Errors.Count || !m.StartsWith("Required command", StringComparison.Ordinal))
+                .Distinct(StringComparer.Ordinal))
             {
                 await host.Error.WriteLineAsync("ERROR: " + SecretScrubber.Scrub(message, secrets)).ConfigureAwait(false);
+            }
+
+            if (suggestion is not null)
+            {
+                await host.Error.WriteLineAsync(suggestion).ConfigureAwait(false);
             }
 
             await host.Error.WriteLineAsync("Run 'ssmtroubleshoot " + CommandPath(parse) + "--help' for usage.").ConfigureAwait(false);
@@ -154,7 +165,112 @@ internal static class CliApp
         root.Subcommands.Add(NodeDiagnosisCommand.Create(host, global));
         root.Subcommands.Add(RunbookCommand.Create(host, global));
         root.Subcommands.Add(ContextCommand.Create(host, global));
+        Describe(root, global, string.Empty);
         return root;
+    }
+
+    /// <summary>Which commands call AWS (and so list the AWS options), and what to type: every --help ends with examples.</summary>
+    private static readonly Dictionary<string, (AwsOptions Aws, string[] Examples)> CommandSpecs = new(StringComparer.Ordinal)
+    {
+        [string.Empty] = (AwsOptions.None, new[] { "ssmtroubleshoot logs", "ssmtroubleshoot endpoints", "ssmtroubleshoot diagnose-node --instance-id i-0123456789abcdef0 --region us-east-1" }),
+        ["logs"] = (AwsOptions.None, new[]
+        {
+            "ssmtroubleshoot logs                                  (the agent's log folder)",
+            "ssmtroubleshoot logs /var/log/amazon/ssm --since 2h",
+            "journalctl -u amazon-ssm-agent | ssmtroubleshoot logs -",
+            "ssmtroubleshoot logs --instance-id i-0123456789abcdef0 --region us-east-1 --since yesterday   (through Run Command)",
+            "ssmtroubleshoot logs rules --category ProxyTls",
+        }),
+        ["logs rules"] = (AwsOptions.None, new[] { "ssmtroubleshoot logs rules", "ssmtroubleshoot logs rules --category 'Proxy*' --json" }),
+        ["endpoints"] = (AwsOptions.RegionOnly, new[] { "ssmtroubleshoot endpoints", "ssmtroubleshoot endpoints --region eu-west-1 --service ssm --service ssmmessages" }),
+        ["diagnose"] = (AwsOptions.RegionOnly, new[] { "ssmtroubleshoot diagnose", "ssmtroubleshoot diagnose --agent-version 3.3.40.0" }),
+        ["network"] = (AwsOptions.All, new[] { "ssmtroubleshoot network --instance-id i-0123456789abcdef0 --region us-east-1 --detailed", "AWS_PROFILE=prod ssmtroubleshoot network --filter tag:Environment=prod" }),
+        ["diagnose-node"] = (AwsOptions.All, new[] { "ssmtroubleshoot diagnose-node --instance-id i-0123456789abcdef0 --detailed", "ssmtroubleshoot diagnose-node --all --group-by-root-cause --region us-east-1" }),
+        ["context"] = (AwsOptions.All, new[] { "ssmtroubleshoot context", "ssmtroubleshoot context --profile prod --region eu-west-1" }),
+        ["runbook"] = (AwsOptions.None, new[] { "ssmtroubleshoot runbook find ssh", "ssmtroubleshoot runbook start TroubleshootManagedInstance --instance-id i-0123456789abcdef0 --wait" }),
+        ["runbook catalog"] = (AwsOptions.None, new[] { "ssmtroubleshoot runbook catalog", "ssmtroubleshoot runbook catalog --json" }),
+        ["runbook find"] = (AwsOptions.All, new[] { "ssmtroubleshoot runbook find", "ssmtroubleshoot runbook find rescue --region us-east-1", "ssmtroubleshoot runbook find 'session manager' --offline" }),
+        ["runbook show"] = (AwsOptions.All, new[] { "ssmtroubleshoot runbook show TroubleshootManagedInstance", "ssmtroubleshoot runbook show AWSSupport-ExecuteEC2Rescue --live --region us-east-1" }),
+        ["runbook start"] = (AwsOptions.All, new[]
+        {
+            "ssmtroubleshoot runbook start TroubleshootManagedInstance --instance-id i-0123456789abcdef0 --wait",
+            "ssmtroubleshoot runbook start ExecuteEC2Rescue --instance-id i-0123456789abcdef0 --what-if",
+        }),
+        ["runbook wait"] = (AwsOptions.All, new[] { "ssmtroubleshoot runbook wait 12345678-90ab-cdef-1234-567890abcdef --timeout-seconds 600" }),
+        ["runbook export"] = (AwsOptions.All, new[] { "ssmtroubleshoot runbook export 12345678-90ab-cdef-1234-567890abcdef --path ./case --redact" }),
+    };
+
+    private enum AwsOptions
+    {
+        None,
+        RegionOnly,
+        All,
+    }
+
+    private static void Describe(Command command, GlobalOptions global, string path)
+    {
+        if (CommandSpecs.TryGetValue(path, out var spec))
+        {
+            if (spec.Aws == AwsOptions.All)
+            {
+                global.AddAwsTo(command);
+            }
+            else if (spec.Aws == AwsOptions.RegionOnly)
+            {
+                command.Options.Add(global.Region);
+            }
+
+            command.Description += Environment.NewLine + Environment.NewLine + "Examples:" + Environment.NewLine
+                + string.Join(Environment.NewLine, spec.Examples.Select(e => "  " + e));
+        }
+
+        foreach (var sub in command.Subcommands)
+        {
+            Describe(sub, global, path.Length == 0 ? sub.Name : path + " " + sub.Name);
+        }
+    }
+
+    /// <summary>
+    /// "Did you mean 'logs'?" for a mistyped command: System.CommandLine 2.0 only says the token is unrecognised.
+    /// Close means a prefix of a command (or the command a prefix of it), or at most two edits away.
+    /// </summary>
+    internal static string? Suggestion(ParseResult parse)
+    {
+        var command = parse.CommandResult.Command;
+        var unknown = parse.UnmatchedTokens.FirstOrDefault(t => !t.StartsWith("-", StringComparison.Ordinal));
+        if (unknown is null || command.Subcommands.Count == 0)
+        {
+            return null;
+        }
+
+        var names = command.Subcommands.Where(c => !c.Hidden).Select(c => c.Name).ToList();
+        var close = names
+            .Select(n => (Name: n, Distance: n.StartsWith(unknown, StringComparison.OrdinalIgnoreCase) || unknown.StartsWith(n, StringComparison.OrdinalIgnoreCase) ? 0 : Distance(unknown.ToLowerInvariant(), n)))
+            .Where(c => c.Distance <= Math.Min(2, Math.Max(1, unknown.Length / 3)))
+            .OrderBy(c => c.Distance).ThenBy(c => c.Name, StringComparer.Ordinal)
+            .Select(c => c.Name).Take(3).ToList();
+        var path = "ssmtroubleshoot " + CommandPath(parse);
+        return close.Count == 0
+            ? null
+            : $"Did you mean {string.Join(" or ", close.Select(n => "'" + path + n + "'"))}?";
+    }
+
+    private static int Distance(string a, string b)
+    {
+        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (var i = 1; i <= a.Length; i++)
+        {
+            var current = new int[b.Length + 1];
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            }
+
+            previous = current;
+        }
+
+        return previous[b.Length];
     }
 
     private static string CommandPath(ParseResult parse)

@@ -96,6 +96,35 @@ internal sealed class CliOutput
         Out.Write(builder.ToString());
     }
 
+    /// <summary>
+    /// A titled block of labelled fields ("  Remediation: ..."), each value wrapped to the width under itself: the
+    /// readable form of what one acts on (cause, remediation, next step), which a table column can only cut.
+    /// Empty values are left out.
+    /// </summary>
+    public void WriteFields(string title, IEnumerable<(string Label, string? Value)> fields)
+    {
+        var list = fields.Where(f => !string.IsNullOrWhiteSpace(f.Value)).ToList();
+        var builder = new StringBuilder();
+        builder.AppendLine(Format(title));
+        if (list.Count > 0)
+        {
+            var labelWidth = list.Max(f => f.Label.Length) + 1;
+            var indent = new string(' ', 2 + labelWidth + 1);
+            var room = Math.Max(20, Width - indent.Length);
+            foreach (var (label, value) in list)
+            {
+                var pieces = WrapText(Format(value), room);
+                builder.Append("  ").Append((label + ":").PadRight(labelWidth)).Append(' ').AppendLine(pieces[0]);
+                foreach (var piece in pieces.Skip(1))
+                {
+                    builder.Append(indent).AppendLine(piece);
+                }
+            }
+        }
+
+        Out.Write(builder.ToString());
+    }
+
     private static string Line(string[] values, int[] widths, bool[] right)
     {
         var parts = values.Select((v, i) => right[i] ? Truncate(v, widths[i]).PadLeft(widths[i])
@@ -148,7 +177,8 @@ internal sealed class CliOutput
         DateTime time => time.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture),
         DateTimeOffset time => time.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture),
         bool flag => flag ? "True" : "False",
-        string text => text.Replace('\n', ' ').Replace('\r', ' '),
+        // Spelt for the CLI before the widths are measured, so the table stays aligned.
+        string text => SsmTroubleshoot.Common.CommandSpelling.For(SsmTroubleshoot.Common.FrontEnd.CommandLine, text.Replace('\n', ' ').Replace('\r', ' ')),
         System.Collections.IEnumerable items => string.Join(", ", items.Cast<object?>().Select(Format)),
         IFormattable formattable => formattable.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
         _ => value.ToString() ?? string.Empty,

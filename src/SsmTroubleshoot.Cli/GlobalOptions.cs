@@ -7,7 +7,7 @@ using SsmTroubleshoot.Aws;
 namespace SsmTroubleshoot.Cli;
 
 /// <summary>
-/// Options every command accepts, defined once on the root (Recursive): --json and the AWS.Tools vocabulary
+/// --json (every command, recursive from the root) and, on the commands that call AWS, the AWS.Tools vocabulary
 /// (-Region, -ProfileName, -ProfileLocation, -AccessKey, -SecretKey, -SessionToken, -EndpointUrl).
 /// </summary>
 internal sealed class GlobalOptions
@@ -24,49 +24,41 @@ internal sealed class GlobalOptions
     public Option<string?> Region { get; } = new("--region")
     {
         Description = "AWS region (e.g. us-east-1). Default: amazon-ssm-agent.json, IMDS, AWS_REGION, AWS_DEFAULT_REGION.",
-        Recursive = true,
     };
 
     public Option<string?> Profile { get; } = new("--profile", "--profile-name")
     {
         Description = "Named profile of the shared credentials/config files.",
-        Recursive = true,
     };
 
     public Option<string?> ProfileLocation { get; } = new("--profile-location")
     {
         Description = "Path of the shared credentials file holding --profile.",
-        Recursive = true,
     };
 
     public Option<string?> AccessKey { get; } = new("--access-key")
     {
         Description = "AWS access key id (prefer profiles or the instance role).",
-        Recursive = true,
     };
 
     public Option<string?> SecretKey { get; } = new("--secret-key")
     {
         Description = "AWS secret access key (never printed).",
-        Recursive = true,
     };
 
     public Option<string?> SessionToken { get; } = new("--session-token")
     {
         Description = "Session token of temporary credentials (never printed).",
-        Recursive = true,
     };
 
     public Option<string?> EndpointUrl { get; } = new("--endpoint-url")
     {
         Description = "Send AWS API calls to this URL instead of the region's endpoint.",
-        Recursive = true,
     };
 
     public Option<int?> CallTimeoutSeconds { get; } = new("--call-timeout-seconds")
     {
         Description = "Seconds each AWS call may take, retries and the whole answer included (1-3600; default 30, or SSMTROUBLESHOOT_CALL_TIMEOUT_SECONDS).",
-        Recursive = true,
     };
 
     public GlobalOptions()
@@ -101,17 +93,35 @@ internal sealed class GlobalOptions
         });
     }
 
-    public void AddTo(Command root)
+    /// <summary>--json, on every command.</summary>
+    public void AddTo(Command root) => root.Options.Add(Json);
+
+    /// <summary>
+    /// The AWS options, on a command that calls AWS only: an offline command (logs on files, runbook catalog) does not
+    /// list options it would ignore. Hidden ones are accepted but not listed (logs: only --instance-id/--filter use them).
+    /// </summary>
+    public void AddAwsTo(Command command)
     {
-        root.Options.Add(Json);
-        root.Options.Add(Region);
-        root.Options.Add(Profile);
-        root.Options.Add(ProfileLocation);
-        root.Options.Add(AccessKey);
-        root.Options.Add(SecretKey);
-        root.Options.Add(SessionToken);
-        root.Options.Add(EndpointUrl);
-        root.Options.Add(CallTimeoutSeconds);
+        command.Options.Add(Region);
+        command.Options.Add(Profile);
+        command.Options.Add(ProfileLocation);
+        command.Options.Add(AccessKey);
+        command.Options.Add(SecretKey);
+        command.Options.Add(SessionToken);
+        command.Options.Add(EndpointUrl);
+        command.Options.Add(CallTimeoutSeconds);
+    }
+
+    /// <summary>A second set for one command whose AWS options are accepted but not listed in its help.</summary>
+    public static GlobalOptions HiddenAws()
+    {
+        var hidden = new GlobalOptions();
+        foreach (var option in new Option[] { hidden.Region, hidden.Profile, hidden.ProfileLocation, hidden.AccessKey, hidden.SecretKey, hidden.SessionToken, hidden.EndpointUrl, hidden.CallTimeoutSeconds })
+        {
+            option.Hidden = true;
+        }
+
+        return hidden;
     }
 
     /// <summary>

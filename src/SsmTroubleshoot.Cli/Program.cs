@@ -57,17 +57,25 @@ internal static class Program
         }
     }
 
-    // Fit the terminal; when piped, never cut the last column.
-    private static int TableWidth()
+    // COLUMNS (as ls and git honour it) wins; else fit the terminal; when piped, never cut or wrap a row (grep sees it whole).
+    private static int TableWidth() => TableWidth(Environment.GetEnvironmentVariable("COLUMNS"), Console.IsOutputRedirected, () => Console.WindowWidth);
+
+    internal static int TableWidth(string? columns, bool redirected, Func<int> windowWidth)
     {
-        if (Console.IsOutputRedirected)
+        if (int.TryParse(columns, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var given) && given >= 40)
+        {
+            return given - 1;
+        }
+
+        if (redirected)
         {
             return int.MaxValue / 2;
         }
 
         try
         {
-            return Console.WindowWidth > 20 ? Console.WindowWidth - 1 : 120;
+            var width = windowWidth();
+            return width > 20 ? width - 1 : 120;
         }
         catch (IOException)
         {

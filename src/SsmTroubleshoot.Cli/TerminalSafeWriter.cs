@@ -2,6 +2,7 @@ using System;
 using System.Globalization;
 using System.IO;
 using System.Text;
+using SsmTroubleshoot.Common;
 
 namespace SsmTroubleshoot.Cli;
 
@@ -88,6 +89,8 @@ internal sealed class TerminalSafeWriter : TextWriter
             return;
         }
 
+        // The engines and rules name cmdlets and -Parameters; on the command line they name CLI and AWS CLI commands.
+        value = CommandSpelling.For(FrontEnd.CommandLine, value);
         if (!_pendingReturn && value!.IndexOfAny(UnsafeSample) < 0 && !HasUnsafe(value))
         {
             _inner.Write(value);

@@ -21,6 +21,7 @@ internal static class Program
         ["soak"] = SoakBenchmark.Run,
         ["fleet-scale"] = FleetScaleBenchmark.Run,
         ["corpus"] = CorpusBenchmark.Run,
+        ["cli-size"] = CliSizeBenchmark.Run,
     };
 
     private static int Main(string[] args)

@@ -26,6 +26,13 @@ namespace SsmTroubleshoot.Emulator;
 /// <see cref="Model.World"/>. Start it from a test with <c>await using var emu = await AwsEmulator.StartAsync(world)</c>
 /// and point clients at <see cref="Endpoint"/>.
 /// </summary>
+/// <summary>A signed call as received: "iam:GetRole", its SigV4 credential scope (date/region/service/aws4_request), its Host header.</summary>
+public sealed record SignedCall(string Key, string Scope, string Host)
+{
+    /// <summary>The region of the scope.</summary>
+    public string Region => Scope.Split('/') is { Length: >= 2 } parts ? parts[1] : string.Empty;
+}
+
 public sealed class AwsEmulator : IAsyncDisposable
 {
     private readonly WebApplication _app;
@@ -54,6 +61,24 @@ public sealed class AwsEmulator : IAsyncDisposable
 
     /// <summary>Faults per "service:Operation" (or "*"), settable at runtime; rates drawn from <see cref="Model.World.FaultSeed"/>.</summary>
     public FaultInjector Faults { get; }
+
+    /// <summary>Every signed call's credential scope ("20261204/cn-north-1/iam/aws4_request") and Host header, in arrival order.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<SignedCall> SignedCalls { get; } = new();
+
+    private void RecordScope(string key, HttpRequest http)
+    {
+        var authorization = http.Headers.Authorization.ToString();
+        var start = authorization.IndexOf("Credential=", StringComparison.Ordinal);
+        if (start < 0)
+        {
+            return;
+        }
+
+        var end = authorization.IndexOf(',', start);
+        var credential = end < 0 ? authorization.Substring(start + 11) : authorization.Substring(start + 11, end - start - 11);
+        var slash = credential.IndexOf('/', StringComparison.Ordinal);
+        SignedCalls.Enqueue(new SignedCall(key, slash < 0 ? string.Empty : credential.Substring(slash + 1), http.Host.Value ?? string.Empty));
+    }
 
     /// <summary>Starts on 127.0.0.1 with a free port (or the given one).</summary>
     public static async Task<AwsEmulator> StartAsync(World world, int port = 0, CancellationToken cancellationToken = default)
@@ -106,6 +131,12 @@ public sealed class AwsEmulator : IAsyncDisposable
             return;
         }
 
+        if (SsoPortal.Handles(context.Request.Path))
+        {
+            await SsoPortal.HandleAsync(context, World, Calls, _stopping).ConfigureAwait(false);
+            return;
+        }
+
         var request = Decode(context.Request, body);
         if (request is null)
         {
@@ -114,6 +145,7 @@ public sealed class AwsEmulator : IAsyncDisposable
         }
 
         Calls.Increment(request.Key);
+        RecordScope(request.Key, context.Request);
         var (fault, latency) = Faults.Decide(request.Key, request.Region);
         if (latency > TimeSpan.Zero)
         {
@@ -173,6 +205,22 @@ public sealed class AwsEmulator : IAsyncDisposable
             if (secret is not null && !SigV4Verifier.Verify(context.Request, bytes, secret))
             {
                 throw service.SignatureMismatch();
+            }
+
+            bool expired;
+            lock (World.Sync)
+            {
+                expired = World.IsExpired(request.AccessKeyId);
+            }
+
+            if (expired)
+            {
+                throw request.Service switch
+                {
+                    "ssm" => new AwsServiceError("ExpiredTokenException", "The security token included in the request is expired", 400),
+                    "ec2" => new AwsServiceError("RequestExpired", "Request has expired.", 400),
+                    _ => new AwsServiceError("ExpiredToken", "The security token included in the request is expired", 403),
+                };
             }
 
             lock (World.Sync)

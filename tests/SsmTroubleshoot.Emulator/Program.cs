@@ -80,7 +80,11 @@ internal static class Program
         {
             Console.WriteLine("Fault: " + fault);
         }
-        Console.WriteLine("Point the module at it:  -EndpointUrl " + emulator.Endpoint + " -Region " + world.Region + " -AccessKey AKIAEMULATOR -SecretKey emulator");
+        foreach (var line in EmulatorBanner.Lines(emulator.Endpoint.ToString(), world.Region))
+        {
+            Console.WriteLine(line);
+        }
+
         Console.WriteLine("Press Ctrl+C to stop.");
         using var stop = new CancellationTokenSource();
         // SIGINT (Ctrl+C) and SIGTERM (kill, container stop) both end the emulator cleanly.

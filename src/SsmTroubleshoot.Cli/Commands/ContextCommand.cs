@@ -9,7 +9,7 @@ internal static class ContextCommand
 {
     public static Command Create(CliHost host, GlobalOptions global)
     {
-        var command = new Command("context", "Show which account, identity, region and endpoint AWS calls use, and where credentials and region came from (Get-SsmAwsContext; STS GetCallerIdentity).");
+        var command = new Command("context", "Show which account, identity, region and endpoint AWS calls use, and where credentials and region came from (STS GetCallerIdentity).");
         command.SetAction(async (ParseResult parse, CancellationToken ct) =>
         {
             var output = new CliOutput(host.Output, host.Error, host.Width) { Json = parse.GetValue(global.Json) };

@@ -29,7 +29,7 @@ internal static class DiagnoseCommand
         });
         var latestVersionUrl = new Option<string?>("--latest-version-url") { Description = "Where the latest agent version is published; default the region's S3 latest/VERSION object." };
         var stsEndpointUrl = new Option<string?>("--sts-endpoint-url") { Description = "Where the AWS Credentials check sends STS GetCallerIdentity (a VPC endpoint URL); default the region's STS endpoint." };
-        var command = new Command("diagnose", "What is wrong with the agent on this box (Get-SsmDiagnostic): IMDS, hybrid registration, endpoints, agent service, proxy, sysprep, version.")
+        var command = new Command("diagnose", "What is wrong with the agent on this box: IMDS, hybrid registration, endpoints, agent service, proxy, sysprep, version.")
         {
             agentVersion,
             latestVersionUrl,

@@ -15,7 +15,7 @@ internal static class EndpointsCommand
     public static Command Create(CliHost host, GlobalOptions global)
     {
         var options = new EndpointOptionSet();
-        var command = new Command("endpoints", "Test, from this instance, the endpoints the SSM agent needs (Test-SsmEndpoint): DNS, TCP, TLS, HTTP through the agent's proxy, plus IMDS.");
+        var command = new Command("endpoints", "Test, from this instance, the endpoints the SSM agent needs: DNS, TCP, TLS, HTTP through the agent's proxy, plus IMDS.");
         options.AddTo(command);
         command.SetAction(async (ParseResult parse, CancellationToken ct) =>
         {
@@ -33,6 +33,7 @@ internal static class EndpointsCommand
             else
             {
                 WriteTable(output, report.Probes.ToList());
+                WriteProblems(output, report.Probes);
             }
 
             return report.Probes.Any(p => !p.Reachable) ? ExitCodes.ProblemsFound : ExitCodes.Healthy;
@@ -57,6 +58,24 @@ internal static class EndpointsCommand
             new Column<SsmEndpointProbe>("Proxy", p => p.Proxy),
             new Column<SsmEndpointProbe>("Latency ms", p => string.Join("/", new[] { p.DnsMs, p.TcpMs, p.TlsMs, p.HttpMs }.Select(ms => ms is null ? "-" : ms.Value.ToString("0", CultureInfo.InvariantCulture))), AlignRight: true),
             new Column<SsmEndpointProbe>("Problem", p => p.Problem == EndpointProblem.None ? string.Empty : p.FailedPhase != EndpointProbePhase.None ? p.Problem + " (" + p.FailedPhase + ")" : p.Problem.ToString()));
+
+    /// <summary>Under the table, what failed and what to do, per probe that did not pass: a code alone is not actionable.</summary>
+    internal static void WriteProblems(CliOutput output, System.Collections.Generic.IEnumerable<SsmEndpointProbe> probes)
+    {
+        foreach (var probe in probes.Where(p => p.Problem != EndpointProblem.None || !string.IsNullOrEmpty(p.Error)))
+        {
+            output.Out.WriteLine();
+            output.WriteFields(
+                $"{probe.Service} ({probe.Host}): {probe.Problem}{(probe.FailedPhase != EndpointProbePhase.None ? " at " + probe.FailedPhase : string.Empty)}",
+                new (string, string?)[]
+                {
+                    ("Detail", probe.Error),
+                    ("Certificate", probe.CertificateIssuer is null ? null : "issued by " + probe.CertificateIssuer + (probe.TlsIntercepted ? " (not an AWS issuer: TLS inspection)" : string.Empty)),
+                    ("Proxy", probe.Proxy == "direct" ? null : probe.Proxy),
+                    ("Remediation", probe.Remediation),
+                });
+        }
+    }
 
     private static async Task<EndpointTestReport> RunAsync(EndpointTestOptions options, CancellationToken cancellationToken)
     {

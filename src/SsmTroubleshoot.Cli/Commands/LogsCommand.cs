@@ -24,9 +24,9 @@ internal sealed class LogsCommand
         Arity = ArgumentArity.ZeroOrMore,
     };
 
-    private readonly Option<DateTime?> _since = new("--since") { Description = "Ignore entries older than this (the agent's timestamps are the instance's local time)." };
+    private readonly Option<DateTime?> _since = TimeOption("--since", "Ignore entries older than this: 2h, 30m, 1d, today, yesterday or an ISO 8601 date/time (local time, as the agent's timestamps).");
 
-    private readonly Option<DateTime?> _until = new("--until") { Description = "Ignore entries newer than this." };
+    private readonly Option<DateTime?> _until = TimeOption("--until", "Ignore entries newer than this (the same forms as --since).");
 
     private readonly Option<TimeSpan?> _last = new("--last")
     {
@@ -74,6 +74,25 @@ internal sealed class LogsCommand
         AllowMultipleArgumentsPerToken = true,
     };
 
+    private readonly Option<string[]> _instanceId = new("--instance-id")
+    {
+        Description = "Read the agent logs of these managed nodes (i-/mi-) through Run Command instead of local files (default window: the last 24 h). Takes the AWS options (--region, --profile, --access-key/--secret-key, --endpoint-url, as `context`).",
+        AllowMultipleArgumentsPerToken = true,
+    };
+
+    private readonly Option<string[]> _filter = new("--filter")
+    {
+        Description = "Read the agent logs of the managed nodes matching name=value[,value] (tag:Environment=prod, PlatformTypes=Linux, PingStatus=Online ...). Repeatable.",
+        AllowMultipleArgumentsPerToken = true,
+    };
+
+    private readonly Option<string?> _outputS3BucketName = new("--output-s3-bucket-name") { Description = "With --instance-id/--filter: have Run Command write the whole output to this bucket (read back from S3) instead of the 24 KB inline output." };
+
+    private readonly Option<string?> _maxConcurrency = new("--max-concurrency") { Description = "With --instance-id/--filter: Run Command rate control, nodes at once (number or percentage)." };
+
+    // Accepted but not listed: reading files is offline, only the fleet mode calls AWS.
+    private readonly GlobalOptions _aws = GlobalOptions.HiddenAws();
+
     private LogsCommand(CliHost host, GlobalOptions global)
     {
         _host = host;
@@ -92,11 +111,63 @@ internal sealed class LogsCommand
     public static Command Create(CliHost host, GlobalOptions global)
     {
         var logs = new LogsCommand(host, global);
-        var command = new Command("logs", "Find what is wrong in SSM Agent logs (Get-SsmAgentLogIssue): one issue per category and log, with cause, remediation and next step.")
+        var command = new Command("logs", "Find what is wrong in SSM Agent logs: one issue per category and log, with cause, remediation and next step.")
         {
             logs._paths, logs._since, logs._until, logs._last, logs._category, logs._asEntry, logs._includeUnclassified, logs._rulePath,
+            logs._instanceId, logs._filter, logs._outputS3BucketName, logs._maxConcurrency,
         };
+        logs._aws.AddAwsTo(command);
         command.SetAction((ParseResult parse, CancellationToken ct) => Task.FromResult(logs.Run(parse, ct)));
+        command.Subcommands.Add(CreateRules(host, global));
+        return command;
+    }
+
+    /// <summary>`logs rules`: the rule catalog (built-in plus --rule-path), as Get-SsmAgentLogRule lists it.</summary>
+    private static Command CreateRules(CliHost host, GlobalOptions global)
+    {
+        var category = new Option<string[]>("--category") { Description = "Only the rules of these categories (wildcards allowed).", AllowMultipleArgumentsPerToken = true };
+        var rulePath = new Option<string[]>("--rule-path") { Description = "JSON rule files to add to the built-in catalog (listed first).", AllowMultipleArgumentsPerToken = true };
+        var detailed = new Option<bool>("--detailed") { Description = "Show each rule's cause, remediation and next step, not only the table." };
+        var command = new Command("rules", "List the log rules: category, severity, what each rule matches, and with --detailed its cause, remediation and next step.")
+        {
+            category, rulePath, detailed,
+        };
+        command.SetAction((ParseResult parse) =>
+        {
+            var output = new CliOutput(host.Output, host.Error, host.Width) { Json = parse.GetValue(global.Json) };
+            var catalog = LoadCatalog(parse.GetValue(rulePath));
+            var categories = ValidateCategories(catalog, parse.GetValue(category));
+            var rules = catalog.Rules.Where(r => categories is null || Array.IndexOf(categories, r.Category) >= 0).ToList();
+            if (output.Json)
+            {
+                output.WriteJson(rules);
+                return ExitCodes.Healthy;
+            }
+
+            output.WriteRows(
+                rules,
+                new Column<SsmAgentLogRule>("Id", r => r.Id),
+                new Column<SsmAgentLogRule>("Category", r => r.Category),
+                new Column<SsmAgentLogRule>("Severity", r => r.Severity),
+                new Column<SsmAgentLogRule>("Matches", r => string.Join(" | ", r.Signatures.Count > 0 ? r.Signatures : r.Patterns), Wrap: true));
+            if (parse.GetValue(detailed))
+            {
+                foreach (var rule in rules)
+                {
+                    output.Out.WriteLine();
+                    output.WriteFields(rule.Id + " (" + rule.Category + ", " + rule.Severity + ")", new (string, string?)[]
+                    {
+                        ("Cause", rule.Cause),
+                        ("Remediation", rule.Remediation),
+                        ("Next step", rule.NextStep),
+                        ("Help", rule.HelpUri),
+                        ("Source", rule.Source),
+                    });
+                }
+            }
+
+            return ExitCodes.Healthy;
+        });
         return command;
     }
 
@@ -129,8 +200,25 @@ internal sealed class LogsCommand
             IncludeUnclassified = includeUnknown,
         });
 
-        var scan = new LogScan(analyzer, parse.GetValue(_asEntry), output, _host.Input, cancellationToken);
+        var instanceIds = parse.GetValue(_instanceId) ?? Array.Empty<string>();
+        var filters = parse.GetValue(_filter) ?? Array.Empty<string>();
         var paths = parse.GetValue(_paths);
+        if (instanceIds.Length > 0 || filters.Length > 0)
+        {
+            if (instanceIds.Length > 0 && filters.Length > 0)
+            {
+                throw new CliUsageException("Give either --instance-id or --filter, not both.");
+            }
+
+            if (paths is { Length: > 0 } || parse.GetValue(_asEntry))
+            {
+                throw new CliUsageException("--instance-id and --filter read the nodes' logs through Run Command: give no log paths and no --as-entry with them.");
+            }
+
+            return CollectFleet(parse, output, analyzer, instanceIds, filters, since, until, cancellationToken);
+        }
+
+        var scan = new LogScan(analyzer, parse.GetValue(_asEntry), output, _host.Input, cancellationToken);
         if (paths is null || paths.Length == 0)
         {
             scan.ScanPath(AgentLogAnalyzer.DefaultLogDirectory);
@@ -144,6 +232,83 @@ internal sealed class LogsCommand
         }
 
         cancellationToken.ThrowIfCancellationRequested();
+        return scan.Finish();
+    }
+
+    private static Option<DateTime?> TimeOption(string name, string description) => new(name)
+    {
+        Description = description,
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count == 0 ? string.Empty : result.Tokens[result.Tokens.Count - 1].Value;
+            if (!Durations.TryParseTime(text, DateTime.Now, out var value, out var problem))
+            {
+                result.AddError($"{name} '{text}' {problem}.");
+                return null;
+            }
+
+            return value;
+        },
+    };
+
+    private static readonly string[] FleetFilterKeys = { "InstanceIds", "AgentVersion", "PingStatus", "PlatformTypes", "ResourceType", "AssociationStatus", "IamRole", "tag-key" };
+
+    /// <summary>--instance-id/--filter: the engine's FleetLogCollector (batched Run Command), as Get-SsmAgentLogIssue -InstanceId.</summary>
+    private int CollectFleet(ParseResult parse, CliOutput output, AgentLogAnalyzer analyzer, string[] instanceIds, string[] filterTexts, DateTime? since, DateTime? until, CancellationToken cancellationToken)
+    {
+        Dictionary<string, IReadOnlyList<string>>? filters = null;
+        if (filterTexts.Length > 0)
+        {
+            filters = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+            foreach (var text in filterTexts)
+            {
+                var equals = text.IndexOf('=');
+                var name = equals < 0 ? text.Trim() : text.Substring(0, equals).Trim();
+                var known = FleetFilterKeys.FirstOrDefault(k => string.Equals(k, name, StringComparison.OrdinalIgnoreCase));
+                if (known is null && !(name.StartsWith("tag:", StringComparison.OrdinalIgnoreCase) && name.Length > 4))
+                {
+                    throw new CliUsageException($"--filter '{text}': '{name}' is not a managed-node filter. Use tag:<Key>=value or one of {string.Join(", ", FleetFilterKeys)} (e.g. --filter tag:Environment=prod).");
+                }
+
+                var values = equals < 0 ? Array.Empty<string>() : text.Substring(equals + 1).Split(',').Select(v => v.Trim()).Where(v => v.Length > 0).ToArray();
+                if (values.Length == 0)
+                {
+                    throw new CliUsageException($"--filter '{text}' has no value: write name=value[,value].");
+                }
+
+                filters[known ?? name] = values;
+            }
+        }
+
+        var request = new SsmTroubleshoot.Fleet.FleetLogRequest
+        {
+            InstanceIds = instanceIds.Length > 0 ? instanceIds.Distinct(StringComparer.Ordinal).ToArray() : null,
+            Filters = filters,
+            SinceUtc = (since ?? DateTime.Now - TimeSpan.FromHours(24)).ToUniversalTime(),
+            UntilUtc = until?.ToUniversalTime(),
+            MaxConcurrency = parse.GetValue(_maxConcurrency),
+            OutputS3BucketName = parse.GetValue(_outputS3BucketName),
+        };
+        var connection = _aws.ConnectAsync(parse, cancellationToken).GetAwaiter().GetResult();
+        SsmTroubleshoot.Fleet.FleetLogResult result;
+        try
+        {
+            result = SsmTroubleshoot.Fleet.FleetLogCollector.CollectAsync(connection, request, analyzer, null, cancellationToken).GetAwaiter().GetResult();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            throw new CliRunException(AwsFailure.Describe(ex, "SSM Run Command", connection.EndpointFor("SSM"))
+                + " The caller needs ssm:DescribeInstanceInformation, ssm:SendCommand, ssm:ListCommandInvocations and ssm:GetCommandInvocation.", ex);
+        }
+
+        foreach (var warning in result.Warnings)
+        {
+            output.WriteWarning(warning);
+        }
+
+        output.Error.WriteLine($"{result.Collected} of {result.Nodes} node(s) collected; {result.Issues.Count} issue(s).");
+        var scan = new LogScan(analyzer, false, output, _host.Input, cancellationToken);
+        scan.Add(result.Issues);
         return scan.Finish();
     }
 
@@ -174,7 +339,7 @@ internal sealed class LogsCommand
         }
         catch (LogRuleException ex)
         {
-            throw new CliUsageException(ex.Message + " (ssmtroubleshoot uses the same rule schema as Get-SsmAgentLogRule shows.)", ex);
+            throw new CliUsageException(ex.Message + " (the schema of the built-in rules: ssmtroubleshoot logs rules --json shows them.)", ex);
         }
     }
 
@@ -214,6 +379,7 @@ internal sealed class LogsCommand
         private readonly List<SsmAgentLogIssue> _issues = new();
         private readonly List<SsmAgentLogEntry> _entries = new();
         private bool _unreadable;
+        private bool _fleet;
 
         public LogScan(AgentLogAnalyzer analyzer, bool asEntry, CliOutput output, TextReader input, CancellationToken cancellationToken)
         {
@@ -266,6 +432,13 @@ internal sealed class LogsCommand
 
         public void ScanPath(string path) => ScanPath(path, path);
 
+        /// <summary>Issues found elsewhere (the fleet collection), reported like the files' ones.</summary>
+        public void Add(IEnumerable<SsmAgentLogIssue> issues)
+        {
+            _fleet = true;
+            _issues.AddRange(issues);
+        }
+
         public int Finish()
         {
             if (_asEntry)
@@ -285,10 +458,10 @@ internal sealed class LogsCommand
             else
             {
                 // Like the module's view: one table per log, headed by its path.
-                foreach (var group in _issues.GroupBy(i => i.Path ?? "(standard input)"))
+                foreach (var group in _issues.GroupBy(i => i.Path ?? (i.InstanceId is { } node && _fleet ? node : "(standard input)")))
                 {
                     _output.Out.WriteLine();
-                    _output.Out.WriteLine("   Log: " + group.Key);
+                    _output.Out.WriteLine((_fleet && group.First().Path is null ? "   Node: " : "   Log: ") + group.Key);
                     _output.Out.WriteLine();
                     _output.WriteRows(
                         group.ToList(),
@@ -296,7 +469,24 @@ internal sealed class LogsCommand
                         new Column<SsmAgentLogIssue>("Category", i => i.Category),
                         new Column<SsmAgentLogIssue>("Count", i => i.Count, AlignRight: true),
                         new Column<SsmAgentLogIssue>("LastSeen", i => i.LastSeen),
-                        new Column<SsmAgentLogIssue>("NextStep", i => i.NextStep));
+                        new Column<SsmAgentLogIssue>("Endpoint", i => i.Endpoint ?? i.InstanceId, Wrap: true));
+
+                    // What to act on, per issue: the table only says what was found (as ssm-cli's note column, in full).
+                    foreach (var issue in group)
+                    {
+                        _output.Out.WriteLine();
+                        _output.WriteFields(
+                            $"{issue.Severity} {issue.Category}: {issue.Count} {(issue.Count == 1 ? "entry" : "entries")}, line {string.Join(", ", issue.LineNumbers.Take(5))}{(issue.LineNumbers.Count > 5 ? ", ..." : string.Empty)}",
+                            new (string, string?)[]
+                            {
+                                ("Cause", issue.Cause),
+                                ("Likely cause", issue.LikelyCause),
+                                ("Sample", issue.Sample.Split('\n')[0]),
+                                ("Remediation", issue.Remediation),
+                                ("Next step", issue.NextStep),
+                                ("Help", issue.HelpUri),
+                            });
+                    }
                 }
             }
 

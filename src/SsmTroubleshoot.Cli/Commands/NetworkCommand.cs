@@ -57,7 +57,7 @@ internal static class NetworkCommand
             }
         });
         var detailed = new Option<bool>("--detailed") { Description = "Show the check rows (Status, CheckId, Detail) instead of one line per instance." };
-        var command = new Command("network", "Can this fleet reach Systems Manager (Test-ManagedInstanceNetwork): profile, role, DHMC, VPC DNS, routes, endpoints, security groups and NACLs per service.")
+        var command = new Command("network", "Can this fleet reach Systems Manager: profile, role, DHMC, VPC DNS, routes, endpoints, security groups and NACLs per service.")
         {
             instanceId, filter, all, includeOptional, throttleLimit, detailed,
         };
@@ -244,6 +244,14 @@ internal static class NetworkCommand
                 new Column<NetworkCheck>("Status", c => c.Status),
                 new Column<NetworkCheck>("CheckId", c => c.CheckId),
                 new Column<NetworkCheck>("Detail", c => c.Detail, Wrap: true));
+
+            // What to change for each check that did not pass: the table's Detail says what is wrong, not the fix.
+            foreach (var check in report.Checks.Where(c => c.Status is NetworkCheckStatus.Failed or NetworkCheckStatus.Warning or NetworkCheckStatus.Error && !string.IsNullOrWhiteSpace(c.Remediation)))
+            {
+                output.Out.WriteLine();
+                output.WriteFields(check.Status + " " + check.CheckId, new (string, string?)[] { ("Remediation", check.Remediation) });
+            }
+
             output.Out.WriteLine();
         }
     }

@@ -42,7 +42,7 @@ internal static class NodeDiagnosisCommand
         var consoleLimit = new Option<int>("--console-output-limit") { Description = "Most offline instances whose console output is read (one call each).", DefaultValueFactory = _ => 50 };
         var group = new Option<bool>("--group-by-root-cause") { Description = "One line per root cause and scope with its node count: the fleet view." };
         var detailed = new Option<bool>("--detailed") { Description = "Show each node's evidence, remediation and next step." };
-        var command = new Command("diagnose-node", "Why is this node not managed (Get-SsmNodeDiagnosis): one verdict, root cause, evidence and next runbook per node.")
+        var command = new Command("diagnose-node", "Why is this node not managed: one verdict, root cause, evidence and next runbook per node.")
         {
             instanceId, filter, all, includeAgentLog, consoleLimit, group, detailed,
         };

@@ -52,7 +52,7 @@ internal static class RunbookStartCommand
         var wait = new Option<bool>("--wait") { Description = "Wait for the executions and show their results (as `runbook wait`)." };
         var timeout = RunbookWaitCommand.TimeoutOption();
         var pollInterval = RunbookWaitCommand.PollIntervalOption();
-        var command = new Command("start", "Start an AWS Support runbook (Invoke-SawRunbook): parameters validated against the document, disruption stated, --force for disruptive ones.")
+        var command = new Command("start", "Start an AWS Support runbook: parameters validated against the document, disruption stated, --force for disruptive ones.")
         {
             name, instanceId, parameter, assumeRole, documentVersion, target, targetParameterName, maxConcurrency, maxErrors, targetLocation, tag, mode, clientToken,
             whatIf, force, wait, timeout, pollInterval,
@@ -132,7 +132,7 @@ internal static class RunbookStartCommand
             if (problems.Count > 0)
             {
                 throw new CliUsageException(string.Join(Environment.NewLine + "ERROR: ", problems)
-                    + $"{Environment.NewLine}The parameters of {document.Name} are in its document (Get-SawRunbook {document.Name}).");
+                    + $"{Environment.NewLine}The parameters of {document.Name} are in its document (ssmtroubleshoot runbook show {document.Name} --live).");
             }
 
             // The runbook's own pre-checks (ExecuteEC2Rescue: Availability Zone, encryption, platform), as Invoke-SawRunbook.

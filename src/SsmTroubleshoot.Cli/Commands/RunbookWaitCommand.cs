@@ -90,7 +90,27 @@ internal static class RunbookWaitCommand
                 new Column<AutomationChildResult>("Region", c => c.Region),
                 new Column<AutomationChildResult>("Target", c => c.Target),
                 new Column<AutomationChildResult>("Status", c => c.Status),
-                new Column<AutomationChildResult>("FailureMessage", c => c.FailureMessage));
+                new Column<AutomationChildResult>("FailureMessage", c => c.FailureMessage, Wrap: true));
+        }
+
+        // The report's Error and Warning findings in words, per execution (the counts above only say that there are some).
+        foreach (var result in outcomes.Where(o => o.State is ExecutionWaitState.Finished or ExecutionWaitState.NeedsHuman).Select(o => o.Result))
+        {
+            var findings = result.Findings.Where(f => f.Severity is FindingSeverity.Error or FindingSeverity.Warning)
+                .OrderByDescending(f => f.Severity).ToList();
+            if (findings.Count == 0 || output.Json)
+            {
+                continue;
+            }
+
+            output.Out.WriteLine();
+            output.Out.WriteLine($"Findings of {result.AutomationExecutionId} ({result.DocumentName}):");
+            output.WriteRows(
+                findings,
+                new Column<RunbookFinding>("Severity", f => f.Severity),
+                new Column<RunbookFinding>("Section", f => f.Section, AlignRight: true),
+                new Column<RunbookFinding>("Check", f => f.Check ?? f.Tag),
+                new Column<RunbookFinding>("Note", f => f.Message, Wrap: true));
         }
 
         if (outcomes.Any(o => o.State == ExecutionWaitState.Failed))
@@ -169,7 +189,7 @@ internal static class RunbookWaitCommand
     {
         var ids = new Argument<string[]>("automation-execution-id")
         {
-            Description = "AutomationExecutionId(s) to wait for (as Start-SSMAutomationExecution or the console shows them).",
+            Description = "AutomationExecutionId(s) to wait for (as `runbook start`, aws ssm start-automation-execution or the console shows them).",
             Arity = ArgumentArity.OneOrMore,
         };
         ids.Validators.Add(result =>

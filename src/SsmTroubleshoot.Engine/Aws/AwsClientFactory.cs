@@ -43,7 +43,7 @@ public sealed class AwsClientFactory
     public IamQueryClient CreateIam()
     {
         var endpoint = Endpoint("IAM");
-        return new IamQueryClient(Connection.Credentials, endpoint ?? IamQueryClient.DefaultEndpoint, Connection.MaxErrorRetry, Connection.Timeout);
+        return new IamQueryClient(Connection.Credentials, endpoint ?? IamQueryClient.GlobalEndpointFor(Connection.Region), Connection.MaxErrorRetry, Connection.Timeout, region: Connection.Region);
     }
 
     /// <summary>The endpoint each service is sent to, or null for the SDK's regional default.</summary>

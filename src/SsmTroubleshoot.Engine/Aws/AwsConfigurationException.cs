@@ -14,6 +14,12 @@ public enum AwsConfigurationProblem
 
     /// <summary>The call timeout (-CallTimeoutSeconds, SSMTROUBLESHOOT_CALL_TIMEOUT_SECONDS) is not usable.</summary>
     CallTimeoutInvalid,
+
+    /// <summary>An IAM Identity Center (SSO) profile has no cached token, or it expired: the user must run aws sso login.</summary>
+    SsoLoginRequired,
+
+    /// <summary>The SSO portal refused the profile's account and role (no such assignment), or the profile is incomplete.</summary>
+    SsoRoleDenied,
 }
 
 /// <summary>Credentials, region or endpoint could not be resolved; carries what the user should do.</summary>

@@ -55,7 +55,7 @@ public static class AwsConnectionResolver
 
         if (!string.IsNullOrEmpty(request.ProfileName))
         {
-            return FromProfile(profiles, request.ProfileName!, "-ProfileName");
+            return await FromProfileAsync(request, profiles, request.ProfileName!, "-ProfileName", cancellationToken).ConfigureAwait(false);
         }
 
         if (request.Credential is not null)
@@ -89,11 +89,16 @@ public static class AwsConnectionResolver
         var environmentProfile = request.Environment.Get("AWS_PROFILE");
         if (environmentProfile is not null)
         {
-            return FromProfile(profiles, environmentProfile, "AWS_PROFILE");
+            return await FromProfileAsync(request, profiles, environmentProfile, "AWS_PROFILE", cancellationToken).ConfigureAwait(false);
         }
 
         foreach (var name in new[] { "default", LegacyDefaultProfile })
         {
+            if (profiles.FindSso(name) is { } ssoDefault)
+            {
+                return await FromSsoAsync(request, profiles, ssoDefault, "default", cancellationToken).ConfigureAwait(false);
+            }
+
             var found = profiles.Find(name);
             if (found?.Credentials is { } profileCredentials)
             {
@@ -140,8 +145,13 @@ public static class AwsConnectionResolver
             "Pass -ProfileName or -AccessKey/-SecretKey, run Set-AWSCredential, set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or create a 'default' profile (Set-AWSCredential -StoreAs default).");
     }
 
-    private static (AWSCredentials, string) FromProfile(AwsProfiles profiles, string name, string how)
+    private static async Task<(AWSCredentials, string)> FromProfileAsync(AwsConnectionRequest request, AwsProfiles profiles, string name, string how, CancellationToken cancellationToken)
     {
+        if (profiles.FindSso(name) is { } sso)
+        {
+            return await FromSsoAsync(request, profiles, sso, how, cancellationToken).ConfigureAwait(false);
+        }
+
         var found = profiles.Find(name)
                     ?? throw new AwsConfigurationException(
                         AwsConfigurationProblem.ProfileNotFound,
@@ -153,6 +163,20 @@ public static class AwsConnectionResolver
                               $"The profile '{name}' in {found.Location} has no usable credentials.",
                               "Add aws_access_key_id/aws_secret_access_key (or a role_arn with a source profile) to the profile.");
         return (credentials, $"profile '{name}' ({how}) in {found.Location}");
+    }
+
+    /// <summary>
+    /// Our own SSO resolution rather than the SDK's: the SDK's would need AWSSDK.SSO/SSOOIDC loaded by reflection
+    /// and may start a device sign-in; ours only reads the token `aws sso login` cached. The portal goes where
+    /// -EndpointUrl, AWS_ENDPOINT_URL_SSO or AWS_ENDPOINT_URL send it, like every other service.
+    /// </summary>
+    private static async Task<(AWSCredentials, string)> FromSsoAsync(AwsConnectionRequest request, AwsProfiles profiles, SsoProfile sso, string how, CancellationToken cancellationToken)
+    {
+        var portal = ValidateEndpoint(
+            request.EndpointUrl ?? request.Environment.Get("AWS_ENDPOINT_URL_SSO") ?? request.Environment.Get("AWS_ENDPOINT_URL"),
+            "endpoint for SSO");
+        var credentials = await SsoCredentials.CreateAsync(sso, profiles.SsoCacheDirectories, portal, request.Timeout ?? AwsConnection.DefaultCallTimeout, cancellationToken).ConfigureAwait(false);
+        return (credentials, $"SSO profile '{sso.Name}' ({how}) in {sso.ConfigPath}: role {sso.RoleName} in account {sso.AccountId} via {credentials.Portal}");
     }
 
     private static async Task<(RegionEndpoint, string)> ResolveRegionAsync(AwsConnectionRequest request, AwsProfiles profiles, MetadataClient metadata, CancellationToken cancellationToken)

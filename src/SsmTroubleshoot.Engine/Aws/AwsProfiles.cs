@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Runtime.InteropServices;
 using Amazon;
@@ -23,7 +24,24 @@ internal sealed class FoundProfile
 
     public string Location { get; }
 
-    public AWSCredentials? Credentials => Profile.CanCreateAWSCredentials ? Profile.GetAWSCredentials(Source) : null;
+    public AWSCredentials? Credentials
+    {
+        get
+        {
+            // Keys in the credentials file plus sso_* settings for the same name in config: the SDK merges them and
+            // picks SSO (which needs AWSSDK.SSOOIDC and may start a device sign-in); the AWS CLI uses the keys.
+            var options = Profile.Options;
+            if (!string.IsNullOrEmpty(options.AccessKey) && !string.IsNullOrEmpty(options.SecretKey) && string.IsNullOrEmpty(options.RoleArn)
+                && (!string.IsNullOrEmpty(options.SsoAccountId) || !string.IsNullOrEmpty(options.SsoStartUrl) || !string.IsNullOrEmpty(options.SsoSession)))
+            {
+                return string.IsNullOrEmpty(options.Token)
+                    ? new BasicAWSCredentials(options.AccessKey, options.SecretKey)
+                    : new SessionAWSCredentials(options.AccessKey, options.SecretKey, options.Token);
+            }
+
+            return Profile.CanCreateAWSCredentials ? Profile.GetAWSCredentials(Source) : null;
+        }
+    }
 
     public RegionEndpoint? Region => Profile.Region;
 }
@@ -54,10 +72,54 @@ internal sealed class AwsProfiles
                 return configured;
             }
 
-            var home = _request.Environment.Get("HOME") ?? _request.Environment.Get("USERPROFILE")
-                       ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-            return Path.Combine(Path.Combine(home, ".aws"), "credentials");
+            return Path.Combine(Path.Combine(Home, ".aws"), "credentials");
         }
+    }
+
+    private string Home => _request.Environment.Get("HOME") ?? _request.Environment.Get("USERPROFILE")
+                           ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+
+    /// <summary>The shared config file: AWS_CONFIG_FILE, else "config" next to the credentials file (what the SDK reads too).</summary>
+    public string ConfigFilePath =>
+        string.IsNullOrEmpty(_request.ProfileLocation) && _request.Environment.Get("AWS_CONFIG_FILE") is { } configured
+            ? configured
+            : Path.Combine(Path.GetDirectoryName(SharedFilePath) ?? ".", "config");
+
+    /// <summary>
+    /// Where `aws sso login` leaves tokens: ~/.aws/sso/cache (the AWS CLI's and AWS.Tools' fixed place), then
+    /// sso/cache next to the config file when that file lives elsewhere (a -ProfileLocation or AWS_CONFIG_FILE set).
+    /// </summary>
+    public IReadOnlyList<string> SsoCacheDirectories
+    {
+        get
+        {
+            var home = Path.Combine(Home, ".aws", "sso", "cache");
+            var beside = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(ConfigFilePath)) ?? ".", "sso", "cache");
+            return string.Equals(Path.GetFullPath(home), beside, StringComparison.Ordinal) ? new[] { home } : new[] { home, beside };
+        }
+    }
+
+    /// <summary>The profile as an SSO profile when its config section has sso_* settings and no keys override it.</summary>
+    public SsoProfile? FindSso(string name)
+    {
+        SsoProfile? sso;
+        try
+        {
+            sso = SsoProfile.TryRead(ConfigFilePath, name);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null; // the SDK's read below reports an unreadable file
+        }
+
+        if (sso is null)
+        {
+            return null;
+        }
+
+        // The SDK store comes first (AWS.Tools' order) and keys in the credentials file win over the config file (the CLI's).
+        var found = Find(name);
+        return found is not null && (found.Source is NetSDKCredentialsFile || !string.IsNullOrEmpty(found.Profile.Options.AccessKey)) ? null : sso;
     }
 
     public FoundProfile? Find(string name)

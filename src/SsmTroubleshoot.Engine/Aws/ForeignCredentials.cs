@@ -35,15 +35,11 @@ internal static class ForeignCredentials
         var getCredentials = type.GetMethod("GetCredentials", AnyInstance, null, Type.EmptyTypes, null);
         if (getCredentials is not null)
         {
-            var immutable = getCredentials.Invoke(value, null);
-            if (immutable is not null)
+            // Read now to prove the object holds keys, then again on every signing: an AWS.Tools object over
+            // assumed-role, SSO or instance credentials refreshes itself, and a copy would expire mid-run.
+            if (ReadKeys(value, getCredentials) is not null)
             {
-                var access = Read(immutable, "AccessKey");
-                var secret = Read(immutable, "SecretKey");
-                if (!string.IsNullOrEmpty(access) && !string.IsNullOrEmpty(secret))
-                {
-                    return Basic(access!, secret!, Read(immutable, "Token"));
-                }
+                return new LiveForeignCredentials(value, getCredentials);
             }
         }
 
@@ -64,9 +60,52 @@ internal static class ForeignCredentials
         return null;
     }
 
+    internal static ImmutableCredentials? ReadKeys(object source, MethodInfo getCredentials)
+    {
+        var immutable = getCredentials.Invoke(source, null);
+        if (immutable is null)
+        {
+            return null;
+        }
+
+        var access = Read(immutable, "AccessKey");
+        var secret = Read(immutable, "SecretKey");
+        return string.IsNullOrEmpty(access) || string.IsNullOrEmpty(secret) ? null : new ImmutableCredentials(access, secret, Read(immutable, "Token"));
+    }
+
     private static string? Read(object target, string property) =>
         target.GetType().GetProperty(property, AnyInstance)?.GetValue(target) as string;
 
     private static AWSCredentials Basic(string accessKey, string secretKey, string? token) =>
         string.IsNullOrEmpty(token) ? new BasicAWSCredentials(accessKey, secretKey) : new SessionAWSCredentials(accessKey, secretKey, token);
+}
+
+/// <summary>A foreign credentials object asked for its current keys each time the SDK signs.</summary>
+internal sealed class LiveForeignCredentials : AWSCredentials
+{
+    private readonly object _source;
+    private readonly MethodInfo _getCredentials;
+
+    public LiveForeignCredentials(object source, MethodInfo getCredentials)
+    {
+        _source = source;
+        _getCredentials = getCredentials;
+    }
+
+    public override ImmutableCredentials GetCredentials()
+    {
+        try
+        {
+            return ForeignCredentials.ReadKeys(_source, _getCredentials)
+                   ?? throw new InvalidOperationException($"The {_source.GetType().Name} passed as credentials no longer has keys.");
+        }
+        catch (TargetInvocationException ex) when (ex.InnerException is not null)
+        {
+            // The object's own refresh failed (an expired SSO sign-in, a revoked role): its reason, not reflection's.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex.InnerException).Throw();
+            throw;
+        }
+    }
+
+    public override System.Threading.Tasks.Task<ImmutableCredentials> GetCredentialsAsync() => System.Threading.Tasks.Task.Run(GetCredentials);
 }

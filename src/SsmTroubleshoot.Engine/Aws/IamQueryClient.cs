@@ -26,7 +26,7 @@ public sealed class IamServiceException : AmazonServiceException
 
 /// <summary>
 /// The few IAM Query operations we need (AWSSDK.IdentityManagement is not available to this build): form POST
-/// signed with AWSSDK.Core's public SigV4 signer (service iam, region us-east-1), XML answers, Marker paging,
+/// signed with AWSSDK.Core's public SigV4 signer (service iam, the partition's global region), XML answers, Marker paging,
 /// standard-mode style retries on throttling/5xx/transport errors, per-attempt timeout, cancellable.
 /// Swap for AmazonIdentityManagementServiceClient when the package becomes available.
 /// </summary>
@@ -42,8 +42,9 @@ public sealed class IamQueryClient : IDisposable
     private readonly TimeSpan _timeout;
     private readonly Random _jitter = new();
 
-    public IamQueryClient(AWSCredentials credentials, Uri endpoint, int maxErrorRetry = 2, TimeSpan? timeout = null, HttpMessageHandler? handler = null)
+    public IamQueryClient(AWSCredentials credentials, Uri endpoint, int maxErrorRetry = 2, TimeSpan? timeout = null, HttpMessageHandler? handler = null, RegionEndpoint? region = null)
     {
+        SigningRegion = GlobalRegionFor(region);
         _credentials = credentials ?? throw new ArgumentNullException(nameof(credentials));
         Endpoint = endpoint ?? throw new ArgumentNullException(nameof(endpoint));
         _maxErrorRetry = Math.Max(0, maxErrorRetry);
@@ -54,6 +55,51 @@ public sealed class IamQueryClient : IDisposable
     }
 
     public Uri Endpoint { get; }
+
+    /// <summary>IAM is global per partition: the region every call signs for (us-east-1, cn-north-1, us-gov-west-1).</summary>
+    public RegionEndpoint SigningRegion { get; }
+
+    /// <summary>The region IAM signs for in the partition of <paramref name="region"/>; us-east-1 when none is given.</summary>
+    public static RegionEndpoint GlobalRegionFor(RegionEndpoint? region) => PartitionOf(region) switch
+    {
+        "aws-cn" => RegionEndpoint.CNNorth1,
+        "aws-us-gov" => RegionEndpoint.USGovCloudWest1,
+        "aws-iso" => RegionEndpoint.GetBySystemName("us-iso-east-1"),
+        "aws-iso-b" => RegionEndpoint.GetBySystemName("us-isob-east-1"),
+        _ => RegionEndpoint.USEast1,
+    };
+
+    /// <summary>IAM's global endpoint in the partition of <paramref name="region"/>.</summary>
+    public static Uri GlobalEndpointFor(RegionEndpoint? region) => PartitionOf(region) switch
+    {
+        "aws-cn" => new Uri("https://iam.cn-north-1.amazonaws.com.cn/"),
+        "aws-us-gov" => new Uri("https://iam.us-gov.amazonaws.com/"),
+        "aws-iso" => new Uri("https://iam.us-iso-east-1.c2s.ic.gov/"),
+        "aws-iso-b" => new Uri("https://iam.us-isob-east-1.sc2s.sgov.gov/"),
+        _ => DefaultEndpoint,
+    };
+
+    /// <summary>By region name prefix: stable, and independent of the SDK's bundled partition data.</summary>
+    private static string PartitionOf(RegionEndpoint? region)
+    {
+        var name = region?.SystemName ?? string.Empty;
+        if (name.StartsWith("cn-", StringComparison.Ordinal))
+        {
+            return "aws-cn";
+        }
+
+        if (name.StartsWith("us-gov-", StringComparison.Ordinal))
+        {
+            return "aws-us-gov";
+        }
+
+        if (name.StartsWith("us-isob-", StringComparison.Ordinal))
+        {
+            return "aws-iso-b";
+        }
+
+        return name.StartsWith("us-iso-", StringComparison.Ordinal) ? "aws-iso" : "aws";
+    }
 
     /// <summary>Base of the exponential backoff; tests shorten it.</summary>
     internal TimeSpan BackoffBase { get; set; } = TimeSpan.FromMilliseconds(100);
@@ -247,7 +293,7 @@ public sealed class IamQueryClient : IDisposable
         var signed = await AWSSigV4Signer.SignAsync(signing, new AWSSigV4Parameters
         {
             Credentials = _credentials,
-            Region = RegionEndpoint.USEast1,
+            Region = SigningRegion,
             Service = "iam",
             SignPayload = true,
         }, cancellationToken).ConfigureAwait(false);

@@ -30,6 +30,8 @@ public static class FailureClassifier
                 return configuration.Problem switch
                 {
                     Aws.AwsConfigurationProblem.ProfileNotFound => FailureKind.NotFound,
+                    Aws.AwsConfigurationProblem.SsoRoleDenied => FailureKind.PermissionDenied,
+                    Aws.AwsConfigurationProblem.SsoLoginRequired => FailureKind.AuthenticationFailed, // also mid-run, when a refresh finds the sign-in expired
                     Aws.AwsConfigurationProblem.RegionInvalid or Aws.AwsConfigurationProblem.EndpointInvalid
                         or Aws.AwsConfigurationProblem.CredentialInvalid or Aws.AwsConfigurationProblem.CallTimeoutInvalid => FailureKind.InvalidArgument,
                     _ => FailureKind.NotConfigured,

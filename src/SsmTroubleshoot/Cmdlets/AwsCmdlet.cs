@@ -142,6 +142,8 @@ internal static class AwsConnectionSupport
         AwsConfigurationProblem.ProfileNotFound => (ErrorIds.AwsProfileNotFound, ErrorCategory.ObjectNotFound, parameters.ProfileName),
         AwsConfigurationProblem.EndpointInvalid => (ErrorIds.AwsEndpointInvalid, ErrorCategory.InvalidArgument, parameters.EndpointUrl),
         AwsConfigurationProblem.CallTimeoutInvalid => (ErrorIds.AwsCallTimeoutInvalid, ErrorCategory.InvalidArgument, AwsConnection.CallTimeoutVariable),
+        AwsConfigurationProblem.SsoLoginRequired => (ErrorIds.AwsSsoLoginRequired, ErrorCategory.AuthenticationError, parameters.ProfileName),
+        AwsConfigurationProblem.SsoRoleDenied => (ErrorIds.AwsSsoRoleDenied, ErrorCategory.PermissionDenied, parameters.ProfileName),
         _ => (ErrorIds.AwsCredentialInvalid, ErrorCategory.InvalidArgument, null),
     };
 

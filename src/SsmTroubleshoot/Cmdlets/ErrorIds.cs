@@ -11,6 +11,8 @@ internal static class ErrorIds
     internal const string AwsEndpointInvalid = "AwsEndpointInvalid";
     internal const string AwsCallFailed = "AwsCallFailed";
     internal const string AwsCallTimeoutInvalid = "AwsCallTimeoutInvalid";
+    internal const string AwsSsoLoginRequired = "AwsSsoLoginRequired";
+    internal const string AwsSsoRoleDenied = "AwsSsoRoleDenied";
 
     // Invoke-SawRunbook: a runbook's own pre-check refused the start (ExecuteEC2Rescue's SubnetId in another zone).
     internal const string RunbookPreCheckFailed = "RunbookPreCheckFailed";

@@ -19,7 +19,13 @@ internal static class ErrorRecords
         var record = new ErrorRecord(exception, errorId, ToCategory(kind), target);
         string message;
         var advice = recommendedAction;
-        if (IsAwsFailure(exception, kind))
+        if (exception is AwsConfigurationException { Problem: AwsConfigurationProblem.SsoLoginRequired or AwsConfigurationProblem.SsoRoleDenied } configuration)
+        {
+            // Credentials that could not refresh mid-run (an SSO sign-in that expired): their own fix, not the call's.
+            message = configuration.Message;
+            advice = configuration.RecommendedAction;
+        }
+        else if (IsAwsFailure(exception, kind))
         {
             var description = AwsFailureText.Describe(exception);
             message = description.Message;

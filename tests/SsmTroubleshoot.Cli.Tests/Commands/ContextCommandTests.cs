@@ -29,8 +29,8 @@ public sealed class ContextCommandTests : IAsyncLifetime
         Assert.Equal("123456789012", context.GetProperty("Account").GetString());
         Assert.Equal("arn:aws:iam::123456789012:user/demo-admin", context.GetProperty("Arn").GetString());
         Assert.Equal("us-east-1", context.GetProperty("Region").GetString());
-        Assert.Equal("the -Region parameter", context.GetProperty("RegionSource").GetString());
-        Assert.Equal("the -AccessKey/-SecretKey parameters", context.GetProperty("CredentialSource").GetString());
+        Assert.Equal("the --region parameter", context.GetProperty("RegionSource").GetString());
+        Assert.Equal("the --access-key/--secret-key parameters", context.GetProperty("CredentialSource").GetString());
         Assert.Equal(_emu.Endpoint.ToString(), context.GetProperty("Endpoint").GetString());
         var names = typeof(SsmAwsContext).GetProperties();
         Assert.Equal(names.Length, context.EnumerateObject().Count());
@@ -41,7 +41,7 @@ public sealed class ContextCommandTests : IAsyncLifetime
         Assert.Equal(ExitCodes.Healthy, table.ExitCode);
         var lines = CliRun.Lines(table.Output);
         Assert.Equal(new[] { "Account", "Arn", "Region", "CredentialSource", "Endpoint" }, lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries));
-        Assert.Matches(@"^123456789012\s+arn:aws:iam::123456789012:user/demo-admin\s+eu-west-1\s+the -AccessKey/-SecretKey parameters\s+http://127\.0\.0\.1:\d+/$", lines[2]);
+        Assert.Matches(@"^123456789012\s+arn:aws:iam::123456789012:user/demo-admin\s+eu-west-1\s+the --access-key/--secret-key parameters\s+http://127\.0\.0\.1:\d+/$", lines[2]);
     }
 
     [Fact]

@@ -100,12 +100,20 @@ public sealed class EndpointsCommandTests : IDisposable
         Assert.Equal("Tls/ProxyTls", rows["ssmmessages"].GetProperty("FailedPhase").GetString() + "/" + rows["ssmmessages"].GetProperty("Problem").GetString());
         Assert.Equal("Tcp/ConnectionRefused", rows["s3"].GetProperty("FailedPhase").GetString() + "/" + rows["s3"].GetProperty("Problem").GetString());
         Assert.False(string.IsNullOrEmpty(rows["s3"].GetProperty("Remediation").GetString()));
-        // The engine names its sources after the module's parameters; the JSON is the module's.
-        Assert.Equal("-EndpointOverride", rows["s3"].GetProperty("EndpointSource").GetString());
+        // The engine names its sources after the module's parameters; the CLI spells them as its own options, JSON included.
+        Assert.Equal("--endpoint-override", rows["s3"].GetProperty("EndpointSource").GetString());
 
         var table = await CliRun.RunAsync(Args("endpoints", "--region", "us-east-1", "--skip-imds", "--service", "s3", "--endpoint-override", "s3=" + HostOf("s3") + ":" + ClosedPort.Find()), null, CancellationToken.None);
         Assert.Equal(ExitCodes.ProblemsFound, table.ExitCode);
-        Assert.Contains("ConnectionRefused (Tcp)", CliRun.Lines(table.Output)[2]);
+        var lines = CliRun.Lines(table.Output);
+        Assert.Contains("ConnectionRefused (Tcp)", lines[2]);
+
+        // Not only a code: what failed and what to do, under the table.
+        var block = lines.SkipWhile(l => !l.StartsWith("s3 (", StringComparison.Ordinal)).ToList();
+        Assert.EndsWith("): ConnectionRefused at Tcp", block[0]);
+        Assert.Contains(block, l => l.StartsWith("  Detail:", StringComparison.Ordinal) && l.Length > "  Detail:      ".Length);
+        Assert.Contains(block, l => l.StartsWith("  Remediation: ", StringComparison.Ordinal));
+        Console.WriteLine(table.Output);
     }
 
     [Fact]

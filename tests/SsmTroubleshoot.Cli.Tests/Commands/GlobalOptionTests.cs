@@ -13,15 +13,18 @@ public sealed class GlobalOptionTests
     {
         var result = await CliRun.RunAsync("--help");
         Assert.Equal(ExitCodes.Healthy, result.ExitCode);
-        foreach (var text in new[] { "logs", "endpoints", "diagnose", "network", "runbook", "--json", "--region", "--profile", "--profile-location", "--access-key", "--secret-key", "--session-token", "--endpoint-url" })
+        foreach (var text in new[] { "logs", "endpoints", "diagnose", "network", "runbook", "--json" })
         {
             Assert.Contains(text, result.Output);
         }
 
+        // The AWS options belong to the commands that call AWS, not to the root.
+        Assert.DoesNotContain("  --profile", result.Output);
+
         var logs = await CliRun.RunAsync("logs", "--help");
         Assert.Equal(ExitCodes.Healthy, logs.ExitCode);
         Assert.Contains("--include-unclassified", logs.Output);
-        Assert.Contains("--region", logs.Output);
+        Assert.DoesNotContain("  --region ", logs.Output);
     }
 
     [Theory]
@@ -44,8 +47,8 @@ public sealed class GlobalOptionTests
     [InlineData(new string[0], "Required command was not provided")]
     [InlineData(new[] { "frobnicate" }, "frobnicate")]
     [InlineData(new[] { "runbook" }, "Required command was not provided")]
-    [InlineData(new[] { "runbook", "catalog", "--region", "us-east" }, "'us-east' is not a region name")]
-    [InlineData(new[] { "runbook", "catalog", "--endpoint-url", "ftp://x" }, "--endpoint-url 'ftp://x' is not an http(s) URL")]
+    [InlineData(new[] { "runbook", "find", "--region", "us-east" }, "'us-east' is not a region name")]
+    [InlineData(new[] { "runbook", "find", "--endpoint-url", "ftp://x" }, "--endpoint-url 'ftp://x' is not an http(s) URL")]
     [InlineData(new[] { "runbook", "catalog", "--json", "extra" }, "extra")]
     public async Task Parse_errors_exit_2_not_1(string[] args, string message)
     {
@@ -77,6 +80,7 @@ public sealed class GlobalOptionTests
         var global = new GlobalOptions();
         var root = new System.CommandLine.RootCommand();
         global.AddTo(root);
+        global.AddAwsTo(root);
         var parse = root.Parse(new[] { "--region", "us-east-1", "--profile-name", "ops", "--access-key", "AKIAEXAMPLE", "--secret-key", "s3cr3t", "--session-token", "t0k3n" });
         Assert.Empty(parse.Errors);
         var aws = global.ReadAws(parse);

@@ -30,13 +30,19 @@ public sealed class LogsCommandTests : IDisposable
         Assert.Equal(string.Empty, result.Error);
         var lines = CliRun.Lines(result.Output);
         Assert.Equal("Log: " + RepoPaths.SampleLog, lines[0].Trim());
-        Assert.Equal(new[] { "Severity", "Category", "Count", "LastSeen", "NextStep" }, lines[1].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal(new[] { "Severity", "Category", "Count", "LastSeen", "Endpoint" }, lines[1].Split(' ', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith("--------", lines[2]);
         // Count is right-aligned under its header, as in the module's view.
-        Assert.Contains(lines, l => l.StartsWith("Critical ProxyTls ") && l.Contains("    2 2024-06-11 07:45:30 Test-SsmEndpoint"));
+        Assert.Contains(lines, l => l.StartsWith("Critical ProxyTls ") && l.Contains("    2 2024-06-11 07:45:30 ec2messages.us-east-1.amazonaws.com"));
         Assert.Contains(lines, l => l.StartsWith("Critical IamAccessDenied") && l.Contains("i-0123456789abcdef0"));
         Assert.Contains(lines, l => l.StartsWith("Low      DocumentPlugin"));
-        Assert.Equal(3 + 7, lines.Count);
+
+        // Then one block per issue with what to act on, next steps in CLI words.
+        var block = lines.SkipWhile(l => l != "Critical ProxyTls: 2 entries, line 9, 11").Take(6).ToList();
+        Assert.StartsWith("  Cause:       The TLS connection", block[1]);
+        Assert.StartsWith("  Remediation: Exempt the SSM endpoints", block[3]);
+        Assert.Equal("  Next step:   ssmtroubleshoot endpoints on the instance (TLS probe shows the certificate issuer)", block[4]);
+        Assert.Equal(7, lines.Count(l => l.StartsWith("  Next step:", StringComparison.Ordinal)));
     }
 
     [Fact]

@@ -133,8 +133,14 @@ public sealed class NetworkCommandTests
         Assert.Matches(@"^Status\s+CheckId\s+Detail$", lines[1]);
         Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^Info\s+PingStatus\s+.*ConnectionLost"));
         Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^Failed\s+SecurityGroupEgress\.ssm\s+.*sg-0ffffffe"));
-        Assert.Equal(3 + 5 + (6 * 3), lines.Count);
         Console.WriteLine(table.Output);
+
+        // The table, then what to change for each check that did not pass.
+        var firstFix = lines.FindIndex(l => l.StartsWith("  Remediation: ", StringComparison.Ordinal));
+        Assert.Equal(3 + 5 + (6 * 3), firstFix - 1);
+        var egress = lines.IndexOf("Failed SecurityGroupEgress.ssm");
+        Assert.True(egress > firstFix - 2, table.Output);
+        Assert.StartsWith("  Remediation: ", lines[egress + 1]);
 
         var json = await Run(emu, "--instance-id", broken, "--detailed", "--include-optional-service", "--json");
         Assert.True(json.ExitCode == ExitCodes.ProblemsFound, json.ToString());

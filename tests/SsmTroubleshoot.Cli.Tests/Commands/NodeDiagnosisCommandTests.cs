@@ -34,7 +34,7 @@ public sealed class NodeDiagnosisCommandTests
         Assert.Contains("\"RootCause\": \"NetworkPath\"", groups.Output.Replace("\"rootCause\"", "\"RootCause\""), System.StringComparison.OrdinalIgnoreCase);
 
         var detailed = await Run(emu, "--instance-id", "i-0a1b2c3d4e5f60002", "--detailed");
-        Assert.Contains("Next step:   Invoke-SawRunbook AWSSupport-AnalyzeAWSEndpointReachabilityFromEC2 -InstanceId i-0a1b2c3d4e5f60002 -Parameter @{ ServiceEndpoint = 'ssm.us-east-1.amazonaws.com' }", detailed.Output);
+        Assert.Contains("Next step:   ssmtroubleshoot runbook start AWSSupport-AnalyzeAWSEndpointReachabilityFromEC2 --instance-id i-0a1b2c3d4e5f60002 --parameter ServiceEndpoint=ssm.us-east-1.amazonaws.com", detailed.Output);
         Assert.Contains("Console output", detailed.Output);
     }
 

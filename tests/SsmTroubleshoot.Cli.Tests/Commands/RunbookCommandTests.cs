@@ -42,7 +42,7 @@ public sealed class RunbookCommandTests
     }
 
     [Fact]
-    public async Task Find_offline_matches_names_and_purposes_and_nothing_found_is_not_an_error()
+    public async Task Find_offline_matches_names_and_purposes_and_nothing_found_says_so_on_stderr_and_exits_4()
     {
         var rescue = await CliRun.RunAsync("runbook", "find", "root volume", "--offline", "--json");
         Assert.Equal(ExitCodes.Healthy, rescue.ExitCode);
@@ -52,8 +52,9 @@ public sealed class RunbookCommandTests
         Assert.Equal(new[] { "AWSSupport-TroubleshootSessionManager" }, both.Json().EnumerateArray().Select(e => e.GetProperty("Name").GetString()));
 
         var none = await CliRun.RunAsync("runbook", "find", "kubernetes", "--offline");
-        Assert.Equal(ExitCodes.Healthy, none.ExitCode);
-        Assert.Contains("No runbook of the built-in catalog matches", none.Output);
+        Assert.Equal(ExitCodes.NothingFound, none.ExitCode);
+        Assert.Equal(string.Empty, none.Output);
+        Assert.Contains("ERROR: No runbook of the built-in catalog matches 'kubernetes'", none.Error);
 
         var all = await CliRun.RunAsync("runbook", "find", "--offline", "--json");
         Assert.Equal(RunbookCatalog.All.Count, all.Json().GetArrayLength());

@@ -1,4 +1,5 @@
 using System;
+using System.IO;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
@@ -73,6 +74,62 @@ public sealed class RunbookStartWaitTests : IAsyncLifetime
         Assert.Equal(new[] { "AutomationExecutionId", "DocumentName", "Status", "Duration", "FailedStep", "Findings" }, lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries));
         Assert.Matches("^" + ids[0] + @"\s+" + Tmi + @"\s+Success\s+\d+\.\ds", lines[2]);
         Console.WriteLine(table.Output);
+
+        // Which error, in words, without --json: the report's Error and Warning findings under the table, Error first.
+        var findings = lines.SkipWhile(l => l != "Findings of " + ids[0] + " (" + Tmi + "):").Skip(1).ToList();
+        Assert.Equal(new[] { "Severity", "Section", "Check", "Note" }, findings[0].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Matches(@"^Error\s+5\s+\S+\s+No EC2 instance IAM profile attached", findings[2]);
+        Assert.DoesNotContain(findings, l => l.StartsWith("Ok ", StringComparison.Ordinal) || l.StartsWith("Info ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Show_live_reads_the_documents_parameters_and_export_writes_the_support_case_files()
+    {
+        var show = await Run("runbook", "show", "TroubleshootManagedInstance", "--live");
+        Assert.True(show.ExitCode == ExitCodes.Healthy, show.ToString());
+        var lines = CliRun.Lines(show.Output);
+        Assert.Equal(Tmi, lines[0]);
+        Assert.Contains(lines, l => l.StartsWith("  Target:", StringComparison.Ordinal) && l.EndsWith("InstanceId", StringComparison.Ordinal));
+        var header = lines.FindIndex(l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^Parameter\s+Type\s+Required\s+Description$"));
+        Assert.True(header > 0, show.Output);
+        Assert.Contains(lines.Skip(header), l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^InstanceId\s+AWS::EC2::Instance::Id\s+yes\s"));
+        Assert.True(_emu.Calls["ssm:GetDocument"] >= 1);
+
+        var json = await Run("runbook", "show", Tmi, "--live", "--json");
+        Assert.Contains(json.Json().GetProperty("Parameters").EnumerateArray(), p => p.GetProperty("Name").GetString() == "InstanceId");
+
+        var unknown = await Run("runbook", "show", "AWSSupport-NoSuchRunbook", "--live");
+        Assert.Equal(ExitCodes.CouldNotRun, unknown.ExitCode);
+        Assert.Contains("'ssmtroubleshoot runbook find' lists the runbooks shared there", unknown.Error);
+
+        // The validation error of `runbook start` sends the user to this command.
+        var bad = await Run("runbook", "start", "TroubleshootManagedInstance", "--instance-id", Healthy, "--parameter", "NoSuchParameter=1");
+        Assert.Equal(ExitCodes.UsageError, bad.ExitCode);
+        Assert.Contains("(ssmtroubleshoot runbook show " + Tmi + " --live)", bad.Error);
+
+        var started = await Run("runbook", "start", "TroubleshootManagedInstance", "--instance-id", Healthy, "--wait", "--poll-interval-seconds", "0.1", "--json");
+        var id = started.Json()[0].GetProperty("AutomationExecutionId").GetString()!;
+        var folder = Path.Combine(Path.GetTempPath(), "ssmts-export-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        try
+        {
+            var export = await Run("runbook", "export", id, "--path", folder, "--redact");
+            Assert.True(export.ExitCode == ExitCodes.Healthy, export.ToString());
+            var markdown = Path.Combine(folder, "saw-" + id + ".md");
+            Assert.Contains("  Markdown: " + markdown, export.Output);
+            Assert.Contains("No EC2 instance IAM profile attached", File.ReadAllText(markdown));
+            Assert.DoesNotContain(Healthy, File.ReadAllText(markdown));
+            Assert.True(File.Exists(Path.Combine(folder, "saw-" + id + ".json")));
+
+            var again = await Run("runbook", "export", id, "--path", folder);
+            Assert.Equal(ExitCodes.CouldNotRun, again.ExitCode);
+            Assert.Contains("use --force", again.Error);
+            Assert.Equal(ExitCodes.Healthy, (await Run("runbook", "export", id, "--path", folder, "--force")).ExitCode);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     [Fact]
@@ -115,6 +172,15 @@ public sealed class RunbookStartWaitTests : IAsyncLifetime
         Assert.Equal(new[] { "Name", "Ver", "Purpose", "Disruptive" }, lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains(lines, l => l.StartsWith("AWSSupport-ExecuteEC2Rescue ") && l.Contains("Yes: "));
         Console.WriteLine(rescue.Output);
+
+        // No match: nothing on stdout (an empty array with --json), the reason on stderr, exit code 4.
+        var none = await Run("runbook", "find", "kubernetes");
+        Assert.True(none.ExitCode == ExitCodes.NothingFound, none.ToString());
+        Assert.Equal(string.Empty, none.Output);
+        Assert.Contains("ERROR: No AWS Support runbook in us-east-1 matches 'kubernetes'", none.Error);
+        var noneJson = await Run("runbook", "find", "kubernetes", "--json");
+        Assert.Equal(ExitCodes.NothingFound, noneJson.ExitCode);
+        Assert.Equal(0, noneJson.Json().GetArrayLength());
     }
 
     [Fact]

@@ -35,6 +35,9 @@ public sealed class World
     /// <summary>Who GetCallerIdentity says you are, by access key id; unknown keys get the first entry or a default user.</summary>
     public List<Caller> Callers { get; set; } = new();
 
+    /// <summary>IAM Identity Center: which cached SSO access token may get which account's role (GetRoleCredentials).</summary>
+    public List<SsoAssignment> SsoAssignments { get; set; } = new();
+
     /// <summary>Operations that fail with the service's access-denied error for a principal (access key id or "*").</summary>
     public List<Deny> Denies { get; set; } = new();
 
@@ -162,6 +165,10 @@ public sealed class World
         };
     }
 
+    /// <summary>True for temporary keys past their expiry: every service then answers its expired-token error.</summary>
+    internal bool IsExpired(string? accessKeyId) =>
+        Callers.Any(c => c.Expires is { } expires && string.Equals(c.AccessKeyId, accessKeyId, StringComparison.Ordinal) && expires <= DateTime.UtcNow);
+
     /// <summary>
     /// Other accounts and regions of a multi-account scenario, by "&lt;account&gt;/&lt;region&gt;" (this world itself is
     /// <see cref="AccountId"/>/<see cref="Region"/>). A request is answered by the world of the caller's account (its
@@ -230,6 +237,21 @@ public sealed class Caller
     public string Arn { get; set; } = string.Empty;
     public string UserId { get; set; } = string.Empty;
     public string? Account { get; set; }
+
+    /// <summary>Temporary keys: after this (UTC) every call signed with them fails with the service's expired-token error.</summary>
+    public DateTime? Expires { get; set; }
+}
+
+/// <summary>An SSO user's permission set in an account, reachable with the access token `aws sso login` cached.</summary>
+public sealed class SsoAssignment
+{
+    public string AccessToken { get; set; } = string.Empty;
+    public string AccountId { get; set; } = string.Empty;
+    public string RoleName { get; set; } = string.Empty;
+    public string UserName { get; set; } = "sso-user";
+
+    /// <summary>How long the role credentials GetRoleCredentials issues stay valid (AWS: the permission set's session duration).</summary>
+    public int CredentialLifetimeSeconds { get; set; } = 3600;
 }
 
 /// <summary>An operation ("ec2:DescribeInstances", "iam:GetRolePolicy", "ssm:GetServiceSetting") denied to a principal.</summary>
