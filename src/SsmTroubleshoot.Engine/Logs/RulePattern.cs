@@ -53,9 +53,24 @@ internal sealed class RulePattern
         var regex = _regex;
         if (_mayCompile && ++_tries == CompileAfter)
         {
-            // Two scans may get here together and compile twice: harmless, and no lock on the path every entry takes.
-            regex = new Regex(_pattern, _options | RegexOptions.Compiled, regex.MatchTimeout);
-            _regex = regex;
+            // Compiled on a pool thread, and run once there so its code is JIT-compiled too: the scan goes on with the
+            // interpreter meanwhile instead of stalling. Two scans may get here together and compile twice: harmless,
+            // and no lock on the path every entry takes.
+            var timeout = regex.MatchTimeout;
+            System.Threading.Tasks.Task.Run(() =>
+            {
+                var compiled = new Regex(_pattern, _options | RegexOptions.Compiled, timeout);
+                try
+                {
+                    compiled.IsMatch(text);
+                }
+                catch (RegexMatchTimeoutException)
+                {
+                    // The scan that asked reports the time-out itself; the compiled form is still the better one.
+                }
+
+                _regex = compiled;
+            });
         }
 
         return regex.IsMatch(text);
