@@ -368,7 +368,9 @@ public sealed class ExecutionWaiterTests
             cts.Token));
 
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), clock.Elapsed.ToString());
-        Assert.Equal(1, written);
+        // Progress already queued when Ctrl+C came may still be written (a busy machine queues more than one line);
+        // what matters is that the wait ends at once and polls no more.
+        Assert.True(written >= 1);
         Assert.Single(api.DescribeCalls);
     }
 
