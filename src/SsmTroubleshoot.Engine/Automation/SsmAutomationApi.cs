@@ -111,43 +111,8 @@ public sealed class SsmAutomationApi : IAutomationApi, IRunbookApi
             throw new ArgumentException($"Between 1 and {ExecutionWaiter.BatchSize} execution ids per call.", nameof(automationExecutionIds));
         }
 
-        var result = new List<AutomationExecutionSummary>();
-        string? token = null;
-        do
-        {
-            var response = await _ssm.DescribeAutomationExecutionsAsync(
-                new DescribeAutomationExecutionsRequest
-                {
-                    Filters = new List<AutomationExecutionFilter>
-                    {
-                        new() { Key = AutomationExecutionFilterKey.ExecutionId, Values = automationExecutionIds.ToList() },
-                    },
-                    MaxResults = 50,
-                    NextToken = token,
-                },
-                cancellationToken).ConfigureAwait(false);
-
-            foreach (var m in response.AutomationExecutionMetadataList ?? new List<AutomationExecutionMetadata>())
-            {
-                result.Add(new AutomationExecutionSummary
-                {
-                    AutomationExecutionId = m.AutomationExecutionId,
-                    DocumentName = m.DocumentName,
-                    DocumentVersion = m.DocumentVersion,
-                    Status = m.AutomationExecutionStatus?.Value,
-                    CurrentStepName = m.CurrentStepName,
-                    CurrentAction = m.CurrentAction,
-                    ExecutionStartTime = m.ExecutionStartTime,
-                    ExecutionEndTime = m.ExecutionEndTime,
-                    FailureMessage = m.FailureMessage,
-                });
-            }
-
-            token = string.IsNullOrEmpty(response.NextToken) ? null : response.NextToken;
-        }
-        while (token is not null);
-
-        return result;
+        return await DescribeAsync(new AutomationExecutionFilter { Key = AutomationExecutionFilterKey.ExecutionId, Values = automationExecutionIds.ToList() }, cancellationToken)
+            .ConfigureAwait(false);
     }
 
     public async Task<AutomationExecutionDetail> GetExecutionAsync(string automationExecutionId, CancellationToken cancellationToken)
@@ -269,7 +234,11 @@ public sealed class SsmAutomationApi : IAutomationApi, IRunbookApi
             : null,
     };
 
-    public async Task<IReadOnlyList<AutomationExecutionSummary>> DescribeChildExecutionsAsync(string parentAutomationExecutionId, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<AutomationExecutionSummary>> DescribeChildExecutionsAsync(string parentAutomationExecutionId, CancellationToken cancellationToken) =>
+        DescribeAsync(new AutomationExecutionFilter { Key = AutomationExecutionFilterKey.ParentExecutionId, Values = new List<string> { parentAutomationExecutionId } }, cancellationToken);
+
+    /// <summary>Every page of DescribeAutomationExecutions for one filter.</summary>
+    private async Task<IReadOnlyList<AutomationExecutionSummary>> DescribeAsync(AutomationExecutionFilter filter, CancellationToken cancellationToken)
     {
         var result = new List<AutomationExecutionSummary>();
         string? token = null;
@@ -277,15 +246,7 @@ public sealed class SsmAutomationApi : IAutomationApi, IRunbookApi
         do
         {
             var response = await _ssm.DescribeAutomationExecutionsAsync(
-                new DescribeAutomationExecutionsRequest
-                {
-                    Filters = new List<AutomationExecutionFilter>
-                    {
-                        new() { Key = AutomationExecutionFilterKey.ParentExecutionId, Values = new List<string> { parentAutomationExecutionId } },
-                    },
-                    MaxResults = 50,
-                    NextToken = token,
-                },
+                new DescribeAutomationExecutionsRequest { Filters = new List<AutomationExecutionFilter> { filter }, MaxResults = 50, NextToken = token },
                 cancellationToken).ConfigureAwait(false);
             foreach (var m in response.AutomationExecutionMetadataList ?? new List<AutomationExecutionMetadata>())
             {
