@@ -86,7 +86,7 @@ internal sealed class GlobalOptions
         EndpointUrl.Validators.Add(result =>
         {
             var value = result.GetValueOrDefault<string?>();
-            if (value is not null && !(System.Uri.TryCreate(value, System.UriKind.Absolute, out var uri) && (uri.Scheme == "http" || uri.Scheme == "https")))
+            if (value is not null && !SsmTroubleshoot.Common.HttpUrl.TryParse(value, out _))
             {
                 result.AddError($"--endpoint-url '{value}' is not an http(s) URL.");
             }

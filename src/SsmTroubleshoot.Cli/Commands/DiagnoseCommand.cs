@@ -42,7 +42,7 @@ internal static class DiagnoseCommand
             Uri? latest = null;
             var latestText = parse.GetValue(latestVersionUrl);
             if (latestText is not null
-                && (!Uri.TryCreate(latestText, UriKind.Absolute, out latest) || (latest.Scheme != Uri.UriSchemeHttp && latest.Scheme != Uri.UriSchemeHttps)))
+                && !SsmTroubleshoot.Common.HttpUrl.TryParse(latestText, out latest))
             {
                 throw new CliUsageException("--latest-version-url '" + latestText + "' is not an http(s) URL.");
             }
@@ -50,7 +50,7 @@ internal static class DiagnoseCommand
             Uri? sts = null;
             var stsText = parse.GetValue(stsEndpointUrl);
             if (stsText is not null
-                && (!Uri.TryCreate(stsText, UriKind.Absolute, out sts) || (sts.Scheme != Uri.UriSchemeHttp && sts.Scheme != Uri.UriSchemeHttps)))
+                && !SsmTroubleshoot.Common.HttpUrl.TryParse(stsText, out sts))
             {
                 throw new CliUsageException("--sts-endpoint-url '" + stsText + "' is not an http(s) URL.");
             }

@@ -88,7 +88,7 @@ internal sealed class EndpointOptionSet
         var imds = ImdsProber.DefaultEndpoint;
         var imdsText = parse.GetValue(ImdsEndpoint);
         if (imdsText is not null
-            && (!Uri.TryCreate(imdsText, UriKind.Absolute, out imds) || (imds.Scheme != Uri.UriSchemeHttp && imds.Scheme != Uri.UriSchemeHttps)))
+            && !SsmTroubleshoot.Common.HttpUrl.TryParse(imdsText, out imds))
         {
             throw new CliUsageException("--imds-endpoint '" + imdsText + "' is not an http(s) URL (for example http://169.254.169.254).");
         }

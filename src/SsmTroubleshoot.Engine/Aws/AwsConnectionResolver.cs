@@ -275,7 +275,7 @@ public static class AwsConnectionResolver
             return null;
         }
 
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        if (!Common.HttpUrl.TryParse(url, out var uri))
         {
             throw new AwsConfigurationException(
                 AwsConfigurationProblem.EndpointInvalid,

@@ -108,7 +108,7 @@ public abstract class EndpointProbeCmdlet : SsmTroubleshootCmdlet
     {
         var imds = ImdsProber.DefaultEndpoint;
         if (ImdsEndpoint is not null
-            && (!Uri.TryCreate(ImdsEndpoint, UriKind.Absolute, out imds) || (imds.Scheme != Uri.UriSchemeHttp && imds.Scheme != Uri.UriSchemeHttps)))
+            && !SsmTroubleshoot.Common.HttpUrl.TryParse(ImdsEndpoint, out imds))
         {
             ThrowTerminatingError(ErrorRecords.Create("-ImdsEndpoint '" + ImdsEndpoint + "' is not an http(s) URL.", ErrorIds.ImdsEndpointInvalid,
                 ErrorCategory.InvalidArgument, ImdsEndpoint, "Pass a URL such as http://169.254.169.254."));

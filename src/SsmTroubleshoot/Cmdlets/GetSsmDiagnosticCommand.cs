@@ -34,7 +34,7 @@ public sealed class GetSsmDiagnosticCommand : EndpointProbeCmdlet
     {
         Uri? sts = null;
         if (StsEndpointUrl is not null
-            && (!Uri.TryCreate(StsEndpointUrl, UriKind.Absolute, out sts) || (sts.Scheme != Uri.UriSchemeHttp && sts.Scheme != Uri.UriSchemeHttps)))
+            && !SsmTroubleshoot.Common.HttpUrl.TryParse(StsEndpointUrl, out sts))
         {
             ThrowTerminatingError(ErrorRecords.Create("-StsEndpointUrl '" + StsEndpointUrl + "' is not an http(s) URL.", ErrorIds.StsEndpointUrlInvalid,
                 ErrorCategory.InvalidArgument, StsEndpointUrl, "Pass a URL such as https://sts.us-east-1.amazonaws.com."));
@@ -42,7 +42,7 @@ public sealed class GetSsmDiagnosticCommand : EndpointProbeCmdlet
 
         Uri? latest = null;
         if (LatestVersionUrl is not null
-            && (!Uri.TryCreate(LatestVersionUrl, UriKind.Absolute, out latest) || (latest.Scheme != Uri.UriSchemeHttp && latest.Scheme != Uri.UriSchemeHttps)))
+            && !SsmTroubleshoot.Common.HttpUrl.TryParse(LatestVersionUrl, out latest))
         {
             ThrowTerminatingError(ErrorRecords.Create("-LatestVersionUrl '" + LatestVersionUrl + "' is not an http(s) URL.", ErrorIds.LatestVersionUrlInvalid,
                 ErrorCategory.InvalidArgument, LatestVersionUrl, "Pass a URL such as https://s3.us-east-1.amazonaws.com/amazon-ssm-us-east-1/latest/VERSION."));
