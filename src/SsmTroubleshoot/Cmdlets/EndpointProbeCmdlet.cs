@@ -27,6 +27,7 @@ public abstract class EndpointProbeCmdlet : SsmTroubleshootCmdlet
     [ValidatePattern(@"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")]
     public string? Region { get; set; }
 
+    /// <summary>Probes the service-fips hosts where a FIPS endpoint exists; other services keep their standard host.</summary>
     [Parameter]
     public SwitchParameter UseFipsEndpoint { get; set; }
 
@@ -35,14 +36,20 @@ public abstract class EndpointProbeCmdlet : SsmTroubleshootCmdlet
     [ValidateRange(1, 60)]
     public int TimeoutSeconds { get; set; } = 3;
 
+    /// <summary>The amazon-ssm-agent.json to read endpoint overrides and the region from (default: the agent's own, under -FileSystemRoot).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? AgentConfigPath { get; set; }
 
+    /// <summary>
+    /// The metadata service's base URL (default http://169.254.169.254): a forwarded port, the IPv6 address, or a test
+    /// double; tests always set it so that nothing reaches the real link-local address.
+    /// </summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? ImdsEndpoint { get; set; }
 
+    /// <summary>No metadata-service checks (hybrid and on-premises machines); the region then comes from -Region, the agent configuration or the environment.</summary>
     [Parameter]
     public SwitchParameter SkipImds { get; set; }
 
@@ -51,6 +58,7 @@ public abstract class EndpointProbeCmdlet : SsmTroubleshootCmdlet
     [ValidateNotNull]
     public Hashtable? EndpointOverride { get; set; }
 
+    /// <summary>The port of every endpoint that names none (default 443): port forwarding and test servers.</summary>
     [Parameter]
     [ValidateRange(1, 65535)]
     public int Port { get; set; } = 443;
@@ -60,10 +68,18 @@ public abstract class EndpointProbeCmdlet : SsmTroubleshootCmdlet
     [ValidateNotNull]
     public Hashtable? HostAddressOverride { get; set; }
 
+    /// <summary>
+    /// Extra certificate authorities (DER or PEM) to trust beside the system store: a private CA or a TLS-inspecting
+    /// proxy's, and the tests' own. It only adds anchors; host names and the rest of the chain are still checked.
+    /// </summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string[]? TrustedRootCertificatePath { get; set; }
 
+    /// <summary>
+    /// Reads the machine's files (agent configuration, /proc environ, systemd units, /etc/environment) below this folder
+    /// instead of /: a broken instance's volume mounted on another machine, and the tests' fake file systems.
+    /// </summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? FileSystemRoot { get; set; }
