@@ -167,7 +167,7 @@ public abstract class AutomationCmdlet : AwsCmdlet
 
     internal static object? Unwrap(object? value)
     {
-        value = value is PSObject wrapped ? wrapped.BaseObject : value;
+        value = PSValues.BaseOf(value);
         return value switch
         {
             IDictionary table => Unwrap(table),

@@ -162,5 +162,5 @@ internal static class AwsConnectionSupport
         return value;
     }
 
-    private static object? Unwrap(object? value) => value is PSObject wrapped ? wrapped.BaseObject : value;
+    private static object? Unwrap(object? value) => PSValues.BaseOf(value);
 }

@@ -92,7 +92,7 @@ public sealed class ExportSawSupportCaseCommand : AutomationCmdlet
             return;
         }
 
-        var input = InputObject is PSObject wrapped ? wrapped.BaseObject : InputObject;
+        var input = PSValues.BaseOf(InputObject);
         if (input is AutomationExecutionResult execution)
         {
             Export(execution, folder);

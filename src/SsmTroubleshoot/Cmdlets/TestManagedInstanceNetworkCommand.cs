@@ -249,5 +249,5 @@ public sealed class TestManagedInstanceNetworkCommand : FleetAwsCmdlet
         return true;
     }
 
-    private static object? Unwrap(object? value) => value is PSObject wrapped ? wrapped.BaseObject : value;
+    private static object? Unwrap(object? value) => PSValues.BaseOf(value);
 }
