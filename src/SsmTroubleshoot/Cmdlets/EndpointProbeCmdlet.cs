@@ -85,6 +85,28 @@ public abstract class EndpointProbeCmdlet : SsmTroubleshootCmdlet
     public string? FileSystemRoot { get; set; }
 
     /// <summary>
+    /// <see cref="WaitWithProgress{T}"/> for a run that reads the agent configuration: a missing file ends the command
+    /// with AgentConfigNotFound, unreadable JSON with AgentConfigInvalid; other engine exceptions are rethrown as they are.
+    /// </summary>
+    protected T WaitReadingAgentConfig<T>(Task<T> run, ProgressRecord progress, Func<string> status)
+    {
+        try
+        {
+            return WaitWithProgress(run, progress, status);
+        }
+        catch (FileNotFoundException ex)
+        {
+            ThrowFailure(ex, ErrorIds.AgentConfigNotFound, AgentConfigPath, "Pass the path of an existing amazon-ssm-agent.json.");
+            throw; // not reached: ThrowFailure ends the command
+        }
+        catch (InvalidDataException ex)
+        {
+            ThrowFailure(ex, ErrorIds.AgentConfigInvalid, AgentConfigPath, "Fix the JSON of the agent configuration file.");
+            throw; // not reached
+        }
+    }
+
+    /// <summary>
     /// Waits for engine work while writing progress from this (the pipeline) thread; Ctrl+C ends the wait at once.
     /// Engine exceptions are rethrown as they are.
     /// </summary>

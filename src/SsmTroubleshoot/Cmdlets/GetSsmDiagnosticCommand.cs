@@ -55,21 +55,7 @@ public sealed class GetSsmDiagnosticCommand : EndpointProbeCmdlet
         WriteProgress(progress);
         var started = DateTime.UtcNow;
         var run = Task.Run(() => SsmDiagnosticRunner.RunAsync(options, CancelToken), CancelToken);
-        System.Collections.Generic.IReadOnlyList<SsmDiagnosticCheck> checks;
-        try
-        {
-            checks = WaitWithProgress(run, progress, () => "Checking (" + (int)(DateTime.UtcNow - started).TotalSeconds + " s)");
-        }
-        catch (FileNotFoundException ex)
-        {
-            ThrowFailure(ex, ErrorIds.AgentConfigNotFound, AgentConfigPath, "Pass the path of an existing amazon-ssm-agent.json.");
-            return;
-        }
-        catch (InvalidDataException ex)
-        {
-            ThrowFailure(ex, ErrorIds.AgentConfigInvalid, AgentConfigPath, "Fix the JSON of the agent configuration file.");
-            return;
-        }
+        var checks = WaitReadingAgentConfig(run, progress, () => "Checking (" + (int)(DateTime.UtcNow - started).TotalSeconds + " s)");
 
         foreach (var check in checks)
         {

@@ -30,22 +30,12 @@ public sealed class TestSsmEndpointCommand : EndpointProbeCmdlet
         EndpointTestReport report;
         try
         {
-            report = WaitWithProgress(run, progress, () => Volatile.Read(ref done) + " of " + expected + " answered");
+            report = WaitReadingAgentConfig(run, progress, () => Volatile.Read(ref done) + " of " + expected + " answered");
         }
         catch (RegionNotFoundException ex)
         {
             ThrowTerminatingError(ErrorRecords.Create(ex.Message, ErrorIds.AwsRegionMissing, ErrorCategory.InvalidArgument, null,
                 "Pass -Region, set AWS_REGION, or run on an EC2 instance whose metadata service answers."));
-            return;
-        }
-        catch (FileNotFoundException ex)
-        {
-            ThrowFailure(ex, ErrorIds.AgentConfigNotFound, AgentConfigPath, "Pass the path of an existing amazon-ssm-agent.json.");
-            return;
-        }
-        catch (InvalidDataException ex)
-        {
-            ThrowFailure(ex, ErrorIds.AgentConfigInvalid, AgentConfigPath, "Fix the JSON of the agent configuration file.");
             return;
         }
 
