@@ -35,8 +35,14 @@ internal sealed class FleetOptions
         Description = "Most (account, region) pairs read at once (1-32, default 4).",
     };
 
-    public void AddTo(Command command)
+    /// <param name="hidden">Accepted but not listed (the logs command lists no AWS option: reading files is offline).</param>
+    public void AddTo(Command command, bool hidden = false)
     {
+        foreach (var option in new Option[] { AccountId, RoleName, ExternalId, RoleSessionName, TargetLimit })
+        {
+            option.Hidden = hidden;
+        }
+
         command.Options.Add(AccountId);
         command.Options.Add(RoleName);
         command.Options.Add(ExternalId);
@@ -81,7 +87,10 @@ internal sealed class FleetOptions
         }
     }
 
-    /// <summary>Runs the scope; results come back in account, then region order; each failure is one line on stderr.</summary>
+    /// <summary>
+    /// Runs the scope; results come back in account, then region order; each failure is one line on stderr. Failures
+    /// counts target positions (a denied AssumeRole counts each region of the account).
+    /// </summary>
     public static async Task<(List<T> Results, int Failures)> RunAsync<T>(FleetScope scope, CliOutput output, Func<FleetTarget, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
     {
         var outcomes = new ConcurrentBag<FleetOutcome<T>>();
@@ -97,7 +106,7 @@ internal sealed class FleetOptions
                 continue;
             }
 
-            failures++;
+            failures += outcome.Span;
             output.WriteError(failure.Stage == FleetFailureStage.AssumeRole
                 ? "Account " + failure.AccountId + ": sts:AssumeRole failed: " + failure.Message + " Check that the role exists there and trusts your principal (and --external-id)."
                 : (failure.AccountId ?? "(your account)") + " " + failure.Region + ": " + (failure.IsRegionNotEnabled

@@ -76,7 +76,7 @@ internal sealed class LogsCommand
 
     private readonly Option<string[]> _instanceId = new("--instance-id")
     {
-        Description = "Read the agent logs of these managed nodes (i-/mi-) through Run Command instead of local files (default window: the last 24 h). Takes the AWS options (--region, --profile, --access-key/--secret-key, --endpoint-url, as `context`).",
+        Description = "Read the agent logs of these managed nodes (i-/mi-) through Run Command instead of local files (default window: the last 24 h). Takes the AWS options (--region, --profile, --access-key/--secret-key, --endpoint-url, as `context`); --region a,b and --account-id with --role-name read several regions and accounts.",
         AllowMultipleArgumentsPerToken = true,
     };
 
@@ -90,8 +90,13 @@ internal sealed class LogsCommand
 
     private readonly Option<string?> _maxConcurrency = new("--max-concurrency") { Description = "With --instance-id/--filter: Run Command rate control, nodes at once (number or percentage)." };
 
+    private readonly Option<string?> _maxErrors = new("--max-errors") { Description = "With --instance-id/--filter: Run Command stops sending after this many failed invocations (number or percentage)." };
+
     // Accepted but not listed: reading files is offline, only the fleet mode calls AWS.
     private readonly GlobalOptions _aws = GlobalOptions.HiddenAws();
+
+    // With --instance-id/--filter: several regions (--region a,b) and accounts (--account-id with --role-name).
+    private readonly FleetOptions _fleetScope = new();
 
     private LogsCommand(CliHost host, GlobalOptions global)
     {
@@ -114,9 +119,10 @@ internal sealed class LogsCommand
         var command = new Command("logs", "Find what is wrong in SSM Agent logs: one issue per category and log, with cause, remediation and next step.")
         {
             logs._paths, logs._since, logs._until, logs._last, logs._category, logs._asEntry, logs._includeUnclassified, logs._rulePath,
-            logs._instanceId, logs._filter, logs._outputS3BucketName, logs._maxConcurrency,
+            logs._instanceId, logs._filter, logs._outputS3BucketName, logs._maxConcurrency, logs._maxErrors,
         };
         logs._aws.AddAwsTo(command);
+        logs._fleetScope.AddTo(command, hidden: true);
         command.SetAction((ParseResult parse, CancellationToken ct) => Task.FromResult(logs.Run(parse, ct)));
         command.Subcommands.Add(CreateRules(host, global));
         return command;
@@ -287,8 +293,14 @@ internal sealed class LogsCommand
             SinceUtc = (since ?? DateTime.Now - TimeSpan.FromHours(24)).ToUniversalTime(),
             UntilUtc = until?.ToUniversalTime(),
             MaxConcurrency = parse.GetValue(_maxConcurrency),
+            MaxErrors = parse.GetValue(_maxErrors),
             OutputS3BucketName = parse.GetValue(_outputS3BucketName),
         };
+        if (_fleetScope.IsFleet(parse, _aws))
+        {
+            return CollectFleetScope(parse, output, analyzer, request, cancellationToken);
+        }
+
         var connection = _aws.ConnectAsync(parse, cancellationToken).GetAwaiter().GetResult();
         SsmTroubleshoot.Fleet.FleetLogResult result;
         try
@@ -310,6 +322,32 @@ internal sealed class LogsCommand
         var scan = new LogScan(analyzer, false, output, _host.Input, cancellationToken);
         scan.Add(result.Issues);
         return scan.Finish();
+    }
+
+    /// <summary>
+    /// Several regions or accounts: one collection per (account, region) through the engine's FleetLogRun, the issues
+    /// in account then region order, then one row per id no target lists; a target that could not be read is a line
+    /// on stderr and makes the exit code "could not run".
+    /// </summary>
+    private int CollectFleetScope(ParseResult parse, CliOutput output, AgentLogAnalyzer analyzer, SsmTroubleshoot.Fleet.FleetLogRequest request, CancellationToken cancellationToken)
+    {
+        var scope = _fleetScope.ScopeAsync(parse, _aws, cancellationToken).GetAwaiter().GetResult();
+        var (results, failures) = FleetOptions.RunAsync(scope, output,
+            (target, ct) => SsmTroubleshoot.Fleet.FleetLogRun.CollectAsync(target, request, analyzer, true, null, ct), cancellationToken).GetAwaiter().GetResult();
+        foreach (var warning in results.SelectMany(r => r.Warnings))
+        {
+            output.WriteWarning(warning);
+        }
+
+        var unregistered = request.InstanceIds is { } ids
+            ? SsmTroubleshoot.Fleet.FleetLogRun.NotRegisteredAnywhere(ids, results, failures, scope.Description)
+            : Array.Empty<SsmAgentLogIssue>();
+        var asked = request.InstanceIds?.Count ?? results.Sum(r => r.Nodes);
+        output.Error.WriteLine($"{results.Sum(r => r.Collected)} of {asked} node(s) collected in {scope.Description}; {results.Sum(r => r.Issues.Count) + unregistered.Count} issue(s).");
+        var scan = new LogScan(analyzer, false, output, _host.Input, cancellationToken);
+        scan.Add(results.SelectMany(r => r.Issues).Concat(unregistered));
+        var code = scan.Finish();
+        return failures > 0 ? ExitCodes.CouldNotRun : code;
     }
 
     private static DateTime? ToLocal(DateTime? time) => time?.Kind == DateTimeKind.Utc ? time.Value.ToLocalTime() : time;
@@ -458,7 +496,9 @@ internal sealed class LogsCommand
             else
             {
                 // Like the module's view: one table per log, headed by its path.
-                foreach (var group in _issues.GroupBy(i => i.Path ?? (i.InstanceId is { } node && _fleet ? node : "(standard input)")))
+                // Over several regions and accounts a node's heading says where it was read.
+                foreach (var group in _issues.GroupBy(i => (i.Path ?? (i.InstanceId is { } node && _fleet ? node : "(standard input)"))
+                    + (i.Region is null ? string.Empty : " (" + i.AccountId + " " + i.Region + ")")))
                 {
                     _output.Out.WriteLine();
                     _output.Out.WriteLine((_fleet && group.First().Path is null ? "   Node: " : "   Log: ") + group.Key);

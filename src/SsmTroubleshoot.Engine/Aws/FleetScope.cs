@@ -274,6 +274,10 @@ public sealed class FleetScope
     /// <summary>More than one target, or other accounts: failures become rows instead of ending the command.</summary>
     public bool IsFanOut => Regions.Count > 1 || AccountIds.Count > 0;
 
+    /// <summary>The scope in words, for messages: "us-east-1, eu-west-1" or "3 account(s) x us-east-1, eu-west-1".</summary>
+    public string Description =>
+        (AccountIds.Count > 0 ? AccountIds.Count.ToString(CultureInfo.InvariantCulture) + " account(s) x " : string.Empty) + string.Join(", ", Regions);
+
     /// <summary>Target positions: accounts (at least the caller's) times regions.</summary>
     public int TargetCount => Math.Max(1, AccountIds.Count) * Regions.Count;
 

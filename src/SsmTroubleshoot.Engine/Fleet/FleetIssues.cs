@@ -19,6 +19,23 @@ internal static class FleetIssues
         "Check the network path and the instance profile; start the agent; for hybrid nodes, re-register with an activation.",
         $"Test-ManagedInstanceNetwork -InstanceId {instanceId}");
 
+    internal static SsmAgentLogIssue NotRegisteredIn(string instanceId, string where) => Row(
+        FleetLogCollector.OfflineCategory, SsmAgentLogSeverity.Critical, instanceId,
+        $"{instanceId} is not registered with Systems Manager in any of {where} (DescribeInstanceInformation lists it in none).",
+        "Fleet.NotRegistered",
+        "The agent never registered, or stopped long ago: it is not running, cannot reach the SSM endpoints, or the instance has no role with AmazonSSMManagedInstanceCore. Or the node is in an account or region not asked about.",
+        "Check -Region and -AccountId; then the network path and the instance profile; start the agent; for hybrid nodes, re-register with an activation.",
+        $"Test-ManagedInstanceNetwork -InstanceId {instanceId}");
+
+    internal static SsmAgentLogIssue NotFoundInRead(string instanceId, string where, int unread) => Row(
+        FleetLogCollector.FailedCategory, SsmAgentLogSeverity.High, instanceId,
+        $"{instanceId} is not registered in the parts of {where} that could be read; "
+            + (unread > 0 ? $"{unread} account/region pair(s) could not be read (see the errors)." : "DescribeInstanceInformation kept failing for it where it may live (see the warnings)."),
+        "Fleet.NotDescribed",
+        "Whether the node is managed is unknown: it is not listed where Systems Manager answered, and the account or region it may live in could not be read.",
+        "Fix the access to the account or region named in the errors (AssumeRole, opted-in region, permissions), then collect again.",
+        $"Get-SsmAgentLogIssue -InstanceId {instanceId}");
+
     internal static SsmAgentLogIssue Offline(ManagedNode node) => Row(
         FleetLogCollector.OfflineCategory, SsmAgentLogSeverity.Critical, node.InstanceId,
         $"PingStatus {node.PingStatus}" + (node.LastPingDateTime is { } last ? $"; last ping {last.ToUniversalTime():yyyy-MM-dd HH:mm:ss}Z" : string.Empty)

@@ -11,7 +11,7 @@ using SsmTroubleshoot.Logs;
 namespace SsmTroubleshoot.Fleet;
 
 /// <summary>What to collect from which nodes, and how fast SSM may go.</summary>
-public sealed class FleetLogRequest
+public sealed record FleetLogRequest
 {
     /// <summary>Nodes by id (i-… or mi-…); or null with <see cref="Filters"/>.</summary>
     public IReadOnlyList<string>? InstanceIds { get; init; }
@@ -33,6 +33,13 @@ public sealed class FleetLogRequest
     public string? OutputS3BucketName { get; init; }
 
     public string? OutputS3KeyPrefix { get; init; }
+
+    /// <summary>
+    /// Whether an id that DescribeInstanceInformation does not list becomes a NotRegistered row (one region). Over several
+    /// regions or accounts an id lives in one of them: the caller reports the ids no target lists
+    /// (<see cref="FleetLogResult.NotRegistered"/>).
+    /// </summary>
+    public bool ReportNotRegistered { get; init; } = true;
 }
 
 /// <summary>Pacing and limits of a collection (defaults suit real accounts; tests shrink the delays).</summary>
@@ -51,6 +58,12 @@ public sealed class FleetCollectorOptions
     public int S3CapBytes { get; init; } = 8 * 1024 * 1024;
 
     public int ExecutionTimeoutSeconds { get; init; } = 120;
+
+    /// <summary>
+    /// SendCommand TimeoutSeconds for tag-targeted commands: an offline node the tag also selects is not waited for
+    /// (it is reported from its ping status), and it must not run the script long after the collection has ended.
+    /// </summary>
+    public int DeliveryTimeoutSeconds { get; init; } = 600;
 
     public TimeSpan InitialPollDelay { get; init; } = TimeSpan.FromSeconds(1);
 
@@ -93,8 +106,10 @@ public sealed class FleetProgress
 public sealed class FleetLogResult
 {
     internal FleetLogResult(IReadOnlyList<SsmAgentLogIssue> issues, IReadOnlyList<string> warnings, IReadOnlyList<string> notes,
-        IReadOnlyList<string> commandIds, int nodes, int collected, int throttled = 0, int retries = 0)
+        IReadOnlyList<string> commandIds, int nodes, int collected, int throttled = 0, int retries = 0, IReadOnlyList<string>? notRegistered = null, bool byTag = false)
     {
+        NotRegistered = notRegistered ?? Array.Empty<string>();
+        ByTag = byTag;
         Throttled = throttled;
         Retries = retries;
         Issues = issues;
@@ -127,6 +142,15 @@ public sealed class FleetLogResult
 
     /// <summary>Calls made again after a throttled or transient failure.</summary>
     public int Retries { get; }
+
+    /// <summary>Ids asked for that DescribeInstanceInformation does not list here (rows only when the request reports them).</summary>
+    public IReadOnlyList<string> NotRegistered { get; }
+
+    /// <summary>Ids whose DescribeInstanceInformation batch kept failing (rows only when the request reports unregistered ids).</summary>
+    public IReadOnlyList<string> Undescribed { get; internal init; } = Array.Empty<string>();
+
+    /// <summary>Whether the script was sent with Run Command's tag targeting instead of batches of ids.</summary>
+    public bool ByTag { get; }
 }
 
 /// <summary>
@@ -197,15 +221,28 @@ public sealed class FleetLogCollector
         var (nodes, missing, undescribed) = await DescribeAsync(request, cancellationToken).ConfigureAwait(false);
         notes.Add($"DescribeInstanceInformation: {nodes.Count} node(s)" + (missing.Count > 0 ? $", {missing.Count} not registered with SSM" : string.Empty)
             + (undescribed.Count > 0 ? $", {undescribed.Count} could not be described." : "."));
-        foreach (var id in missing)
+        if (request.ReportNotRegistered)
         {
-            issues.Add(FleetIssues.NotRegistered(id));
+            foreach (var id in missing)
+            {
+                issues.Add(FleetIssues.NotRegistered(id));
+            }
+        }
+
+        if (!request.ReportNotRegistered && undescribed.Count > 0 && nodes.Count == 0 && missing.Count == 0)
+        {
+            // One of several regions or accounts that cannot be described at all: the caller's error row for the
+            // region, not a row per id (most of the ids live elsewhere).
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(undescribed[0].Error).Throw();
         }
 
         foreach (var (ids, error) in undescribed.GroupBy(u => u.Error).Select(g => (g.Select(u => u.InstanceId).ToList(), g.Key)))
         {
             warnings.Add($"DescribeInstanceInformation failed for {Count(ids)}: {Aws.AwsFailureText.Describe(error).Message}");
-            issues.AddRange(ids.Select(id => FleetIssues.NotDescribed(id, error)));
+            if (request.ReportNotRegistered)
+            {
+                issues.AddRange(ids.Select(id => FleetIssues.NotDescribed(id, error)));
+            }
         }
 
         var online = new List<ManagedNode>();
@@ -221,10 +258,25 @@ public sealed class FleetLogCollector
             }
         }
 
-        // One SendCommand per platform group and batch (each group needs its own document), a few in flight at once.
-        var plan = online.GroupBy(n => CollectionScripts.DocumentFor(n.PlatformType)).OrderBy(g => g.Key, StringComparer.Ordinal)
-            .SelectMany(g => Batches(g.ToList(), _options.BatchSize).Select(batch => (Document: g.Key, Batch: batch)))
-            .ToList();
+        // A selection by tags alone, all on one platform, goes out as one tag-targeted SendCommand: SSM resolves and paces
+        // the whole selection (MaxConcurrency/MaxErrors apply to it, not to each batch of 50). Otherwise one SendCommand
+        // per platform group and batch of ids (each group needs its own document), a few in flight at once.
+        var tags = online.Count > 0 ? TagTargets(request, nodes) : null;
+        var plan = tags is not null
+            ? new List<(string Document, List<ManagedNode> Batch)> { (CollectionScripts.DocumentFor(online[0].PlatformType), online) }
+            : online.GroupBy(n => CollectionScripts.DocumentFor(n.PlatformType)).OrderBy(g => g.Key, StringComparer.Ordinal)
+                .SelectMany(g => Batches(g.ToList(), _options.BatchSize).Select(batch => (Document: g.Key, Batch: batch)))
+                .ToList();
+        if (tags is not null)
+        {
+            notes.Add("Sending by tag (" + string.Join(", ", tags.Select(t => t.Key + "=" + string.Join("|", t.Value))) + "): Run Command paces the "
+                + online.Count.ToString(CultureInfo.InvariantCulture) + " online node(s) with MaxConcurrency " + (request.MaxConcurrency ?? "50 (default)")
+                + " and MaxErrors " + (request.MaxErrors ?? "0 (default)") + ".");
+        }
+        else if (request.InstanceIds is null && request.Filters is { Count: > 0 } && OnlyTagKeys(request.Filters) && online.Count > 0)
+        {
+            notes.Add("The tags select nodes of more than one platform: sending by id, so each platform gets its own document.");
+        }
         var scripts = plan.Select(p => p.Document).Distinct(StringComparer.Ordinal)
             .ToDictionary(d => d, d => CollectionScripts.Render(d, request.SinceUtc, request.UntilUtc, UsesBucket(request) ? _options.S3CapBytes : _options.CapBytes), StringComparer.Ordinal);
         var commandIdsByBatch = new string?[plan.Count];
@@ -240,7 +292,9 @@ public sealed class FleetLogCollector
                     commandIdsByBatch[index] = await _retry.RunAsync(ct => _api.SendCommandAsync(new RunCommandRequest
                     {
                         DocumentName = item.Document,
-                        InstanceIds = item.Batch.Select(n => n.InstanceId).ToArray(),
+                        InstanceIds = tags is null ? item.Batch.Select(n => n.InstanceId).ToArray() : Array.Empty<string>(),
+                        Targets = tags,
+                        DeliveryTimeoutSeconds = tags is null ? null : Math.Max(30, _options.DeliveryTimeoutSeconds),
                         Commands = scripts[item.Document],
                         ExecutionTimeoutSeconds = _options.ExecutionTimeoutSeconds,
                         MaxConcurrency = request.MaxConcurrency,
@@ -282,7 +336,19 @@ public sealed class FleetLogCollector
             notes.Add($"SendCommand {document} to {batch.Count} node(s): command {commandId}.");
         }
 
-        var (finals, unlisted) = await WaitAsync(sent.Select(s => s.CommandId).ToList(), online.Count, notes, onProgress, cancellationToken).ConfigureAwait(false);
+        var expected = sent.ToDictionary(s => s.CommandId, s => (IReadOnlyCollection<string>)s.Nodes.Keys.ToList(), StringComparer.Ordinal);
+        var (finals, unlisted) = await WaitAsync(expected, online.Count, notes, onProgress, cancellationToken).ConfigureAwait(false);
+        if (tags is not null)
+        {
+            // A tag also reaches the offline nodes (reported above from their ping status) and nodes tagged since the
+            // describe call: their invocations are not waited for or read.
+            var outside = finals.Keys.Where(k => expected.TryGetValue(k.Item1, out var ids) && !ids.Contains(k.Item2)).Select(k => k.Item2)
+                .Where(id => !nodes.Any(n => n.InstanceId == id)).Distinct(StringComparer.Ordinal).ToList();
+            if (outside.Count > 0)
+            {
+                notes.Add($"The tag also reached {Count(outside)} that DescribeInstanceInformation did not list when asked (tagged since): not read.");
+            }
+        }
         foreach (var pair in unlisted)
         {
             warnings.Add($"ListCommandInvocations for command {pair.Key} kept failing: {Aws.AwsFailureText.Describe(pair.Value).Message}");
@@ -381,13 +447,17 @@ public sealed class FleetLogCollector
         }
 
         var asked = nodes.Count + missing.Count + undescribed.Count;
-        AccountForEveryNode(request, nodes, missing, undescribed, issues, collectedIds: CollectedIds(sent, finals, fetched, readErrors));
+        AccountForEveryNode(request, nodes, request.ReportNotRegistered ? missing : new List<string>(), request.ReportNotRegistered ? undescribed : new List<(string, Exception)>(), issues,
+            collectedIds: CollectedIds(sent, finals, fetched, readErrors));
         if (_retry.Throttled > 0)
         {
             notes.Add($"AWS throttled {_retry.Throttled} call(s); {_retry.Retries} call(s) were made again after backing off.");
         }
 
-        return new FleetLogResult(issues, warnings, notes, commandIds, asked, collected, _retry.Throttled, _retry.Retries);
+        return new FleetLogResult(issues, warnings, notes, commandIds, asked, collected, _retry.Throttled, _retry.Retries, missing, byTag: tags is not null)
+        {
+            Undescribed = undescribed.Select(u => u.InstanceId).ToList(),
+        };
     }
 
     /// <summary>The ids of the nodes whose output was read and classified.</summary>
@@ -418,12 +488,16 @@ public sealed class FleetLogCollector
     private static void AccountForEveryNode(FleetLogRequest request, List<ManagedNode> nodes, List<string> missing, List<(string InstanceId, Exception Error)> undescribed,
         List<SsmAgentLogIssue> issues, HashSet<string> collectedIds)
     {
+        // Ids this region does not list are the caller's to report when it merges regions (ReportNotRegistered false).
+        var notReportedHere = new HashSet<string>(request.InstanceIds ?? Array.Empty<string>(), StringComparer.Ordinal);
+        notReportedHere.ExceptWith(nodes.Select(n => n.InstanceId));
+        notReportedHere.ExceptWith(undescribed.Select(u => u.InstanceId)); // (empty when not reported here)
         var expected = new HashSet<string>(nodes.Select(n => n.InstanceId), StringComparer.Ordinal);
         expected.UnionWith(missing);
         expected.UnionWith(undescribed.Select(u => u.InstanceId));
         if (request.InstanceIds is { } asked)
         {
-            expected.UnionWith(asked);
+            expected.UnionWith(request.ReportNotRegistered ? asked : asked.Where(id => !notReportedHere.Contains(id)));
         }
 
         expected.ExceptWith(collectedIds);
@@ -613,8 +687,9 @@ public sealed class FleetLogCollector
     /// keeps failing for another reason is given up after a few rounds (returned with its error); the others go on.
     /// </summary>
     private async Task<(Dictionary<(string, string), InvocationSummary> Finals, Dictionary<string, Exception> Unlisted)> WaitAsync(
-        List<string> commandIds, int total, List<string> notes, Action<FleetProgress>? onProgress, CancellationToken cancellationToken)
+        IReadOnlyDictionary<string, IReadOnlyCollection<string>> expected, int total, List<string> notes, Action<FleetProgress>? onProgress, CancellationToken cancellationToken)
     {
+        var commandIds = expected.Keys.ToList();
         var finals = new Dictionary<(string, string), InvocationSummary>();
         var unlisted = new Dictionary<string, Exception>(StringComparer.Ordinal);
         var failedRounds = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -668,8 +743,9 @@ public sealed class FleetLogCollector
                     finals[(commandId, invocation.InstanceId)] = invocation;
                 }
 
-                // An invocation list can be empty right after SendCommand; wait for it to fill.
-                if (invocations.Count > 0 && invocations.All(i => s_terminal.Contains(i.Status)))
+                // An invocation list can be empty right after SendCommand; wait for it to fill. Only the nodes the command
+                // was meant for count: a tag-targeted command also lists offline nodes that stay Pending until delivery times out.
+                if (invocations.Count > 0 && expected[commandId].All(id => finals.TryGetValue((commandId, id), out var i) && s_terminal.Contains(i.Status)))
                 {
                     pending.Remove(commandId);
                 }
@@ -686,7 +762,8 @@ public sealed class FleetLogCollector
             }
 
             rounds++;
-            onProgress?.Invoke(new FleetProgress("Waiting for the invocations (ListCommandInvocations)", finals.Values.Count(i => s_terminal.Contains(i.Status)), total));
+            onProgress?.Invoke(new FleetProgress("Waiting for the invocations (ListCommandInvocations)",
+                expected.Sum(e => e.Value.Count(id => finals.TryGetValue((e.Key, id), out var i) && s_terminal.Contains(i.Status))), total));
             if (pending.Count == 0 || DateTime.UtcNow >= deadline)
             {
                 break;
@@ -722,6 +799,24 @@ public sealed class FleetLogCollector
         while (token is not null && ++pages < 1000);
         return all;
     }
+
+    /// <summary>
+    /// The filters as SendCommand Targets when they hold only tag keys (tag:Name, tag-key: what both
+    /// DescribeInstanceInformation and SendCommand select on alike) and every node they select runs one document;
+    /// else null. At most 5 targets, as SendCommand allows.
+    /// </summary>
+    private static IReadOnlyDictionary<string, IReadOnlyList<string>>? TagTargets(FleetLogRequest request, List<ManagedNode> selected)
+    {
+        if (request.InstanceIds is not null || request.Filters is not { Count: > 0 and <= 5 } filters || !OnlyTagKeys(filters))
+        {
+            return null;
+        }
+
+        return selected.Select(n => CollectionScripts.DocumentFor(n.PlatformType)).Distinct(StringComparer.Ordinal).Count() == 1 ? filters : null;
+    }
+
+    private static bool OnlyTagKeys(IReadOnlyDictionary<string, IReadOnlyList<string>> filters) =>
+        filters.Keys.All(k => (k.StartsWith("tag:", StringComparison.Ordinal) && k.Length > 4) || k == "tag-key");
 
     private static IEnumerable<List<T>> Batches<T>(IReadOnlyList<T> items, int size)
     {

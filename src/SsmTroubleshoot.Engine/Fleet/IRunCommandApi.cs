@@ -57,7 +57,17 @@ public sealed class RunCommandRequest
 {
     public string DocumentName { get; init; } = string.Empty;
 
+    /// <summary>The nodes by id (at most 50); empty when <see cref="Targets"/> selects them.</summary>
     public IReadOnlyList<string> InstanceIds { get; init; } = Array.Empty<string>();
+
+    /// <summary>
+    /// Run Command's own targeting instead of ids: Key (tag:Name, tag-key) → Values. SSM resolves the nodes and paces
+    /// them by MaxConcurrency/MaxErrors over the whole selection, with no 50-id limit.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>>? Targets { get; init; }
+
+    /// <summary>SendCommand TimeoutSeconds: a node the command has not reached by then never runs it (Delivery Timed Out).</summary>
+    public int? DeliveryTimeoutSeconds { get; init; }
 
     /// <summary>The document's "commands" parameter: the script, one line per value.</summary>
     public IReadOnlyList<string> Commands { get; init; } = Array.Empty<string>();

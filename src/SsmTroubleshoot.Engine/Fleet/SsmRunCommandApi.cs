@@ -59,7 +59,6 @@ public sealed class SsmRunCommandApi : IRunCommandApi
         var send = new SendCommandRequest
         {
             DocumentName = request.DocumentName,
-            InstanceIds = request.InstanceIds.ToList(),
             Parameters = new Dictionary<string, List<string>>
             {
                 ["commands"] = request.Commands.ToList(),
@@ -67,6 +66,20 @@ public sealed class SsmRunCommandApi : IRunCommandApi
             },
             Comment = request.Comment,
         };
+        if (request.Targets is { Count: > 0 } targets)
+        {
+            send.Targets = targets.Select(t => new Target { Key = t.Key, Values = t.Value.ToList() }).ToList();
+        }
+        else
+        {
+            send.InstanceIds = request.InstanceIds.ToList();
+        }
+
+        if (request.DeliveryTimeoutSeconds is { } deliveryTimeout)
+        {
+            send.TimeoutSeconds = deliveryTimeout;
+        }
+
         if (!string.IsNullOrEmpty(request.MaxConcurrency))
         {
             send.MaxConcurrency = request.MaxConcurrency;

@@ -73,4 +73,10 @@ public sealed class SsmAgentLogIssue
 
     /// <summary>The entry <see cref="LikelyCause"/> was read from, trimmed.</summary>
     public string? LikelyCauseSample { get; internal init; }
+
+    /// <summary>The account of a node collected through Run Command (fleet collection); null for local files and text.</summary>
+    public string? AccountId { get; internal set; }
+
+    /// <summary>The region of a node collected through Run Command (fleet collection); null for local files and text.</summary>
+    public string? Region { get; internal set; }
 }

@@ -98,11 +98,12 @@ internal interface IAwsParameters
 /// <summary>Resolution of the AWS common parameters into a connection, shared by AwsCmdlet and cmdlets declaring them per set.</summary>
 internal static class AwsConnectionSupport
 {
-    internal static AwsConnection Resolve(PSCmdlet cmdlet, IAwsParameters parameters, Func<Func<CancellationToken, Task<AwsConnection>>, AwsConnection> await)
+    /// <param name="region">A region chosen by the cmdlet (the first of several -Region values) instead of <see cref="IAwsParameters.Region"/>.</param>
+    internal static AwsConnection Resolve(PSCmdlet cmdlet, IAwsParameters parameters, Func<Func<CancellationToken, Task<AwsConnection>>, AwsConnection> await, string? region = null)
     {
         var request = new AwsConnectionRequest
         {
-            Region = parameters.Region,
+            Region = region ?? parameters.Region,
             ProfileName = parameters.ProfileName,
             ProfileLocation = parameters.ProfileLocation,
             AccessKey = parameters.AccessKey,
@@ -122,7 +123,7 @@ internal static class AwsConnectionSupport
         }
         catch (AwsConfigurationException ex)
         {
-            var (errorId, category, target) = Describe(cmdlet, parameters, ex.Problem);
+            var (errorId, category, target) = Describe(cmdlet, region ?? parameters.Region, parameters, ex.Problem);
             var record = new ErrorRecord(ex, errorId, category, target) { ErrorDetails = new ErrorDetails(ex.Message) { RecommendedAction = ex.RecommendedAction } };
             cmdlet.ThrowTerminatingError(record);
             throw; // not reached: ThrowTerminatingError always throws
@@ -134,10 +135,10 @@ internal static class AwsConnectionSupport
         return connection;
     }
 
-    private static (string ErrorId, ErrorCategory Category, object? Target) Describe(PSCmdlet cmdlet, IAwsParameters parameters, AwsConfigurationProblem problem) => problem switch
+    private static (string ErrorId, ErrorCategory Category, object? Target) Describe(PSCmdlet cmdlet, string? region, IAwsParameters parameters, AwsConfigurationProblem problem) => problem switch
     {
         AwsConfigurationProblem.RegionMissing => (ErrorIds.AwsRegionMissing, ErrorCategory.InvalidOperation, null),
-        AwsConfigurationProblem.RegionInvalid => (ErrorIds.AwsRegionInvalid, ErrorCategory.InvalidArgument, parameters.Region ?? Unwrap(cmdlet.SessionState.PSVariable.GetValue("StoredAWSRegion"))),
+        AwsConfigurationProblem.RegionInvalid => (ErrorIds.AwsRegionInvalid, ErrorCategory.InvalidArgument, region ?? Unwrap(cmdlet.SessionState.PSVariable.GetValue("StoredAWSRegion"))),
         AwsConfigurationProblem.CredentialsMissing => (ErrorIds.AwsCredentialsMissing, ErrorCategory.InvalidOperation, null),
         AwsConfigurationProblem.ProfileNotFound => (ErrorIds.AwsProfileNotFound, ErrorCategory.ObjectNotFound, parameters.ProfileName),
         AwsConfigurationProblem.EndpointInvalid => (ErrorIds.AwsEndpointInvalid, ErrorCategory.InvalidArgument, parameters.EndpointUrl),

@@ -77,8 +77,7 @@ public abstract class FleetAwsCmdlet : AwsCmdlet
         }
 
         // The caller's connection is resolved for the first region; the scope derives the others from it.
-        base.Region = regions?.FirstOrDefault();
-        var connection = ResolveAwsConnection();
+        var connection = AwsConnectionSupport.Resolve(this, this, work => Await(work), regions?.FirstOrDefault());
         try
         {
             return (connection, new FleetScope(connection, options, log));
@@ -95,9 +94,14 @@ public abstract class FleetAwsCmdlet : AwsCmdlet
     /// the engine's log as Verbose and progress, each outcome in target order through <paramref name="write"/>, and each
     /// failure as one error record (an account that could not be assumed, a region that could not be read). A single
     /// target without other accounts keeps the one-region behaviour: its failure ends the command as before.
+    /// <paramref name="status"/>, when given, is read each tick for the progress line (the engine's latest stage).
+    /// Returns how many target positions could not be read.
     /// </summary>
-    protected void RunFleet<T>(FleetScope scope, ConcurrentQueue<string> messages, string activity, int activityId, Func<FleetTarget, bool, System.Threading.CancellationToken, Task<T>> work, Action<T> write, Action<Exception> singleTargetFailure)
+    protected int RunFleet<T>(FleetScope scope, ConcurrentQueue<string> messages, string activity, int activityId, Func<FleetTarget, bool, System.Threading.CancellationToken, Task<T>> work,
+        Action<T> write, Action<Exception> singleTargetFailure, Func<string?>? status = null)
     {
+        var failed = 0;
+        string? shown = null;
         var outcomes = new ConcurrentQueue<FleetOutcome<T>>();
         var fanOut = scope.IsFanOut;
         var progress = new ProgressRecord(activityId, activity, "Reading " + Describe(scope));
@@ -119,6 +123,13 @@ public abstract class FleetAwsCmdlet : AwsCmdlet
                     WriteProgress(progress);
                 }
 
+                if (status?.Invoke() is { } now && now != shown)
+                {
+                    shown = now;
+                    progress.StatusDescription = now;
+                    WriteProgress(progress);
+                }
+
                 while (outcomes.TryDequeue(out var outcome))
                 {
                     foreach (var due in order.Add(outcome))
@@ -134,6 +145,7 @@ public abstract class FleetAwsCmdlet : AwsCmdlet
                                 continue;
                             }
 
+                            failed += due.Span;
                             WriteError(ToErrorRecord(failure));
                         }
                         else
@@ -164,11 +176,13 @@ public abstract class FleetAwsCmdlet : AwsCmdlet
         }
         progress.RecordType = ProgressRecordType.Completed;
         WriteProgress(progress);
+        return failed;
     }
 
-    private static string Describe(FleetScope scope) =>
-        (scope.AccountIds.Count > 0 ? scope.AccountIds.Count.ToString(CultureInfo.InvariantCulture) + " account(s) x " : string.Empty)
-        + string.Join(", ", scope.Regions);
+    /// <summary>The scope in words: "us-east-1, eu-west-1" or "3 account(s) x us-east-1".</summary>
+    protected static string DescribeScope(FleetScope scope) => scope.Description;
+
+    private static string Describe(FleetScope scope) => scope.Description;
 
     /// <summary>An account that could not be assumed, or a region that could not be read: one error row, the others go on.</summary>
     private static ErrorRecord ToErrorRecord(FleetFailure failure)

@@ -5,7 +5,7 @@ using System.Collections.ObjectModel;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
-using System.Threading.Tasks;
+using System.Threading;
 using System.Collections.Concurrent;
 using System.Management.Automation;
 using Microsoft.PowerShell.Commands;
@@ -18,22 +18,25 @@ namespace SsmTroubleshoot.Cmdlets;
 /// <summary>
 /// Reads SSM Agent logs (files, folders, rotated and .gz files, or lines from the pipeline) and reports what is
 /// wrong: one issue per category and source, with cause, remediation and the next command to run. With -InstanceId
-/// or -Filter it collects the logs of many managed nodes through Run Command and classifies them here.
+/// or -Filter it collects the logs of many managed nodes through Run Command, over several regions and accounts, and
+/// classifies them here.
 /// </summary>
 /// <remarks>
-/// The AWS common parameters are declared here, in the two fleet sets only (not inherited from AwsCmdlet), so the
-/// file and pipeline syntaxes stay free of them.
+/// The AWS and fleet parameters of <see cref="FleetAwsCmdlet"/> are re-declared here (hiding the base's, storing in
+/// it) only to scope them to the two fleet sets, so the file and pipeline syntaxes stay free of them; a test checks
+/// that each keeps the base's type, aliases and validation.
 /// </remarks>
 [Cmdlet(VerbsCommon.Get, "SsmAgentLogIssue", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(SsmAgentLogIssue))]
 [OutputType(typeof(SsmAgentLogEntry))]
-public sealed class GetSsmAgentLogIssueCommand : SsmTroubleshootCmdlet, IAwsParameters
+public sealed class GetSsmAgentLogIssueCommand : FleetAwsCmdlet
 {
     private const string PathSet = "Path";
     private const string LiteralPathSet = "LiteralPath";
     private const string InputObjectSet = "InputObject";
     private const string InstanceIdSet = "InstanceId";
     private const string FilterSet = "Filter";
+    private const string FleetActivity = "Collecting SSM Agent logs through Run Command";
 
     // Without -Since/-Last a fleet collection reads the last day: only the window travels.
     private static readonly TimeSpan DefaultFleetWindow = TimeSpan.FromHours(24);
@@ -48,7 +51,8 @@ public sealed class GetSsmAgentLogIssueCommand : SsmTroubleshootCmdlet, IAwsPara
     private LogTextSession? _session;
     private long _lastProgressTicks;
     private int _progressId;
-    private readonly List<string> _instanceIds = new();
+    private readonly List<(string Id, string? Regions)> _instanceIds = new();
+    private readonly HashSet<(string, string?)> _seen = new();
     private DateTime? _since;
     private DateTime? _until;
 
@@ -75,7 +79,11 @@ public sealed class GetSsmAgentLogIssueCommand : SsmTroubleshootCmdlet, IAwsPara
     [ValidatePattern("^(i|mi)-[0-9a-f]{8,17}$")]
     public string[]? InstanceId { get; set; }
 
-    /// <summary>DescribeInstanceInformation filters selecting the nodes, e.g. @{ 'tag:Environment' = 'prod'; PlatformTypes = 'Linux' }.</summary>
+    /// <summary>
+    /// DescribeInstanceInformation filters selecting the nodes, e.g. @{ 'tag:Environment' = 'prod'; PlatformTypes = 'Linux' }.
+    /// Tags alone (tag:Key, tag-key) selecting nodes of one platform are sent with Run Command's own tag targeting,
+    /// which applies -MaxConcurrency and -MaxErrors to the whole selection.
+    /// </summary>
     [Parameter(ParameterSetName = FilterSet, Mandatory = true)]
     [ValidateNotNullOrEmpty]
     public Hashtable? Filter { get; set; }
@@ -104,64 +112,100 @@ public sealed class GetSsmAgentLogIssueCommand : SsmTroubleshootCmdlet, IAwsPara
     [ValidateNotNullOrEmpty]
     public string? OutputS3KeyPrefix { get; set; }
 
-    /// <summary>The AWS region (e.g. us-east-1). Else $StoredAWSRegion, the profile, AWS_REGION, IMDS.</summary>
+    /// <summary>(account, region) pairs collected at once (1-32, default 4).</summary>
     [Parameter(ParameterSetName = InstanceIdSet)]
     [Parameter(ParameterSetName = FilterSet)]
+    [ValidateRange(1, FleetScopeOptions.MaxThrottleLimit)]
+    public int ThrottleLimit { get; set; } = FleetScopeOptions.DefaultThrottleLimit;
+
+    protected override int? BoundThrottleLimit => MyInvocation.BoundParameters.ContainsKey(nameof(ThrottleLimit)) ? ThrottleLimit : null;
+
+    /// <summary>
+    /// One or more regions (e.g. us-east-1, eu-west-1) whose nodes are collected concurrently; each issue carries its
+    /// Region. Else $StoredAWSRegion, the profile, AWS_REGION, IMDS. Binds the Region property of piped objects.
+    /// </summary>
+    [Parameter(ParameterSetName = InstanceIdSet, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = FilterSet)]
+    [ValidateNotNullOrEmpty]
     [ValidatePattern(@"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")]
-    public string? Region { get; set; }
+    public new string[]? Region { get => base.Region; set => base.Region = value; }
 
     /// <summary>A named profile from the SDK store or the shared credentials file.</summary>
     [Parameter(ParameterSetName = InstanceIdSet)]
     [Parameter(ParameterSetName = FilterSet)]
     [Alias("StoredCredentials", "AWSProfileName")]
     [ValidateNotNullOrEmpty]
-    public string? ProfileName { get; set; }
+    public new string? ProfileName { get => base.ProfileName; set => base.ProfileName = value; }
 
     /// <summary>The shared credentials file to read profiles from.</summary>
     [Parameter(ParameterSetName = InstanceIdSet)]
     [Parameter(ParameterSetName = FilterSet)]
     [Alias("AWSProfilesLocation", "ProfilesLocation")]
     [ValidateNotNullOrEmpty]
-    public string? ProfileLocation { get; set; }
+    public new string? ProfileLocation { get => base.ProfileLocation; set => base.ProfileLocation = value; }
 
     /// <summary>An AWSCredentials object (from any AWS.Tools version) or a PSCredential (user = access key, password = secret key).</summary>
     [Parameter(ParameterSetName = InstanceIdSet)]
     [Parameter(ParameterSetName = FilterSet)]
     [ValidateNotNull]
-    public object? Credential { get; set; }
+    public new object? Credential { get => base.Credential; set => base.Credential = value; }
 
     /// <summary>The access key id of explicit credentials.</summary>
     [Parameter(ParameterSetName = InstanceIdSet)]
     [Parameter(ParameterSetName = FilterSet)]
     [Alias("AK")]
     [ValidateNotNullOrEmpty]
-    public string? AccessKey { get; set; }
+    public new string? AccessKey { get => base.AccessKey; set => base.AccessKey = value; }
 
     /// <summary>The secret access key of explicit credentials.</summary>
     [Parameter(ParameterSetName = InstanceIdSet)]
     [Parameter(ParameterSetName = FilterSet)]
     [Alias("SK", "SecretAccessKey")]
     [ValidateNotNullOrEmpty]
-    public string? SecretKey { get; set; }
+    public new string? SecretKey { get => base.SecretKey; set => base.SecretKey = value; }
 
     /// <summary>The session token of explicit temporary credentials.</summary>
     [Parameter(ParameterSetName = InstanceIdSet)]
     [Parameter(ParameterSetName = FilterSet)]
     [Alias("ST")]
     [ValidateNotNullOrEmpty]
-    public string? SessionToken { get; set; }
+    public new string? SessionToken { get => base.SessionToken; set => base.SessionToken = value; }
 
     /// <summary>Sends every AWS call to this URL (an emulator such as LocalStack or moto, or a VPC endpoint).</summary>
     [Parameter(ParameterSetName = InstanceIdSet)]
     [Parameter(ParameterSetName = FilterSet)]
     [ValidateNotNullOrEmpty]
-    public string? EndpointUrl { get; set; }
+    public new string? EndpointUrl { get => base.EndpointUrl; set => base.EndpointUrl = value; }
 
     /// <summary>Seconds each AWS call may take, its retries and the whole answer included (default 30, or $env:SSMTROUBLESHOOT_CALL_TIMEOUT_SECONDS).</summary>
     [Parameter(ParameterSetName = InstanceIdSet)]
     [Parameter(ParameterSetName = FilterSet)]
     [ValidateRange(1, 3600)]
-    public int? CallTimeoutSeconds { get; set; }
+    public new int? CallTimeoutSeconds { get => base.CallTimeoutSeconds; set => base.CallTimeoutSeconds = value; }
+
+    /// <summary>Accounts (12 digits) to collect from through -RoleName (sts:AssumeRole from your credentials); each issue carries its AccountId.</summary>
+    [Parameter(ParameterSetName = InstanceIdSet)]
+    [Parameter(ParameterSetName = FilterSet)]
+    [ValidateNotNullOrEmpty]
+    public new string[]? AccountId { get => base.AccountId; set => base.AccountId = value; }
+
+    /// <summary>The role assumed in each -AccountId: arn:&lt;partition of the region&gt;:iam::&lt;account&gt;:role/&lt;RoleName&gt;.</summary>
+    [Parameter(ParameterSetName = InstanceIdSet)]
+    [Parameter(ParameterSetName = FilterSet)]
+    [ValidateNotNullOrEmpty]
+    public new string? RoleName { get => base.RoleName; set => base.RoleName = value; }
+
+    /// <summary>The external id the roles' trust policies require.</summary>
+    [Parameter(ParameterSetName = InstanceIdSet)]
+    [Parameter(ParameterSetName = FilterSet)]
+    [ValidateNotNullOrEmpty]
+    public new string? ExternalId { get => base.ExternalId; set => base.ExternalId = value; }
+
+    /// <summary>The session name shown in CloudTrail (default: SsmTroubleshoot-&lt;unix time&gt;).</summary>
+    [Parameter(ParameterSetName = InstanceIdSet)]
+    [Parameter(ParameterSetName = FilterSet)]
+    [ValidateNotNullOrEmpty]
+    public new string? RoleSessionName { get => base.RoleSessionName; set => base.RoleSessionName = value; }
 
     /// <summary>Ignore entries older than this (the agent's timestamps are the instance's local time).</summary>
     [Parameter]
@@ -251,7 +295,16 @@ public sealed class GetSsmAgentLogIssueCommand : SsmTroubleshootCmdlet, IAwsPara
         switch (ParameterSetName)
         {
             case InstanceIdSet:
-                _instanceIds.AddRange(InstanceId!);
+                // Piped objects may each carry their own Region: ids are collected per set of regions.
+                var regions = Region is { Length: > 0 } ? string.Join(",", Region) : null;
+                foreach (var id in InstanceId!)
+                {
+                    if (_seen.Add((id, regions)))
+                    {
+                        _instanceIds.Add((id, regions));
+                    }
+                }
+
                 break;
             case FilterSet:
                 break;
@@ -291,9 +344,19 @@ public sealed class GetSsmAgentLogIssueCommand : SsmTroubleshootCmdlet, IAwsPara
 
     protected override void EndProcessing()
     {
-        if (IsFleet)
+        if (ParameterSetName == InstanceIdSet)
         {
-            CollectFleet();
+            foreach (var group in _instanceIds.GroupBy(x => x.Regions, StringComparer.Ordinal))
+            {
+                CollectFleet(group.Select(x => x.Id).ToList(), group.Key?.Split(','));
+            }
+
+            return;
+        }
+
+        if (ParameterSetName == FilterSet)
+        {
+            CollectFleet(null, Region);
             return;
         }
 
@@ -327,21 +390,16 @@ public sealed class GetSsmAgentLogIssueCommand : SsmTroubleshootCmdlet, IAwsPara
     private bool IsFleet => ParameterSetName is InstanceIdSet or FilterSet;
 
     /// <summary>
-    /// All nodes of the pipeline in one collection (batched SendCommands), run on the pool while this thread writes
-    /// the progress it reports; then warnings, then the issues.
+    /// The nodes (ids, or -Filter when null) in every (account, region) of the scope: one collection per target on the
+    /// pool (batched or tag-targeted SendCommands), written in account then region order while this thread pumps
+    /// progress; then one row per id that no target lists.
     /// </summary>
-    private void CollectFleet()
+    private void CollectFleet(IReadOnlyList<string>? instanceIds, IReadOnlyList<string>? regions)
     {
-        var filters = ParameterSetName == FilterSet ? ConvertFilter(Filter!) : null;
-        if (ParameterSetName == InstanceIdSet && _instanceIds.Count == 0)
-        {
-            return;
-        }
-
-        var connection = AwsConnectionSupport.Resolve(this, this, work => Await(work));
+        var filters = instanceIds is null ? ConvertFilter(Filter!) : null;
         var request = new FleetLogRequest
         {
-            InstanceIds = ParameterSetName == InstanceIdSet ? _instanceIds.Distinct(StringComparer.Ordinal).ToArray() : null,
+            InstanceIds = instanceIds,
             Filters = filters,
             SinceUtc = (_since ?? DateTime.Now - DefaultFleetWindow).ToUniversalTime(),
             UntilUtc = _until?.ToUniversalTime(),
@@ -350,71 +408,49 @@ public sealed class GetSsmAgentLogIssueCommand : SsmTroubleshootCmdlet, IAwsPara
             OutputS3BucketName = OutputS3BucketName,
             OutputS3KeyPrefix = OutputS3KeyPrefix,
         };
+        var messages = new ConcurrentQueue<string>();
+        var (connection, scope) = ResolveFleet(regions, messages.Enqueue);
         WriteVerbose($"Collecting agent logs since {request.SinceUtc:yyyy-MM-dd HH:mm:ss}Z from "
-            + (request.InstanceIds is null ? "the nodes matching -Filter" : $"{request.InstanceIds.Count} node(s)")
-            + $" through Run Command (region from {connection.RegionSource}" + (connection.EndpointFor("SSM") is { } endpoint ? $", endpoint {endpoint}" : string.Empty) + ").");
+            + (instanceIds is null ? "the nodes matching -Filter" : $"{instanceIds.Count} node(s)")
+            + $" through Run Command in {DescribeScope(scope)} (region from {connection.RegionSource}" + (connection.EndpointFor("SSM") is { } endpoint ? $", endpoint {endpoint}" : string.Empty) + ").");
 
-        FleetLogResult result;
-        using (var progress = new BlockingCollection<FleetProgress>())
-        {
-            var work = Task.Run(async () =>
+        var answered = new List<FleetLogResult>();
+        string? stage = null;
+        var unread = RunFleet<FleetLogResult>(
+            scope, messages, FleetActivity, 2,
+            (target, fanOut, ct) => FleetLogRun.CollectAsync(target, request, _analyzer!, fanOut,
+                p => Volatile.Write(ref stage, (fanOut ? target.Region + ": " : string.Empty) + p.Stage + (p.Total > 0 ? $": {p.Done} of {p.Total}" : string.Empty)), ct),
+            result =>
             {
-                try
+                answered.Add(result);
+                var where = scope.IsFanOut ? (result.Issues.FirstOrDefault()?.AccountId is { } account ? account + " " : string.Empty) : string.Empty;
+                foreach (var note in result.Notes)
                 {
-                    return await FleetLogCollector.CollectAsync(connection, request, _analyzer!, p => progress.TryAdd(p), CancelToken).ConfigureAwait(false);
-                }
-                finally
-                {
-                    progress.CompleteAdding();
-                }
-            });
-            foreach (var step in progress.GetConsumingEnumerable())
-            {
-                var record = new ProgressRecord(2, "Collecting SSM Agent logs through Run Command", step.Stage);
-                if (step.Total > 0)
-                {
-                    record.PercentComplete = (int)Math.Min(100, step.Done * 100L / step.Total);
-                    record.StatusDescription = $"{step.Stage}: {step.Done} of {step.Total}";
+                    WriteVerbose(where + note);
                 }
 
-                WriteProgress(record);
-            }
+                WriteVerbose($"{where}{result.Collected} of {result.Nodes} node(s) collected; {result.Issues.Count} issue(s).");
+                foreach (var warning in result.Warnings)
+                {
+                    WriteWarning(warning);
+                }
 
-            try
-            {
-                result = work.GetAwaiter().GetResult();
-            }
-            catch (OperationCanceledException) when (CancelToken.IsCancellationRequested)
-            {
-                throw new PipelineStoppedException();
-            }
-            catch (Exception ex) when (ex is not PipelineStoppedException)
-            {
-                // The target stays short (the first ids and how many more), whatever the size of the fleet.
-                ThrowFailure(ex, ErrorIds.LogFleetCollectionFailed, request.InstanceIds is null ? (object)Filter! : FleetLogCollector.DescribeNodes(request.InstanceIds),
-                    "Check the credentials and region (Get-SsmAwsContext), and that the caller may call ssm:DescribeInstanceInformation, ssm:SendCommand, ssm:ListCommandInvocations and ssm:GetCommandInvocation.");
-                return;
-            }
-            finally
-            {
-                WriteProgress(new ProgressRecord(2, "Collecting SSM Agent logs through Run Command", "Done") { RecordType = ProgressRecordType.Completed });
-            }
-        }
+                foreach (var issue in result.Issues)
+                {
+                    WriteObject(issue);
+                }
+            },
+            // The target stays short (the first ids and how many more), whatever the size of the fleet.
+            ex => ThrowFailure(ex, ErrorIds.LogFleetCollectionFailed, instanceIds is null ? (object)Filter! : FleetLogCollector.DescribeNodes(instanceIds),
+                "Check the credentials and region (Get-SsmAwsContext), and that the caller may call ssm:DescribeInstanceInformation, ssm:SendCommand, ssm:ListCommandInvocations and ssm:GetCommandInvocation."),
+            () => Volatile.Read(ref stage));
 
-        foreach (var note in result.Notes)
+        if (scope.IsFanOut && instanceIds is not null)
         {
-            WriteVerbose(note);
-        }
-
-        WriteVerbose($"{result.Collected} of {result.Nodes} node(s) collected; {result.Issues.Count} issue(s).");
-        foreach (var warning in result.Warnings)
-        {
-            WriteWarning(warning);
-        }
-
-        foreach (var issue in result.Issues)
-        {
-            WriteObject(issue);
+            foreach (var row in FleetLogRun.NotRegisteredAnywhere(instanceIds, answered, unread, DescribeScope(scope)))
+            {
+                WriteObject(row);
+            }
         }
     }
 

@@ -43,6 +43,41 @@ public sealed class FleetCommandTests
     }
 
     [Fact]
+    public async Task Logs_of_nodes_over_accounts_and_regions_are_headed_by_where_they_were_read()
+    {
+        var home = AccountFleet.Create(AccountFleet.DefaultAccounts, new[] { "us-east-1", "eu-west-1" }, 1, 1);
+        home.AssumeRoleDenied.Add("333333333333");
+        const string header = "#SsmTroubleshoot-collect v1 total=400 sent=400 files=1 dir=/var/log/amazon/ssm\n";
+        var ids = new List<string>();
+        foreach (var world in AccountFleet.Worlds(home))
+        {
+            var node = world.InstanceInformation[0].InstanceId;
+            ids.Add(node);
+            world.CommandOutputs.Add(new SsmTroubleshoot.Emulator.Model.CommandOutput { InstanceId = node, StandardOutput = header + SsmTroubleshoot.Engine.Tests.Logs.AgentLogSamples.ByCategory["IamAccessDenied"] });
+        }
+
+        await using var emu = await AwsEmulator.StartAsync(home);
+        var args = new List<string> { "logs", "--instance-id" };
+        args.AddRange(ids);
+        args.AddRange(new[] { "i-0fedcba987654321", "--since", "2024-06-01", "--region", "us-east-1,eu-west-1", "--account-id", "111111111111,222222222222,333333333333",
+            "--role-name", AccountFleet.CrossAccountRole, "--max-errors", "2" });
+        var result = await Run(emu, args.ToArray());
+
+        Assert.True(result.ExitCode == ExitCodes.CouldNotRun, result.ToString());
+        foreach (var world in AccountFleet.Worlds(home).Where(w => w.AccountId != "333333333333"))
+        {
+            Assert.True(result.Output.Contains("Log: " + world.InstanceInformation[0].InstanceId + " (" + world.AccountId + " " + world.Region + ")", StringComparison.Ordinal), result.ToString());
+            Assert.Contains("Log: " + world.InstanceInformation[0].InstanceId + " (" + world.AccountId + " " + world.Region + ")", result.Output, StringComparison.Ordinal);
+            Assert.Equal("2", Assert.Single(world.Commands).MaxErrors);
+        }
+
+        // The denied account is a line on stderr; its nodes and the unknown id: registration unknown, one row each.
+        Assert.Contains("Account 333333333333: sts:AssumeRole failed: AccessDenied", result.Error, StringComparison.Ordinal);
+        Assert.Contains("4 of 7 node(s) collected in 3 account(s) x us-east-1, eu-west-1", result.Error, StringComparison.Ordinal);
+        Assert.Equal(3, CliRun.Lines(result.Output).Count(l => l.Contains("CollectionFailed: 1 entry", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task Bad_fleet_options_are_usage_errors()
     {
         await using var emu = await AwsEmulator.StartAsync(AccountFleet.Create(new[] { "111111111111" }, new[] { "us-east-1" }, 1, 1));

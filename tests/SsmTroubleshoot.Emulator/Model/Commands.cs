@@ -38,6 +38,9 @@ public sealed class SentCommand
     public string CommandId { get; set; } = string.Empty;
     public string DocumentName { get; set; } = string.Empty;
     public List<string> InstanceIds { get; set; } = new();
+
+    /// <summary>Run Command targeting (tag:Name, tag-key, InstanceIds) when the command was sent without ids.</summary>
+    public List<KeyValuePair<string, List<string>>> Targets { get; set; } = new();
     public Dictionary<string, List<string>> Parameters { get; set; } = new();
     public string? Comment { get; set; }
     public string MaxConcurrency { get; set; } = "50";
@@ -68,8 +71,11 @@ public sealed class CommandInvocationState
     /// <summary>Whether the finished invocation's output exists in the command's output bucket.</summary>
     public bool UploadsToS3 { get; set; } = true;
 
+    /// <summary>A tag-targeted node that was not Online: Pending until the command's delivery timeout, then Delivery Timed Out.</summary>
+    public bool AwaitsDelivery { get; set; }
+
     /// <summary>List/Get calls that have seen this invocation so far.</summary>
     public int Observed { get; set; }
 
-    internal bool Finished => Observed > PollsInProgress;
+    internal bool Finished => !AwaitsDelivery && Observed > PollsInProgress;
 }

@@ -41,13 +41,14 @@ internal sealed partial class SsmService
             throw new AwsServiceError("InvalidDocument", $"Document {document} does not exist in your account (the emulator knows AWS-RunShellScript and AWS-RunPowerShellScript).");
         }
 
-        if (input.TryGetProperty("Targets", out _))
+        var ids = Strings(input, "InstanceIds");
+        var targets = TargetsOf(input);
+        if (ids.Count > 0 && targets.Count > 0)
         {
-            throw new AwsServiceError("InvalidParameters", "The emulator supports InstanceIds, not Targets.");
+            throw new AwsServiceError("InvalidParameters", "Specify either InstanceIds or Targets, not both.");
         }
 
-        var ids = Strings(input, "InstanceIds");
-        if (ids.Count == 0)
+        if (ids.Count == 0 && targets.Count == 0)
         {
             throw new AwsServiceError("InvalidParameters", "Specify InstanceIds or Targets.");
         }
@@ -89,6 +90,11 @@ internal sealed partial class SsmService
             throw Validation($"Value '{maxErrors}' at 'maxErrors' failed to satisfy constraint: Member must satisfy regular expression pattern: ^([1-9][0-9]*|[0]|[1-9][0-9]%|[0-9]%|100%)$");
         }
 
+        if (targets.Count > 0)
+        {
+            return SendToTargets(input, world, document, targets, parameters, maxConcurrency, maxErrors);
+        }
+
         // Like SSM: malformed ids, and nodes that are not registered or Inactive, fail the whole call.
         var bad = ids.Where(id => !NodeIdPattern().IsMatch(id)
             || world.InstanceInformation.FirstOrDefault(i => i.InstanceId == id) is not { PingStatus: not "Inactive" }).ToList();
@@ -114,6 +120,80 @@ internal sealed partial class SsmService
         command.Invocations.AddRange(ids.Select(id => Invoke(world, document, id)));
         world.Commands.Add(command);
         return new JsonObject { ["Command"] = CommandJson(command) };
+    }
+
+    /// <summary>
+    /// Targets (tag:Name, tag-key, InstanceIds; at most 5, all must match): SSM resolves the managed nodes itself. An
+    /// Online node runs the command as with ids; a node not Online stays Pending until the command's delivery timeout
+    /// (TimeoutSeconds, default 3600) and then ends Delivery Timed Out. Nodes are resolved at send time.
+    /// </summary>
+    private static JsonObject SendToTargets(JsonElement input, World world, string document, List<(string Key, List<string> Values)> targets,
+        Dictionary<string, List<string>> parameters, string maxConcurrency, string maxErrors)
+    {
+        if (targets.Count > 5)
+        {
+            throw Validation("Value at 'targets' failed to satisfy constraint: Member must have length less than or equal to 5");
+        }
+
+        IEnumerable<InstanceInformation> nodes = world.InstanceInformation.Where(i => i.PingStatus != "Inactive");
+        foreach (var (key, values) in targets)
+        {
+            nodes = key switch
+            {
+                "InstanceIds" => nodes.Where(i => values.Contains(i.InstanceId)),
+                "tag-key" => nodes.Where(i => TagsOf(world, i.InstanceId).Keys.Any(values.Contains)),
+                _ when key.StartsWith("tag:", StringComparison.Ordinal) && key.Length > 4 =>
+                    nodes.Where(i => TagsOf(world, i.InstanceId).TryGetValue(key.Substring(4), out var tag) && values.Contains(tag)),
+                _ => throw new AwsServiceError("InvalidParameters", $"Target key {key} is not supported (the emulator knows tag:<Name>, tag-key and InstanceIds)."),
+            };
+        }
+
+        var selected = nodes.Select(i => i.InstanceId).ToList();
+        var command = new SentCommand
+        {
+            CommandId = world.NewId(),
+            DocumentName = document,
+            Targets = targets.Select(t => new KeyValuePair<string, List<string>>(t.Key, t.Values)).ToList(),
+            Parameters = parameters,
+            Comment = OptionalString(input, "Comment"),
+            MaxConcurrency = maxConcurrency,
+            MaxErrors = maxErrors,
+            TimeoutSeconds = input.TryGetProperty("TimeoutSeconds", out var timeout) ? timeout.GetInt32() : null,
+            OutputS3BucketName = OptionalString(input, "OutputS3BucketName"),
+            OutputS3KeyPrefix = OptionalString(input, "OutputS3KeyPrefix"),
+            RequestedDateTime = DateTime.UtcNow,
+        };
+        foreach (var id in selected)
+        {
+            var node = world.InstanceInformation.First(i => i.InstanceId == id);
+            command.Invocations.Add(node.PingStatus == "Online"
+                ? Invoke(world, document, id)
+                : new CommandInvocationState { InstanceId = id, AwaitsDelivery = true, ResponseCode = -1 });
+        }
+
+        world.Commands.Add(command);
+        return new JsonObject { ["Command"] = CommandJson(command) };
+    }
+
+    private static List<(string Key, List<string> Values)> TargetsOf(JsonElement input)
+    {
+        var list = new List<(string, List<string>)>();
+        if (input.TryGetProperty("Targets", out var targets) && targets.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var target in targets.EnumerateArray())
+            {
+                var key = OptionalString(target, "Key") ?? throw Validation("Value null at 'targets.member.key' failed to satisfy constraint: Member must not be null");
+                var values = Strings(target, "Values");
+                if (values.Count == 0)
+                {
+                    throw Validation("Value at 'targets.member.values' failed to satisfy constraint: Member must have length greater than or equal to 1");
+                }
+
+                list.Add((key, values));
+            }
+        }
+
+        return list;
     }
 
     private static CommandInvocationState Invoke(World world, string document, string instanceId)
@@ -175,7 +255,7 @@ internal sealed partial class SsmService
         foreach (var (command, invocation) in page)
         {
             invocation.Observed++;
-            var (status, statusDetails) = StatusOf(invocation);
+            var (status, statusDetails) = StatusOf(command, invocation);
             var row = new JsonObject
             {
                 ["CommandId"] = command.CommandId,
@@ -231,7 +311,7 @@ internal sealed partial class SsmService
         }
 
         invocation.Observed++;
-        var (status, statusDetails) = StatusOf(invocation);
+        var (status, statusDetails) = StatusOf(command, invocation);
         var finished = invocation.Finished;
         var output = finished ? invocation.StandardOutput : string.Empty;
         var error = finished ? invocation.StandardError : string.Empty;
@@ -254,8 +334,10 @@ internal sealed partial class SsmService
         return result;
     }
 
-    private static (string Status, string Details) StatusOf(CommandInvocationState invocation) =>
-        invocation.Finished ? (invocation.FinalStatus, invocation.FinalStatusDetails) : ("InProgress", "InProgress");
+    private static (string Status, string Details) StatusOf(SentCommand command, CommandInvocationState invocation) =>
+        invocation.AwaitsDelivery
+            ? DateTime.UtcNow >= command.RequestedDateTime.AddSeconds(command.TimeoutSeconds ?? 3600) ? ("TimedOut", "DeliveryTimedOut") : ("Pending", "Pending")
+            : invocation.Finished ? (invocation.FinalStatus, invocation.FinalStatusDetails) : ("InProgress", "InProgress");
 
     /// <summary>The S3 key Run Command writes a stream to: prefix/CommandId/InstanceId/awsrunShellScript/0.awsrunShellScript/stdout.</summary>
     internal static string S3Key(SentCommand command, string instanceId, string stream)
@@ -292,13 +374,18 @@ internal sealed partial class SsmService
             ["DocumentVersion"] = "$DEFAULT",
             ["Comment"] = command.Comment ?? string.Empty,
             ["InstanceIds"] = new JsonArray(command.InstanceIds.Select(id => (JsonNode)JsonValue.Create(id)!).ToArray()),
+            ["Targets"] = new JsonArray(command.Targets.Select(t => (JsonNode)new JsonObject
+            {
+                ["Key"] = t.Key,
+                ["Values"] = new JsonArray(t.Value.Select(v => (JsonNode)JsonValue.Create(v)!).ToArray()),
+            }).ToArray()),
             ["Parameters"] = parameters,
             ["RequestedDateTime"] = Epoch(command.RequestedDateTime),
             ["Status"] = "Pending",
             ["StatusDetails"] = "Pending",
             ["MaxConcurrency"] = command.MaxConcurrency,
             ["MaxErrors"] = command.MaxErrors,
-            ["TargetCount"] = command.InstanceIds.Count,
+            ["TargetCount"] = command.Invocations.Count,
             ["CompletedCount"] = 0,
             ["ErrorCount"] = 0,
             ["DeliveryTimedOutCount"] = 0,
