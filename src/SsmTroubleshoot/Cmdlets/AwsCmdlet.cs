@@ -10,7 +10,7 @@ namespace SsmTroubleshoot.Cmdlets;
 /// Base of every cmdlet that calls AWS: the AWS.Tools common parameters with their aliases. Parameter types are
 /// plain .NET or PowerShell types (never Amazon.*), so objects from AWS.Tools' own load context bind too.
 /// </summary>
-public abstract class AwsCmdlet : SsmTroubleshootCmdlet, IAwsParameters
+public abstract class AwsCmdlet : SsmTroubleshootCmdlet
 {
     /// <summary>The AWS region (e.g. us-east-1). Else $StoredAWSRegion, the profile, AWS_REGION, IMDS.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -73,33 +73,11 @@ public abstract class AwsCmdlet : SsmTroubleshootCmdlet, IAwsParameters
     protected AwsConnection ResolveAwsConnection() => AwsConnectionSupport.Resolve(this, this, work => Await(work));
 }
 
-/// <summary>The AWS.Tools common parameters, for cmdlets that declare them themselves (e.g. only in some parameter sets).</summary>
-internal interface IAwsParameters
-{
-    string? Region { get; }
-
-    string? ProfileName { get; }
-
-    string? ProfileLocation { get; }
-
-    object? Credential { get; }
-
-    string? AccessKey { get; }
-
-    string? SecretKey { get; }
-
-    string? SessionToken { get; }
-
-    string? EndpointUrl { get; }
-
-    int? CallTimeoutSeconds { get; }
-}
-
-/// <summary>Resolution of the AWS common parameters into a connection, shared by AwsCmdlet and cmdlets declaring them per set.</summary>
+/// <summary>Resolution of the AWS common parameters into a connection (AwsCmdlet and the fleet cmdlets, which choose the region).</summary>
 internal static class AwsConnectionSupport
 {
-    /// <param name="region">A region chosen by the cmdlet (the first of several -Region values) instead of <see cref="IAwsParameters.Region"/>.</param>
-    internal static AwsConnection Resolve(PSCmdlet cmdlet, IAwsParameters parameters, Func<Func<CancellationToken, Task<AwsConnection>>, AwsConnection> await, string? region = null)
+    /// <param name="region">A region chosen by the cmdlet (the first of several -Region values) instead of <see cref="AwsCmdlet.Region"/>.</param>
+    internal static AwsConnection Resolve(PSCmdlet cmdlet, AwsCmdlet parameters, Func<Func<CancellationToken, Task<AwsConnection>>, AwsConnection> await, string? region = null)
     {
         var request = new AwsConnectionRequest
         {
@@ -135,7 +113,7 @@ internal static class AwsConnectionSupport
         return connection;
     }
 
-    private static (string ErrorId, ErrorCategory Category, object? Target) Describe(PSCmdlet cmdlet, string? region, IAwsParameters parameters, AwsConfigurationProblem problem) => problem switch
+    private static (string ErrorId, ErrorCategory Category, object? Target) Describe(PSCmdlet cmdlet, string? region, AwsCmdlet parameters, AwsConfigurationProblem problem) => problem switch
     {
         AwsConfigurationProblem.RegionMissing => (ErrorIds.AwsRegionMissing, ErrorCategory.InvalidOperation, null),
         AwsConfigurationProblem.RegionInvalid => (ErrorIds.AwsRegionInvalid, ErrorCategory.InvalidArgument, region ?? Unwrap(cmdlet.SessionState.PSVariable.GetValue("StoredAWSRegion"))),
