@@ -100,10 +100,16 @@ public sealed class FleetLogAccountsTests : IDisposable
         home.Callers.Add(new Caller { AccessKeyId = "AKIAFLEETTEST0000001", Account = "444455556666", Arn = "arn:aws:iam::444455556666:user/ops", UserId = "AIDAOPS" });
         GiveLogs(home);
         var eu = home.Partitions!["444455556666/eu-west-1"].InstanceInformation[0].InstanceId;
-        var (result, emu) = await RunAsync(home, $"Get-SsmAgentLogIssue -InstanceId {eu}, i-0fedcba987654321 -Region us-east-1, eu-west-1 @aws");
+        var (all, emu) = await RunAsync(home, $"$r = Get-SsmAgentLogIssue -InstanceId {eu}, i-0fedcba987654321 -Region us-east-1, eu-west-1 @aws; $r; $r | Out-String -Width 200");
         await using (emu)
         {
-            Assert.Empty(result.AllErrors);
+            Assert.Empty(all.AllErrors);
+
+            // The default view heads each node with where it was read.
+            var view = (string)all.Output[^1].BaseObject;
+            Assert.Contains($"Log: {eu} (444455556666 eu-west-1)", view, StringComparison.Ordinal);
+            var result = new ScriptResult();
+            result.Output.AddRange(all.Output.Take(all.Output.Count - 1));
             var rows = result.Output.Select(Row).ToList();
             Assert.Equal(new[] { ("444455556666", "eu-west-1", eu, "IamAccessDenied") }, rows.Where(r => r.Category != "AgentOffline").Select(r => (r.Account!, r.Region!, r.Id, r.Category)));
             var missing = Assert.Single(result.Output, o => ScriptResult.Prop(o, "Category")!.ToString() == "AgentOffline");
