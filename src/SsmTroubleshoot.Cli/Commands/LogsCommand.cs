@@ -143,7 +143,7 @@ internal sealed class LogsCommand
             var output = new CliOutput(host.Output, host.Error, host.Width) { Json = parse.GetValue(global.Json) };
             var catalog = LoadCatalog(parse.GetValue(rulePath));
             var categories = ValidateCategories(catalog, parse.GetValue(category));
-            var rules = catalog.Rules.Where(r => categories is null || Array.IndexOf(categories, r.Category) >= 0).ToList();
+            var rules = catalog.Rules.Where(r => categories is null || categories.Contains(r.Category)).ToList();
             if (output.Json)
             {
                 output.WriteJson(rules);
@@ -197,7 +197,7 @@ internal sealed class LogsCommand
         var catalog = LoadCatalog(parse.GetValue(_rulePath));
         var categories = ValidateCategories(catalog, parse.GetValue(_category));
         var includeUnknown = parse.GetValue(_includeUnclassified)
-            || (categories is not null && Array.IndexOf(categories, LogRuleCatalog.UnknownCategory) >= 0);
+            || (categories is not null && categories.Contains(LogRuleCatalog.UnknownCategory));
         var analyzer = new AgentLogAnalyzer(catalog, new LogScanOptions
         {
             Since = since,
@@ -381,28 +381,16 @@ internal sealed class LogsCommand
         }
     }
 
-    private static string[]? ValidateCategories(LogRuleCatalog catalog, string[]? categories)
+    /// <summary>--category (repeatable or comma-separated) through the catalog's selection; an unknown name is a usage error.</summary>
+    private static IReadOnlyList<string>? ValidateCategories(LogRuleCatalog catalog, string[]? categories)
     {
-        if (categories is null || categories.Length == 0)
+        var selection = catalog.SelectCategories((categories ?? Array.Empty<string>()).SelectMany(c => c.Split(',')), allowUnknown: true);
+        if (selection.Invalid is { } invalid)
         {
-            return null;
+            throw new CliUsageException($"'{invalid}' is not a log issue category. Valid categories: {string.Join(", ", selection.Valid)}.");
         }
 
-        var valid = catalog.Categories.Concat(new[] { LogRuleCatalog.UnknownCategory }).ToArray();
-        var result = new List<string>();
-        foreach (var category in categories.SelectMany(c => c.Split(',')).Select(c => c.Trim()).Where(c => c.Length > 0))
-        {
-            var pattern = Wildcard.HasWildcard(category) ? Wildcard.ToRegex(category) : null;
-            var matched = valid.Where(v => pattern?.IsMatch(v) ?? string.Equals(v, category, StringComparison.OrdinalIgnoreCase)).ToArray();
-            if (matched.Length == 0)
-            {
-                throw new CliUsageException($"'{category}' is not a log issue category. Valid categories: {string.Join(", ", valid)}.");
-            }
-
-            result.AddRange(matched);
-        }
-
-        return result.Distinct(StringComparer.Ordinal).ToArray();
+        return selection.Selected;
     }
 
     /// <summary>One run over the inputs: what was found, and whether any input could not be read.</summary>
@@ -436,7 +424,7 @@ internal sealed class LogsCommand
                 return;
             }
 
-            if (!Wildcard.HasWildcard(path))
+            if (!SsmTroubleshoot.Common.Wildcard.HasWildcard(path))
             {
                 ScanPath(Path.GetFullPath(path), path);
                 return;
@@ -575,105 +563,47 @@ internal sealed class LogsCommand
             }
         }
 
+        /// <summary>A file or folder through the engine's LogPathScan; here each outcome becomes lines (bind, call, write).</summary>
         private void ScanPath(string path, string asGiven)
         {
-            if (Directory.Exists(path))
+            foreach (var outcome in LogPathScan.Scan(_analyzer, path, _scanned, _asEntry ? _entries.Add : null, null, _cancellationToken))
             {
-                IReadOnlyList<string> files;
-                var skipped = new List<string>();
-                try
+                var where = outcome.IsFolder ? "the log folder '" + outcome.Path + "'" : "'" + outcome.Path + "'";
+                switch (outcome.Problem)
                 {
-                    files = AgentLogAnalyzer.LogFilesIn(path, skipped);
-                }
-                catch (UnauthorizedAccessException)
-                {
-                    Unreadable($"Access to the log folder '{path}' is denied. Run as root (sudo) or grant read access.");
-                    return;
-                }
-                catch (IOException ex)
-                {
-                    Unreadable($"Cannot read the log folder '{path}': {ex.Message}");
-                    return;
-                }
-
-                foreach (var note in skipped)
-                {
-                    _output.WriteWarning(note);
+                    case LogReadProblem.NotFound:
+                        NotFound(outcome.Path == path ? asGiven : outcome.Path);
+                        continue;
+                    case LogReadProblem.AccessDenied:
+                        Unreadable($"Access to {where} is denied. Run as root (sudo) or grant read access{(outcome.IsFolder ? "." : " to the agent logs.")}");
+                        continue;
+                    case LogReadProblem.NotRegularFile:
+                        Unreadable(outcome.Error!.Message + " To read what it carries, pipe it in: ssmtroubleshoot logs - < " + outcome.Path);
+                        continue;
+                    case LogReadProblem.ReadFailed:
+                        Unreadable($"Cannot read {where}: {outcome.Error!.Message}");
+                        continue;
                 }
 
-                if (files.Count == 0)
+                foreach (var warning in outcome.Warnings)
                 {
-                    _output.WriteWarning($"No agent log files (*.log, *.log.N, *.gz) in '{path}'.");
+                    _output.WriteWarning(warning);
                 }
 
-                foreach (var file in files)
+                if (outcome.Result is not { } result)
                 {
-                    ScanFile(file);
+                    continue;
                 }
-            }
-            else if (File.Exists(path))
-            {
-                ScanFile(path);
-            }
-            else
-            {
-                NotFound(asGiven);
-            }
-        }
 
-        private void ScanFile(string file)
-        {
-            if (!_scanned.Add(file))
-            {
-                return;
-            }
+                if (result.Corruption is not null)
+                {
+                    Unreadable($"'{outcome.Path}': {result.Corruption}. Issues found before that point are reported.");
+                }
 
-            _cancellationToken.ThrowIfCancellationRequested();
-            LogSourceResult result;
-            try
-            {
-                result = _analyzer.ScanFile(file, _asEntry ? _entries.Add : null, null, _cancellationToken);
-            }
-            catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
-            {
-                NotFound(file);
-                return;
-            }
-            catch (UnauthorizedAccessException)
-            {
-                Unreadable($"Access to '{file}' is denied. Run as root (sudo) or grant read access to the agent logs.");
-                return;
-            }
-            catch (SsmTroubleshoot.Common.NotRegularFileException ex)
-            {
-                Unreadable(ex.Message + " To read what it carries, pipe it in: ssmtroubleshoot logs - < " + file);
-                return;
-            }
-            catch (IOException ex)
-            {
-                Unreadable($"Cannot read '{file}': {ex.Message}");
-                return;
-            }
-
-            if (result.IsBinary)
-            {
-                _output.WriteWarning($"'{file}' is not a text log (binary content); skipped.");
-                return;
-            }
-
-            foreach (var warning in result.Warnings)
-            {
-                _output.WriteWarning(warning);
-            }
-
-            if (result.Corruption is not null)
-            {
-                Unreadable($"'{file}': {result.Corruption}. Issues found before that point are reported.");
-            }
-
-            if (!_asEntry)
-            {
-                _issues.AddRange(result.Issues);
+                if (!_asEntry)
+                {
+                    _issues.AddRange(result.Issues);
+                }
             }
         }
 

@@ -61,6 +61,36 @@ public sealed class LogRuleCatalog
     /// <summary>Every category a rule can produce, in catalog order (Unknown not included).</summary>
     public IReadOnlyList<string> Categories { get; }
 
+    /// <summary>
+    /// The categories a user's -Category/--category names select (wildcards * and ?, case-insensitive; Unknown when
+    /// <paramref name="allowUnknown"/>), or the first name that selects none: the front ends turn that into their error
+    /// listing <see cref="CategorySelection.Valid"/>. Null or empty names: no selection (every category).
+    /// </summary>
+    public CategorySelection SelectCategories(IEnumerable<string>? names, bool allowUnknown)
+    {
+        var valid = allowUnknown ? Categories.Concat(new[] { UnknownCategory }).ToArray() : Categories.ToArray();
+        var requested = (names ?? Array.Empty<string>()).Where(n => !string.IsNullOrWhiteSpace(n)).Select(n => n.Trim()).ToList();
+        if (requested.Count == 0)
+        {
+            return new CategorySelection(null, null, valid);
+        }
+
+        var selected = new List<string>();
+        foreach (var name in requested)
+        {
+            var pattern = Common.Wildcard.HasWildcard(name) ? Common.Wildcard.ToRegex(name) : null;
+            var matched = valid.Where(v => pattern?.IsMatch(v) ?? string.Equals(v, name, StringComparison.OrdinalIgnoreCase)).ToArray();
+            if (matched.Length == 0)
+            {
+                return new CategorySelection(null, name, valid);
+            }
+
+            selected.AddRange(matched);
+        }
+
+        return new CategorySelection(selected.Distinct(StringComparer.Ordinal).ToArray(), null, valid);
+    }
+
     /// <summary>All distinct signature strings (what the benchmark hands to grep).</summary>
     public IReadOnlyList<string> SignatureStrings { get; }
 
@@ -709,4 +739,27 @@ public sealed class LogRuleException : FormatException
 
     private static string Compose(string source, string? field, string problem) =>
         field is null ? $"Rule file '{source}': {problem}" : $"Rule file '{source}', field {field}: {problem}";
+}
+
+/// <summary>What a -Category/--category list selects: the categories, or the first name that matches none.</summary>
+public sealed class CategorySelection
+{
+    internal CategorySelection(IReadOnlyList<string>? selected, string? invalid, IReadOnlyList<string> valid)
+    {
+        Selected = selected;
+        Invalid = invalid;
+        Valid = valid;
+    }
+
+    /// <summary>The categories chosen; null: no selection (or <see cref="Invalid"/>).</summary>
+    public IReadOnlyList<string>? Selected { get; }
+
+    /// <summary>The first name that matched no category; null when all matched.</summary>
+    public string? Invalid { get; }
+
+    /// <summary>The names that could have been given, for the error message.</summary>
+    public IReadOnlyList<string> Valid { get; }
+
+    /// <summary>Whether the selection asks for unclassified entries (category Unknown).</summary>
+    public bool IncludesUnknown => Selected?.Contains(LogRuleCatalog.UnknownCategory) == true;
 }

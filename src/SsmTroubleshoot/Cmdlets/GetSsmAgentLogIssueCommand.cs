@@ -273,16 +273,15 @@ public sealed class GetSsmAgentLogIssueCommand : FleetAwsCmdlet
         }
 
         var catalog = LogCmdletSupport.LoadCatalog(this, RulePath);
-        var categories = LogCmdletSupport.ValidateCategories(this, catalog, Category, allowUnknown: true);
-        var includeUnknown = IncludeUnclassified.IsPresent
-            || (categories is not null && Array.IndexOf(categories, LogRuleCatalog.UnknownCategory) >= 0);
+        var selection = LogCmdletSupport.ValidateCategories(this, catalog, Category, allowUnknown: true);
+        var includeUnknown = IncludeUnclassified.IsPresent || selection.IncludesUnknown;
         // A fleet's window is applied on each instance, in its own local time; the text that comes back is all in it.
         var fleet = IsFleet;
         _analyzer = new AgentLogAnalyzer(catalog, new LogScanOptions
         {
             Since = fleet ? null : since,
             Until = fleet ? null : until,
-            Categories = categories,
+            Categories = selection.Selected?.ToArray(),
             IncludeUnclassified = includeUnknown,
         });
         WriteVerbose($"Rule catalog: {catalog.Rules.Count} rules in {catalog.Categories.Count} categories"
@@ -518,123 +517,73 @@ public sealed class GetSsmAgentLogIssueCommand : FleetAwsCmdlet
         }
     }
 
+    /// <summary>A file or folder through the engine's LogPathScan; here each outcome becomes records (bind, call, write).</summary>
     private void ScanPath(string path, string asGiven)
     {
-        if (Directory.Exists(path))
-        {
-            IReadOnlyList<string> files;
-            var skipped = new List<string>();
-            try
-            {
-                files = AgentLogAnalyzer.LogFilesIn(path, skipped);
-            }
-            catch (UnauthorizedAccessException ex)
-            {
-                WriteFailure(ex, ErrorIds.LogPathAccessDenied, path, "Run as an administrator (root) or grant read access to the log folder.");
-                return;
-            }
-            catch (IOException ex)
-            {
-                WriteFailure(ex, ErrorIds.LogReadFailed, path);
-                return;
-            }
-
-            foreach (var note in skipped)
-            {
-                WriteWarning(note);
-            }
-
-            if (files.Count == 0)
-            {
-                WriteWarning($"No agent log files (*.log, *.log.N, *.gz) in '{path}'.");
-            }
-
-            foreach (var file in files)
-            {
-                ScanFile(file);
-            }
-        }
-        else if (File.Exists(path))
-        {
-            ScanFile(path);
-        }
-        else
-        {
-            WriteNotFound(asGiven);
-        }
-    }
-
-    private void ScanFile(string file)
-    {
-        if (!_scanned.Add(file))
-        {
-            return;
-        }
-
-        ThrowIfStopping();
-        WriteVerbose($"Reading {file}.");
-        LogSourceResult result;
-        var watch = Stopwatch.StartNew();
         try
         {
-            result = _analyzer!.ScanFile(file, AsEntry ? WriteObject : null, (position, length) => Progress(file, position, length), CancelToken);
+            foreach (var outcome in LogPathScan.Scan(_analyzer!, path, _scanned, AsEntry ? WriteObject : null, Progress, CancelToken))
+            {
+                CompleteProgress();
+                Write(outcome, outcome.Path == path ? asGiven : outcome.Path);
+                ThrowIfStopping();
+            }
         }
         catch (OperationCanceledException) when (CancelToken.IsCancellationRequested)
         {
             throw new PipelineStoppedException();
         }
-        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
-        {
-            WriteNotFound(file);
-            return;
-        }
-        catch (Common.NotRegularFileException ex)
-        {
-            WriteError(ErrorRecords.Create(ex.Message, ErrorIds.LogPathNotRegularFile, ErrorCategory.InvalidArgument, file,
-                "Give the log files themselves; to read what a pipe carries, pipe it in: Get-Content <path> | Get-SsmAgentLogIssue."));
-            return;
-        }
-        catch (UnauthorizedAccessException ex)
-        {
-            WriteFailure(ex, ErrorIds.LogPathAccessDenied, file, "Run as an administrator (root) or grant read access to the agent logs.");
-            return;
-        }
-        catch (IOException ex)
-        {
-            WriteError(new ErrorRecord(ex, ErrorIds.LogReadFailed, ErrorCategory.ReadError, file));
-            return;
-        }
         finally
         {
             CompleteProgress();
         }
+    }
 
-        if (result.IsBinary)
+    private void Write(LogFileOutcome outcome, string asGiven)
+    {
+        var where = outcome.IsFolder ? "the log folder" : "the agent logs";
+        switch (outcome.Problem)
         {
-            WriteWarning($"'{file}' is not a text log (binary content); skipped.");
-            return;
+            case LogReadProblem.NotFound:
+                WriteNotFound(asGiven);
+                return;
+            case LogReadProblem.AccessDenied:
+                WriteFailure(outcome.Error!, ErrorIds.LogPathAccessDenied, outcome.Path, "Run as an administrator (root) or grant read access to " + where + ".");
+                return;
+            case LogReadProblem.NotRegularFile:
+                WriteError(ErrorRecords.Create(outcome.Error!.Message, ErrorIds.LogPathNotRegularFile, ErrorCategory.InvalidArgument, outcome.Path,
+                    "Give the log files themselves; to read what a pipe carries, pipe it in: Get-Content <path> | Get-SsmAgentLogIssue."));
+                return;
+            case LogReadProblem.ReadFailed:
+                WriteError(new ErrorRecord(outcome.Error!, ErrorIds.LogReadFailed, ErrorCategory.ReadError, outcome.Path));
+                return;
         }
 
-        if (result.TruncatedLines > 0)
+        if (outcome.Result is { } result && result.TruncatedLines > 0)
         {
-            WriteVerbose($"{file}: {result.TruncatedLines} over-long line(s); only their start was kept.");
+            WriteVerbose($"{outcome.Path}: {result.TruncatedLines} over-long line(s); only their start was kept.");
         }
 
-        foreach (var warning in result.Warnings)
+        foreach (var warning in outcome.Warnings)
         {
             WriteWarning(warning);
         }
 
-        WriteVerbose($"{file}: {result.Lines} lines, {result.Classified} classified entries, {result.Issues.Count} issue(s) in {watch.ElapsedMilliseconds} ms.");
-        if (result.Corruption is not null)
+        if (outcome.Result is not { } read)
         {
-            WriteError(ErrorRecords.Create($"'{file}': {result.Corruption}. Issues found before that point are reported.",
-                ErrorIds.LogFileCorrupt, ErrorCategory.InvalidData, file, "Copy the file again or read the uncompressed log."));
+            return;
+        }
+
+        WriteVerbose($"{outcome.Path}: {read.Lines} lines, {read.Classified} classified entries, {read.Issues.Count} issue(s) in {(long)outcome.Elapsed.TotalMilliseconds} ms.");
+        if (read.Corruption is not null)
+        {
+            WriteError(ErrorRecords.Create($"'{outcome.Path}': {read.Corruption}. Issues found before that point are reported.",
+                ErrorIds.LogFileCorrupt, ErrorCategory.InvalidData, outcome.Path, "Copy the file again or read the uncompressed log."));
         }
 
         if (!AsEntry)
         {
-            foreach (var issue in result.Issues)
+            foreach (var issue in read.Issues)
             {
                 WriteObject(issue);
             }

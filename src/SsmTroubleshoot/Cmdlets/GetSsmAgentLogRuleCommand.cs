@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Management.Automation;
 using SsmTroubleshoot.Logs;
 
@@ -21,11 +22,11 @@ public sealed class GetSsmAgentLogRuleCommand : SsmTroubleshootCmdlet
     protected override void EndProcessing()
     {
         var catalog = LogCmdletSupport.LoadCatalog(this, RulePath);
-        var categories = LogCmdletSupport.ValidateCategories(this, catalog, Category, allowUnknown: false);
+        var categories = LogCmdletSupport.ValidateCategories(this, catalog, Category, allowUnknown: false).Selected;
         WriteVerbose($"Rule catalog: {catalog.Rules.Count} rules in {catalog.Categories.Count} categories.");
         foreach (var rule in catalog.Rules)
         {
-            if (categories is null || System.Array.IndexOf(categories, rule.Category) >= 0)
+            if (categories is null || categories.Contains(rule.Category))
             {
                 WriteObject(rule);
             }

@@ -6,7 +6,7 @@ using SsmTroubleshoot.Logs;
 
 namespace SsmTroubleshoot.Cmdlets;
 
-/// <summary>What the two log cmdlets share: loading -RulePath files into the catalog, with stable errors.</summary>
+/// <summary>What the two log cmdlets share: -RulePath files and -Category names into the catalog's terms, with stable errors.</summary>
 internal static class LogCmdletSupport
 {
     /// <summary>The built-in catalog, plus the -RulePath files (wildcards resolved); terminating error when unusable.</summary>
@@ -49,31 +49,18 @@ internal static class LogCmdletSupport
         }
     }
 
-    /// <summary>Checks -Category against the catalog (plus Unknown); terminating error listing the valid names.</summary>
-    internal static string[]? ValidateCategories(PSCmdlet cmdlet, LogRuleCatalog catalog, string[]? categories, bool allowUnknown)
+    /// <summary>-Category through the catalog's selection (plus Unknown); terminating error listing the valid names.</summary>
+    internal static CategorySelection ValidateCategories(PSCmdlet cmdlet, LogRuleCatalog catalog, string[]? categories, bool allowUnknown)
     {
-        if (categories is null || categories.Length == 0)
+        var selection = catalog.SelectCategories(categories, allowUnknown);
+        if (selection.Invalid is { } invalid)
         {
-            return null;
+            cmdlet.ThrowTerminatingError(ErrorRecords.Create(
+                $"'{invalid}' is not a log issue category. Valid categories: {string.Join(", ", selection.Valid)}.",
+                ErrorIds.LogCategoryInvalid, ErrorCategory.InvalidArgument, invalid,
+                "Use one of the listed categories (Get-SsmAgentLogRule shows them with their rules)."));
         }
 
-        var valid = allowUnknown ? catalog.Categories.Concat(new[] { LogRuleCatalog.UnknownCategory }).ToArray() : catalog.Categories.ToArray();
-        var result = new List<string>();
-        foreach (var category in categories)
-        {
-            var pattern = WildcardPattern.ContainsWildcardCharacters(category) ? new WildcardPattern(category, WildcardOptions.IgnoreCase) : null;
-            var matched = valid.Where(v => pattern?.IsMatch(v) ?? string.Equals(v, category, StringComparison.OrdinalIgnoreCase)).ToArray();
-            if (matched.Length == 0)
-            {
-                cmdlet.ThrowTerminatingError(ErrorRecords.Create(
-                    $"'{category}' is not a log issue category. Valid categories: {string.Join(", ", valid)}.",
-                    ErrorIds.LogCategoryInvalid, ErrorCategory.InvalidArgument, category,
-                    "Use one of the listed categories (Get-SsmAgentLogRule shows them with their rules)."));
-            }
-
-            result.AddRange(matched);
-        }
-
-        return result.Distinct(StringComparer.Ordinal).ToArray();
+        return selection;
     }
 }

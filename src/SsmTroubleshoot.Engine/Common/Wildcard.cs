@@ -2,10 +2,10 @@ using System;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace SsmTroubleshoot.Cli.Commands;
+namespace SsmTroubleshoot.Common;
 
-/// <summary>PowerShell-style * and ? patterns (what -Category accepts), case-insensitive.</summary>
-internal static class Wildcard
+/// <summary>PowerShell-style * and ? patterns (what -Category and --category accept), case-insensitive.</summary>
+public static class Wildcard
 {
     public static bool HasWildcard(string text) => text.IndexOfAny(new[] { '*', '?' }) >= 0;
 
