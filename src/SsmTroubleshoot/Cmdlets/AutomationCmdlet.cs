@@ -72,23 +72,15 @@ public abstract class AutomationCmdlet : AwsCmdlet
 
         WriteVerbose($"Waiting for {ids.Count} execution(s) in {client.Region}" + (timeoutSeconds is null ? "." : $" for at most {timeoutSeconds} s."));
         var activities = new HashSet<int>();
-        IReadOnlyList<ExecutionWaitOutcome> outcomes;
-        try
-        {
-            outcomes = ProgressPump.Run(
-                (progress, ct) => client.WaitAsync(ids, options, progress, ct),
-                p =>
-                {
-                    activities.Add(p.Index + 1);
-                    WriteProgress(ProgressRecordOf(p));
-                },
-                CancelToken);
-        }
-        catch (OperationCanceledException)
-        {
-            // Ctrl+C: stop waiting at once; the automations go on in AWS.
-            throw new PipelineStoppedException();
-        }
+        // Ctrl+C stops waiting at once; the automations go on in AWS. Only the latest progress of each execution is written.
+        var outcomes = Pump<IReadOnlyList<ExecutionWaitOutcome>, AutomationProgress>(
+            (progress, ct) => client.WaitAsync(ids, options, progress, ct),
+            p =>
+            {
+                activities.Add(p.Index + 1);
+                WriteProgress(ProgressRecordOf(p));
+            },
+            latestBy: p => p.AutomationExecutionId);
 
         foreach (var activity in activities)
         {

@@ -107,31 +107,28 @@ public abstract class EndpointProbeCmdlet : SsmTroubleshootCmdlet
     }
 
     /// <summary>
-    /// Waits for engine work while writing progress from this (the pipeline) thread; Ctrl+C ends the wait at once.
-    /// Engine exceptions are rethrown as they are.
+    /// Waits for engine work already started while writing its polled status as progress (<see cref="SsmTroubleshootCmdlet.Pump{T, TReport}"/>);
+    /// Ctrl+C ends the wait at once. Engine exceptions are rethrown as they are.
     /// </summary>
     protected T WaitWithProgress<T>(Task<T> run, ProgressRecord progress, Func<string> status)
     {
         var shown = string.Empty;
-        while (!((IAsyncResult)run).AsyncWaitHandle.WaitOne(100))
-        {
-            ThrowIfStopping();
-            var now = status();
-            if (now != shown)
-            {
-                shown = now;
-                progress.StatusDescription = now;
-                WriteProgress(progress);
-            }
-        }
-
-        ThrowIfStopping();
         try
         {
-            return run.GetAwaiter().GetResult();
+            return Pump<T, object?>((_, _) => run, null, () =>
+            {
+                var now = status();
+                if (now != shown)
+                {
+                    shown = now;
+                    progress.StatusDescription = now;
+                    WriteProgress(progress);
+                }
+            });
         }
         catch (OperationCanceledException)
         {
+            // The run's own token (the cmdlet's) was cancelled under it.
             throw new PipelineStoppedException();
         }
         finally

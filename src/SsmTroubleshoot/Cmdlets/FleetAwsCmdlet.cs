@@ -102,78 +102,66 @@ public abstract class FleetAwsCmdlet : AwsCmdlet
     {
         var failed = 0;
         string? shown = null;
-        var outcomes = new ConcurrentQueue<FleetOutcome<T>>();
         var fanOut = scope.IsFanOut;
-        var progress = new ProgressRecord(activityId, activity, "Reading " + Describe(scope));
+        var progress = new ProgressRecord(activityId, activity, "Reading " + scope.Description);
         WriteProgress(progress);
-        var run = Task.Run(() => scope.RunAsync((target, ct) => work(target, fanOut, ct), outcomes.Enqueue, CancelToken), CancelToken);
         var order = new FleetOutcomeOrder<T>();
         var calls = 0;
         var done = 0;
-        try
-        {
-            while (true)
-            {
-                var finished = Task.WaitAny(new Task[] { run }, 50, CancelToken) == 0;
-                while (messages.TryDequeue(out var message))
-                {
-                    WriteVerbose(message);
-                    calls++;
-                    progress.StatusDescription = "Reading " + Describe(scope) + " (" + calls.ToString(CultureInfo.InvariantCulture) + " calls): " + message;
-                    WriteProgress(progress);
-                }
 
+        // The engine's log lines: verbose, and the latest one as the progress status.
+        void Drain()
+        {
+            while (messages.TryDequeue(out var message))
+            {
+                WriteVerbose(message);
+                calls++;
+                progress.StatusDescription = "Reading " + scope.Description + " (" + calls.ToString(CultureInfo.InvariantCulture) + " calls): " + message;
+                WriteProgress(progress);
+            }
+        }
+
+        Pump<bool, FleetOutcome<T>>(
+            async (outcomes, ct) =>
+            {
+                await scope.RunAsync((target, c) => work(target, fanOut, c), outcomes.Report, ct).ConfigureAwait(false);
+                return true;
+            },
+            outcome =>
+            {
+                Drain();
+                foreach (var due in order.Add(outcome))
+                {
+                    done += due.Span;
+                    progress.PercentComplete = (int)(100L * done / scope.TargetCount);
+                    WriteProgress(progress);
+                    if (due.Failure is not { } failure)
+                    {
+                        write(due.Value!);
+                    }
+                    else if (!fanOut)
+                    {
+                        singleTargetFailure(failure.Exception);
+                    }
+                    else
+                    {
+                        failed += due.Span;
+                        WriteError(ToErrorRecord(failure));
+                    }
+                }
+            },
+            () =>
+            {
+                Drain();
                 if (status?.Invoke() is { } now && now != shown)
                 {
                     shown = now;
                     progress.StatusDescription = now;
                     WriteProgress(progress);
                 }
+            });
 
-                while (outcomes.TryDequeue(out var outcome))
-                {
-                    foreach (var due in order.Add(outcome))
-                    {
-                        done += due.Span;
-                        progress.PercentComplete = (int)(100L * done / scope.TargetCount);
-                        WriteProgress(progress);
-                        if (due.Failure is { } failure)
-                        {
-                            if (!fanOut)
-                            {
-                                singleTargetFailure(failure.Exception);
-                                continue;
-                            }
-
-                            failed += due.Span;
-                            WriteError(ToErrorRecord(failure));
-                        }
-                        else
-                        {
-                            write(due.Value!);
-                        }
-                    }
-                }
-
-                if (finished)
-                {
-                    break;
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            throw new PipelineStoppedException();
-        }
-
-        try
-        {
-            run.GetAwaiter().GetResult();
-        }
-        catch (OperationCanceledException)
-        {
-            throw new PipelineStoppedException();
-        }
+        Drain();
         progress.RecordType = ProgressRecordType.Completed;
         WriteProgress(progress);
         return failed;

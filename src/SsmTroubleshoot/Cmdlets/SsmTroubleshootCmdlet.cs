@@ -24,34 +24,27 @@ public abstract class SsmTroubleshootCmdlet : PSCmdlet, IDisposable
     }
 
     /// <summary>
-    /// Runs async engine work to completion on the pipeline thread. The work itself runs on the thread pool,
-    /// so a host with a synchronization context cannot deadlock it; Ctrl+C surfaces as PipelineStoppedException.
+    /// The one way a cmdlet waits for engine work (<see cref="Common.ProgressPump"/>): the work runs on the thread pool
+    /// (a host with a synchronization context cannot deadlock it) and reports through IProgress; here, on the pipeline
+    /// thread, each report goes to <paramref name="onReport"/> and <paramref name="onTick"/> runs every 100 ms for polled
+    /// progress. Ctrl+C ends the wait at once as PipelineStoppedException; engine exceptions are rethrown as they are.
     /// </summary>
-    protected T Await<T>(Func<CancellationToken, Task<T>> work)
+    /// <param name="latestBy">Keep only the latest report per key between two writes (progress per execution, say).</param>
+    protected T Pump<T, TReport>(Func<IProgress<TReport>, CancellationToken, Task<T>> work, Action<TReport>? onReport, Action? onTick = null,
+        Func<TReport, object>? latestBy = null)
     {
-        var task = Task.Run(() => work(_stopping.Token), _stopping.Token);
         try
         {
-            // Ctrl+C returns at once even if some layer below does not honour the token (it ends on its own later).
-            task.Wait(_stopping.Token);
-            return task.GetAwaiter().GetResult();
+            return Common.ProgressPump.Run(work, onReport, onTick, TimeSpan.FromMilliseconds(100), _stopping.Token, latestBy);
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
-            _ = task.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
             throw new PipelineStoppedException();
         }
-        catch (AggregateException aggregate) when (aggregate.InnerExceptions.Count == 1)
-        {
-            if (aggregate.InnerException is OperationCanceledException && _stopping.IsCancellationRequested)
-            {
-                throw new PipelineStoppedException();
-            }
-
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(aggregate.InnerException!).Throw();
-            throw; // not reached
-        }
     }
+
+    /// <summary>Runs async engine work to completion on the pipeline thread (<see cref="Pump{T, TReport}"/> without progress).</summary>
+    protected T Await<T>(Func<CancellationToken, Task<T>> work) => Pump<T, object?>((_, ct) => work(ct), null);
 
     /// <summary>
     /// Writes a verbose message. PowerShell turns a compiled cmdlet's verbose preference into Inquire when -Debug is
