@@ -8,7 +8,7 @@ using System.Threading.Tasks;
 using SsmTroubleshoot.Aws;
 using SsmTroubleshoot.Emulator;
 using SsmTroubleshoot.Emulator.Model;
-using SsmTroubleshoot.Fleet;
+using SsmTroubleshoot.LogCollection;
 using SsmTroubleshoot.Logs;
 
 namespace SsmTroubleshoot.Benchmarks;

@@ -7,7 +7,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using SsmTroubleshoot.Aws;
 using SsmTroubleshoot.Emulator;
-using SsmTroubleshoot.Fleet;
+using SsmTroubleshoot.LogCollection;
 using SsmTroubleshoot.Logs;
 
 namespace SsmTroubleshoot.Benchmarks;

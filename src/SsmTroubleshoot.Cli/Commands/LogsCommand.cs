@@ -286,7 +286,7 @@ internal sealed class LogsCommand
             }
         }
 
-        var request = new SsmTroubleshoot.Fleet.FleetLogRequest
+        var request = new SsmTroubleshoot.LogCollection.FleetLogRequest
         {
             InstanceIds = instanceIds.Length > 0 ? instanceIds.Distinct(StringComparer.Ordinal).ToArray() : null,
             Filters = filters,
@@ -302,10 +302,10 @@ internal sealed class LogsCommand
         }
 
         var connection = _aws.ConnectAsync(parse, cancellationToken).GetAwaiter().GetResult();
-        SsmTroubleshoot.Fleet.FleetLogResult result;
+        SsmTroubleshoot.LogCollection.FleetLogResult result;
         try
         {
-            result = SsmTroubleshoot.Fleet.FleetLogCollector.CollectAsync(connection, request, analyzer, null, cancellationToken).GetAwaiter().GetResult();
+            result = SsmTroubleshoot.LogCollection.FleetLogCollector.CollectAsync(connection, request, analyzer, null, cancellationToken).GetAwaiter().GetResult();
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -329,18 +329,18 @@ internal sealed class LogsCommand
     /// in account then region order, then one row per id no target lists; a target that could not be read is a line
     /// on stderr and makes the exit code "could not run".
     /// </summary>
-    private int CollectFleetScope(ParseResult parse, CliOutput output, AgentLogAnalyzer analyzer, SsmTroubleshoot.Fleet.FleetLogRequest request, CancellationToken cancellationToken)
+    private int CollectFleetScope(ParseResult parse, CliOutput output, AgentLogAnalyzer analyzer, SsmTroubleshoot.LogCollection.FleetLogRequest request, CancellationToken cancellationToken)
     {
         var scope = _fleetScope.ScopeAsync(parse, _aws, cancellationToken).GetAwaiter().GetResult();
         var (results, failures) = FleetOptions.RunAsync(scope, output,
-            (target, ct) => SsmTroubleshoot.Fleet.FleetLogRun.CollectAsync(target, request, analyzer, true, null, ct), cancellationToken).GetAwaiter().GetResult();
+            (target, ct) => SsmTroubleshoot.LogCollection.FleetLogRun.CollectAsync(target, request, analyzer, true, null, ct), cancellationToken).GetAwaiter().GetResult();
         foreach (var warning in results.SelectMany(r => r.Warnings))
         {
             output.WriteWarning(warning);
         }
 
         var unregistered = request.InstanceIds is { } ids
-            ? SsmTroubleshoot.Fleet.FleetLogRun.NotRegisteredAnywhere(ids, results, failures, scope.Description)
+            ? SsmTroubleshoot.LogCollection.FleetLogRun.NotRegisteredAnywhere(ids, results, failures, scope.Description)
             : Array.Empty<SsmAgentLogIssue>();
         var asked = request.InstanceIds?.Count ?? results.Sum(r => r.Nodes);
         output.Error.WriteLine($"{results.Sum(r => r.Collected)} of {asked} node(s) collected in {scope.Description}; {results.Sum(r => r.Issues.Count) + unregistered.Count} issue(s).");

@@ -176,7 +176,7 @@ public static class NodeDiagnoser
         var logFindings = new List<(string Category, SsmAgentLogSeverity Severity)>();
         foreach (var issue in facts.LogIssues ?? Array.Empty<SsmAgentLogIssue>())
         {
-            var failedRead = issue.Category is Fleet.FleetLogCollector.FailedCategory or Fleet.FleetLogCollector.OfflineCategory;
+            var failedRead = issue.Category is LogCollection.FleetLogCollector.FailedCategory or LogCollection.FleetLogCollector.OfflineCategory;
             evidence.Add(new NodeEvidence(EvidenceSource.AgentLog, issue.RuleId, failedRead ? "Error" : issue.Severity >= SsmAgentLogSeverity.High ? "Failed" : "Warning",
                 (issue.Count > 1 ? issue.Count.ToString(CultureInfo.InvariantCulture) + "x " : string.Empty) + issue.Sample));
             if (!failedRead && issue.Category != LogRuleCatalog.UnknownCategory)
@@ -276,7 +276,7 @@ public static class NodeDiagnoser
             confidence = DiagnosisConfidence.Medium; // a check that could not be read might have told more
         }
 
-        if (root.Cause == NodeRootCauses.None && (facts.LogIssues?.Any(i => i.Category == Fleet.FleetLogCollector.FailedCategory) ?? false))
+        if (root.Cause == NodeRootCauses.None && (facts.LogIssues?.Any(i => i.Category == LogCollection.FleetLogCollector.FailedCategory) ?? false))
         {
             confidence = DiagnosisConfidence.Medium; // the agent's log could not be read
         }

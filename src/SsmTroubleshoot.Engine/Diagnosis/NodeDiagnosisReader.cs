@@ -7,7 +7,7 @@ using System.Threading.Tasks;
 using Amazon.Runtime;
 using SsmTroubleshoot.Aws;
 using SsmTroubleshoot.Common;
-using SsmTroubleshoot.Fleet;
+using SsmTroubleshoot.LogCollection;
 using SsmTroubleshoot.Logs;
 using SsmTroubleshoot.Network;
 using SsmTroubleshoot.Network.Model;

@@ -77,7 +77,7 @@ public abstract class FleetAwsCmdlet : AwsCmdlet
         }
 
         // The caller's connection is resolved for the first region; the scope derives the others from it.
-        var connection = AwsConnectionSupport.Resolve(this, this, work => Await(work), regions?.FirstOrDefault());
+        var connection = AwsParameterResolver.Resolve(this, this, work => Await(work), regions?.FirstOrDefault());
         try
         {
             return (connection, new FleetScope(connection, options, log));

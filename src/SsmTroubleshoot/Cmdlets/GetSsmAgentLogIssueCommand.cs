@@ -10,7 +10,7 @@ using System.Collections.Concurrent;
 using System.Management.Automation;
 using Microsoft.PowerShell.Commands;
 using SsmTroubleshoot.Aws;
-using SsmTroubleshoot.Fleet;
+using SsmTroubleshoot.LogCollection;
 using SsmTroubleshoot.Logs;
 
 namespace SsmTroubleshoot.Cmdlets;
@@ -272,8 +272,8 @@ public sealed class GetSsmAgentLogIssueCommand : FleetAwsCmdlet
                 ErrorCategory.InvalidArgument, Until, "Swap the two dates."));
         }
 
-        var catalog = LogCmdletSupport.LoadCatalog(this, RulePath);
-        var selection = LogCmdletSupport.ValidateCategories(this, catalog, Category, allowUnknown: true);
+        var catalog = LogCatalogParameters.LoadCatalog(this, RulePath);
+        var selection = LogCatalogParameters.ValidateCategories(this, catalog, Category, allowUnknown: true);
         var includeUnknown = IncludeUnclassified.IsPresent || selection.IncludesUnknown;
         // A fleet's window is applied on each instance, in its own local time; the text that comes back is all in it.
         var fleet = IsFleet;

@@ -21,8 +21,8 @@ public sealed class GetSsmAgentLogRuleCommand : SsmTroubleshootCmdlet
 
     protected override void EndProcessing()
     {
-        var catalog = LogCmdletSupport.LoadCatalog(this, RulePath);
-        var categories = LogCmdletSupport.ValidateCategories(this, catalog, Category, allowUnknown: false).Selected;
+        var catalog = LogCatalogParameters.LoadCatalog(this, RulePath);
+        var categories = LogCatalogParameters.ValidateCategories(this, catalog, Category, allowUnknown: false).Selected;
         WriteVerbose($"Rule catalog: {catalog.Rules.Count} rules in {catalog.Categories.Count} categories.");
         foreach (var rule in catalog.Rules)
         {

@@ -4,7 +4,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text.RegularExpressions;
-using SsmTroubleshoot.Fleet;
+using SsmTroubleshoot.LogCollection;
 using Xunit;
 
 namespace SsmTroubleshoot.Engine.Tests.Fleet;

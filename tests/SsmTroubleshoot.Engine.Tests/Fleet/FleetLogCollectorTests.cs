@@ -8,7 +8,7 @@ using SsmTroubleshoot.Emulator;
 using SsmTroubleshoot.Emulator.Model;
 using SsmTroubleshoot.Engine.Tests.Emulator;
 using SsmTroubleshoot.Engine.Tests.Logs;
-using SsmTroubleshoot.Fleet;
+using SsmTroubleshoot.LogCollection;
 using SsmTroubleshoot.Logs;
 using Xunit;
 

@@ -154,7 +154,7 @@ public sealed class CallDeadlineTests : IAsyncLifetime
         _emu.World.Mutate(w => w.S3Objects["out-bucket/node/stdout"] = new string('x', 4000));
         _emu.Faults.Set("s3:GetObject=trickle:20");
         using var s3 = TestAws.Factory(_emu).CreateS3();
-        var store = new SsmTroubleshoot.Fleet.S3CommandOutputStore(s3, TimeSpan.FromMilliseconds(800));
+        var store = new SsmTroubleshoot.LogCollection.S3CommandOutputStore(s3, TimeSpan.FromMilliseconds(800));
         var watch = Stopwatch.StartNew();
         var error = await Assert.ThrowsAsync<AwsCallTimeoutException>(() => store.ReadAsync("out-bucket", "node/stdout", CancellationToken.None));
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(6), $"took {watch.Elapsed}");

@@ -7,7 +7,7 @@ using SsmTroubleshoot.Common;
 using SsmTroubleshoot.Emulator;
 using SsmTroubleshoot.Emulator.Model;
 using SsmTroubleshoot.Engine.Tests.Emulator;
-using SsmTroubleshoot.Fleet;
+using SsmTroubleshoot.LogCollection;
 using SsmTroubleshoot.Logs;
 using Xunit;
 

@@ -12,7 +12,7 @@ public sealed class PowerShellCollectionScriptTests
 {
     private static string Render(string logDirectory, DateTime sinceLocal, DateTime? untilLocal, int cap)
     {
-        var template = File.ReadAllText(Path.Combine(RepoPaths.Root, "src", "SsmTroubleshoot.Engine", "Fleet", "Scripts", "collect-agent-log.ps1"));
+        var template = File.ReadAllText(Path.Combine(RepoPaths.Root, "src", "SsmTroubleshoot.Engine", "LogCollection", "Scripts", "collect-agent-log.ps1"));
         static string Epoch(DateTime local) => new DateTimeOffset(local).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         var lines = template
             .Replace("{{SINCE_EPOCH}}", Epoch(sinceLocal))

@@ -6,7 +6,7 @@ using System.Threading.Tasks;
 using SsmTroubleshoot.Aws;
 using SsmTroubleshoot.Logs;
 
-namespace SsmTroubleshoot.Fleet;
+namespace SsmTroubleshoot.LogCollection;
 
 /// <summary>
 /// Fleet log collection over accounts and regions: one <see cref="FleetLogCollector"/> run per (account, region) of a

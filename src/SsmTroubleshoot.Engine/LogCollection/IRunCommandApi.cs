@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace SsmTroubleshoot.Fleet;
+namespace SsmTroubleshoot.LogCollection;
 
 /// <summary>
 /// The SSM calls fleet collection needs. Implementations throw the SDK's service exceptions so

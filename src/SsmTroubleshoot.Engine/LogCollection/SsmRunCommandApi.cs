@@ -6,7 +6,7 @@ using System.Threading.Tasks;
 using Amazon.SimpleSystemsManagement;
 using Amazon.SimpleSystemsManagement.Model;
 
-namespace SsmTroubleshoot.Fleet;
+namespace SsmTroubleshoot.LogCollection;
 
 /// <summary><see cref="IRunCommandApi"/> over the AWS SDK client (errors pass through for FailureClassifier).</summary>
 public sealed class SsmRunCommandApi : IRunCommandApi

@@ -8,7 +8,7 @@ using System.Threading.Tasks;
 using SsmTroubleshoot.Common;
 using SsmTroubleshoot.Logs;
 
-namespace SsmTroubleshoot.Fleet;
+namespace SsmTroubleshoot.LogCollection;
 
 /// <summary>What to collect from which nodes, and how fast SSM may go.</summary>
 public sealed record FleetLogRequest

@@ -1,7 +1,7 @@
 using System;
 using SsmTroubleshoot.Logs;
 
-namespace SsmTroubleshoot.Fleet;
+namespace SsmTroubleshoot.LogCollection;
 
 /// <summary>
 /// Rows for nodes whose log could not be read: shaped like log issues so that one pipeline (sort, group, pipe

@@ -6,7 +6,7 @@ using System.Threading.Tasks;
 using Amazon.S3;
 using Amazon.S3.Model;
 
-namespace SsmTroubleshoot.Fleet;
+namespace SsmTroubleshoot.LogCollection;
 
 /// <summary>Where Run Command put an invocation's full output (SendCommand's OutputS3BucketName): reads it back.</summary>
 public interface ICommandOutputStore

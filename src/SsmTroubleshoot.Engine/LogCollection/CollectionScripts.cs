@@ -3,10 +3,10 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 
-namespace SsmTroubleshoot.Fleet;
+namespace SsmTroubleshoot.LogCollection;
 
 /// <summary>
-/// The read-only collection scripts (Fleet/Scripts, embedded): only integers are substituted into them, so nothing
+/// The read-only collection scripts (LogCollection/Scripts, embedded): only integers are substituted into them, so nothing
 /// a caller types can become shell or PowerShell code on the instance.
 /// </summary>
 public static class CollectionScripts
@@ -40,7 +40,7 @@ public static class CollectionScripts
 
     private static string Read(string name)
     {
-        using var stream = typeof(CollectionScripts).Assembly.GetManifestResourceStream("SsmTroubleshoot.Fleet.Scripts." + name)
+        using var stream = typeof(CollectionScripts).Assembly.GetManifestResourceStream("SsmTroubleshoot.LogCollection.Scripts." + name)
             ?? throw new InvalidOperationException($"The collection script {name} is not embedded in the engine.");
         using var reader = new StreamReader(stream);
         return reader.ReadToEnd();

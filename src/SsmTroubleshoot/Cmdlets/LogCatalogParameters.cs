@@ -7,7 +7,7 @@ using SsmTroubleshoot.Logs;
 namespace SsmTroubleshoot.Cmdlets;
 
 /// <summary>What the two log cmdlets share: -RulePath files and -Category names into the catalog's terms, with stable errors.</summary>
-internal static class LogCmdletSupport
+internal static class LogCatalogParameters
 {
     /// <summary>The built-in catalog, plus the -RulePath files (wildcards resolved); terminating error when unusable.</summary>
     internal static LogRuleCatalog LoadCatalog(PSCmdlet cmdlet, string[]? rulePath)
