@@ -188,15 +188,15 @@ public abstract class EndpointProbeCmdlet : SsmTroubleshootCmdlet
         }
 
         var overrides = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (DictionaryEntry entry in EndpointOverride)
+        foreach (var (key, values) in PSValues.Entries(EndpointOverride))
         {
-            var service = (entry.Key?.ToString() ?? string.Empty).ToLowerInvariant();
-            var value = LanguagePrimitives.ConvertTo<string>(entry.Value);
+            var service = key.ToLowerInvariant();
+            var value = values.Length == 1 ? values[0] : string.Join(" ", values);
             try
             {
                 if (!EndpointCatalog.AllServices.Contains(service))
                 {
-                    throw new ArgumentException("Unknown service '" + entry.Key + "'. Known: " + string.Join(", ", EndpointCatalog.AllServices) + ".");
+                    throw new ArgumentException("Unknown service '" + key + "'. Known: " + string.Join(", ", EndpointCatalog.AllServices) + ".");
                 }
 
                 EndpointCatalog.ParseHostPort(value);
@@ -204,7 +204,7 @@ public abstract class EndpointProbeCmdlet : SsmTroubleshootCmdlet
             catch (ArgumentException ex)
             {
                 ThrowTerminatingError(ErrorRecords.Create("-EndpointOverride: " + ex.Message, ErrorIds.EndpointOverrideInvalid, ErrorCategory.InvalidArgument,
-                    entry.Key, "Use @{ <service> = 'host', 'host:port' or 'https://host:port' }."));
+                    key, "Use @{ <service> = 'host', 'host:port' or 'https://host:port' }."));
             }
 
             overrides[service] = value;
@@ -216,16 +216,15 @@ public abstract class EndpointProbeCmdlet : SsmTroubleshootCmdlet
     private Dictionary<string, IPAddress[]> ReadHostAddresses()
     {
         var entries = new Dictionary<string, IPAddress[]>(StringComparer.OrdinalIgnoreCase);
-        foreach (DictionaryEntry entry in HostAddressOverride!)
+        foreach (var (key, texts) in PSValues.Entries(HostAddressOverride!))
         {
-            var texts = LanguagePrimitives.ConvertTo<string[]>(entry.Value) ?? Array.Empty<string>();
             var addresses = new List<IPAddress>();
             foreach (var text in texts)
             {
                 if (!IPAddress.TryParse(text, out var address))
                 {
-                    ThrowTerminatingError(ErrorRecords.Create("-HostAddressOverride: '" + text + "' for " + entry.Key + " is not an IP address.",
-                        ErrorIds.HostAddressOverrideInvalid, ErrorCategory.InvalidArgument, entry.Key, "Use @{ 'host.name' = '10.0.0.5' }."));
+                    ThrowTerminatingError(ErrorRecords.Create("-HostAddressOverride: '" + text + "' for " + key + " is not an IP address.",
+                        ErrorIds.HostAddressOverrideInvalid, ErrorCategory.InvalidArgument, key, "Use @{ 'host.name' = '10.0.0.5' }."));
                 }
 
                 addresses.Add(address!);
@@ -233,11 +232,11 @@ public abstract class EndpointProbeCmdlet : SsmTroubleshootCmdlet
 
             if (addresses.Count == 0)
             {
-                ThrowTerminatingError(ErrorRecords.Create("-HostAddressOverride: no address for " + entry.Key + ".",
-                    ErrorIds.HostAddressOverrideInvalid, ErrorCategory.InvalidArgument, entry.Key, "Use @{ 'host.name' = '10.0.0.5' }."));
+                ThrowTerminatingError(ErrorRecords.Create("-HostAddressOverride: no address for " + key + ".",
+                    ErrorIds.HostAddressOverrideInvalid, ErrorCategory.InvalidArgument, key, "Use @{ 'host.name' = '10.0.0.5' }."));
             }
 
-            entries[entry.Key?.ToString() ?? string.Empty] = addresses.ToArray();
+            entries[key] = addresses.ToArray();
         }
 
         return entries;

@@ -457,9 +457,8 @@ public sealed class GetSsmAgentLogIssueCommand : FleetAwsCmdlet
     private Dictionary<string, IReadOnlyList<string>> ConvertFilter(Hashtable filter)
     {
         var result = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
-        foreach (DictionaryEntry entry in filter)
+        foreach (var (key, values) in PSValues.Entries(filter))
         {
-            var key = entry.Key?.ToString() ?? string.Empty;
             var known = FilterKeys.FirstOrDefault(k => string.Equals(k, key, StringComparison.OrdinalIgnoreCase));
             if (known is null && !(key.StartsWith("tag:", StringComparison.OrdinalIgnoreCase) && key.Length > 4))
             {
@@ -467,9 +466,6 @@ public sealed class GetSsmAgentLogIssueCommand : FleetAwsCmdlet
                     ErrorIds.LogFleetFilterInvalid, ErrorCategory.InvalidArgument, key, "For example -Filter @{ 'tag:Environment' = 'prod'; PlatformTypes = 'Linux' }."));
             }
 
-            var values = LanguagePrimitives.GetEnumerable(entry.Value) is { } many
-                ? many.Cast<object?>().Select(v => v?.ToString() ?? string.Empty).ToArray()
-                : new[] { entry.Value?.ToString() ?? string.Empty };
             if (values.Length == 0 || values.Any(string.IsNullOrEmpty))
             {
                 ThrowTerminatingError(ErrorRecords.Create($"The filter '{key}' needs at least one non-empty value.",

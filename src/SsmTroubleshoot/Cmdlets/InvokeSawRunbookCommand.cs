@@ -136,7 +136,7 @@ public sealed class InvokeSawRunbookCommand : AutomationCmdlet
         try
         {
             targets = Target.Select(AutomationTarget.Parse).ToList();
-            tags = (Tag ?? new Hashtable()).Cast<DictionaryEntry>().ToDictionary(e => Unwrap(e.Key)?.ToString() ?? string.Empty, e => Unwrap(e.Value)?.ToString() ?? string.Empty, StringComparer.Ordinal);
+            tags = PSValues.Entries(Tag ?? new Hashtable()).ToDictionary(e => e.Key, e => string.Join(",", e.Values), StringComparer.Ordinal);
         }
         catch (FormatException ex)
         {

@@ -224,19 +224,16 @@ public sealed class TestManagedInstanceNetworkCommand : FleetAwsCmdlet
         var read = new List<Ec2Filter>();
         filters = read;
         problem = string.Empty;
-        foreach (DictionaryEntry entry in filter)
+        foreach (var (name, all) in PSValues.Entries(filter))
         {
-            var name = Unwrap(entry.Key)?.ToString();
             if (string.IsNullOrWhiteSpace(name))
             {
                 problem = "Filter names must not be empty.";
                 return false;
             }
 
-            var value = Unwrap(entry.Value);
-            var values = value is string text ? new[] { text }
-                : value is IEnumerable many ? many.Cast<object?>().Select(v => Unwrap(v)?.ToString()).Where(v => !string.IsNullOrEmpty(v)).Select(v => v!).ToArray()
-                : value is null ? Array.Empty<string>() : new[] { value.ToString() ?? string.Empty };
+            // Empty items of a list are dropped (EC2 would refuse them); a filter left with none has no value.
+            var values = all.Length > 1 ? all.Where(v => v.Length > 0).ToArray() : all;
             if (values.Length == 0 || values.Any(string.IsNullOrEmpty))
             {
                 problem = "Filter '" + name + "' has no value.";
