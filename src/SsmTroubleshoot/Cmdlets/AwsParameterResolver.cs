@@ -35,8 +35,7 @@ internal static class AwsParameterResolver
         catch (AwsConfigurationException ex)
         {
             var (errorId, category, target) = Describe(cmdlet, region ?? parameters.Region, parameters, ex.Problem);
-            var record = new ErrorRecord(ex, errorId, category, target) { ErrorDetails = new ErrorDetails(ex.Message) { RecommendedAction = ex.RecommendedAction } };
-            cmdlet.ThrowTerminatingError(record);
+            cmdlet.ThrowTerminatingError(ErrorRecords.FromException(ex, errorId, target, ex.RecommendedAction, category));
             throw; // not reached: ThrowTerminatingError always throws
         }
 

@@ -12,12 +12,15 @@ internal static class ErrorRecords
     /// An ErrorRecord for a failure. AWS failures are worded by <see cref="AwsFailureText"/> (the call, the service's
     /// code, the fix for that code); every message is scrubbed of secrets. The caller's <paramref name="recommendedAction"/>
     /// is used where the code alone cannot say what to do (denied, not found, invalid input, anything not from AWS).
+    /// <paramref name="category"/> replaces the one the failure kind gives where the cmdlet knows better (a read or
+    /// write error of a file, a configuration problem); <paramref name="message"/> the exception's own text.
     /// </summary>
-    internal static ErrorRecord FromException(Exception exception, string errorId, object? target, string? recommendedAction = null)
+    internal static ErrorRecord FromException(Exception exception, string errorId, object? target, string? recommendedAction = null,
+        ErrorCategory? category = null, string? message = null)
     {
         var kind = FailureClassifier.Classify(exception);
-        var record = new ErrorRecord(exception, errorId, ToCategory(kind), target);
-        string message;
+        var record = new ErrorRecord(exception, errorId, category ?? ToCategory(kind), target);
+        var custom = message;
         var advice = recommendedAction;
         if (exception is AwsConfigurationException { Problem: AwsConfigurationProblem.SsoLoginRequired or AwsConfigurationProblem.SsoRoleDenied } configuration)
         {
@@ -39,7 +42,7 @@ internal static class ErrorRecords
         }
         else
         {
-            message = SecretScrubber.Scrub(exception.Message);
+            message = SecretScrubber.Scrub(custom ?? exception.Message);
         }
 
         if (!string.IsNullOrEmpty(advice) || !string.Equals(message, exception.Message, StringComparison.Ordinal))

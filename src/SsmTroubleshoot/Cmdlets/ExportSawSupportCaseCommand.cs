@@ -61,10 +61,8 @@ public sealed class ExportSawSupportCaseCommand : AutomationCmdlet
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
             {
-                ThrowTerminatingError(new ErrorRecord(ex, ErrorIds.SupportCaseExportFailed, ex is UnauthorizedAccessException ? ErrorCategory.PermissionDenied : ErrorCategory.WriteError, folder)
-                {
-                    ErrorDetails = new ErrorDetails($"Cannot create folder '{folder}': {ex.Message}") { RecommendedAction = "Pass a folder you can write to with -Path." },
-                });
+                ThrowTerminatingError(ErrorRecords.FromException(ex, ErrorIds.SupportCaseExportFailed, folder, "Pass a folder you can write to with -Path.",
+                    ex is UnauthorizedAccessException ? ErrorCategory.PermissionDenied : ErrorCategory.WriteError, $"Cannot create folder '{folder}': {ex.Message}"));
                 return;
             }
         }
@@ -117,7 +115,7 @@ public sealed class ExportSawSupportCaseCommand : AutomationCmdlet
         }
         catch (IOException ex) when (File.Exists(System.IO.Path.Combine(folder, $"saw-{result.AutomationExecutionId}.md")) || File.Exists(System.IO.Path.Combine(folder, $"saw-{result.AutomationExecutionId}.json")))
         {
-            WriteError(new ErrorRecord(ex, ErrorIds.SupportCaseFileExists, ErrorCategory.ResourceExists, result.AutomationExecutionId) { ErrorDetails = new ErrorDetails(ex.Message) { RecommendedAction = "Use -Force to replace the files, or another -Path." } });
+            WriteError(ErrorRecords.FromException(ex, ErrorIds.SupportCaseFileExists, result.AutomationExecutionId, "Use -Force to replace the files, or another -Path.", ErrorCategory.ResourceExists));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

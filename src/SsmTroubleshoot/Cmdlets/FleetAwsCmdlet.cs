@@ -84,7 +84,7 @@ public abstract class FleetAwsCmdlet : AwsCmdlet
         }
         catch (AwsConfigurationException ex)
         {
-            ThrowTerminatingError(new ErrorRecord(ex, ErrorIds.AwsRegionInvalid, ErrorCategory.InvalidArgument, regions));
+            ThrowTerminatingError(ErrorRecords.FromException(ex, ErrorIds.AwsRegionInvalid, regions, ex.RecommendedAction, ErrorCategory.InvalidArgument));
             throw; // not reached
         }
     }

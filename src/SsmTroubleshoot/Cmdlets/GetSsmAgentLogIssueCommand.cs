@@ -551,7 +551,7 @@ public sealed class GetSsmAgentLogIssueCommand : FleetAwsCmdlet
                     "Give the log files themselves; to read what a pipe carries, pipe it in: Get-Content <path> | Get-SsmAgentLogIssue."));
                 return;
             case LogReadProblem.ReadFailed:
-                WriteError(new ErrorRecord(outcome.Error!, ErrorIds.LogReadFailed, ErrorCategory.ReadError, outcome.Path));
+                WriteError(ErrorRecords.FromException(outcome.Error!, ErrorIds.LogReadFailed, outcome.Path, category: ErrorCategory.ReadError));
                 return;
         }
 

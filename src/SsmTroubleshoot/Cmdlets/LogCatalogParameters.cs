@@ -37,14 +37,8 @@ internal static class LogCatalogParameters
         }
         catch (LogRuleException ex)
         {
-            var record = new ErrorRecord(ex, ErrorIds.LogRuleFileInvalid, ErrorCategory.InvalidData, ex.RuleSource)
-            {
-                ErrorDetails = new ErrorDetails(ex.Message)
-                {
-                    RecommendedAction = "Fix the rule file; run Get-SsmAgentLogRule to see the schema of the built-in rules.",
-                },
-            };
-            cmdlet.ThrowTerminatingError(record);
+            cmdlet.ThrowTerminatingError(ErrorRecords.FromException(ex, ErrorIds.LogRuleFileInvalid, ex.RuleSource,
+                "Fix the rule file; run Get-SsmAgentLogRule to see the schema of the built-in rules.", ErrorCategory.InvalidData));
             throw; // not reached: ThrowTerminatingError always throws
         }
     }
