@@ -296,54 +296,48 @@ internal sealed class LogsCommand
             MaxErrors = parse.GetValue(_maxErrors),
             OutputS3BucketName = parse.GetValue(_outputS3BucketName),
         };
-        if (_fleetScope.IsFleet(parse, _aws))
-        {
-            return CollectFleetScope(parse, output, analyzer, request, cancellationToken);
-        }
-
-        var connection = _aws.ConnectAsync(parse, cancellationToken).GetAwaiter().GetResult();
-        SsmTroubleshoot.LogCollection.FleetLogResult result;
-        try
-        {
-            result = SsmTroubleshoot.LogCollection.FleetLogCollector.CollectAsync(connection, request, analyzer, null, cancellationToken).GetAwaiter().GetResult();
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            throw new CliRunException(AwsFailure.Describe(ex, "SSM Run Command", connection.EndpointFor("SSM"))
-                + " The caller needs ssm:DescribeInstanceInformation, ssm:SendCommand, ssm:ListCommandInvocations and ssm:GetCommandInvocation.", ex);
-        }
-
-        foreach (var warning in result.Warnings)
-        {
-            output.WriteWarning(warning);
-        }
-
-        output.Error.WriteLine($"{result.Collected} of {result.Nodes} node(s) collected; {result.Issues.Count} issue(s).");
-        var scan = new LogScan(analyzer, false, output, _host.Input, cancellationToken);
-        scan.Add(result.Issues);
-        return scan.Finish();
+        return CollectFleetScope(parse, output, analyzer, request, cancellationToken);
     }
 
     /// <summary>
-    /// Several regions or accounts: one collection per (account, region) through the engine's FleetLogRun, the issues
-    /// in account then region order, then one row per id no target lists; a target that could not be read is a line
-    /// on stderr and makes the exit code "could not run".
+    /// One collection per (account, region) through the engine's FleetLogRun, as Get-SsmAgentLogIssue -InstanceId: the
+    /// issues in account then region order, then one row per id no target lists. Over several targets one that could
+    /// not be read is a line on stderr and makes the exit code "could not run"; a single region's failure ends the run.
     /// </summary>
     private int CollectFleetScope(ParseResult parse, CliOutput output, AgentLogAnalyzer analyzer, SsmTroubleshoot.LogCollection.FleetLogRequest request, CancellationToken cancellationToken)
     {
         var scope = _fleetScope.ScopeAsync(parse, _aws, cancellationToken).GetAwaiter().GetResult();
-        var (results, failures) = FleetOptions.RunAsync(scope, output,
-            (target, ct) => SsmTroubleshoot.LogCollection.FleetLogRun.CollectAsync(target, request, analyzer, true, null, ct), cancellationToken).GetAwaiter().GetResult();
+        List<SsmTroubleshoot.LogCollection.FleetLogResult> results;
+        var failures = 0;
+        if (scope.IsFanOut)
+        {
+            (results, failures) = FleetOptions.RunAsync(scope, output,
+                (target, ct) => SsmTroubleshoot.LogCollection.FleetLogRun.CollectAsync(target, request, analyzer, true, null, ct), cancellationToken).GetAwaiter().GetResult();
+        }
+        else
+        {
+            var outcomes = new List<SsmTroubleshoot.Aws.FleetOutcome<SsmTroubleshoot.LogCollection.FleetLogResult>>();
+            scope.RunAsync((target, ct) => SsmTroubleshoot.LogCollection.FleetLogRun.CollectAsync(target, request, analyzer, false, null, ct),
+                outcome => { lock (outcomes) { outcomes.Add(outcome); } }, cancellationToken).GetAwaiter().GetResult();
+            if (outcomes.Single().Failure is { } failure)
+            {
+                throw new CliRunException(AwsFailure.Describe(failure.Exception, "SSM Run Command", scope.Connection.EndpointFor("SSM"))
+                    + " The caller needs ssm:DescribeInstanceInformation, ssm:SendCommand, ssm:ListCommandInvocations and ssm:GetCommandInvocation.", failure.Exception);
+            }
+
+            results = new List<SsmTroubleshoot.LogCollection.FleetLogResult> { outcomes[0].Value! };
+        }
+
         foreach (var warning in results.SelectMany(r => r.Warnings))
         {
             output.WriteWarning(warning);
         }
 
-        var unregistered = request.InstanceIds is { } ids
+        var unregistered = scope.IsFanOut && request.InstanceIds is { } ids
             ? SsmTroubleshoot.LogCollection.FleetLogRun.NotRegisteredAnywhere(ids, results, failures, scope.Description)
             : Array.Empty<SsmAgentLogIssue>();
         var asked = request.InstanceIds?.Count ?? results.Sum(r => r.Nodes);
-        output.Error.WriteLine($"{results.Sum(r => r.Collected)} of {asked} node(s) collected in {scope.Description}; {results.Sum(r => r.Issues.Count) + unregistered.Count} issue(s).");
+        output.Error.WriteLine($"{results.Sum(r => r.Collected)} of {asked} node(s) collected{(scope.IsFanOut ? " in " + scope.Description : string.Empty)}; {results.Sum(r => r.Issues.Count) + unregistered.Count} issue(s).");
         var scan = new LogScan(analyzer, false, output, _host.Input, cancellationToken);
         scan.Add(results.SelectMany(r => r.Issues).Concat(unregistered));
         var code = scan.Finish();

@@ -268,6 +268,9 @@ public sealed class FleetScope
 
     public IReadOnlyList<string> Regions { get; }
 
+    /// <summary>The caller's connection (its first region): what messages about the caller's own calls name.</summary>
+    public AwsConnection Connection => _connection;
+
     /// <summary>The accounts asked for; empty: the caller's own.</summary>
     public IReadOnlyList<string> AccountIds { get; }
 
