@@ -4,6 +4,7 @@ using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.SecurityToken;
 using Amazon.SimpleSystemsManagement;
+using SsmTroubleshoot.Iam;
 
 namespace SsmTroubleshoot.Aws;
 

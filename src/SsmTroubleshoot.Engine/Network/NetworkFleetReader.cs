@@ -5,6 +5,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using SsmTroubleshoot.Aws;
 using SsmTroubleshoot.Network.Model;
+using SsmTroubleshoot.Iam;
 
 namespace SsmTroubleshoot.Network;
 

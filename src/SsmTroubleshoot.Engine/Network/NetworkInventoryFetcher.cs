@@ -7,7 +7,7 @@ using System.Threading.Tasks;
 using Amazon.Runtime;
 using SsmTroubleshoot.Common;
 using SsmTroubleshoot.Network.Model;
-using SsmTroubleshoot.Network.Policy;
+using SsmTroubleshoot.Iam;
 
 namespace SsmTroubleshoot.Network;
 

@@ -11,6 +11,7 @@ using SsmTroubleshoot.Emulator;
 using SsmTroubleshoot.Emulator.Model;
 using SsmTroubleshoot.Engine.Tests.Emulator;
 using Xunit;
+using SsmTroubleshoot.Iam;
 
 namespace SsmTroubleshoot.Engine.Tests.Aws;
 

@@ -166,7 +166,7 @@ public sealed class RoleTrustTests
     [InlineData("{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"ec2.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"},{\"Effect\":\"Deny\",\"Principal\":{\"Service\":\"ec2.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}", false)]
     [InlineData("%7B%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Principal%22%3A%7B%22Service%22%3A%22ec2.amazonaws.com%22%7D%2C%22Action%22%3A%22sts%3AAssumeRole%22%7D%5D%7D", true)]
     public void Trust_policy_allows_ec2(string document, bool expected) =>
-        Assert.Equal(expected, SsmTroubleshoot.Network.Policy.TrustPolicy.AllowsService(document, "ec2.amazonaws.com", out _));
+        Assert.Equal(expected, SsmTroubleshoot.Iam.TrustPolicy.AllowsService(document, "ec2.amazonaws.com", out _));
 }
 
 /// <summary>Every NextStep a root cause can lead to validates against its runbook's document (the AWS Support copies in TestData).</summary>

@@ -8,6 +8,7 @@ using SsmTroubleshoot.Common;
 using SsmTroubleshoot.Emulator;
 using SsmTroubleshoot.Emulator.Model;
 using Xunit;
+using SsmTroubleshoot.Iam;
 
 namespace SsmTroubleshoot.Engine.Tests.Emulator;
 

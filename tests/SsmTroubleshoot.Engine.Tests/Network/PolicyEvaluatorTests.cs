@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using SsmTroubleshoot.Network.Model;
-using SsmTroubleshoot.Network.Policy;
+using SsmTroubleshoot.Iam;
 using Xunit;
 
 namespace SsmTroubleshoot.Engine.Tests.Network;

@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 
-namespace SsmTroubleshoot.Network.Policy;
+namespace SsmTroubleshoot.Iam;
 
 /// <summary>The actions SSM Agent calls with the instance's credentials to register and take commands/sessions.</summary>
 public static class SsmCoreActions

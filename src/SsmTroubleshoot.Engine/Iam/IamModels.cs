@@ -1,11 +1,11 @@
 using System.Collections.Generic;
 
-namespace SsmTroubleshoot.Aws;
+namespace SsmTroubleshoot.Iam;
 
 /// <summary>An IAM role as GetInstanceProfile/GetRole return it.</summary>
-public sealed class IamRole
+public sealed class IamRoleDetails
 {
-    internal IamRole(string roleName, string arn, string roleId, string path, string? assumeRolePolicyDocument)
+    internal IamRoleDetails(string roleName, string arn, string roleId, string path, string? assumeRolePolicyDocument)
     {
         RoleName = roleName;
         Arn = arn;
@@ -25,7 +25,7 @@ public sealed class IamRole
 
 public sealed class IamInstanceProfile
 {
-    internal IamInstanceProfile(string name, string arn, string id, IReadOnlyList<IamRole> roles)
+    internal IamInstanceProfile(string name, string arn, string id, IReadOnlyList<IamRoleDetails> roles)
     {
         InstanceProfileName = name;
         Arn = arn;
@@ -36,7 +36,7 @@ public sealed class IamInstanceProfile
     public string InstanceProfileName { get; }
     public string Arn { get; }
     public string InstanceProfileId { get; }
-    public IReadOnlyList<IamRole> Roles { get; }
+    public IReadOnlyList<IamRoleDetails> Roles { get; }
 }
 
 public sealed class IamAttachedPolicy

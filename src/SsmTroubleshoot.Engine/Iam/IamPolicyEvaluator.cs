@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 
-namespace SsmTroubleshoot.Network.Policy;
+namespace SsmTroubleshoot.Iam;
 
 public enum PermissionDecision
 {

@@ -5,7 +5,7 @@ using System.IO;
 using System.Linq;
 using SsmTroubleshoot.Network.Model;
 
-namespace SsmTroubleshoot.Network.Policy;
+namespace SsmTroubleshoot.Iam;
 
 public enum PermissionSource
 {

@@ -4,7 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Text.Json;
 
-namespace SsmTroubleshoot.Network.Policy;
+namespace SsmTroubleshoot.Iam;
 
 /// <summary>A role's trust policy, read for one question: may this service principal assume the role?</summary>
 public static class TrustPolicy

@@ -1,19 +1,20 @@
-using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
-using System.Net;
 using System.Net.Http;
+using System.Net;
 using System.Text;
-using System.Threading;
 using System.Threading.Tasks;
+using System.Threading;
 using System.Xml.Linq;
-using Amazon;
-using Amazon.Runtime;
+using System;
 using Amazon.Runtime.Signing;
+using Amazon.Runtime;
+using Amazon;
+using SsmTroubleshoot.Aws;
 using SsmTroubleshoot.Common;
 
-namespace SsmTroubleshoot.Aws;
+namespace SsmTroubleshoot.Iam;
 
 /// <summary>An IAM error answer (ErrorResponse/Error/Code); an AmazonServiceException so FailureClassifier reads its code.</summary>
 public sealed class IamServiceException : AmazonServiceException
@@ -108,11 +109,11 @@ public sealed class IamQueryClient : IDisposable
     {
         var result = await CallAsync("GetInstanceProfile", new() { ["InstanceProfileName"] = instanceProfileName }, cancellationToken).ConfigureAwait(false);
         var profile = result.Element(Ns + "InstanceProfile") ?? throw Malformed("GetInstanceProfile");
-        var roles = profile.Element(Ns + "Roles")?.Elements(Ns + "member").Select(ParseRole).ToList() ?? new List<IamRole>();
+        var roles = profile.Element(Ns + "Roles")?.Elements(Ns + "member").Select(ParseRole).ToList() ?? new List<IamRoleDetails>();
         return new IamInstanceProfile(Text(profile, "InstanceProfileName"), Text(profile, "Arn"), Text(profile, "InstanceProfileId"), roles);
     }
 
-    public async Task<IamRole> GetRoleAsync(string roleName, CancellationToken cancellationToken)
+    public async Task<IamRoleDetails> GetRoleAsync(string roleName, CancellationToken cancellationToken)
     {
         var result = await CallAsync("GetRole", new() { ["RoleName"] = roleName }, cancellationToken).ConfigureAwait(false);
         return ParseRole(result.Element(Ns + "Role") ?? throw Malformed("GetRole"));
@@ -341,7 +342,7 @@ public sealed class IamQueryClient : IDisposable
         return root.Element(Ns + action + "Result") ?? throw Malformed(action);
     }
 
-    private static IamRole ParseRole(XElement role) => new(
+    private static IamRoleDetails ParseRole(XElement role) => new(
         Text(role, "RoleName"),
         Text(role, "Arn"),
         Text(role, "RoleId"),

@@ -5,7 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Text.Json;
 
-namespace SsmTroubleshoot.Network.Policy;
+namespace SsmTroubleshoot.Iam;
 
 public enum StatementEffect
 {

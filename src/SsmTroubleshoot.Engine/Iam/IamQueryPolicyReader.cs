@@ -1,14 +1,15 @@
-using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
-using System.Threading;
 using System.Threading.Tasks;
+using System.Threading;
+using System;
 using SsmTroubleshoot.Aws;
 using SsmTroubleshoot.Common;
 using SsmTroubleshoot.Network.Model;
+using SsmTroubleshoot.Network;
 
-namespace SsmTroubleshoot.Network;
+namespace SsmTroubleshoot.Iam;
 
 /// <summary>
 /// <see cref="IIamPolicyReader"/> over <see cref="IamQueryClient"/>. Role ARNs seen in GetInstanceProfile answers are

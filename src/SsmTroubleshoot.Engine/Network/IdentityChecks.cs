@@ -1,0 +1,334 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using SsmTroubleshoot.Network.Model;
+using SsmTroubleshoot.Iam;
+
+namespace SsmTroubleshoot.Network;
+
+/// <summary>
+/// The identity half of the network evaluation: is the node registered, which role gives its agent credentials
+/// (instance profile, Default Host Management, a hybrid activation role) and may that role call Systems Manager.
+/// </summary>
+internal sealed class IdentityChecks
+{
+    private readonly NetworkSnapshot snapshot;
+    private readonly RolePermissionEvaluator roleEvaluator = new();
+
+    internal IdentityChecks(NetworkSnapshot snapshot) => this.snapshot = snapshot;
+
+    /// <summary>SSM lists a node as Online while its agent pings within about five minutes; ConnectionLost or absent means it cannot be reached.</summary>
+    internal void CheckPingStatus(CheckWriter add, Ec2Instance? instance, SsmInstanceInfo? ssm)
+    {
+        var state = instance is null || instance.State == "running" ? string.Empty : " The instance is " + instance.State + ".";
+        if (ssm is null)
+        {
+            var gap = snapshot.FindGap(add.InstanceId, "ssm:DescribeInstanceInformation") ?? snapshot.FindGap("ssm", "ssm:DescribeInstanceInformation");
+            if (gap is not null)
+            {
+                add.Add(NetworkServices.PingStatus, string.Empty, NetworkCheckStatus.Error, gap.Describe(), gap.Remediation("Grant ssm:DescribeInstanceInformation."));
+                return;
+            }
+
+            add.Add(NetworkServices.PingStatus, string.Empty, NetworkCheckStatus.Info,
+                "Not registered with Systems Manager (DescribeInstanceInformation has no entry)." + state,
+                "Fix the failed checks below; then check the agent on the instance (installed, running, its log).");
+            return;
+        }
+
+        var agent = string.IsNullOrEmpty(ssm.AgentVersion) ? string.Empty : ", agent " + ssm.AgentVersion;
+        if (string.Equals(ssm.PingStatus, "Online", StringComparison.OrdinalIgnoreCase))
+        {
+            add.Add(NetworkServices.PingStatus, string.Empty, NetworkCheckStatus.Passed, "Online" + agent + "." + state, null);
+        }
+        else
+        {
+            var last = ssm.LastPingDateTime is { } ping ? ", last ping " + ping.ToUniversalTime().ToString("u", System.Globalization.CultureInfo.InvariantCulture) : string.Empty;
+            add.Add(NetworkServices.PingStatus, string.Empty, NetworkCheckStatus.Info, ssm.PingStatus + agent + last + "." + state,
+                "Fix the failed checks below; then check the agent on the instance (running, its log).");
+        }
+    }
+
+    /// <summary>The agent takes credentials from the instance profile first (IMDS), then from Default Host Management when the account has it on.</summary>
+    internal RoleChoice CheckInstanceProfile(CheckWriter add, Ec2Instance instance, SsmInstanceInfo? ssm)
+    {
+        const string Remedy = "Attach an instance profile whose role has AmazonSSMManagedInstanceCore, or turn on Default Host Management and require IMDSv2 (HttpTokens required).";
+        if (!instance.MetadataEndpointEnabled)
+        {
+            add.Add(NetworkServices.InstanceProfile, string.Empty, NetworkCheckStatus.Failed,
+                "The instance metadata service is disabled: the agent can read neither role credentials nor its identity.",
+                "Enable the metadata endpoint (ModifyInstanceMetadataOptions HttpEndpoint enabled).");
+            return RoleChoice.None("the metadata service is disabled");
+        }
+
+        if (!string.IsNullOrEmpty(instance.InstanceProfileArn))
+        {
+            var profile = snapshot.FindInstanceProfile(instance.InstanceProfileArn);
+            if (profile is null)
+            {
+                var gap = snapshot.FindGap(instance.InstanceProfileArn);
+                add.Add(NetworkServices.InstanceProfile, string.Empty, gap is null ? NetworkCheckStatus.Passed : NetworkCheckStatus.Warning,
+                    "Instance profile " + instance.InstanceProfileArn + " attached" + (gap is null ? "; its role is unknown." : "; " + gap.Describe()),
+                    gap is null ? null : gap.Remediation("Grant " + gap.Operation + " to see its role."));
+                return RoleChoice.None("the instance profile could not be read" + (gap is null ? string.Empty : ": " + gap.Describe()), gap);
+            }
+
+            if (profile.RoleNames.Count == 0)
+            {
+                add.Add(NetworkServices.InstanceProfile, string.Empty, NetworkCheckStatus.Failed,
+                    "Instance profile " + profile.Name + " has no role: the agent gets no credentials.", "Add a role with AmazonSSMManagedInstanceCore to the instance profile.");
+                return RoleChoice.None("the instance profile has no role");
+            }
+
+            var roleName = profile.RoleNames[0];
+            add.Add(NetworkServices.InstanceProfile, string.Empty, NetworkCheckStatus.Passed,
+                "Instance profile " + profile.Name + " with role " + roleName + ".", null);
+            return new RoleChoice(roleName, snapshot.FindRole(roleName), "instance profile role");
+        }
+
+        var dhmc = snapshot.DefaultHostManagement;
+        if (dhmc is null && !InstanceAllowsDefaultHostManagement(instance, ssm, "Default Host Management", out var excluded))
+        {
+            // The setting could not be read, but it could not cover this instance either way: the finding stands.
+            var gap = snapshot.FindGap(NetworkSnapshot.DefaultHostManagementResource);
+            add.Add(NetworkServices.InstanceProfile, string.Empty, NetworkCheckStatus.Failed,
+                "No instance profile, and " + excluded + (gap is null ? "." : " (whether it is configured is unknown: " + gap.Describe() + ")."), Remedy);
+            return RoleChoice.None("no instance profile, and Default Host Management cannot apply");
+        }
+
+        if (dhmc is null)
+        {
+            var gap = snapshot.FindGap(NetworkSnapshot.DefaultHostManagementResource);
+            add.Add(NetworkServices.InstanceProfile, string.Empty, NetworkCheckStatus.Error,
+                "No instance profile, and whether Default Host Management covers the instance is unknown: "
+                + (gap?.Describe() ?? "the service setting was not read."), gap?.Remediation("Grant ssm:GetServiceSetting, or attach an instance profile.") ?? "Grant ssm:GetServiceSetting, or attach an instance profile.");
+            return RoleChoice.None("no instance profile; Default Host Management unknown", gap);
+        }
+
+        var applies = DefaultHostManagementApplies(instance, ssm, dhmc, out var why);
+        if (applies)
+        {
+            add.Add(NetworkServices.InstanceProfile, string.Empty, NetworkCheckStatus.Passed,
+                "No instance profile; Default Host Management covers the instance with role " + dhmc.RoleName + " (" + why + ").", null);
+            return new RoleChoice(dhmc.RoleName!, snapshot.FindRole(dhmc.RoleName), "Default Host Management role");
+        }
+
+        add.Add(NetworkServices.InstanceProfile, string.Empty, NetworkCheckStatus.Failed, "No instance profile, and " + why + ".", Remedy);
+        return RoleChoice.None("no instance profile and Default Host Management does not apply");
+    }
+
+    private static bool DefaultHostManagementApplies(Ec2Instance instance, SsmInstanceInfo? ssm, DefaultHostManagementSetting dhmc, out string why)
+    {
+        if (!dhmc.IsConfigured)
+        {
+            why = "Default Host Management is not configured";
+            return false;
+        }
+
+        if (!InstanceAllowsDefaultHostManagement(instance, ssm, "Default Host Management (role " + dhmc.RoleName + ")", out why))
+        {
+            return false;
+        }
+
+        why = "IMDSv2 required";
+        return true;
+    }
+
+    /// <summary>
+    /// What Default Host Management needs of the instance itself, whatever the account setting: IMDSv2 required
+    /// (HttpTokens required) and SSM Agent 3.2.582.0 or later. See
+    /// https://docs.aws.amazon.com/systems-manager/latest/userguide/fleet-manager-default-host-management-configuration.html
+    /// ("Default Host Management Configuration requires Instance Metadata Service Version 2").
+    /// </summary>
+    private static bool InstanceAllowsDefaultHostManagement(Ec2Instance instance, SsmInstanceInfo? ssm, string subject, out string why)
+    {
+        if (instance.HttpTokens != ImdsTokens.Required)
+        {
+            why = subject + " does not apply: it needs IMDSv2 and the instance's HttpTokens is optional";
+            return false;
+        }
+
+        if (ssm?.AgentVersion is { } text && Version.TryParse(text, out var version) && version < NetworkEvaluator.MinimumDefaultHostManagementAgent)
+        {
+            why = subject + " does not apply: agent " + text + " is older than " + NetworkEvaluator.MinimumDefaultHostManagementAgent;
+            return false;
+        }
+
+        why = string.Empty;
+        return true;
+    }
+
+    /// <summary>The role must allow the ssm, ec2messages and ssmmessages actions of AmazonSSMManagedInstanceCore on this instance (identity policies, boundary).</summary>
+    internal void CheckRolePermissions(CheckWriter add, RoleChoice choice, string instanceArn, Ec2Instance? instance, SsmInstanceInfo? ssm)
+    {
+        if (choice.RoleName is null)
+        {
+            if (choice.Gap is not null)
+            {
+                add.Add(NetworkServices.RolePermissions, string.Empty, NetworkCheckStatus.Error, "No role to evaluate: " + choice.Why + ".", choice.Gap.Remediation());
+                return;
+            }
+
+            add.Add(NetworkServices.RolePermissions, string.Empty, NetworkCheckStatus.Skipped, "No role to evaluate: " + choice.Why + ".", null);
+            return;
+        }
+
+        var role = choice.Role;
+        if (role is null)
+        {
+            var gap = snapshot.FindGap(choice.RoleName);
+            if (gap is not null && gap.IsNotFound)
+            {
+                gap = null; // IAM answered NoSuchEntity: the role is known not to exist
+            }
+
+            add.Add(NetworkServices.RolePermissions, string.Empty, gap is null ? NetworkCheckStatus.Failed : NetworkCheckStatus.Error,
+                gap is null ? "The " + choice.Label + " " + choice.RoleName + " does not exist in IAM." : "The " + choice.Label + " " + choice.RoleName + " could not be read: " + gap.Describe(),
+                gap is null ? "Create the role or point the profile/setting at an existing role." : gap.Remediation());
+            return;
+        }
+
+        // EC2 hands the instance profile role's credentials to the instance only if the role trusts ec2.amazonaws.com.
+        if (choice.IsInstanceProfileRole && role.TrustPolicy is { } trustPolicy)
+        {
+            bool trusts;
+            IReadOnlyList<string> trusted;
+            try
+            {
+                trusts = TrustPolicy.AllowsService(trustPolicy, "ec2.amazonaws.com", out trusted);
+            }
+            catch (System.IO.InvalidDataException ex)
+            {
+                add.Add(NetworkServices.RolePermissions, string.Empty, NetworkCheckStatus.Error, "The trust policy of " + role.RoleName + " could not be read: " + ex.Message, null);
+                return;
+            }
+
+            if (!trusts)
+            {
+                add.Add(NetworkServices.RolePermissions, string.Empty, NetworkCheckStatus.Failed,
+                    "The trust policy of " + role.RoleName + " does not let ec2.amazonaws.com assume it" + (trusted.Count == 0 ? "." : " (it trusts " + string.Join(", ", trusted) + ")."),
+                    "Allow sts:AssumeRole for the service principal ec2.amazonaws.com in the role's trust policy.");
+                return;
+            }
+        }
+
+        var result = roleEvaluator.Evaluate(role, instanceArn);
+        var label = "The " + choice.Label + " " + role.RoleName;
+        var listGap = result.Source == PermissionSource.PolicyDocuments ? snapshot.FindGap(role.RoleName, "iam:ListAttachedRolePolicies", "iam:ListRolePolicies") : null;
+        if (listGap is not null && result.Outcome is PermissionDecision.ImplicitDeny or PermissionDecision.Uncertain)
+        {
+            // Not seeing an Allow proves nothing when the policy list itself could not be read.
+            add.Add(NetworkServices.RolePermissions, string.Empty, NetworkCheckStatus.Error,
+                label + ": its policies could not be listed: " + listGap.Describe(), listGap.Remediation());
+            return;
+        }
+
+        var source = result.Source == PermissionSource.SimulatePrincipalPolicy ? " (SimulatePrincipalPolicy)"
+            : role.SimulationNote is { } note ? " (" + note + "; evaluated from the policy documents)"
+            : string.Empty;
+        const string Remedy = "Attach AmazonSSMManagedInstanceCore to the role, or allow ssm:UpdateInstanceInformation, ssmmessages:* and ec2messages:* in its policies.";
+        var fallback = result.Outcome is PermissionDecision.ExplicitDeny or PermissionDecision.ImplicitDeny && instance is not null && choice.IsInstanceProfileRole
+            ? DefaultHostManagementFallback(instance, ssm, instanceArn)
+            : null;
+        var deniedStatus = fallback is null ? NetworkCheckStatus.Failed : NetworkCheckStatus.Warning;
+        switch (result.Outcome)
+        {
+            case PermissionDecision.Allowed:
+                var deciders = result.Actions.GroupBy(a => a.DecidingPolicy)
+                    .Select(g => g.Key + " (" + string.Join(", ", g.Select(a => a.DecidingStatement).Distinct()) + ")").ToList();
+                var unread = result.UnreadablePolicies.Count == 0 ? string.Empty : " " + string.Join(", ", result.UnreadablePolicies) + " could not be read (a Deny in it would not be seen).";
+                unread += listGap is null ? string.Empty : " " + listGap.Describe() + " (a Deny there would not be seen).";
+                add.Add(NetworkServices.RolePermissions, string.Empty, NetworkCheckStatus.Passed,
+                    label + " allows all " + result.Actions.Count + " SSM core actions" + source
+                    + (result.Source == PermissionSource.PolicyDocuments ? ": " + string.Join("; ", deciders) : string.Empty) + "." + unread, null);
+                break;
+            case PermissionDecision.ExplicitDeny:
+                var denied = result.WithDecision(PermissionDecision.ExplicitDeny).ToList();
+                add.Add(NetworkServices.RolePermissions, string.Empty, deniedStatus,
+                    label + " denies " + string.Join(", ", denied.Select(a => a.Action)) + source + ": " + string.Join("; ", denied.Select(a => a.Reason).Distinct()) + "." + fallback,
+                    "Remove or narrow the Deny statement; explicit Deny wins over any Allow.");
+                break;
+            case PermissionDecision.ImplicitDeny:
+                var missing = result.WithDecision(PermissionDecision.ImplicitDeny).Select(a => a.Action).ToList();
+                add.Add(NetworkServices.RolePermissions, string.Empty, deniedStatus,
+                    label + " does not allow " + string.Join(", ", missing) + source + " (policies: "
+                    + (role.Policies.Count == 0 ? "none" : string.Join(", ", role.Policies.Select(p => p.PolicyName))) + ")." + fallback, Remedy);
+                break;
+            default:
+                var uncertain = result.WithDecision(PermissionDecision.Uncertain).ToList();
+                var unreadable = result.UnreadablePolicies.Count > 0;
+                var gap = unreadable ? snapshot.FindGap(role.RoleName) : null;
+                add.Add(NetworkServices.RolePermissions, string.Empty, gap is null ? NetworkCheckStatus.Warning : NetworkCheckStatus.Error,
+                    label + ": cannot confirm " + string.Join(", ", uncertain.Select(a => a.Action)) + ": "
+                    + string.Join("; ", uncertain.Select(a => a.Reason).Distinct()) + (gap is null ? "." : ". " + gap.Describe()),
+                    gap is not null ? gap.Remediation() : "Check that the Condition holds for the instance, or allow the actions without a Condition.");
+                break;
+        }
+
+    }
+
+    // Agents that support Default Host Management fall back to its role when the profile's credentials are refused.
+    private string? DefaultHostManagementFallback(Ec2Instance instance, SsmInstanceInfo? ssm, string instanceArn)
+    {
+        var dhmc = snapshot.DefaultHostManagement;
+        if (dhmc is null || !DefaultHostManagementApplies(instance, ssm, dhmc, out _) || snapshot.FindRole(dhmc.RoleName) is not { } dhmcRole
+            || roleEvaluator.Evaluate(dhmcRole, instanceArn).Outcome != PermissionDecision.Allowed)
+        {
+            return null;
+        }
+
+        return " Default Host Management role " + dhmcRole.RoleName + " grants them, and the agent falls back to it when the profile's credentials are refused.";
+    }
+
+    /// <summary>Default Host Management (the /ssm/managed-instance/default-ec2-instance-management-role setting) needs IMDSv2 and agent 3.2.582.0+.</summary>
+    internal void CheckDefaultHostManagement(CheckWriter add, Ec2Instance instance, SsmInstanceInfo? ssm)
+    {
+        var dhmc = snapshot.DefaultHostManagement;
+        if (dhmc is null)
+        {
+            var gap = snapshot.FindGap(NetworkSnapshot.DefaultHostManagementResource);
+            add.Add(NetworkServices.DefaultHostManagement, string.Empty, NetworkCheckStatus.Error,
+                gap?.Describe() ?? "The Default Host Management setting was not read.", gap?.Remediation("Grant ssm:GetServiceSetting.") ?? "Grant ssm:GetServiceSetting.");
+            return;
+        }
+
+        if (!dhmc.IsConfigured)
+        {
+            add.Add(NetworkServices.DefaultHostManagement, string.Empty, NetworkCheckStatus.Info,
+                "Not configured (/ssm/managed-instance/default-ec2-instance-management-role is unset).",
+                string.IsNullOrEmpty(instance.InstanceProfileArn) ? "Turn on Default Host Management, or attach an instance profile." : null);
+            return;
+        }
+
+        if (!string.IsNullOrEmpty(instance.InstanceProfileArn))
+        {
+            add.Add(NetworkServices.DefaultHostManagement, string.Empty, NetworkCheckStatus.Info,
+                "Configured with role " + dhmc.RoleName + "; the instance has a profile, whose credentials the agent uses first.", null);
+            return;
+        }
+
+        if (DefaultHostManagementApplies(instance, ssm, dhmc, out var why))
+        {
+            // Whether the role exists and grants the actions is RolePermissions' verdict.
+            add.Add(NetworkServices.DefaultHostManagement, string.Empty, NetworkCheckStatus.Passed,
+                "Configured with role " + dhmc.RoleName + "; applies to this instance (" + why + ").", null);
+            return;
+        }
+
+        add.Add(NetworkServices.DefaultHostManagement, string.Empty, NetworkCheckStatus.Warning, why + ".",
+            "Require IMDSv2 on the instance (ModifyInstanceMetadataOptions HttpTokens required) or attach an instance profile.");
+    }
+
+    internal string InstanceArn(string instanceId, IamRole? role) =>
+        "arn:" + Partition(role) + ":ec2:" + snapshot.Region + ":" + Account(role) + ":instance/" + instanceId;
+
+    internal static string Partition(IamRole? role) => ArnPart(role?.Arn, 1) ?? "aws";
+
+    internal static string Account(IamRole? role) => ArnPart(role?.Arn, 4) ?? string.Empty;
+
+    private static string? ArnPart(string? arn, int index)
+    {
+        var parts = arn?.Split(':');
+        return parts is not null && parts.Length > 5 && parts[index].Length > 0 ? parts[index] : null;
+    }
+}

@@ -1,0 +1,411 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using SsmTroubleshoot.Network.Model;
+using SsmTroubleshoot.Iam;
+
+namespace SsmTroubleshoot.Network;
+
+/// <summary>
+/// The path half of the network evaluation, per service endpoint: VPC DNS, the route out, the interface endpoint and
+/// its policy, security groups both ways and the NACLs of both subnets, as AWSSupport-TroubleshootManagedInstance checks them.
+/// </summary>
+internal sealed class PathChecks
+{
+    private readonly NetworkSnapshot snapshot;
+
+    internal PathChecks(NetworkSnapshot snapshot) => this.snapshot = snapshot;
+
+    /// <summary>Private DNS of interface endpoints and the AmazonProvidedDNS resolver work only with enableDnsSupport and enableDnsHostnames on.</summary>
+    internal void CheckVpcDns(CheckWriter add, InstanceNetwork context, IReadOnlyList<ServicePath> paths)
+    {
+        var vpc = context.Vpc;
+        var reliedOn = paths.Where(p => p.Interface is { } e && e.IsAvailable && e.PrivateDnsEnabled).Select(p => p.Interface!.VpcEndpointId).ToList();
+        if (vpc.EnableDnsSupport is null || vpc.EnableDnsHostnames is null)
+        {
+            var gap = snapshot.FindGap(vpc.VpcId, "ec2:DescribeVpcAttribute");
+            if (gap is null && reliedOn.Count == 0)
+            {
+                // The fetcher reads the attributes only where an interface endpoint with private DNS relies on them.
+                add.Add(NetworkServices.VpcDns, string.Empty, NetworkCheckStatus.Skipped, vpc.VpcId + ": no interface endpoint with private DNS relies on the VPC's DNS attributes (not read).", null);
+                return;
+            }
+
+            add.Add(NetworkServices.VpcDns, string.Empty, NetworkCheckStatus.Error,
+                gap?.Describe() ?? "The DNS attributes of " + vpc.VpcId + " were not read.", gap?.Remediation("Grant ec2:DescribeVpcAttribute.") ?? "Grant ec2:DescribeVpcAttribute.");
+            return;
+        }
+
+        var values = vpc.VpcId + ": enableDnsSupport " + OnOff(vpc.EnableDnsSupport.Value) + ", enableDnsHostnames " + OnOff(vpc.EnableDnsHostnames.Value);
+        const string Remedy = "Turn on enableDnsSupport and enableDnsHostnames (ModifyVpcAttribute).";
+        if (vpc.EnableDnsSupport.Value && vpc.EnableDnsHostnames.Value)
+        {
+            add.Add(NetworkServices.VpcDns, string.Empty, NetworkCheckStatus.Passed, values + ".", null);
+        }
+        else if (reliedOn.Count > 0)
+        {
+            // A service is reachable when any path works: with the Amazon DNS server on (only hostnames off) the public
+            // names resolve, and a working public path (NAT, internet gateway) carries the traffic the endpoint would have.
+            var stranded = paths.Where(p => p.Interface is { } e && e.IsAvailable && e.PrivateDnsEnabled
+                && !(vpc.EnableDnsSupport.Value && p.Public.Status == NetworkCheckStatus.Passed)).ToList();
+            if (stranded.Count == 0)
+            {
+                add.Add(NetworkServices.VpcDns, string.Empty, NetworkCheckStatus.Warning,
+                    values + ": the private DNS names of " + string.Join(", ", reliedOn) + " do not resolve to the endpoints; the public names resolve and the public path carries the traffic instead.", Remedy);
+            }
+            else
+            {
+                add.Add(NetworkServices.VpcDns, string.Empty, NetworkCheckStatus.Failed,
+                    values + ": the private DNS names of " + string.Join(", ", stranded.Select(p => p.Interface!.VpcEndpointId)) + " do not resolve to the endpoints"
+                    + (vpc.EnableDnsSupport.Value ? " and no public path carries " + string.Join(", ", stranded.Select(p => p.Service)) : " and the Amazon DNS server is off") + ".", Remedy);
+            }
+        }
+        else if (!vpc.EnableDnsSupport.Value)
+        {
+            add.Add(NetworkServices.VpcDns, string.Empty, NetworkCheckStatus.Warning,
+                values + ": the Amazon DNS server is off, so the instance needs its own DNS server to resolve the service names.", Remedy);
+        }
+        else
+        {
+            add.Add(NetworkServices.VpcDns, string.Empty, NetworkCheckStatus.Info, values + "; no interface endpoint with private DNS relies on it.", null);
+        }
+    }
+
+    /// <summary>Traffic to a public service endpoint leaves the subnet by its route table: longest prefix match to an IGW (with a public IP), a NAT or a peering.</summary>
+    internal void CheckRoute(CheckWriter add, InstanceNetwork context, ServicePath path)
+    {
+        var id = NetworkServices.Route + "." + path.Service;
+        if (!path.UsesInterface)
+        {
+            add.Add(id, path.Service, path.Public.Status, path.Public.Detail, path.Public.Remediation);
+            return;
+        }
+
+        var table = context.RouteTable;
+        var outcomes = new List<(NetworkCheckStatus Status, string Detail)>();
+        foreach (var address in path.EndpointAddresses)
+        {
+            var route = LongestPrefixMatch(table, address.Address);
+            if (route is null)
+            {
+                outcomes.Add((NetworkCheckStatus.Failed, "no route in " + context.RouteTableLabel + " covers " + address.Address));
+            }
+            else if (route.State == RouteState.Blackhole)
+            {
+                outcomes.Add((NetworkCheckStatus.Failed, address.Address + " matches " + route.Describe() + " in " + context.RouteTableLabel));
+            }
+            else if (route.TargetKind == RouteTargetKind.Local)
+            {
+                outcomes.Add((NetworkCheckStatus.Passed, "local route " + route.DestinationCidrBlock + " in " + context.RouteTableLabel));
+            }
+            else
+            {
+                outcomes.Add((NetworkCheckStatus.Warning, address.Address + " matches the more specific " + route.Describe() + " in " + context.RouteTableLabel + "; the path beyond it is not visible"));
+            }
+        }
+
+        var status = Worst(outcomes.Select(o => o.Status));
+        var detail = "To " + path.Interface!.VpcEndpointId + " (" + string.Join(", ", path.EndpointAddresses.Select(a => a.Address)) + "): "
+            + string.Join("; ", outcomes.Where(o => o.Status == status).Select(o => o.Detail).Distinct()) + ".";
+        add.Add(id, path.Service, status, detail, status == NetworkCheckStatus.Passed ? null : "Remove the route that overrides the local route to the endpoint's addresses.");
+    }
+
+    private static Route? LongestPrefixMatch(RouteTable table, Ipv4Range address)
+    {
+        Route? best = null;
+        var bestLength = -1;
+        foreach (var route in table.Routes)
+        {
+            if (Ipv4Range.TryParse(route.DestinationCidrBlock, out var destination) && destination.Contains(address) && destination.PrefixLength > bestLength)
+            {
+                best = route;
+                bestLength = destination.PrefixLength;
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>An interface endpoint with private DNS takes the service name inside the VPC; its policy can still refuse the agent's calls.</summary>
+    internal void CheckVpcEndpoint(CheckWriter add, InstanceNetwork context, ServicePath path, string instanceArn)
+    {
+        var id = NetworkServices.VpcEndpoint + "." + path.Service;
+        var internetOk = path.Public.Status is not (NetworkCheckStatus.Failed or NetworkCheckStatus.Error);
+        var remedy = "Create an interface endpoint for " + path.EndpointServiceName + " in " + context.Vpc.VpcId + " with private DNS on.";
+        if (path.UsesInterface)
+        {
+            var endpoint = path.Interface!;
+            var policy = EndpointPolicyVerdict(endpoint, path.Service, instanceArn);
+            add.Add(id, path.Service, policy.Status, endpoint.VpcEndpointId + " (" + endpoint.ServiceName + ") available, private DNS on, in "
+                + string.Join(", ", endpoint.SubnetIds) + "." + policy.Detail, policy.Remediation);
+            return;
+        }
+
+        if (path.Public.GatewayEndpoint is { } gateway && path.Public.Status == NetworkCheckStatus.Passed)
+        {
+            add.Add(id, path.Service, NetworkCheckStatus.Passed, "Gateway endpoint " + gateway.VpcEndpointId + " (" + gateway.ServiceName + ") is routed from " + context.RouteTableLabel + ".", null);
+            return;
+        }
+
+        var gatewayNote = path.Gateway is { } unrouted ? " Gateway endpoint " + unrouted.VpcEndpointId + " exists but is not associated with " + context.RouteTable.RouteTableId + "." : string.Empty;
+        if (path.Interface is { } unusable)
+        {
+            add.Add(id, path.Service, internetOk ? NetworkCheckStatus.Warning : NetworkCheckStatus.Failed,
+                unusable.VpcEndpointId + " (" + unusable.ServiceName + ") is not used: " + path.InterfaceUnusableReason + "; the agent resolves the public name and "
+                + (internetOk ? "takes the internet path." : "has no internet path either.") + gatewayNote,
+                path.InterfaceUnusableRemediation);
+            return;
+        }
+
+        if (internetOk)
+        {
+            add.Add(id, path.Service, NetworkCheckStatus.Info, "No endpoint for " + path.EndpointServiceName + "; traffic takes the internet path (see Route." + path.Service + ")." + gatewayNote, null);
+        }
+        else
+        {
+            add.Add(id, path.Service, NetworkCheckStatus.Failed, "No endpoint for " + path.EndpointServiceName + " in " + context.Vpc.VpcId + " and no internet path." + gatewayNote,
+                remedy + " Or route 0.0.0.0/0 to a NAT gateway.");
+        }
+    }
+
+    /// <summary>An endpoint policy can refuse the agent's calls even when the network path is fine.</summary>
+    private static (NetworkCheckStatus Status, string Detail, string? Remediation) EndpointPolicyVerdict(VpcEndpoint endpoint, string service, string instanceArn)
+    {
+        var actions = SsmCoreActions.All.Where(a => a.StartsWith(service + ":", StringComparison.Ordinal)).ToList();
+        if (string.IsNullOrWhiteSpace(endpoint.PolicyDocument) || actions.Count == 0)
+        {
+            return (NetworkCheckStatus.Passed, string.Empty, null);
+        }
+
+        PolicyDocument document;
+        try
+        {
+            document = PolicyDocument.Parse(endpoint.PolicyDocument!);
+        }
+        catch (System.IO.InvalidDataException ex)
+        {
+            return (NetworkCheckStatus.Warning, " Its endpoint policy could not be read: " + ex.Message, null);
+        }
+
+        var policies = new[] { new NamedPolicy("endpoint policy of " + endpoint.VpcEndpointId, document) };
+        var results = actions.Select(a => IamPolicyEvaluator.Evaluate(policies, a, a == SsmCoreActions.UpdateInstanceInformation ? instanceArn : "*")).ToList();
+        var refused = results.Where(r => r.Decision is PermissionDecision.ExplicitDeny or PermissionDecision.ImplicitDeny).ToList();
+        if (refused.Count > 0)
+        {
+            return (NetworkCheckStatus.Failed, " Its endpoint policy refuses " + string.Join(", ", refused.Select(r => r.Action)) + ": " + string.Join("; ", refused.Select(r => r.Reason).Distinct()) + ".",
+                "Allow " + string.Join(", ", refused.Select(r => r.Action)) + " in the endpoint policy of " + endpoint.VpcEndpointId + " (the default policy allows all).");
+        }
+
+        var uncertain = results.Where(r => r.Decision == PermissionDecision.Uncertain).ToList();
+        return uncertain.Count > 0
+            ? (NetworkCheckStatus.Warning, " Its endpoint policy may refuse " + string.Join(", ", uncertain.Select(r => r.Action)) + ": " + string.Join("; ", uncertain.Select(r => r.Reason).Distinct()) + ".",
+                "Check that the endpoint policy's Principal/Condition admits the instance role.")
+            : (NetworkCheckStatus.Passed, " Its endpoint policy allows the agent's calls.", null);
+    }
+
+    /// <summary>An interface endpoint's security groups must admit HTTPS (443) from the instance.</summary>
+    internal void CheckEndpointSecurityGroup(CheckWriter add, InstanceNetwork context, ServicePath path)
+    {
+        var id = NetworkServices.EndpointSecurityGroup + "." + path.Service;
+        if (!path.UsesInterface)
+        {
+            add.Add(id, path.Service, NetworkCheckStatus.Skipped, "No interface endpoint in use for " + path.Service + ".", null);
+            return;
+        }
+
+        var endpoint = path.Interface!;
+        var groups = endpoint.SecurityGroupIds.Select(snapshot.FindSecurityGroup).Where(g => g is not null).Select(g => g!).ToList();
+        var rule = SecurityGroupAnalyzer.FindHttpsRule(snapshot, groups, egress: false, context.InstanceAddress, context.SecurityGroupIds);
+        if (rule is not null)
+        {
+            add.Add(id, path.Service, NetworkCheckStatus.Passed, endpoint.VpcEndpointId + ": " + rule + ".", null);
+            return;
+        }
+
+        var missing = endpoint.SecurityGroupIds.Where(g => snapshot.FindSecurityGroup(g) is null).ToList();
+        if (missing.Count > 0)
+        {
+            var gap = snapshot.FindGap(context.Vpc.VpcId, "ec2:DescribeSecurityGroups");
+            add.Add(id, path.Service, NetworkCheckStatus.Error, endpoint.VpcEndpointId + ": security groups " + string.Join(", ", missing) + " could not be read"
+                + (gap is null ? "." : ": " + gap.Describe()), gap?.Remediation("Grant ec2:DescribeSecurityGroups.") ?? "Grant ec2:DescribeSecurityGroups.");
+            return;
+        }
+
+        var ipv6 = SecurityGroupAnalyzer.HasIpv6OnlyHttps(groups, egress: false) ? " (IPv6-only rules ignored: the agent connects over IPv4)" : string.Empty;
+        add.Add(id, path.Service, NetworkCheckStatus.Failed,
+            endpoint.VpcEndpointId + ": none of " + string.Join(", ", endpoint.SecurityGroupIds) + " allows TCP 443 in from " + context.Instance.PrivateIpAddress
+            + " or from " + string.Join(", ", context.SecurityGroupIds) + ipv6 + ".",
+            "Add an inbound rule TCP 443 from the VPC CIDR or from " + context.SecurityGroupIds.FirstOrDefault() + " to " + endpoint.SecurityGroupIds.FirstOrDefault() + ".");
+    }
+
+    /// <summary>Security groups are stateful: the instance's groups must allow outbound 443 to the endpoint's addresses; replies return on their own.</summary>
+    internal void CheckSecurityGroupEgress(CheckWriter add, InstanceNetwork context, ServicePath path)
+    {
+        var id = NetworkServices.SecurityGroupEgress + "." + path.Service;
+        var groups = context.SecurityGroups;
+        var missingNote = context.MissingSecurityGroupIds.Count > 0 ? " (" + string.Join(", ", context.MissingSecurityGroupIds) + " could not be read)" : string.Empty;
+        if (groups.Count == 0)
+        {
+            var gap = snapshot.FindGap(context.Vpc.VpcId, "ec2:DescribeSecurityGroups");
+            add.Add(id, path.Service, NetworkCheckStatus.Error, "The instance's security groups could not be read" + (gap is null ? missingNote : ": " + gap.Describe()) + ".", gap?.Remediation("Grant ec2:DescribeSecurityGroups.") ?? "Grant ec2:DescribeSecurityGroups.");
+            return;
+        }
+
+        const string Remedy = "Add an outbound rule TCP 443 to 0.0.0.0/0 (or to the endpoint's security group) on one of the instance's security groups.";
+        if (path.UsesInterface)
+        {
+            var endpoint = path.Interface!;
+            var endpointGroups = new HashSet<string>(endpoint.SecurityGroupIds, StringComparer.Ordinal);
+            var allowed = new List<string>();
+            var blocked = new List<string>();
+            foreach (var address in path.EndpointAddresses)
+            {
+                var rule = SecurityGroupAnalyzer.FindHttpsRule(snapshot, groups, egress: true, address.Address, endpointGroups);
+                if (rule is null)
+                {
+                    blocked.Add(address.Address.ToString());
+                }
+                else
+                {
+                    allowed.Add(rule);
+                }
+            }
+
+            var status = blocked.Count == 0 ? NetworkCheckStatus.Passed : allowed.Count == 0 ? NetworkCheckStatus.Failed : NetworkCheckStatus.Warning;
+            var detail = status == NetworkCheckStatus.Passed
+                ? "To " + endpoint.VpcEndpointId + ": " + string.Join("; ", allowed.Distinct()) + "."
+                : "To " + endpoint.VpcEndpointId + ": no rule of " + string.Join(", ", context.SecurityGroupIds) + " allows TCP 443 out to " + string.Join(", ", blocked)
+                  + (allowed.Count > 0 ? " (other addresses: " + string.Join("; ", allowed.Distinct()) + ")" : string.Empty)
+                  + (SecurityGroupAnalyzer.HasIpv6OnlyHttps(groups, egress: true) ? " (IPv6-only rules ignored)" : string.Empty) + missingNote + ".";
+            add.Add(id, path.Service, status, detail, status == NetworkCheckStatus.Passed ? null : Remedy);
+            return;
+        }
+
+        var none = new HashSet<string>(StringComparer.Ordinal);
+        var covering = path.Public.Remotes.Select(r => SecurityGroupAnalyzer.FindHttpsRule(snapshot, groups, egress: true, r, none)).ToList();
+        string? prefixListRule = null;
+        if (path.Public.PrefixList is { } prefixList)
+        {
+            prefixListRule = groups.SelectMany(g => g.Egress.Where(p => p.CoversHttps() && p.PrefixListIds.Contains(prefixList.PrefixListId))
+                .Select(p => g.GroupId + " egress " + p.DescribePorts() + " to prefix list " + prefixList.PrefixListId + " (" + prefixList.Name + ")")).FirstOrDefault();
+        }
+
+        if (prefixListRule is not null || covering.All(c => c is not null))
+        {
+            add.Add(id, path.Service, NetworkCheckStatus.Passed, "To " + path.Public.RemoteLabel + ": " + (prefixListRule ?? string.Join("; ", covering.Distinct())) + ".", null);
+            return;
+        }
+
+        var narrow = SecurityGroupAnalyzer.FindNarrowHttpsEgress(groups);
+        if (narrow is not null)
+        {
+            add.Add(id, path.Service, NetworkCheckStatus.Warning,
+                "Only " + narrow + " allows TCP 443 out; cannot tell whether it covers " + path.Public.RemoteLabel + missingNote + ".", Remedy);
+            return;
+        }
+
+        add.Add(id, path.Service, NetworkCheckStatus.Failed,
+            "No rule of " + string.Join(", ", context.SecurityGroupIds) + " allows TCP 443 out to " + path.Public.RemoteLabel
+            + (SecurityGroupAnalyzer.HasIpv6OnlyHttps(groups, egress: true) ? " (IPv6-only rules ignored: the agent connects over IPv4)" : string.Empty) + missingNote + ".", Remedy);
+    }
+
+    /// <summary>NACLs are stateless: outbound 443 and the inbound ephemeral reply ports (1024-65535) must both be allowed, in the subnets on both ends.</summary>
+    internal void CheckNacls(CheckWriter add, InstanceNetwork context, ServicePath path)
+    {
+        var egressLegs = new List<NaclLeg>();
+        var ingressLegs = new List<NaclLeg>();
+        var instanceSubnet = context.Subnet.SubnetId;
+        var instanceIp = new[] { context.InstanceAddress };
+        var instanceLabel = context.Instance.PrivateIpAddress ?? "the instance";
+        if (path.UsesInterface)
+        {
+            var remote = path.EndpointAddresses.Where(a => a.SubnetId != instanceSubnet).ToList();
+            if (remote.Count > 0)
+            {
+                var addresses = remote.Select(a => a.Address).ToList();
+                var label = string.Join(", ", addresses);
+                egressLegs.Add(new NaclLeg(instanceSubnet, egress: true, addresses, label, PortRange.Https, "Request leaves the instance subnet"));
+                ingressLegs.Add(new NaclLeg(instanceSubnet, egress: false, addresses, label, PortRange.Ephemeral, "Reply enters the instance subnet"));
+            }
+
+            foreach (var subnet in remote.Select(a => a.SubnetId).Distinct())
+            {
+                ingressLegs.Add(new NaclLeg(subnet, egress: false, instanceIp, instanceLabel, PortRange.Https, "Request enters the endpoint subnet"));
+                egressLegs.Add(new NaclLeg(subnet, egress: true, instanceIp, instanceLabel, PortRange.Ephemeral, "Reply leaves the endpoint subnet"));
+            }
+        }
+        else
+        {
+            var remotes = path.Public.Remotes;
+            var label = path.Public.RemoteLabel;
+            egressLegs.Add(new NaclLeg(instanceSubnet, egress: true, remotes, label, PortRange.Https, "Request leaves the instance subnet"));
+            ingressLegs.Add(new NaclLeg(instanceSubnet, egress: false, remotes, label, PortRange.Ephemeral, "Reply enters the instance subnet"));
+            if (path.Public.Nat is { } nat && nat.SubnetId != instanceSubnet)
+            {
+                // The NAT gateway's subnet is crossed twice each way: from the instance, and out to the internet.
+                ingressLegs.Add(new NaclLeg(nat.SubnetId, egress: false, instanceIp, instanceLabel, PortRange.Https, "Request enters the NAT gateway subnet"));
+                egressLegs.Add(new NaclLeg(nat.SubnetId, egress: true, remotes, label, PortRange.Https, "NAT gateway sends the request out"));
+                ingressLegs.Add(new NaclLeg(nat.SubnetId, egress: false, remotes, label, PortRange.Ephemeral, "Reply reaches the NAT gateway"));
+                egressLegs.Add(new NaclLeg(nat.SubnetId, egress: true, instanceIp, instanceLabel, PortRange.Ephemeral, "NAT gateway returns the reply"));
+            }
+        }
+
+        AddNaclCheck(add, context, path, NetworkServices.NaclEgress, egressLegs);
+        AddNaclCheck(add, context, path, NetworkServices.NaclIngress, ingressLegs);
+    }
+
+    private void AddNaclCheck(CheckWriter add, InstanceNetwork context, ServicePath path, string check, List<NaclLeg> legs)
+    {
+        var id = check + "." + path.Service;
+        if (legs.Count == 0)
+        {
+            add.Add(id, path.Service, NetworkCheckStatus.Passed,
+                "The endpoint's addresses are in the instance's subnet " + context.Subnet.SubnetId + "; NACLs do not filter traffic within a subnet.", null);
+            return;
+        }
+
+        var results = new List<NaclLegResult>();
+        foreach (var leg in legs)
+        {
+            var acl = snapshot.NetworkAclForSubnet(leg.SubnetId);
+            if (acl is null)
+            {
+                var gap = snapshot.FindGap(context.Vpc.VpcId, "ec2:DescribeNetworkAcls");
+                add.Add(id, path.Service, NetworkCheckStatus.Error, "The network ACL of " + leg.SubnetId + " is unknown" + (gap is null ? "." : ": " + gap.Describe()),
+                    gap?.Remediation("Grant ec2:DescribeNetworkAcls.") ?? "Grant ec2:DescribeNetworkAcls.");
+                return;
+            }
+
+            results.Add(NaclAnalyzer.Evaluate(snapshot, acl, leg));
+        }
+
+        var worst = results.Any(r => r.Outcome == NaclOutcome.Deny) ? NaclOutcome.Deny : results.Any(r => r.Outcome == NaclOutcome.Partial) ? NaclOutcome.Partial : NaclOutcome.Allow;
+        var status = worst switch
+        {
+            NaclOutcome.Allow => NetworkCheckStatus.Passed,
+            NaclOutcome.Partial => NetworkCheckStatus.Warning,
+            _ => NetworkCheckStatus.Failed,
+        };
+        var shown = worst == NaclOutcome.Allow ? results : results.Where(r => r.Outcome != NaclOutcome.Allow);
+        var remedy = check == NetworkServices.NaclEgress
+            ? "Allow outbound TCP 443 to the destination in the instance subnet's NACL (and outbound 1024-65535 back to the instance in the endpoint or NAT subnet's NACL), numbered before any Deny."
+            : "Allow inbound TCP 1024-65535 from the destination in the instance subnet's NACL (and inbound TCP 443 from the instance in the endpoint or NAT subnet's NACL), numbered before any Deny.";
+        add.Add(id, path.Service, status, string.Join(" | ", shown.Select(r => r.Detail)) + ".", status == NetworkCheckStatus.Passed ? null : remedy);
+    }
+
+    private static string OnOff(bool value) => value ? "on" : "off";
+
+    private static NetworkCheckStatus Worst(IEnumerable<NetworkCheckStatus> statuses)
+    {
+        var list = statuses.ToList();
+        foreach (var status in new[] { NetworkCheckStatus.Failed, NetworkCheckStatus.Error, NetworkCheckStatus.Warning, NetworkCheckStatus.Info })
+        {
+            if (list.Contains(status))
+            {
+                return status;
+            }
+        }
+
+        return list.Count == 0 ? NetworkCheckStatus.Skipped : NetworkCheckStatus.Passed;
+    }
+}
