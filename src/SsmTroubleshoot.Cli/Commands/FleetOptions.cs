@@ -88,6 +88,23 @@ internal sealed class FleetOptions
     }
 
     /// <summary>
+    /// Runs a scope of one target (one region of the caller's account): its value, or its failure turned into the
+    /// command's own error by <paramref name="failed"/> (a single region's failure ends the run, as before fleets).
+    /// </summary>
+    public static async Task<T> RunSingleAsync<T>(FleetScope scope, Func<FleetTarget, CancellationToken, Task<T>> work, Func<Exception, Exception> failed, CancellationToken cancellationToken)
+    {
+        var outcomes = new ConcurrentBag<FleetOutcome<T>>();
+        await scope.RunAsync(work, outcomes.Add, cancellationToken).ConfigureAwait(false);
+        var outcome = outcomes.Single();
+        if (outcome.Failure is { } failure)
+        {
+            throw failed(failure.Exception);
+        }
+
+        return outcome.Value!;
+    }
+
+    /// <summary>
     /// Runs the scope; results come back in account, then region order; each failure is one line on stderr. Failures
     /// counts target positions (a denied AssumeRole counts each region of the account).
     /// </summary>

@@ -316,16 +316,13 @@ internal sealed class LogsCommand
         }
         else
         {
-            var outcomes = new List<SsmTroubleshoot.Aws.FleetOutcome<SsmTroubleshoot.LogCollection.FleetLogResult>>();
-            scope.RunAsync((target, ct) => SsmTroubleshoot.LogCollection.FleetLogRun.CollectAsync(target, request, analyzer, false, null, ct),
-                outcome => { lock (outcomes) { outcomes.Add(outcome); } }, cancellationToken).GetAwaiter().GetResult();
-            if (outcomes.Single().Failure is { } failure)
+            results = new List<SsmTroubleshoot.LogCollection.FleetLogResult>
             {
-                throw new CliRunException(AwsFailure.Describe(failure.Exception, "SSM Run Command", scope.Connection.EndpointFor("SSM"))
-                    + " The caller needs ssm:DescribeInstanceInformation, ssm:SendCommand, ssm:ListCommandInvocations and ssm:GetCommandInvocation.", failure.Exception);
-            }
-
-            results = new List<SsmTroubleshoot.LogCollection.FleetLogResult> { outcomes[0].Value! };
+                FleetOptions.RunSingleAsync(scope, (target, ct) => SsmTroubleshoot.LogCollection.FleetLogRun.CollectAsync(target, request, analyzer, false, null, ct),
+                    ex => new CliRunException(AwsFailure.Describe(ex, "SSM Run Command", scope.Connection.EndpointFor("SSM"))
+                        + " The caller needs ssm:DescribeInstanceInformation, ssm:SendCommand, ssm:ListCommandInvocations and ssm:GetCommandInvocation.", ex),
+                    cancellationToken).GetAwaiter().GetResult(),
+            };
         }
 
         foreach (var warning in results.SelectMany(r => r.Warnings))

@@ -88,27 +88,16 @@ internal static class NetworkCommand
                 return await fleet.RunNetworkAsync(parse, global, output, request, new NetworkEvaluationOptions { IncludeOptionalServices = parse.GetValue(includeOptional) }, ct).ConfigureAwait(false);
             }
 
-            var connection = await global.ConnectAsync(parse, ct).ConfigureAwait(false);
-            NetworkInventory inventory;
-            try
-            {
-                inventory = await NetworkFleetReader.FetchAsync(connection, request, null, ct).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
-            {
-                throw new CliRunException(AwsFailure.Describe(ex, "Reading the network configuration", connection.EndpointFor("EC2")), ex);
-            }
-
-            var (unknown, lookupFailed) = WriteLookupErrors(output, inventory, ids.Count > 0);
-            var snapshot = new NetworkSnapshot(inventory);
-            var evaluator = new NetworkEvaluator(snapshot, new NetworkEvaluationOptions { IncludeOptionalServices = parse.GetValue(includeOptional) });
-            var evaluate = request.InstanceIds is null
-                ? inventory.Instances.Select(i => i.InstanceId).ToList()
-                : ids.Where(id => id.StartsWith("mi-", StringComparison.Ordinal) || snapshot.FindInstance(id) is not null).ToList();
-            var reports = evaluate.Select(id =>
+            // One region: the engine's entry for a fleet target (the same as the cmdlet's), rendered without the account columns.
+            var scope = await fleet.ScopeAsync(parse, global, ct).ConfigureAwait(false);
+            var result = await FleetOptions.RunSingleAsync(scope,
+                (target, c) => NetworkFleetReader.EvaluateAsync(target, request, new NetworkEvaluationOptions { IncludeOptionalServices = parse.GetValue(includeOptional) }, false, null, c),
+                ex => new CliRunException(AwsFailure.Describe(ex, "Reading the network configuration", scope.Connection.EndpointFor("EC2")), ex), ct).ConfigureAwait(false);
+            var (unknown, lookupFailed) = WriteLookupErrors(output, result.Gaps, result.Region, ids.Count > 0);
+            var reports = result.Reports.Select(report =>
             {
                 ct.ThrowIfCancellationRequested();
-                return evaluator.Evaluate(id);
+                return report;
             }).ToList();
 
             if (parse.GetValue(detailed))
@@ -122,7 +111,7 @@ internal static class NetworkCommand
 
             if (reports.Count == 0 && request.InstanceIds is null && !lookupFailed)
             {
-                output.WriteWarning("No instance of " + inventory.Region + " matches" + (filterTexts.Length > 0 ? " the filter." : "."));
+                output.WriteWarning("No instance of " + result.Region + " matches" + (filterTexts.Length > 0 ? " the filter." : "."));
             }
 
             // Checks that could not be evaluated (a call refused, throttled or unanswered) leave the verdict open: say which, on stderr.
@@ -167,16 +156,16 @@ internal static class NetworkCommand
     }
 
     /// <summary>The cmdlet's non-terminating errors, on stderr: ids EC2 does not know, and lookups that failed.</summary>
-    private static (bool Unknown, bool LookupFailed) WriteLookupErrors(CliOutput output, NetworkInventory inventory, bool byId)
+    private static (bool Unknown, bool LookupFailed) WriteLookupErrors(CliOutput output, IEnumerable<DataGap> gaps, string region, bool byId)
     {
         var unknown = false;
         var failed = false;
-        foreach (var gap in inventory.Gaps.Where(g => g.Operation == "ec2:DescribeInstances"))
+        foreach (var gap in gaps.Where(g => g.Operation == "ec2:DescribeInstances"))
         {
             if (gap.IsNotFound)
             {
                 unknown = true;
-                output.WriteError("Instance " + gap.ResourceId + " was not found in " + inventory.Region + ". Check the instance id and the region (--region).");
+                output.WriteError("Instance " + gap.ResourceId + " was not found in " + region + ". Check the instance id and the region (--region).");
                 continue;
             }
 
