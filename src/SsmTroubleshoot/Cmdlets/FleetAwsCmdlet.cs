@@ -46,6 +46,30 @@ public abstract class FleetAwsCmdlet : AwsCmdlet
     [ValidateNotNullOrEmpty]
     public string? RoleSessionName { get; set; }
 
+    private readonly List<(string Id, string? Regions)> _pipedIds = new();
+    private readonly HashSet<(string, string?)> _seenIds = new();
+
+    /// <summary>
+    /// Remembers ids of this pipeline record with the record's -Region (piped objects may each carry their own): the
+    /// whole pipeline is read in EndProcessing, one batched pass per set of regions (<see cref="PipedIdsByRegions"/>).
+    /// </summary>
+    protected void CollectIds(IEnumerable<string> instanceIds)
+    {
+        var regions = Region is { Length: > 0 } ? string.Join(",", Region) : null;
+        foreach (var id in instanceIds)
+        {
+            if (_seenIds.Add((id, regions)))
+            {
+                _pipedIds.Add((id, regions));
+            }
+        }
+    }
+
+    /// <summary>The ids collected so far, grouped by the regions they came with (null: the default region), in input order.</summary>
+    protected IEnumerable<(IReadOnlyList<string> Ids, IReadOnlyList<string>? Regions)> PipedIdsByRegions() =>
+        _pipedIds.GroupBy(x => x.Regions, StringComparer.Ordinal)
+            .Select(g => ((IReadOnlyList<string>)g.Select(x => x.Id).ToList(), (IReadOnlyList<string>?)g.Key?.Split(',')));
+
     /// <summary>Subclasses' -ThrottleLimit when bound: it then also bounds the (account, region) pairs read at once.</summary>
     protected abstract int? BoundThrottleLimit { get; }
 

@@ -51,8 +51,6 @@ public sealed class GetSsmAgentLogIssueCommand : FleetAwsCmdlet
     private LogTextSession? _session;
     private long _lastProgressTicks;
     private int _progressId;
-    private readonly List<(string Id, string? Regions)> _instanceIds = new();
-    private readonly HashSet<(string, string?)> _seen = new();
     private DateTime? _since;
     private DateTime? _until;
 
@@ -294,15 +292,7 @@ public sealed class GetSsmAgentLogIssueCommand : FleetAwsCmdlet
         switch (ParameterSetName)
         {
             case InstanceIdSet:
-                // Piped objects may each carry their own Region: ids are collected per set of regions.
-                var regions = Region is { Length: > 0 } ? string.Join(",", Region) : null;
-                foreach (var id in InstanceId!)
-                {
-                    if (_seen.Add((id, regions)))
-                    {
-                        _instanceIds.Add((id, regions));
-                    }
-                }
+                CollectIds(InstanceId!);
 
                 break;
             case FilterSet:
@@ -345,9 +335,9 @@ public sealed class GetSsmAgentLogIssueCommand : FleetAwsCmdlet
     {
         if (ParameterSetName == InstanceIdSet)
         {
-            foreach (var group in _instanceIds.GroupBy(x => x.Regions, StringComparer.Ordinal))
+            foreach (var (ids, regions) in PipedIdsByRegions())
             {
-                CollectFleet(group.Select(x => x.Id).ToList(), group.Key?.Split(','));
+                CollectFleet(ids, regions);
             }
 
             return;

@@ -27,8 +27,6 @@ public sealed class GetSsmNodeDiagnosisCommand : FleetAwsCmdlet
     private const string AllSet = "All";
     private const string Activity = "Get-SsmNodeDiagnosis";
 
-    private readonly List<(string Id, string? Region)> _instanceIds = new();
-    private readonly HashSet<(string, string?)> _seen = new();
 
     /// <summary>EC2 instance ids (i-) and hybrid node ids (mi-); binds InstanceId of Get-EC2Instance's instances and of our results.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByIdSet, ValueFromPipelineByPropertyName = true)]
@@ -79,14 +77,7 @@ public sealed class GetSsmNodeDiagnosisCommand : FleetAwsCmdlet
             return;
         }
 
-        var regions = Region is { Length: > 0 } ? string.Join(",", Region) : null;
-        foreach (var id in InstanceId)
-        {
-            if (_seen.Add((id, regions)))
-            {
-                _instanceIds.Add((id, regions));
-            }
-        }
+        CollectIds(InstanceId);
     }
 
     protected override void EndProcessing()
@@ -94,9 +85,9 @@ public sealed class GetSsmNodeDiagnosisCommand : FleetAwsCmdlet
         if (ParameterSetName == ByIdSet)
         {
             var all = new List<NodeDiagnosis>();
-            foreach (var group in _instanceIds.GroupBy(x => x.Region, StringComparer.Ordinal))
+            foreach (var (ids, regions) in PipedIdsByRegions())
             {
-                all.AddRange(Diagnose(group.Select(x => x.Id).ToList(), Array.Empty<Ec2Filter>(), group.Key?.Split(',')));
+                all.AddRange(Diagnose(ids.ToList(), Array.Empty<Ec2Filter>(), regions));
             }
 
             Write(all);

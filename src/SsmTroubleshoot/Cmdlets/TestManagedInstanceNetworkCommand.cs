@@ -27,8 +27,6 @@ public sealed class TestManagedInstanceNetworkCommand : FleetAwsCmdlet
     private const string Activity = "Test-ManagedInstanceNetwork";
 
     // Ids in input order with the region each came with: objects piped from several regions are read per region.
-    private readonly List<(string Id, string? Region)> _instanceIds = new();
-    private readonly HashSet<(string, string?)> _seen = new();
 
     /// <summary>EC2 instance ids (i-) and hybrid node ids (mi-); binds InstanceId of Get-EC2Instance's instances.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByIdSet, ValueFromPipelineByPropertyName = true)]
@@ -70,29 +68,17 @@ public sealed class TestManagedInstanceNetworkCommand : FleetAwsCmdlet
             return;
         }
 
-        var regions = Region is { Length: > 0 } ? string.Join(",", Region) : null;
-        foreach (var id in InstanceId)
-        {
-            if (_seen.Add((id, regions)))
-            {
-                _instanceIds.Add((id, regions));
-            }
-        }
+        CollectIds(InstanceId);
     }
 
     protected override void EndProcessing()
     {
-        if (ParameterSetName == ByIdSet && _instanceIds.Count == 0)
-        {
-            return;
-        }
-
         if (ParameterSetName == ByIdSet)
         {
             // Ids piped with different regions are read per set of regions.
-            foreach (var group in _instanceIds.GroupBy(x => x.Region, StringComparer.Ordinal))
+            foreach (var (ids, regions) in PipedIdsByRegions())
             {
-                Evaluate(group.Select(x => x.Id).ToList(), Array.Empty<Ec2Filter>(), group.Key?.Split(','));
+                Evaluate(ids.ToList(), Array.Empty<Ec2Filter>(), regions);
             }
 
             return;
