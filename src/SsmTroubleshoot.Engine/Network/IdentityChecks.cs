@@ -18,34 +18,55 @@ internal sealed class IdentityChecks
     internal IdentityChecks(NetworkSnapshot snapshot) => this.snapshot = snapshot;
 
     /// <summary>SSM lists a node as Online while its agent pings within about five minutes; ConnectionLost or absent means it cannot be reached.</summary>
-    internal void CheckPingStatus(CheckWriter add, Ec2Instance? instance, SsmInstanceInfo? ssm)
+    internal void CheckPingStatus(CheckWriter add, Ec2Instance? instance, SsmInstanceInfo? ssm) =>
+        WritePingStatus(add, DecidePingStatus(add.InstanceId, ssm), instance, ssm);
+
+    internal enum PingOutcome
     {
-        var state = instance is null || instance.State == "running" ? string.Empty : " The instance is " + instance.State + ".";
+        /// <summary>DescribeInstanceInformation failed for the node or the region.</summary>
+        Unreadable,
+
+        /// <summary>SSM answered and has no entry for the node.</summary>
+        NotRegistered,
+        Online,
+
+        /// <summary>ConnectionLost, Inactive: the agent has not pinged lately.</summary>
+        NotOnline,
+    }
+
+    private (PingOutcome Outcome, DataGap? Gap) DecidePingStatus(string instanceId, SsmInstanceInfo? ssm)
+    {
         if (ssm is null)
         {
-            var gap = snapshot.FindGap(add.InstanceId, "ssm:DescribeInstanceInformation") ?? snapshot.FindGap("ssm", "ssm:DescribeInstanceInformation");
-            if (gap is not null)
-            {
-                add.Add(NetworkServices.PingStatus, string.Empty, NetworkCheckStatus.Error, gap.Describe(), gap.Remediation("Grant ssm:DescribeInstanceInformation."));
-                return;
-            }
-
-            add.Add(NetworkServices.PingStatus, string.Empty, NetworkCheckStatus.Info,
-                "Not registered with Systems Manager (DescribeInstanceInformation has no entry)." + state,
-                "Fix the failed checks below; then check the agent on the instance (installed, running, its log).");
-            return;
+            var gap = snapshot.FindGap(instanceId, "ssm:DescribeInstanceInformation") ?? snapshot.FindGap("ssm", "ssm:DescribeInstanceInformation");
+            return (gap is null ? PingOutcome.NotRegistered : PingOutcome.Unreadable, gap);
         }
 
-        var agent = string.IsNullOrEmpty(ssm.AgentVersion) ? string.Empty : ", agent " + ssm.AgentVersion;
-        if (string.Equals(ssm.PingStatus, "Online", StringComparison.OrdinalIgnoreCase))
+        return (string.Equals(ssm.PingStatus, "Online", StringComparison.OrdinalIgnoreCase) ? PingOutcome.Online : PingOutcome.NotOnline, null);
+    }
+
+    private static void WritePingStatus(CheckWriter add, (PingOutcome Outcome, DataGap? Gap) verdict, Ec2Instance? instance, SsmInstanceInfo? ssm)
+    {
+        var state = instance is null || instance.State == "running" ? string.Empty : " The instance is " + instance.State + ".";
+        var agent = string.IsNullOrEmpty(ssm?.AgentVersion) ? string.Empty : ", agent " + ssm!.AgentVersion;
+        switch (verdict.Outcome)
         {
-            add.Add(NetworkServices.PingStatus, string.Empty, NetworkCheckStatus.Passed, "Online" + agent + "." + state, null);
-        }
-        else
-        {
-            var last = ssm.LastPingDateTime is { } ping ? ", last ping " + ping.ToUniversalTime().ToString("u", System.Globalization.CultureInfo.InvariantCulture) : string.Empty;
-            add.Add(NetworkServices.PingStatus, string.Empty, NetworkCheckStatus.Info, ssm.PingStatus + agent + last + "." + state,
-                "Fix the failed checks below; then check the agent on the instance (running, its log).");
+            case PingOutcome.Unreadable:
+                add.Add(NetworkServices.PingStatus, string.Empty, NetworkCheckStatus.Error, verdict.Gap!.Describe(), verdict.Gap.Remediation("Grant ssm:DescribeInstanceInformation."));
+                break;
+            case PingOutcome.NotRegistered:
+                add.Add(NetworkServices.PingStatus, string.Empty, NetworkCheckStatus.Info,
+                    "Not registered with Systems Manager (DescribeInstanceInformation has no entry)." + state,
+                    "Fix the failed checks below; then check the agent on the instance (installed, running, its log).");
+                break;
+            case PingOutcome.Online:
+                add.Add(NetworkServices.PingStatus, string.Empty, NetworkCheckStatus.Passed, "Online" + agent + "." + state, null);
+                break;
+            default:
+                var last = ssm!.LastPingDateTime is { } ping ? ", last ping " + ping.ToUniversalTime().ToString("u", System.Globalization.CultureInfo.InvariantCulture) : string.Empty;
+                add.Add(NetworkServices.PingStatus, string.Empty, NetworkCheckStatus.Info, ssm.PingStatus + agent + last + "." + state,
+                    "Fix the failed checks below; then check the agent on the instance (running, its log).");
+                break;
         }
     }
 
@@ -281,42 +302,73 @@ internal sealed class IdentityChecks
     }
 
     /// <summary>Default Host Management (the /ssm/managed-instance/default-ec2-instance-management-role setting) needs IMDSv2 and agent 3.2.582.0+.</summary>
-    internal void CheckDefaultHostManagement(CheckWriter add, Ec2Instance instance, SsmInstanceInfo? ssm)
+    internal void CheckDefaultHostManagement(CheckWriter add, Ec2Instance instance, SsmInstanceInfo? ssm) =>
+        WriteDefaultHostManagement(add, DecideDefaultHostManagement(instance, ssm, out var why), instance, snapshot.DefaultHostManagement, why);
+
+    internal enum DefaultHostManagementOutcome
     {
+        /// <summary>ssm:GetServiceSetting failed: whether the account has it on is unknown.</summary>
+        Unreadable,
+        NotConfigured,
+
+        /// <summary>Configured, but the instance has a profile, which the agent uses first.</summary>
+        ProfileFirst,
+        Applies,
+
+        /// <summary>Configured, but the instance does not meet its needs (IMDSv2, agent version).</summary>
+        DoesNotApply,
+    }
+
+    private DefaultHostManagementOutcome DecideDefaultHostManagement(Ec2Instance instance, SsmInstanceInfo? ssm, out string why)
+    {
+        why = string.Empty;
         var dhmc = snapshot.DefaultHostManagement;
         if (dhmc is null)
         {
-            var gap = snapshot.FindGap(NetworkSnapshot.DefaultHostManagementResource);
-            add.Add(NetworkServices.DefaultHostManagement, string.Empty, NetworkCheckStatus.Error,
-                gap?.Describe() ?? "The Default Host Management setting was not read.", gap?.Remediation("Grant ssm:GetServiceSetting.") ?? "Grant ssm:GetServiceSetting.");
-            return;
+            return DefaultHostManagementOutcome.Unreadable;
         }
 
         if (!dhmc.IsConfigured)
         {
-            add.Add(NetworkServices.DefaultHostManagement, string.Empty, NetworkCheckStatus.Info,
-                "Not configured (/ssm/managed-instance/default-ec2-instance-management-role is unset).",
-                string.IsNullOrEmpty(instance.InstanceProfileArn) ? "Turn on Default Host Management, or attach an instance profile." : null);
-            return;
+            return DefaultHostManagementOutcome.NotConfigured;
         }
 
         if (!string.IsNullOrEmpty(instance.InstanceProfileArn))
         {
-            add.Add(NetworkServices.DefaultHostManagement, string.Empty, NetworkCheckStatus.Info,
-                "Configured with role " + dhmc.RoleName + "; the instance has a profile, whose credentials the agent uses first.", null);
-            return;
+            return DefaultHostManagementOutcome.ProfileFirst;
         }
 
-        if (DefaultHostManagementApplies(instance, ssm, dhmc, out var why))
+        // Whether the role exists and grants the actions is RolePermissions' verdict.
+        return DefaultHostManagementApplies(instance, ssm, dhmc, out why) ? DefaultHostManagementOutcome.Applies : DefaultHostManagementOutcome.DoesNotApply;
+    }
+
+    private void WriteDefaultHostManagement(CheckWriter add, DefaultHostManagementOutcome outcome, Ec2Instance instance, DefaultHostManagementSetting? dhmc, string why)
+    {
+        switch (outcome)
         {
-            // Whether the role exists and grants the actions is RolePermissions' verdict.
-            add.Add(NetworkServices.DefaultHostManagement, string.Empty, NetworkCheckStatus.Passed,
-                "Configured with role " + dhmc.RoleName + "; applies to this instance (" + why + ").", null);
-            return;
+            case DefaultHostManagementOutcome.Unreadable:
+                var gap = snapshot.FindGap(NetworkSnapshot.DefaultHostManagementResource);
+                add.Add(NetworkServices.DefaultHostManagement, string.Empty, NetworkCheckStatus.Error,
+                    gap?.Describe() ?? "The Default Host Management setting was not read.", gap?.Remediation("Grant ssm:GetServiceSetting.") ?? "Grant ssm:GetServiceSetting.");
+                break;
+            case DefaultHostManagementOutcome.NotConfigured:
+                add.Add(NetworkServices.DefaultHostManagement, string.Empty, NetworkCheckStatus.Info,
+                    "Not configured (/ssm/managed-instance/default-ec2-instance-management-role is unset).",
+                    string.IsNullOrEmpty(instance.InstanceProfileArn) ? "Turn on Default Host Management, or attach an instance profile." : null);
+                break;
+            case DefaultHostManagementOutcome.ProfileFirst:
+                add.Add(NetworkServices.DefaultHostManagement, string.Empty, NetworkCheckStatus.Info,
+                    "Configured with role " + dhmc!.RoleName + "; the instance has a profile, whose credentials the agent uses first.", null);
+                break;
+            case DefaultHostManagementOutcome.Applies:
+                add.Add(NetworkServices.DefaultHostManagement, string.Empty, NetworkCheckStatus.Passed,
+                    "Configured with role " + dhmc!.RoleName + "; applies to this instance (" + why + ").", null);
+                break;
+            default:
+                add.Add(NetworkServices.DefaultHostManagement, string.Empty, NetworkCheckStatus.Warning, why + ".",
+                    "Require IMDSv2 on the instance (ModifyInstanceMetadataOptions HttpTokens required) or attach an instance profile.");
+                break;
         }
-
-        add.Add(NetworkServices.DefaultHostManagement, string.Empty, NetworkCheckStatus.Warning, why + ".",
-            "Require IMDSv2 on the instance (ModifyInstanceMetadataOptions HttpTokens required) or attach an instance profile.");
     }
 
     internal string InstanceArn(string instanceId, IamRole? role) =>

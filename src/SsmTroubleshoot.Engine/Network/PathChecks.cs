@@ -19,55 +19,89 @@ internal sealed class PathChecks
     /// <summary>Private DNS of interface endpoints and the AmazonProvidedDNS resolver work only with enableDnsSupport and enableDnsHostnames on.</summary>
     internal void CheckVpcDns(CheckWriter add, InstanceNetwork context, IReadOnlyList<ServicePath> paths)
     {
-        var vpc = context.Vpc;
-        var reliedOn = paths.Where(p => p.Interface is { } e && e.IsAvailable && e.PrivateDnsEnabled).Select(p => p.Interface!.VpcEndpointId).ToList();
-        if (vpc.EnableDnsSupport is null || vpc.EnableDnsHostnames is null)
-        {
-            var gap = snapshot.FindGap(vpc.VpcId, "ec2:DescribeVpcAttribute");
-            if (gap is null && reliedOn.Count == 0)
-            {
-                // The fetcher reads the attributes only where an interface endpoint with private DNS relies on them.
-                add.Add(NetworkServices.VpcDns, string.Empty, NetworkCheckStatus.Skipped, vpc.VpcId + ": no interface endpoint with private DNS relies on the VPC's DNS attributes (not read).", null);
-                return;
-            }
+        var outcome = DecideVpcDns(context.Vpc, paths, out var reliedOn, out var stranded);
+        WriteVpcDns(add, outcome, context.Vpc, reliedOn, stranded);
+    }
 
-            add.Add(NetworkServices.VpcDns, string.Empty, NetworkCheckStatus.Error,
-                gap?.Describe() ?? "The DNS attributes of " + vpc.VpcId + " were not read.", gap?.Remediation("Grant ec2:DescribeVpcAttribute.") ?? "Grant ec2:DescribeVpcAttribute.");
-            return;
+    internal enum VpcDnsOutcome
+    {
+        /// <summary>The attributes were not read (nor refused) because no interface endpoint with private DNS relies on them.</summary>
+        NotNeeded,
+        Unreadable,
+        BothOn,
+
+        /// <summary>Private DNS names do not resolve, but the public names do and a public path carries every such service.</summary>
+        PublicPathCarries,
+
+        /// <summary>Private DNS names do not resolve and some service relying on them has no other way.</summary>
+        Stranded,
+
+        /// <summary>No endpoint relies on it, but the Amazon DNS server is off.</summary>
+        AmazonDnsOff,
+        NotReliedOn,
+    }
+
+    private VpcDnsOutcome DecideVpcDns(Vpc vpc, IReadOnlyList<ServicePath> paths, out List<string> reliedOn, out List<ServicePath> stranded)
+    {
+        reliedOn = paths.Where(p => p.Interface is { } e && e.IsAvailable && e.PrivateDnsEnabled).Select(p => p.Interface!.VpcEndpointId).ToList();
+        stranded = new List<ServicePath>();
+        if (vpc.EnableDnsSupport is not { } support || vpc.EnableDnsHostnames is not { } hostnames)
+        {
+            // The fetcher reads the attributes only where an interface endpoint with private DNS relies on them.
+            return reliedOn.Count == 0 && snapshot.FindGap(vpc.VpcId, "ec2:DescribeVpcAttribute") is null ? VpcDnsOutcome.NotNeeded : VpcDnsOutcome.Unreadable;
         }
 
-        var values = vpc.VpcId + ": enableDnsSupport " + OnOff(vpc.EnableDnsSupport.Value) + ", enableDnsHostnames " + OnOff(vpc.EnableDnsHostnames.Value);
-        const string Remedy = "Turn on enableDnsSupport and enableDnsHostnames (ModifyVpcAttribute).";
-        if (vpc.EnableDnsSupport.Value && vpc.EnableDnsHostnames.Value)
+        if (support && hostnames)
         {
-            add.Add(NetworkServices.VpcDns, string.Empty, NetworkCheckStatus.Passed, values + ".", null);
+            return VpcDnsOutcome.BothOn;
         }
-        else if (reliedOn.Count > 0)
+
+        if (reliedOn.Count > 0)
         {
             // A service is reachable when any path works: with the Amazon DNS server on (only hostnames off) the public
             // names resolve, and a working public path (NAT, internet gateway) carries the traffic the endpoint would have.
-            var stranded = paths.Where(p => p.Interface is { } e && e.IsAvailable && e.PrivateDnsEnabled
-                && !(vpc.EnableDnsSupport.Value && p.Public.Status == NetworkCheckStatus.Passed)).ToList();
-            if (stranded.Count == 0)
-            {
+            stranded = paths.Where(p => p.Interface is { } e && e.IsAvailable && e.PrivateDnsEnabled
+                && !(support && p.Public.Status == NetworkCheckStatus.Passed)).ToList();
+            return stranded.Count == 0 ? VpcDnsOutcome.PublicPathCarries : VpcDnsOutcome.Stranded;
+        }
+
+        return support ? VpcDnsOutcome.NotReliedOn : VpcDnsOutcome.AmazonDnsOff;
+    }
+
+    private void WriteVpcDns(CheckWriter add, VpcDnsOutcome outcome, Vpc vpc, List<string> reliedOn, List<ServicePath> stranded)
+    {
+        const string Remedy = "Turn on enableDnsSupport and enableDnsHostnames (ModifyVpcAttribute).";
+        var values = outcome is VpcDnsOutcome.NotNeeded or VpcDnsOutcome.Unreadable ? string.Empty
+            : vpc.VpcId + ": enableDnsSupport " + OnOff(vpc.EnableDnsSupport!.Value) + ", enableDnsHostnames " + OnOff(vpc.EnableDnsHostnames!.Value);
+        switch (outcome)
+        {
+            case VpcDnsOutcome.NotNeeded:
+                add.Add(NetworkServices.VpcDns, string.Empty, NetworkCheckStatus.Skipped, vpc.VpcId + ": no interface endpoint with private DNS relies on the VPC's DNS attributes (not read).", null);
+                break;
+            case VpcDnsOutcome.Unreadable:
+                var gap = snapshot.FindGap(vpc.VpcId, "ec2:DescribeVpcAttribute");
+                add.Add(NetworkServices.VpcDns, string.Empty, NetworkCheckStatus.Error,
+                    gap?.Describe() ?? "The DNS attributes of " + vpc.VpcId + " were not read.", gap?.Remediation("Grant ec2:DescribeVpcAttribute.") ?? "Grant ec2:DescribeVpcAttribute.");
+                break;
+            case VpcDnsOutcome.BothOn:
+                add.Add(NetworkServices.VpcDns, string.Empty, NetworkCheckStatus.Passed, values + ".", null);
+                break;
+            case VpcDnsOutcome.PublicPathCarries:
                 add.Add(NetworkServices.VpcDns, string.Empty, NetworkCheckStatus.Warning,
                     values + ": the private DNS names of " + string.Join(", ", reliedOn) + " do not resolve to the endpoints; the public names resolve and the public path carries the traffic instead.", Remedy);
-            }
-            else
-            {
+                break;
+            case VpcDnsOutcome.Stranded:
                 add.Add(NetworkServices.VpcDns, string.Empty, NetworkCheckStatus.Failed,
                     values + ": the private DNS names of " + string.Join(", ", stranded.Select(p => p.Interface!.VpcEndpointId)) + " do not resolve to the endpoints"
-                    + (vpc.EnableDnsSupport.Value ? " and no public path carries " + string.Join(", ", stranded.Select(p => p.Service)) : " and the Amazon DNS server is off") + ".", Remedy);
-            }
-        }
-        else if (!vpc.EnableDnsSupport.Value)
-        {
-            add.Add(NetworkServices.VpcDns, string.Empty, NetworkCheckStatus.Warning,
-                values + ": the Amazon DNS server is off, so the instance needs its own DNS server to resolve the service names.", Remedy);
-        }
-        else
-        {
-            add.Add(NetworkServices.VpcDns, string.Empty, NetworkCheckStatus.Info, values + "; no interface endpoint with private DNS relies on it.", null);
+                    + (vpc.EnableDnsSupport!.Value ? " and no public path carries " + string.Join(", ", stranded.Select(p => p.Service)) : " and the Amazon DNS server is off") + ".", Remedy);
+                break;
+            case VpcDnsOutcome.AmazonDnsOff:
+                add.Add(NetworkServices.VpcDns, string.Empty, NetworkCheckStatus.Warning,
+                    values + ": the Amazon DNS server is off, so the instance needs its own DNS server to resolve the service names.", Remedy);
+                break;
+            default:
+                add.Add(NetworkServices.VpcDns, string.Empty, NetworkCheckStatus.Info, values + "; no interface endpoint with private DNS relies on it.", null);
+                break;
         }
     }
 
@@ -127,54 +161,102 @@ internal sealed class PathChecks
     }
 
     /// <summary>An interface endpoint with private DNS takes the service name inside the VPC; its policy can still refuse the agent's calls.</summary>
-    internal void CheckVpcEndpoint(CheckWriter add, InstanceNetwork context, ServicePath path, string instanceArn)
+    internal void CheckVpcEndpoint(CheckWriter add, InstanceNetwork context, ServicePath path, string instanceArn) =>
+        WriteVpcEndpoint(add, context, path, DecideVpcEndpoint(path), instanceArn);
+
+    internal enum VpcEndpointOutcome
     {
-        var id = NetworkServices.VpcEndpoint + "." + path.Service;
+        /// <summary>An available interface endpoint with private DNS carries the service (its policy judged apart).</summary>
+        InterfaceInUse,
+
+        /// <summary>A gateway endpoint (s3) routed from the instance's route table carries it.</summary>
+        GatewayRouted,
+
+        /// <summary>An interface endpoint exists but is not used (pending, no private DNS, other subnets); the internet path works.</summary>
+        InterfaceUnusedInternetPath,
+        InterfaceUnusedNoPath,
+        NoEndpointInternetPath,
+        NoEndpointNoPath,
+    }
+
+    private static VpcEndpointOutcome DecideVpcEndpoint(ServicePath path)
+    {
         var internetOk = path.Public.Status is not (NetworkCheckStatus.Failed or NetworkCheckStatus.Error);
-        var remedy = "Create an interface endpoint for " + path.EndpointServiceName + " in " + context.Vpc.VpcId + " with private DNS on.";
         if (path.UsesInterface)
         {
-            var endpoint = path.Interface!;
-            var policy = EndpointPolicyVerdict(endpoint, path.Service, instanceArn);
-            add.Add(id, path.Service, policy.Status, endpoint.VpcEndpointId + " (" + endpoint.ServiceName + ") available, private DNS on, in "
-                + string.Join(", ", endpoint.SubnetIds) + "." + policy.Detail, policy.Remediation);
-            return;
+            return VpcEndpointOutcome.InterfaceInUse;
         }
 
-        if (path.Public.GatewayEndpoint is { } gateway && path.Public.Status == NetworkCheckStatus.Passed)
+        if (path.Public.GatewayEndpoint is not null && path.Public.Status == NetworkCheckStatus.Passed)
         {
-            add.Add(id, path.Service, NetworkCheckStatus.Passed, "Gateway endpoint " + gateway.VpcEndpointId + " (" + gateway.ServiceName + ") is routed from " + context.RouteTableLabel + ".", null);
-            return;
+            return VpcEndpointOutcome.GatewayRouted;
         }
 
+        if (path.Interface is not null)
+        {
+            return internetOk ? VpcEndpointOutcome.InterfaceUnusedInternetPath : VpcEndpointOutcome.InterfaceUnusedNoPath;
+        }
+
+        return internetOk ? VpcEndpointOutcome.NoEndpointInternetPath : VpcEndpointOutcome.NoEndpointNoPath;
+    }
+
+    private static void WriteVpcEndpoint(CheckWriter add, InstanceNetwork context, ServicePath path, VpcEndpointOutcome outcome, string instanceArn)
+    {
+        var id = NetworkServices.VpcEndpoint + "." + path.Service;
         var gatewayNote = path.Gateway is { } unrouted ? " Gateway endpoint " + unrouted.VpcEndpointId + " exists but is not associated with " + context.RouteTable.RouteTableId + "." : string.Empty;
-        if (path.Interface is { } unusable)
+        switch (outcome)
         {
-            add.Add(id, path.Service, internetOk ? NetworkCheckStatus.Warning : NetworkCheckStatus.Failed,
-                unusable.VpcEndpointId + " (" + unusable.ServiceName + ") is not used: " + path.InterfaceUnusableReason + "; the agent resolves the public name and "
-                + (internetOk ? "takes the internet path." : "has no internet path either.") + gatewayNote,
-                path.InterfaceUnusableRemediation);
-            return;
-        }
-
-        if (internetOk)
-        {
-            add.Add(id, path.Service, NetworkCheckStatus.Info, "No endpoint for " + path.EndpointServiceName + "; traffic takes the internet path (see Route." + path.Service + ")." + gatewayNote, null);
-        }
-        else
-        {
-            add.Add(id, path.Service, NetworkCheckStatus.Failed, "No endpoint for " + path.EndpointServiceName + " in " + context.Vpc.VpcId + " and no internet path." + gatewayNote,
-                remedy + " Or route 0.0.0.0/0 to a NAT gateway.");
+            case VpcEndpointOutcome.InterfaceInUse:
+                var endpoint = path.Interface!;
+                var policy = DescribeEndpointPolicy(endpoint, DecideEndpointPolicy(endpoint, path.Service, instanceArn, out var judged, out var unreadable), judged, unreadable);
+                add.Add(id, path.Service, policy.Status, endpoint.VpcEndpointId + " (" + endpoint.ServiceName + ") available, private DNS on, in "
+                    + string.Join(", ", endpoint.SubnetIds) + "." + policy.Detail, policy.Remediation);
+                break;
+            case VpcEndpointOutcome.GatewayRouted:
+                var gateway = path.Public.GatewayEndpoint!;
+                add.Add(id, path.Service, NetworkCheckStatus.Passed, "Gateway endpoint " + gateway.VpcEndpointId + " (" + gateway.ServiceName + ") is routed from " + context.RouteTableLabel + ".", null);
+                break;
+            case VpcEndpointOutcome.InterfaceUnusedInternetPath or VpcEndpointOutcome.InterfaceUnusedNoPath:
+                var internetOk = outcome == VpcEndpointOutcome.InterfaceUnusedInternetPath;
+                var unusable = path.Interface!;
+                add.Add(id, path.Service, internetOk ? NetworkCheckStatus.Warning : NetworkCheckStatus.Failed,
+                    unusable.VpcEndpointId + " (" + unusable.ServiceName + ") is not used: " + path.InterfaceUnusableReason + "; the agent resolves the public name and "
+                    + (internetOk ? "takes the internet path." : "has no internet path either.") + gatewayNote,
+                    path.InterfaceUnusableRemediation);
+                break;
+            case VpcEndpointOutcome.NoEndpointInternetPath:
+                add.Add(id, path.Service, NetworkCheckStatus.Info, "No endpoint for " + path.EndpointServiceName + "; traffic takes the internet path (see Route." + path.Service + ")." + gatewayNote, null);
+                break;
+            default:
+                add.Add(id, path.Service, NetworkCheckStatus.Failed, "No endpoint for " + path.EndpointServiceName + " in " + context.Vpc.VpcId + " and no internet path." + gatewayNote,
+                    "Create an interface endpoint for " + path.EndpointServiceName + " in " + context.Vpc.VpcId + " with private DNS on. Or route 0.0.0.0/0 to a NAT gateway.");
+                break;
         }
     }
 
-    /// <summary>An endpoint policy can refuse the agent's calls even when the network path is fine.</summary>
-    private static (NetworkCheckStatus Status, string Detail, string? Remediation) EndpointPolicyVerdict(VpcEndpoint endpoint, string service, string instanceArn)
+    internal enum EndpointPolicyOutcome
     {
+        /// <summary>No policy document (the default allows all) or no action of this service to judge.</summary>
+        None,
+        Unreadable,
+
+        /// <summary>An explicit or implicit Deny of some of the agent's actions.</summary>
+        Refuses,
+
+        /// <summary>A Condition or Principal the evaluator cannot settle.</summary>
+        MayRefuse,
+        Allows,
+    }
+
+    /// <summary>An endpoint policy can refuse the agent's calls even when the network path is fine.</summary>
+    private static EndpointPolicyOutcome DecideEndpointPolicy(VpcEndpoint endpoint, string service, string instanceArn, out IReadOnlyList<ActionEvaluation> judged, out string unreadable)
+    {
+        judged = Array.Empty<ActionEvaluation>();
+        unreadable = string.Empty;
         var actions = SsmCoreActions.All.Where(a => a.StartsWith(service + ":", StringComparison.Ordinal)).ToList();
         if (string.IsNullOrWhiteSpace(endpoint.PolicyDocument) || actions.Count == 0)
         {
-            return (NetworkCheckStatus.Passed, string.Empty, null);
+            return EndpointPolicyOutcome.None;
         }
 
         PolicyDocument document;
@@ -184,7 +266,8 @@ internal sealed class PathChecks
         }
         catch (System.IO.InvalidDataException ex)
         {
-            return (NetworkCheckStatus.Warning, " Its endpoint policy could not be read: " + ex.Message, null);
+            unreadable = ex.Message;
+            return EndpointPolicyOutcome.Unreadable;
         }
 
         var policies = new[] { new NamedPolicy("endpoint policy of " + endpoint.VpcEndpointId, document) };
@@ -192,15 +275,29 @@ internal sealed class PathChecks
         var refused = results.Where(r => r.Decision is PermissionDecision.ExplicitDeny or PermissionDecision.ImplicitDeny).ToList();
         if (refused.Count > 0)
         {
-            return (NetworkCheckStatus.Failed, " Its endpoint policy refuses " + string.Join(", ", refused.Select(r => r.Action)) + ": " + string.Join("; ", refused.Select(r => r.Reason).Distinct()) + ".",
-                "Allow " + string.Join(", ", refused.Select(r => r.Action)) + " in the endpoint policy of " + endpoint.VpcEndpointId + " (the default policy allows all).");
+            judged = refused;
+            return EndpointPolicyOutcome.Refuses;
         }
 
-        var uncertain = results.Where(r => r.Decision == PermissionDecision.Uncertain).ToList();
-        return uncertain.Count > 0
-            ? (NetworkCheckStatus.Warning, " Its endpoint policy may refuse " + string.Join(", ", uncertain.Select(r => r.Action)) + ": " + string.Join("; ", uncertain.Select(r => r.Reason).Distinct()) + ".",
-                "Check that the endpoint policy's Principal/Condition admits the instance role.")
-            : (NetworkCheckStatus.Passed, " Its endpoint policy allows the agent's calls.", null);
+        judged = results.Where(r => r.Decision == PermissionDecision.Uncertain).ToList();
+        return judged.Count > 0 ? EndpointPolicyOutcome.MayRefuse : EndpointPolicyOutcome.Allows;
+    }
+
+    private static (NetworkCheckStatus Status, string Detail, string? Remediation) DescribeEndpointPolicy(VpcEndpoint endpoint, EndpointPolicyOutcome outcome,
+        IReadOnlyList<ActionEvaluation> judged, string unreadable)
+    {
+        var actions = string.Join(", ", judged.Select(a => a.Action));
+        var reasons = string.Join("; ", judged.Select(a => a.Reason).Distinct());
+        return outcome switch
+        {
+            EndpointPolicyOutcome.None => (NetworkCheckStatus.Passed, string.Empty, null),
+            EndpointPolicyOutcome.Unreadable => (NetworkCheckStatus.Warning, " Its endpoint policy could not be read: " + unreadable, null),
+            EndpointPolicyOutcome.Refuses => (NetworkCheckStatus.Failed, " Its endpoint policy refuses " + actions + ": " + reasons + ".",
+                "Allow " + actions + " in the endpoint policy of " + endpoint.VpcEndpointId + " (the default policy allows all)."),
+            EndpointPolicyOutcome.MayRefuse => (NetworkCheckStatus.Warning, " Its endpoint policy may refuse " + actions + ": " + reasons + ".",
+                "Check that the endpoint policy's Principal/Condition admits the instance role."),
+            _ => (NetworkCheckStatus.Passed, " Its endpoint policy allows the agent's calls.", null),
+        };
     }
 
     /// <summary>An interface endpoint's security groups must admit HTTPS (443) from the instance.</summary>
