@@ -111,38 +111,48 @@ internal sealed class PathChecks
         var id = NetworkServices.Route + "." + path.Service;
         if (!path.UsesInterface)
         {
+            // The public path (IGW, NAT, gateway endpoint, peering) is decided and worded by PublicPath.
             add.Add(id, path.Service, path.Public.Status, path.Public.Detail, path.Public.Remediation);
             return;
         }
 
-        var table = context.RouteTable;
-        var outcomes = new List<(NetworkCheckStatus Status, string Detail)>();
-        foreach (var address in path.EndpointAddresses)
-        {
-            var route = LongestPrefixMatch(table, address.Address);
-            if (route is null)
-            {
-                outcomes.Add((NetworkCheckStatus.Failed, "no route in " + context.RouteTableLabel + " covers " + address.Address));
-            }
-            else if (route.State == RouteState.Blackhole)
-            {
-                outcomes.Add((NetworkCheckStatus.Failed, address.Address + " matches " + route.Describe() + " in " + context.RouteTableLabel));
-            }
-            else if (route.TargetKind == RouteTargetKind.Local)
-            {
-                outcomes.Add((NetworkCheckStatus.Passed, "local route " + route.DestinationCidrBlock + " in " + context.RouteTableLabel));
-            }
-            else
-            {
-                outcomes.Add((NetworkCheckStatus.Warning, address.Address + " matches the more specific " + route.Describe() + " in " + context.RouteTableLabel + "; the path beyond it is not visible"));
-            }
-        }
-
-        var status = Worst(outcomes.Select(o => o.Status));
+        var outcomes = path.EndpointAddresses.Select(a => (Address: a.Address, Outcome: DecideRouteToEndpoint(context.RouteTable, a.Address, out var route), Route: route)).ToList();
+        var described = outcomes.Select(o => DescribeRouteToEndpoint(context, o.Address, o.Outcome, o.Route)).ToList();
+        var status = Worst(described.Select(o => o.Status));
         var detail = "To " + path.Interface!.VpcEndpointId + " (" + string.Join(", ", path.EndpointAddresses.Select(a => a.Address)) + "): "
-            + string.Join("; ", outcomes.Where(o => o.Status == status).Select(o => o.Detail).Distinct()) + ".";
+            + string.Join("; ", described.Where(o => o.Status == status).Select(o => o.Detail).Distinct()) + ".";
         add.Add(id, path.Service, status, detail, status == NetworkCheckStatus.Passed ? null : "Remove the route that overrides the local route to the endpoint's addresses.");
     }
+
+    internal enum RouteOutcome
+    {
+        /// <summary>No route covers the endpoint's address.</summary>
+        NoRoute,
+        Blackhole,
+
+        /// <summary>The VPC's local route carries it, as it should.</summary>
+        Local,
+
+        /// <summary>A more specific route (to an appliance, a peering) overrides the local route; what lies beyond is not visible.</summary>
+        MoreSpecific,
+    }
+
+    private static RouteOutcome DecideRouteToEndpoint(RouteTable table, Ipv4Range address, out Route? route)
+    {
+        route = LongestPrefixMatch(table, address);
+        return route is null ? RouteOutcome.NoRoute
+            : route.State == RouteState.Blackhole ? RouteOutcome.Blackhole
+            : route.TargetKind == RouteTargetKind.Local ? RouteOutcome.Local
+            : RouteOutcome.MoreSpecific;
+    }
+
+    private static (NetworkCheckStatus Status, string Detail) DescribeRouteToEndpoint(InstanceNetwork context, Ipv4Range address, RouteOutcome outcome, Route? route) => outcome switch
+    {
+        RouteOutcome.NoRoute => (NetworkCheckStatus.Failed, "no route in " + context.RouteTableLabel + " covers " + address),
+        RouteOutcome.Blackhole => (NetworkCheckStatus.Failed, address + " matches " + route!.Describe() + " in " + context.RouteTableLabel),
+        RouteOutcome.Local => (NetworkCheckStatus.Passed, "local route " + route!.DestinationCidrBlock + " in " + context.RouteTableLabel),
+        _ => (NetworkCheckStatus.Warning, address + " matches the more specific " + route!.Describe() + " in " + context.RouteTableLabel + "; the path beyond it is not visible"),
+    };
 
     private static Route? LongestPrefixMatch(RouteTable table, Ipv4Range address)
     {
@@ -303,56 +313,105 @@ internal sealed class PathChecks
     /// <summary>An interface endpoint's security groups must admit HTTPS (443) from the instance.</summary>
     internal void CheckEndpointSecurityGroup(CheckWriter add, InstanceNetwork context, ServicePath path)
     {
-        var id = NetworkServices.EndpointSecurityGroup + "." + path.Service;
+        var outcome = DecideEndpointSecurityGroup(context, path, out var rule, out var groups);
+        WriteEndpointSecurityGroup(add, context, path, outcome, rule, groups);
+    }
+
+    internal enum EndpointSecurityGroupOutcome
+    {
+        /// <summary>No interface endpoint carries this service: nothing to admit.</summary>
+        NoInterface,
+        Admits,
+
+        /// <summary>Some of the endpoint's groups could not be read and those read admit nothing.</summary>
+        Unreadable,
+        Refuses,
+    }
+
+    private EndpointSecurityGroupOutcome DecideEndpointSecurityGroup(InstanceNetwork context, ServicePath path, out string? rule, out List<SecurityGroup> groups)
+    {
+        rule = null;
+        groups = new List<SecurityGroup>();
         if (!path.UsesInterface)
+        {
+            return EndpointSecurityGroupOutcome.NoInterface;
+        }
+
+        var endpoint = path.Interface!;
+        groups = endpoint.SecurityGroupIds.Select(snapshot.FindSecurityGroup).Where(g => g is not null).Select(g => g!).ToList();
+        rule = SecurityGroupAnalyzer.FindHttpsRule(snapshot, groups, egress: false, context.InstanceAddress, context.SecurityGroupIds);
+        if (rule is not null)
+        {
+            return EndpointSecurityGroupOutcome.Admits;
+        }
+
+        return endpoint.SecurityGroupIds.Any(g => snapshot.FindSecurityGroup(g) is null) ? EndpointSecurityGroupOutcome.Unreadable : EndpointSecurityGroupOutcome.Refuses;
+    }
+
+    private void WriteEndpointSecurityGroup(CheckWriter add, InstanceNetwork context, ServicePath path, EndpointSecurityGroupOutcome outcome, string? rule, List<SecurityGroup> groups)
+    {
+        var id = NetworkServices.EndpointSecurityGroup + "." + path.Service;
+        if (outcome == EndpointSecurityGroupOutcome.NoInterface)
         {
             add.Add(id, path.Service, NetworkCheckStatus.Skipped, "No interface endpoint in use for " + path.Service + ".", null);
             return;
         }
 
         var endpoint = path.Interface!;
-        var groups = endpoint.SecurityGroupIds.Select(snapshot.FindSecurityGroup).Where(g => g is not null).Select(g => g!).ToList();
-        var rule = SecurityGroupAnalyzer.FindHttpsRule(snapshot, groups, egress: false, context.InstanceAddress, context.SecurityGroupIds);
-        if (rule is not null)
+        switch (outcome)
         {
-            add.Add(id, path.Service, NetworkCheckStatus.Passed, endpoint.VpcEndpointId + ": " + rule + ".", null);
-            return;
+            case EndpointSecurityGroupOutcome.Admits:
+                add.Add(id, path.Service, NetworkCheckStatus.Passed, endpoint.VpcEndpointId + ": " + rule + ".", null);
+                break;
+            case EndpointSecurityGroupOutcome.Unreadable:
+                var missing = endpoint.SecurityGroupIds.Where(g => snapshot.FindSecurityGroup(g) is null).ToList();
+                var gap = snapshot.FindGap(context.Vpc.VpcId, "ec2:DescribeSecurityGroups");
+                add.Add(id, path.Service, NetworkCheckStatus.Error, endpoint.VpcEndpointId + ": security groups " + string.Join(", ", missing) + " could not be read"
+                    + (gap is null ? "." : ": " + gap.Describe()), gap?.Remediation("Grant ec2:DescribeSecurityGroups.") ?? "Grant ec2:DescribeSecurityGroups.");
+                break;
+            default:
+                var ipv6 = SecurityGroupAnalyzer.HasIpv6OnlyHttps(groups, egress: false) ? " (IPv6-only rules ignored: the agent connects over IPv4)" : string.Empty;
+                add.Add(id, path.Service, NetworkCheckStatus.Failed,
+                    endpoint.VpcEndpointId + ": none of " + string.Join(", ", endpoint.SecurityGroupIds) + " allows TCP 443 in from " + context.Instance.PrivateIpAddress
+                    + " or from " + string.Join(", ", context.SecurityGroupIds) + ipv6 + ".",
+                    "Add an inbound rule TCP 443 from the VPC CIDR or from " + context.SecurityGroupIds.FirstOrDefault() + " to " + endpoint.SecurityGroupIds.FirstOrDefault() + ".");
+                break;
         }
-
-        var missing = endpoint.SecurityGroupIds.Where(g => snapshot.FindSecurityGroup(g) is null).ToList();
-        if (missing.Count > 0)
-        {
-            var gap = snapshot.FindGap(context.Vpc.VpcId, "ec2:DescribeSecurityGroups");
-            add.Add(id, path.Service, NetworkCheckStatus.Error, endpoint.VpcEndpointId + ": security groups " + string.Join(", ", missing) + " could not be read"
-                + (gap is null ? "." : ": " + gap.Describe()), gap?.Remediation("Grant ec2:DescribeSecurityGroups.") ?? "Grant ec2:DescribeSecurityGroups.");
-            return;
-        }
-
-        var ipv6 = SecurityGroupAnalyzer.HasIpv6OnlyHttps(groups, egress: false) ? " (IPv6-only rules ignored: the agent connects over IPv4)" : string.Empty;
-        add.Add(id, path.Service, NetworkCheckStatus.Failed,
-            endpoint.VpcEndpointId + ": none of " + string.Join(", ", endpoint.SecurityGroupIds) + " allows TCP 443 in from " + context.Instance.PrivateIpAddress
-            + " or from " + string.Join(", ", context.SecurityGroupIds) + ipv6 + ".",
-            "Add an inbound rule TCP 443 from the VPC CIDR or from " + context.SecurityGroupIds.FirstOrDefault() + " to " + endpoint.SecurityGroupIds.FirstOrDefault() + ".");
     }
 
     /// <summary>Security groups are stateful: the instance's groups must allow outbound 443 to the endpoint's addresses; replies return on their own.</summary>
-    internal void CheckSecurityGroupEgress(CheckWriter add, InstanceNetwork context, ServicePath path)
+    internal void CheckSecurityGroupEgress(CheckWriter add, InstanceNetwork context, ServicePath path) =>
+        WriteSecurityGroupEgress(add, context, path, DecideSecurityGroupEgress(context, path));
+
+    internal enum EgressOutcome
     {
-        var id = NetworkServices.SecurityGroupEgress + "." + path.Service;
+        /// <summary>None of the instance's security groups could be read.</summary>
+        Unreadable,
+        Allowed,
+
+        /// <summary>To an interface endpoint: some of its addresses are allowed, others not.</summary>
+        PartlyAllowed,
+
+        /// <summary>To a public endpoint: only rules to narrower ranges allow 443, which may or may not cover the service.</summary>
+        Narrow,
+        Refused,
+    }
+
+    /// <summary>What the egress decision found: the rules that allow, the addresses refused, the narrow rule.</summary>
+    private sealed record EgressVerdict(EgressOutcome Outcome, IReadOnlyList<string> Allowed, IReadOnlyList<string> Blocked, string? Narrow = null);
+
+    private EgressVerdict DecideSecurityGroupEgress(InstanceNetwork context, ServicePath path)
+    {
         var groups = context.SecurityGroups;
-        var missingNote = context.MissingSecurityGroupIds.Count > 0 ? " (" + string.Join(", ", context.MissingSecurityGroupIds) + " could not be read)" : string.Empty;
+        var none = Array.Empty<string>();
         if (groups.Count == 0)
         {
-            var gap = snapshot.FindGap(context.Vpc.VpcId, "ec2:DescribeSecurityGroups");
-            add.Add(id, path.Service, NetworkCheckStatus.Error, "The instance's security groups could not be read" + (gap is null ? missingNote : ": " + gap.Describe()) + ".", gap?.Remediation("Grant ec2:DescribeSecurityGroups.") ?? "Grant ec2:DescribeSecurityGroups.");
-            return;
+            return new EgressVerdict(EgressOutcome.Unreadable, none, none);
         }
 
-        const string Remedy = "Add an outbound rule TCP 443 to 0.0.0.0/0 (or to the endpoint's security group) on one of the instance's security groups.";
         if (path.UsesInterface)
         {
-            var endpoint = path.Interface!;
-            var endpointGroups = new HashSet<string>(endpoint.SecurityGroupIds, StringComparer.Ordinal);
+            var endpointGroups = new HashSet<string>(path.Interface!.SecurityGroupIds, StringComparer.Ordinal);
             var allowed = new List<string>();
             var blocked = new List<string>();
             foreach (var address in path.EndpointAddresses)
@@ -368,18 +427,12 @@ internal sealed class PathChecks
                 }
             }
 
-            var status = blocked.Count == 0 ? NetworkCheckStatus.Passed : allowed.Count == 0 ? NetworkCheckStatus.Failed : NetworkCheckStatus.Warning;
-            var detail = status == NetworkCheckStatus.Passed
-                ? "To " + endpoint.VpcEndpointId + ": " + string.Join("; ", allowed.Distinct()) + "."
-                : "To " + endpoint.VpcEndpointId + ": no rule of " + string.Join(", ", context.SecurityGroupIds) + " allows TCP 443 out to " + string.Join(", ", blocked)
-                  + (allowed.Count > 0 ? " (other addresses: " + string.Join("; ", allowed.Distinct()) + ")" : string.Empty)
-                  + (SecurityGroupAnalyzer.HasIpv6OnlyHttps(groups, egress: true) ? " (IPv6-only rules ignored)" : string.Empty) + missingNote + ".";
-            add.Add(id, path.Service, status, detail, status == NetworkCheckStatus.Passed ? null : Remedy);
-            return;
+            var outcome = blocked.Count == 0 ? EgressOutcome.Allowed : allowed.Count == 0 ? EgressOutcome.Refused : EgressOutcome.PartlyAllowed;
+            return new EgressVerdict(outcome, allowed, blocked);
         }
 
-        var none = new HashSet<string>(StringComparer.Ordinal);
-        var covering = path.Public.Remotes.Select(r => SecurityGroupAnalyzer.FindHttpsRule(snapshot, groups, egress: true, r, none)).ToList();
+        var noGroups = new HashSet<string>(StringComparer.Ordinal);
+        var covering = path.Public.Remotes.Select(r => SecurityGroupAnalyzer.FindHttpsRule(snapshot, groups, egress: true, r, noGroups)).ToList();
         string? prefixListRule = null;
         if (path.Public.PrefixList is { } prefixList)
         {
@@ -389,21 +442,59 @@ internal sealed class PathChecks
 
         if (prefixListRule is not null || covering.All(c => c is not null))
         {
-            add.Add(id, path.Service, NetworkCheckStatus.Passed, "To " + path.Public.RemoteLabel + ": " + (prefixListRule ?? string.Join("; ", covering.Distinct())) + ".", null);
-            return;
+            return new EgressVerdict(EgressOutcome.Allowed, prefixListRule is not null ? new[] { prefixListRule } : covering.Select(c => c!).ToList(), none);
         }
 
         var narrow = SecurityGroupAnalyzer.FindNarrowHttpsEgress(groups);
-        if (narrow is not null)
+        return new EgressVerdict(narrow is null ? EgressOutcome.Refused : EgressOutcome.Narrow, none, none, narrow);
+    }
+
+    private void WriteSecurityGroupEgress(CheckWriter add, InstanceNetwork context, ServicePath path, EgressVerdict verdict)
+    {
+        var id = NetworkServices.SecurityGroupEgress + "." + path.Service;
+        var groups = context.SecurityGroups;
+        var missingNote = context.MissingSecurityGroupIds.Count > 0 ? " (" + string.Join(", ", context.MissingSecurityGroupIds) + " could not be read)" : string.Empty;
+        const string Remedy = "Add an outbound rule TCP 443 to 0.0.0.0/0 (or to the endpoint's security group) on one of the instance's security groups.";
+        if (verdict.Outcome == EgressOutcome.Unreadable)
         {
-            add.Add(id, path.Service, NetworkCheckStatus.Warning,
-                "Only " + narrow + " allows TCP 443 out; cannot tell whether it covers " + path.Public.RemoteLabel + missingNote + ".", Remedy);
+            var gap = snapshot.FindGap(context.Vpc.VpcId, "ec2:DescribeSecurityGroups");
+            add.Add(id, path.Service, NetworkCheckStatus.Error, "The instance's security groups could not be read" + (gap is null ? missingNote : ": " + gap.Describe()) + ".", gap?.Remediation("Grant ec2:DescribeSecurityGroups.") ?? "Grant ec2:DescribeSecurityGroups.");
             return;
         }
 
-        add.Add(id, path.Service, NetworkCheckStatus.Failed,
-            "No rule of " + string.Join(", ", context.SecurityGroupIds) + " allows TCP 443 out to " + path.Public.RemoteLabel
-            + (SecurityGroupAnalyzer.HasIpv6OnlyHttps(groups, egress: true) ? " (IPv6-only rules ignored: the agent connects over IPv4)" : string.Empty) + missingNote + ".", Remedy);
+        if (path.UsesInterface)
+        {
+            var endpoint = path.Interface!;
+            var status = verdict.Outcome switch
+            {
+                EgressOutcome.Allowed => NetworkCheckStatus.Passed,
+                EgressOutcome.Refused => NetworkCheckStatus.Failed,
+                _ => NetworkCheckStatus.Warning,
+            };
+            var detail = status == NetworkCheckStatus.Passed
+                ? "To " + endpoint.VpcEndpointId + ": " + string.Join("; ", verdict.Allowed.Distinct()) + "."
+                : "To " + endpoint.VpcEndpointId + ": no rule of " + string.Join(", ", context.SecurityGroupIds) + " allows TCP 443 out to " + string.Join(", ", verdict.Blocked)
+                  + (verdict.Allowed.Count > 0 ? " (other addresses: " + string.Join("; ", verdict.Allowed.Distinct()) + ")" : string.Empty)
+                  + (SecurityGroupAnalyzer.HasIpv6OnlyHttps(groups, egress: true) ? " (IPv6-only rules ignored)" : string.Empty) + missingNote + ".";
+            add.Add(id, path.Service, status, detail, status == NetworkCheckStatus.Passed ? null : Remedy);
+            return;
+        }
+
+        switch (verdict.Outcome)
+        {
+            case EgressOutcome.Allowed:
+                add.Add(id, path.Service, NetworkCheckStatus.Passed, "To " + path.Public.RemoteLabel + ": " + string.Join("; ", verdict.Allowed.Distinct()) + ".", null);
+                break;
+            case EgressOutcome.Narrow:
+                add.Add(id, path.Service, NetworkCheckStatus.Warning,
+                    "Only " + verdict.Narrow + " allows TCP 443 out; cannot tell whether it covers " + path.Public.RemoteLabel + missingNote + ".", Remedy);
+                break;
+            default:
+                add.Add(id, path.Service, NetworkCheckStatus.Failed,
+                    "No rule of " + string.Join(", ", context.SecurityGroupIds) + " allows TCP 443 out to " + path.Public.RemoteLabel
+                    + (SecurityGroupAnalyzer.HasIpv6OnlyHttps(groups, egress: true) ? " (IPv6-only rules ignored: the agent connects over IPv4)" : string.Empty) + missingNote + ".", Remedy);
+                break;
+        }
     }
 
     /// <summary>NACLs are stateless: outbound 443 and the inbound ephemeral reply ports (1024-65535) must both be allowed, in the subnets on both ends.</summary>
@@ -453,37 +544,73 @@ internal sealed class PathChecks
 
     private void AddNaclCheck(CheckWriter add, InstanceNetwork context, ServicePath path, string check, List<NaclLeg> legs)
     {
-        var id = check + "." + path.Service;
+        var outcome = DecideNacls(legs, out var results, out var unknownSubnet);
+        WriteNacls(add, context, path, check, outcome, results, unknownSubnet);
+    }
+
+    internal enum NaclCheckOutcome
+    {
+        /// <summary>Both ends are in the instance's subnet: NACLs filter only between subnets.</summary>
+        SameSubnet,
+
+        /// <summary>The ACL of a subnet crossed could not be read.</summary>
+        Unknown,
+        Allow,
+
+        /// <summary>No leg denies outright, but a leg is partly blocked (a rule denies part of the addresses or ports).</summary>
+        Partial,
+        Deny,
+    }
+
+    private NaclCheckOutcome DecideNacls(List<NaclLeg> legs, out List<NaclLegResult> results, out string? unknownSubnet)
+    {
+        results = new List<NaclLegResult>();
+        unknownSubnet = null;
         if (legs.Count == 0)
         {
-            add.Add(id, path.Service, NetworkCheckStatus.Passed,
-                "The endpoint's addresses are in the instance's subnet " + context.Subnet.SubnetId + "; NACLs do not filter traffic within a subnet.", null);
-            return;
+            return NaclCheckOutcome.SameSubnet;
         }
 
-        var results = new List<NaclLegResult>();
         foreach (var leg in legs)
         {
             var acl = snapshot.NetworkAclForSubnet(leg.SubnetId);
             if (acl is null)
             {
-                var gap = snapshot.FindGap(context.Vpc.VpcId, "ec2:DescribeNetworkAcls");
-                add.Add(id, path.Service, NetworkCheckStatus.Error, "The network ACL of " + leg.SubnetId + " is unknown" + (gap is null ? "." : ": " + gap.Describe()),
-                    gap?.Remediation("Grant ec2:DescribeNetworkAcls.") ?? "Grant ec2:DescribeNetworkAcls.");
-                return;
+                unknownSubnet = leg.SubnetId;
+                return NaclCheckOutcome.Unknown;
             }
 
             results.Add(NaclAnalyzer.Evaluate(snapshot, acl, leg));
         }
 
-        var worst = results.Any(r => r.Outcome == NaclOutcome.Deny) ? NaclOutcome.Deny : results.Any(r => r.Outcome == NaclOutcome.Partial) ? NaclOutcome.Partial : NaclOutcome.Allow;
-        var status = worst switch
+        return results.Any(r => r.Outcome == NaclOutcome.Deny) ? NaclCheckOutcome.Deny
+            : results.Any(r => r.Outcome == NaclOutcome.Partial) ? NaclCheckOutcome.Partial
+            : NaclCheckOutcome.Allow;
+    }
+
+    private void WriteNacls(CheckWriter add, InstanceNetwork context, ServicePath path, string check, NaclCheckOutcome outcome, List<NaclLegResult> results, string? unknownSubnet)
+    {
+        var id = check + "." + path.Service;
+        switch (outcome)
         {
-            NaclOutcome.Allow => NetworkCheckStatus.Passed,
-            NaclOutcome.Partial => NetworkCheckStatus.Warning,
+            case NaclCheckOutcome.SameSubnet:
+                add.Add(id, path.Service, NetworkCheckStatus.Passed,
+                    "The endpoint's addresses are in the instance's subnet " + context.Subnet.SubnetId + "; NACLs do not filter traffic within a subnet.", null);
+                return;
+            case NaclCheckOutcome.Unknown:
+                var gap = snapshot.FindGap(context.Vpc.VpcId, "ec2:DescribeNetworkAcls");
+                add.Add(id, path.Service, NetworkCheckStatus.Error, "The network ACL of " + unknownSubnet + " is unknown" + (gap is null ? "." : ": " + gap.Describe()),
+                    gap?.Remediation("Grant ec2:DescribeNetworkAcls.") ?? "Grant ec2:DescribeNetworkAcls.");
+                return;
+        }
+
+        var status = outcome switch
+        {
+            NaclCheckOutcome.Allow => NetworkCheckStatus.Passed,
+            NaclCheckOutcome.Partial => NetworkCheckStatus.Warning,
             _ => NetworkCheckStatus.Failed,
         };
-        var shown = worst == NaclOutcome.Allow ? results : results.Where(r => r.Outcome != NaclOutcome.Allow);
+        var shown = outcome == NaclCheckOutcome.Allow ? results : results.Where(r => r.Outcome != NaclOutcome.Allow);
         var remedy = check == NetworkServices.NaclEgress
             ? "Allow outbound TCP 443 to the destination in the instance subnet's NACL (and outbound 1024-65535 back to the instance in the endpoint or NAT subnet's NACL), numbered before any Deny."
             : "Allow inbound TCP 1024-65535 from the destination in the instance subnet's NACL (and inbound TCP 443 from the instance in the endpoint or NAT subnet's NACL), numbered before any Deny.";

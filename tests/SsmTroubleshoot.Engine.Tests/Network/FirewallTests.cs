@@ -113,7 +113,7 @@ public sealed class FirewallTests
             })
             .SecurityGroup("sg-app", g => g with { Egress = new[] { Https("10.0.2.0/25") } })
             .Evaluate()
-            .AssertCheck("SecurityGroupEgress.ssm", NetworkCheckStatus.Warning, "10.0.2.200");
+            .AssertCheck("SecurityGroupEgress.ssm", NetworkCheckStatus.Warning, "allows TCP 443 out to 10.0.2.200/32 (other addresses: sg-app egress tcp 443 to 10.0.2.0/25)");
     }
 
     [Fact]

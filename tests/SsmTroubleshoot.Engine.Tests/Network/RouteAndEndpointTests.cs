@@ -80,6 +80,20 @@ public sealed class RouteAndEndpointTests
     }
 
     [Fact]
+    public void VpcDns_attributes_not_read_and_not_relied_on_is_skipped()
+    {
+        WithNatGateway().Vpc(v => v with { EnableDnsHostnames = null, EnableDnsSupport = null }).Evaluate()
+            .AssertCheck("VpcDns", NetworkCheckStatus.Skipped, "no interface endpoint with private DNS relies", "(not read)");
+    }
+
+    [Fact]
+    public void VpcDns_attributes_refused_is_error_even_when_no_endpoint_relies_on_them()
+    {
+        WithNatGateway().Vpc(v => v with { EnableDnsHostnames = null, EnableDnsSupport = null }).Gap(VpcId, "ec2:DescribeVpcAttribute", "UnauthorizedOperation").Evaluate()
+            .AssertCheck("VpcDns", NetworkCheckStatus.Error, "ec2:DescribeVpcAttribute");
+    }
+
+    [Fact]
     public void VpcDns_unreadable_is_error()
     {
         var report = WithInterfaceEndpoints().Vpc(v => v with { EnableDnsHostnames = null }).Gap(VpcId, "ec2:DescribeVpcAttribute", "UnauthorizedOperation").Evaluate();
