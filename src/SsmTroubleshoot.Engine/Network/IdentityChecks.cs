@@ -73,13 +73,38 @@ internal sealed class IdentityChecks
     /// <summary>The agent takes credentials from the instance profile first (IMDS), then from Default Host Management when the account has it on.</summary>
     internal RoleChoice CheckInstanceProfile(CheckWriter add, Ec2Instance instance, SsmInstanceInfo? ssm)
     {
-        const string Remedy = "Attach an instance profile whose role has AmazonSSMManagedInstanceCore, or turn on Default Host Management and require IMDSv2 (HttpTokens required).";
+        var verdict = DecideInstanceProfile(instance, ssm);
+        WriteInstanceProfile(add, instance, verdict);
+        return verdict.Role;
+    }
+
+    internal enum InstanceProfileOutcome
+    {
+        /// <summary>IMDS is off: no role credentials and no identity document, whatever is attached.</summary>
+        MetadataDisabled,
+
+        /// <summary>A profile is attached but iam:GetInstanceProfile did not show it (a gap, or not read).</summary>
+        ProfileUnread,
+        ProfileWithoutRole,
+        ProfileWithRole,
+
+        /// <summary>No profile; the Default Host Management setting is unknown but could not cover the instance anyway.</summary>
+        NoProfileDhmcCannotApply,
+
+        /// <summary>No profile; whether Default Host Management covers the instance is unknown.</summary>
+        NoProfileDhmcUnknown,
+        NoProfileDhmcCovers,
+        NoProfileDhmcDoesNotApply,
+    }
+
+    /// <summary>The decision and what the message needs: the role chosen, the profile, the gap, why Default Host Management does (not) apply.</summary>
+    private sealed record InstanceProfileVerdict(InstanceProfileOutcome Outcome, RoleChoice Role, InstanceProfile? Profile = null, DataGap? Gap = null, string Why = "");
+
+    private InstanceProfileVerdict DecideInstanceProfile(Ec2Instance instance, SsmInstanceInfo? ssm)
+    {
         if (!instance.MetadataEndpointEnabled)
         {
-            add.Add(NetworkServices.InstanceProfile, string.Empty, NetworkCheckStatus.Failed,
-                "The instance metadata service is disabled: the agent can read neither role credentials nor its identity.",
-                "Enable the metadata endpoint (ModifyInstanceMetadataOptions HttpEndpoint enabled).");
-            return RoleChoice.None("the metadata service is disabled");
+            return new(InstanceProfileOutcome.MetadataDisabled, RoleChoice.None("the metadata service is disabled"));
         }
 
         if (!string.IsNullOrEmpty(instance.InstanceProfileArn))
@@ -88,54 +113,82 @@ internal sealed class IdentityChecks
             if (profile is null)
             {
                 var gap = snapshot.FindGap(instance.InstanceProfileArn);
-                add.Add(NetworkServices.InstanceProfile, string.Empty, gap is null ? NetworkCheckStatus.Passed : NetworkCheckStatus.Warning,
-                    "Instance profile " + instance.InstanceProfileArn + " attached" + (gap is null ? "; its role is unknown." : "; " + gap.Describe()),
-                    gap is null ? null : gap.Remediation("Grant " + gap.Operation + " to see its role."));
-                return RoleChoice.None("the instance profile could not be read" + (gap is null ? string.Empty : ": " + gap.Describe()), gap);
+                return new(InstanceProfileOutcome.ProfileUnread,
+                    RoleChoice.None("the instance profile could not be read" + (gap is null ? string.Empty : ": " + gap.Describe()), gap), Gap: gap);
             }
 
             if (profile.RoleNames.Count == 0)
             {
-                add.Add(NetworkServices.InstanceProfile, string.Empty, NetworkCheckStatus.Failed,
-                    "Instance profile " + profile.Name + " has no role: the agent gets no credentials.", "Add a role with AmazonSSMManagedInstanceCore to the instance profile.");
-                return RoleChoice.None("the instance profile has no role");
+                return new(InstanceProfileOutcome.ProfileWithoutRole, RoleChoice.None("the instance profile has no role"), profile);
             }
 
             var roleName = profile.RoleNames[0];
-            add.Add(NetworkServices.InstanceProfile, string.Empty, NetworkCheckStatus.Passed,
-                "Instance profile " + profile.Name + " with role " + roleName + ".", null);
-            return new RoleChoice(roleName, snapshot.FindRole(roleName), "instance profile role");
+            return new(InstanceProfileOutcome.ProfileWithRole, new RoleChoice(roleName, snapshot.FindRole(roleName), "instance profile role"), profile);
         }
 
         var dhmc = snapshot.DefaultHostManagement;
         if (dhmc is null && !InstanceAllowsDefaultHostManagement(instance, ssm, "Default Host Management", out var excluded))
         {
             // The setting could not be read, but it could not cover this instance either way: the finding stands.
-            var gap = snapshot.FindGap(NetworkSnapshot.DefaultHostManagementResource);
-            add.Add(NetworkServices.InstanceProfile, string.Empty, NetworkCheckStatus.Failed,
-                "No instance profile, and " + excluded + (gap is null ? "." : " (whether it is configured is unknown: " + gap.Describe() + ")."), Remedy);
-            return RoleChoice.None("no instance profile, and Default Host Management cannot apply");
+            return new(InstanceProfileOutcome.NoProfileDhmcCannotApply, RoleChoice.None("no instance profile, and Default Host Management cannot apply"),
+                Gap: snapshot.FindGap(NetworkSnapshot.DefaultHostManagementResource), Why: excluded);
         }
 
         if (dhmc is null)
         {
             var gap = snapshot.FindGap(NetworkSnapshot.DefaultHostManagementResource);
-            add.Add(NetworkServices.InstanceProfile, string.Empty, NetworkCheckStatus.Error,
-                "No instance profile, and whether Default Host Management covers the instance is unknown: "
-                + (gap?.Describe() ?? "the service setting was not read."), gap?.Remediation("Grant ssm:GetServiceSetting, or attach an instance profile.") ?? "Grant ssm:GetServiceSetting, or attach an instance profile.");
-            return RoleChoice.None("no instance profile; Default Host Management unknown", gap);
+            return new(InstanceProfileOutcome.NoProfileDhmcUnknown, RoleChoice.None("no instance profile; Default Host Management unknown", gap), Gap: gap);
         }
 
-        var applies = DefaultHostManagementApplies(instance, ssm, dhmc, out var why);
-        if (applies)
+        if (DefaultHostManagementApplies(instance, ssm, dhmc, out var why))
         {
-            add.Add(NetworkServices.InstanceProfile, string.Empty, NetworkCheckStatus.Passed,
-                "No instance profile; Default Host Management covers the instance with role " + dhmc.RoleName + " (" + why + ").", null);
-            return new RoleChoice(dhmc.RoleName!, snapshot.FindRole(dhmc.RoleName), "Default Host Management role");
+            return new(InstanceProfileOutcome.NoProfileDhmcCovers, new RoleChoice(dhmc.RoleName!, snapshot.FindRole(dhmc.RoleName), "Default Host Management role"), Why: why);
         }
 
-        add.Add(NetworkServices.InstanceProfile, string.Empty, NetworkCheckStatus.Failed, "No instance profile, and " + why + ".", Remedy);
-        return RoleChoice.None("no instance profile and Default Host Management does not apply");
+        return new(InstanceProfileOutcome.NoProfileDhmcDoesNotApply, RoleChoice.None("no instance profile and Default Host Management does not apply"), Why: why);
+    }
+
+    private static void WriteInstanceProfile(CheckWriter add, Ec2Instance instance, InstanceProfileVerdict verdict)
+    {
+        const string Remedy = "Attach an instance profile whose role has AmazonSSMManagedInstanceCore, or turn on Default Host Management and require IMDSv2 (HttpTokens required).";
+        var gap = verdict.Gap;
+        switch (verdict.Outcome)
+        {
+            case InstanceProfileOutcome.MetadataDisabled:
+                add.Add(NetworkServices.InstanceProfile, string.Empty, NetworkCheckStatus.Failed,
+                    "The instance metadata service is disabled: the agent can read neither role credentials nor its identity.",
+                    "Enable the metadata endpoint (ModifyInstanceMetadataOptions HttpEndpoint enabled).");
+                break;
+            case InstanceProfileOutcome.ProfileUnread:
+                add.Add(NetworkServices.InstanceProfile, string.Empty, gap is null ? NetworkCheckStatus.Passed : NetworkCheckStatus.Warning,
+                    "Instance profile " + instance.InstanceProfileArn + " attached" + (gap is null ? "; its role is unknown." : "; " + gap.Describe()),
+                    gap is null ? null : gap.Remediation("Grant " + gap.Operation + " to see its role."));
+                break;
+            case InstanceProfileOutcome.ProfileWithoutRole:
+                add.Add(NetworkServices.InstanceProfile, string.Empty, NetworkCheckStatus.Failed,
+                    "Instance profile " + verdict.Profile!.Name + " has no role: the agent gets no credentials.", "Add a role with AmazonSSMManagedInstanceCore to the instance profile.");
+                break;
+            case InstanceProfileOutcome.ProfileWithRole:
+                add.Add(NetworkServices.InstanceProfile, string.Empty, NetworkCheckStatus.Passed,
+                    "Instance profile " + verdict.Profile!.Name + " with role " + verdict.Role.RoleName + ".", null);
+                break;
+            case InstanceProfileOutcome.NoProfileDhmcCannotApply:
+                add.Add(NetworkServices.InstanceProfile, string.Empty, NetworkCheckStatus.Failed,
+                    "No instance profile, and " + verdict.Why + (gap is null ? "." : " (whether it is configured is unknown: " + gap.Describe() + ")."), Remedy);
+                break;
+            case InstanceProfileOutcome.NoProfileDhmcUnknown:
+                add.Add(NetworkServices.InstanceProfile, string.Empty, NetworkCheckStatus.Error,
+                    "No instance profile, and whether Default Host Management covers the instance is unknown: "
+                    + (gap?.Describe() ?? "the service setting was not read."), gap?.Remediation("Grant ssm:GetServiceSetting, or attach an instance profile.") ?? "Grant ssm:GetServiceSetting, or attach an instance profile.");
+                break;
+            case InstanceProfileOutcome.NoProfileDhmcCovers:
+                add.Add(NetworkServices.InstanceProfile, string.Empty, NetworkCheckStatus.Passed,
+                    "No instance profile; Default Host Management covers the instance with role " + verdict.Role.RoleName + " (" + verdict.Why + ").", null);
+                break;
+            default:
+                add.Add(NetworkServices.InstanceProfile, string.Empty, NetworkCheckStatus.Failed, "No instance profile, and " + verdict.Why + ".", Remedy);
+                break;
+        }
     }
 
     private static bool DefaultHostManagementApplies(Ec2Instance instance, SsmInstanceInfo? ssm, DefaultHostManagementSetting dhmc, out string why)
