@@ -233,33 +233,49 @@ internal sealed class IdentityChecks
     }
 
     /// <summary>The role must allow the ssm, ec2messages and ssmmessages actions of AmazonSSMManagedInstanceCore on this instance (identity policies, boundary).</summary>
-    internal void CheckRolePermissions(CheckWriter add, RoleChoice choice, string instanceArn, Ec2Instance? instance, SsmInstanceInfo? ssm)
+    internal void CheckRolePermissions(CheckWriter add, RoleChoice choice, string instanceArn, Ec2Instance? instance, SsmInstanceInfo? ssm) =>
+        WriteRolePermissions(add, choice, DecideRolePermissions(choice, instanceArn, instance, ssm));
+
+    internal enum RolePermissionsOutcome
+    {
+        /// <summary>No role was chosen (no profile, metadata off, ...): nothing to evaluate.</summary>
+        NoRole,
+
+        /// <summary>No role was chosen because what would name it could not be read.</summary>
+        NoRoleUnread,
+
+        /// <summary>IAM answered NoSuchEntity for the role.</summary>
+        RoleMissing,
+        RoleUnread,
+        TrustPolicyUnreadable,
+
+        /// <summary>The instance profile role does not trust ec2.amazonaws.com: EC2 cannot hand its credentials to the instance.</summary>
+        NotTrustedByEc2,
+
+        /// <summary>The policy list could not be read and no Allow was seen: proves nothing.</summary>
+        PoliciesUnlisted,
+
+        /// <summary>The role's own verdict (Allowed, ExplicitDeny, ImplicitDeny, Uncertain) in <see cref="RolePermissionsVerdict.Result"/>.</summary>
+        Evaluated,
+    }
+
+    /// <summary>The decision and what the message needs.</summary>
+    private sealed record RolePermissionsVerdict(RolePermissionsOutcome Outcome, DataGap? Gap = null, string Detail = "", IReadOnlyList<string>? Trusted = null,
+        RolePermissionResult? Result = null, string? Fallback = null);
+
+    private RolePermissionsVerdict DecideRolePermissions(RoleChoice choice, string instanceArn, Ec2Instance? instance, SsmInstanceInfo? ssm)
     {
         if (choice.RoleName is null)
         {
-            if (choice.Gap is not null)
-            {
-                add.Add(NetworkServices.RolePermissions, string.Empty, NetworkCheckStatus.Error, "No role to evaluate: " + choice.Why + ".", choice.Gap.Remediation());
-                return;
-            }
-
-            add.Add(NetworkServices.RolePermissions, string.Empty, NetworkCheckStatus.Skipped, "No role to evaluate: " + choice.Why + ".", null);
-            return;
+            return new(choice.Gap is null ? RolePermissionsOutcome.NoRole : RolePermissionsOutcome.NoRoleUnread, choice.Gap);
         }
 
         var role = choice.Role;
         if (role is null)
         {
             var gap = snapshot.FindGap(choice.RoleName);
-            if (gap is not null && gap.IsNotFound)
-            {
-                gap = null; // IAM answered NoSuchEntity: the role is known not to exist
-            }
-
-            add.Add(NetworkServices.RolePermissions, string.Empty, gap is null ? NetworkCheckStatus.Failed : NetworkCheckStatus.Error,
-                gap is null ? "The " + choice.Label + " " + choice.RoleName + " does not exist in IAM." : "The " + choice.Label + " " + choice.RoleName + " could not be read: " + gap.Describe(),
-                gap is null ? "Create the role or point the profile/setting at an existing role." : gap.Remediation());
-            return;
+            // IAM answered NoSuchEntity: the role is known not to exist.
+            return gap is null || gap.IsNotFound ? new(RolePermissionsOutcome.RoleMissing) : new(RolePermissionsOutcome.RoleUnread, gap);
         }
 
         // EC2 hands the instance profile role's credentials to the instance only if the role trusts ec2.amazonaws.com.
@@ -273,41 +289,80 @@ internal sealed class IdentityChecks
             }
             catch (System.IO.InvalidDataException ex)
             {
-                add.Add(NetworkServices.RolePermissions, string.Empty, NetworkCheckStatus.Error, "The trust policy of " + role.RoleName + " could not be read: " + ex.Message, null);
-                return;
+                return new(RolePermissionsOutcome.TrustPolicyUnreadable, Detail: ex.Message);
             }
 
             if (!trusts)
             {
-                add.Add(NetworkServices.RolePermissions, string.Empty, NetworkCheckStatus.Failed,
-                    "The trust policy of " + role.RoleName + " does not let ec2.amazonaws.com assume it" + (trusted.Count == 0 ? "." : " (it trusts " + string.Join(", ", trusted) + ")."),
-                    "Allow sts:AssumeRole for the service principal ec2.amazonaws.com in the role's trust policy.");
-                return;
+                return new(RolePermissionsOutcome.NotTrustedByEc2, Trusted: trusted);
             }
         }
 
         var result = roleEvaluator.Evaluate(role, instanceArn);
-        var label = "The " + choice.Label + " " + role.RoleName;
         var listGap = result.Source == PermissionSource.PolicyDocuments ? snapshot.FindGap(role.RoleName, "iam:ListAttachedRolePolicies", "iam:ListRolePolicies") : null;
         if (listGap is not null && result.Outcome is PermissionDecision.ImplicitDeny or PermissionDecision.Uncertain)
         {
             // Not seeing an Allow proves nothing when the policy list itself could not be read.
-            add.Add(NetworkServices.RolePermissions, string.Empty, NetworkCheckStatus.Error,
-                label + ": its policies could not be listed: " + listGap.Describe(), listGap.Remediation());
-            return;
+            return new(RolePermissionsOutcome.PoliciesUnlisted, listGap);
         }
 
+        var fallback = result.Outcome is PermissionDecision.ExplicitDeny or PermissionDecision.ImplicitDeny && instance is not null && choice.IsInstanceProfileRole
+            ? DefaultHostManagementFallback(instance, ssm, instanceArn)
+            : null;
+        var unreadGap = result.Outcome == PermissionDecision.Uncertain && result.UnreadablePolicies.Count > 0 ? snapshot.FindGap(role.RoleName) : null;
+        return new(RolePermissionsOutcome.Evaluated, result.Outcome == PermissionDecision.Allowed ? listGap : unreadGap, Result: result, Fallback: fallback);
+    }
+
+    private static void WriteRolePermissions(CheckWriter add, RoleChoice choice, RolePermissionsVerdict verdict)
+    {
+        var gap = verdict.Gap;
+        switch (verdict.Outcome)
+        {
+            case RolePermissionsOutcome.NoRole:
+                add.Add(NetworkServices.RolePermissions, string.Empty, NetworkCheckStatus.Skipped, "No role to evaluate: " + choice.Why + ".", null);
+                return;
+            case RolePermissionsOutcome.NoRoleUnread:
+                add.Add(NetworkServices.RolePermissions, string.Empty, NetworkCheckStatus.Error, "No role to evaluate: " + choice.Why + ".", gap!.Remediation());
+                return;
+            case RolePermissionsOutcome.RoleMissing:
+                add.Add(NetworkServices.RolePermissions, string.Empty, NetworkCheckStatus.Failed, "The " + choice.Label + " " + choice.RoleName + " does not exist in IAM.",
+                    "Create the role or point the profile/setting at an existing role.");
+                return;
+            case RolePermissionsOutcome.RoleUnread:
+                add.Add(NetworkServices.RolePermissions, string.Empty, NetworkCheckStatus.Error, "The " + choice.Label + " " + choice.RoleName + " could not be read: " + gap!.Describe(), gap.Remediation());
+                return;
+        }
+
+        var role = choice.Role!;
+        var label = "The " + choice.Label + " " + role.RoleName;
+        switch (verdict.Outcome)
+        {
+            case RolePermissionsOutcome.TrustPolicyUnreadable:
+                add.Add(NetworkServices.RolePermissions, string.Empty, NetworkCheckStatus.Error, "The trust policy of " + role.RoleName + " could not be read: " + verdict.Detail, null);
+                return;
+            case RolePermissionsOutcome.NotTrustedByEc2:
+                var trusted = verdict.Trusted!;
+                add.Add(NetworkServices.RolePermissions, string.Empty, NetworkCheckStatus.Failed,
+                    "The trust policy of " + role.RoleName + " does not let ec2.amazonaws.com assume it" + (trusted.Count == 0 ? "." : " (it trusts " + string.Join(", ", trusted) + ")."),
+                    "Allow sts:AssumeRole for the service principal ec2.amazonaws.com in the role's trust policy.");
+                return;
+            case RolePermissionsOutcome.PoliciesUnlisted:
+                add.Add(NetworkServices.RolePermissions, string.Empty, NetworkCheckStatus.Error,
+                    label + ": its policies could not be listed: " + gap!.Describe(), gap.Remediation());
+                return;
+        }
+
+        var result = verdict.Result!;
+        var fallback = verdict.Fallback;
         var source = result.Source == PermissionSource.SimulatePrincipalPolicy ? " (SimulatePrincipalPolicy)"
             : role.SimulationNote is { } note ? " (" + note + "; evaluated from the policy documents)"
             : string.Empty;
         const string Remedy = "Attach AmazonSSMManagedInstanceCore to the role, or allow ssm:UpdateInstanceInformation, ssmmessages:* and ec2messages:* in its policies.";
-        var fallback = result.Outcome is PermissionDecision.ExplicitDeny or PermissionDecision.ImplicitDeny && instance is not null && choice.IsInstanceProfileRole
-            ? DefaultHostManagementFallback(instance, ssm, instanceArn)
-            : null;
         var deniedStatus = fallback is null ? NetworkCheckStatus.Failed : NetworkCheckStatus.Warning;
         switch (result.Outcome)
         {
             case PermissionDecision.Allowed:
+                var listGap = gap;
                 var deciders = result.Actions.GroupBy(a => a.DecidingPolicy)
                     .Select(g => g.Key + " (" + string.Join(", ", g.Select(a => a.DecidingStatement).Distinct()) + ")").ToList();
                 var unread = result.UnreadablePolicies.Count == 0 ? string.Empty : " " + string.Join(", ", result.UnreadablePolicies) + " could not be read (a Deny in it would not be seen).";
@@ -330,15 +385,12 @@ internal sealed class IdentityChecks
                 break;
             default:
                 var uncertain = result.WithDecision(PermissionDecision.Uncertain).ToList();
-                var unreadable = result.UnreadablePolicies.Count > 0;
-                var gap = unreadable ? snapshot.FindGap(role.RoleName) : null;
                 add.Add(NetworkServices.RolePermissions, string.Empty, gap is null ? NetworkCheckStatus.Warning : NetworkCheckStatus.Error,
                     label + ": cannot confirm " + string.Join(", ", uncertain.Select(a => a.Action)) + ": "
                     + string.Join("; ", uncertain.Select(a => a.Reason).Distinct()) + (gap is null ? "." : ". " + gap.Describe()),
                     gap is not null ? gap.Remediation() : "Check that the Condition holds for the instance, or allow the actions without a Condition.");
                 break;
         }
-
     }
 
     // Agents that support Default Host Management fall back to its role when the profile's credentials are refused.
