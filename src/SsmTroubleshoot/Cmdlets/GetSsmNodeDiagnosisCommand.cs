@@ -20,28 +20,10 @@ namespace SsmTroubleshoot.Cmdlets;
 [Cmdlet(VerbsCommon.Get, "SsmNodeDiagnosis", DefaultParameterSetName = ByIdSet)]
 [OutputType(typeof(NodeDiagnosis))]
 [OutputType(typeof(NodeDiagnosisGroup))]
-public sealed class GetSsmNodeDiagnosisCommand : FleetAwsCmdlet
+public sealed class GetSsmNodeDiagnosisCommand : Ec2FleetCmdlet
 {
-    private const string ByIdSet = "ById";
-    private const string ByFilterSet = "ByFilter";
-    private const string AllSet = "All";
     private const string Activity = "Get-SsmNodeDiagnosis";
 
-
-    /// <summary>EC2 instance ids (i-) and hybrid node ids (mi-); binds InstanceId of Get-EC2Instance's instances and of our results.</summary>
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByIdSet, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    [ValidatePattern("^(i|mi)-[0-9a-f]{8,17}$")]
-    public string[] InstanceId { get; set; } = Array.Empty<string>();
-
-    /// <summary>EC2 filters: name -> value or values, e.g. @{ 'tag:Environment' = 'prod' }.</summary>
-    [Parameter(Mandatory = true, ParameterSetName = ByFilterSet)]
-    [ValidateNotNullOrEmpty]
-    public Hashtable Filter { get; set; } = new();
-
-    /// <summary>Every instance of the region (terminated ones left out).</summary>
-    [Parameter(Mandatory = true, ParameterSetName = AllSet)]
-    public SwitchParameter All { get; set; }
 
     /// <summary>Also read the agent log of Online nodes through Run Command (a read-only script; adds seconds to minutes).</summary>
     [Parameter]
@@ -60,26 +42,6 @@ public sealed class GetSsmNodeDiagnosisCommand : FleetAwsCmdlet
     [Parameter]
     public SwitchParameter GroupByRootCause { get; set; }
 
-    /// <summary>
-    /// Most AWS calls in flight at once in each region; when given, also the most (account, region) pairs read at once
-    /// (at most 32; default 4 pairs).
-    /// </summary>
-    [Parameter]
-    [ValidateRange(1, 64)]
-    public int ThrottleLimit { get; set; } = 8;
-
-    protected override int? BoundThrottleLimit => MyInvocation.BoundParameters.ContainsKey(nameof(ThrottleLimit)) ? ThrottleLimit : null;
-
-    protected override void ProcessRecord()
-    {
-        if (ParameterSetName != ByIdSet)
-        {
-            return;
-        }
-
-        CollectIds(InstanceId);
-    }
-
     protected override void EndProcessing()
     {
         if (ParameterSetName == ByIdSet)
@@ -94,14 +56,7 @@ public sealed class GetSsmNodeDiagnosisCommand : FleetAwsCmdlet
             return;
         }
 
-        IReadOnlyList<Ec2Filter> filters = Array.Empty<Ec2Filter>();
-        if (ParameterSetName == ByFilterSet && !TestManagedInstanceNetworkCommand.TryReadFilters(Filter, out filters, out var problem))
-        {
-            ThrowTerminatingError(ErrorRecords.Create(problem, ErrorIds.NetworkFilterInvalid, ErrorCategory.InvalidArgument, Filter,
-                "Pass EC2 filter names with one or more values, e.g. -Filter @{ 'tag:Environment' = 'prod' }."));
-        }
-
-        Write(Diagnose(null, filters, Region));
+        Write(Diagnose(null, ReadFilters(), Region));
     }
 
     private void Write(IReadOnlyList<NodeDiagnosis> diagnoses)

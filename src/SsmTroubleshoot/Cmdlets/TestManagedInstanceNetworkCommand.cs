@@ -19,57 +19,17 @@ namespace SsmTroubleshoot.Cmdlets;
 [Cmdlet(VerbsDiagnostic.Test, "ManagedInstanceNetwork", DefaultParameterSetName = ByIdSet)]
 [OutputType(typeof(ManagedInstanceNetworkReport))]
 [OutputType(typeof(NetworkCheck))]
-public sealed class TestManagedInstanceNetworkCommand : FleetAwsCmdlet
+public sealed class TestManagedInstanceNetworkCommand : Ec2FleetCmdlet
 {
-    private const string ByIdSet = "ById";
-    private const string ByFilterSet = "ByFilter";
-    private const string AllSet = "All";
     private const string Activity = "Test-ManagedInstanceNetwork";
-
-    // Ids in input order with the region each came with: objects piped from several regions are read per region.
-
-    /// <summary>EC2 instance ids (i-) and hybrid node ids (mi-); binds InstanceId of Get-EC2Instance's instances.</summary>
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByIdSet, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    [ValidatePattern("^(i|mi)-[0-9a-f]{8,17}$")]
-    public string[] InstanceId { get; set; } = Array.Empty<string>();
-
-    /// <summary>EC2 filters: name -> value or values, e.g. @{ 'tag:Environment' = 'prod'; 'vpc-id' = 'vpc-1', 'vpc-2' }.</summary>
-    [Parameter(Mandatory = true, ParameterSetName = ByFilterSet)]
-    [ValidateNotNullOrEmpty]
-    public Hashtable Filter { get; set; } = new();
-
-    /// <summary>Every instance of the region (terminated ones left out).</summary>
-    [Parameter(Mandatory = true, ParameterSetName = AllSet)]
-    public SwitchParameter All { get; set; }
 
     /// <summary>Also check s3, kms, logs and monitoring.</summary>
     [Parameter]
     public SwitchParameter IncludeOptionalService { get; set; }
 
-    /// <summary>
-    /// Most AWS calls in flight at once in each region; when given, also the most (account, region) pairs read at once
-    /// (at most 32; default 4 pairs).
-    /// </summary>
-    [Parameter]
-    [ValidateRange(1, 64)]
-    public int ThrottleLimit { get; set; } = 8;
-
-    protected override int? BoundThrottleLimit => MyInvocation.BoundParameters.ContainsKey(nameof(ThrottleLimit)) ? ThrottleLimit : null;
-
     /// <summary>Emit the check rows (NetworkCheck) instead of one report per instance.</summary>
     [Parameter]
     public SwitchParameter Detailed { get; set; }
-
-    protected override void ProcessRecord()
-    {
-        if (ParameterSetName != ByIdSet)
-        {
-            return;
-        }
-
-        CollectIds(InstanceId);
-    }
 
     protected override void EndProcessing()
     {
@@ -84,14 +44,7 @@ public sealed class TestManagedInstanceNetworkCommand : FleetAwsCmdlet
             return;
         }
 
-        IReadOnlyList<Ec2Filter> filters = Array.Empty<Ec2Filter>();
-        if (ParameterSetName == ByFilterSet && !TryReadFilters(Filter, out filters, out var problem))
-        {
-            ThrowTerminatingError(ErrorRecords.Create(problem, ErrorIds.NetworkFilterInvalid, ErrorCategory.InvalidArgument, Filter,
-                "Pass EC2 filter names with one or more values, e.g. -Filter @{ 'tag:Environment' = 'prod' }."));
-        }
-
-        Evaluate(null, filters, Region);
+        Evaluate(null, ReadFilters(), Region);
     }
 
     /// <summary>
@@ -203,33 +156,6 @@ public sealed class TestManagedInstanceNetworkCommand : FleetAwsCmdlet
                 ErrorIds.InstanceLookupFailed, ErrorRecords.ToCategory(kind), gap.ResourceId,
                 kind == FailureKind.Unknown ? "Retry; check the region and -EndpointUrl." : gap.Remediation("Grant ec2:DescribeInstances."));
         }
-    }
-
-    internal static bool TryReadFilters(Hashtable filter, out IReadOnlyList<Ec2Filter> filters, out string problem)
-    {
-        var read = new List<Ec2Filter>();
-        filters = read;
-        problem = string.Empty;
-        foreach (var (name, all) in PSValues.Entries(filter))
-        {
-            if (string.IsNullOrWhiteSpace(name))
-            {
-                problem = "Filter names must not be empty.";
-                return false;
-            }
-
-            // Empty items of a list are dropped (EC2 would refuse them); a filter left with none has no value.
-            var values = all.Length > 1 ? all.Where(v => v.Length > 0).ToArray() : all;
-            if (values.Length == 0 || values.Any(string.IsNullOrEmpty))
-            {
-                problem = "Filter '" + name + "' has no value.";
-                return false;
-            }
-
-            read.Add(new Ec2Filter(name!, values));
-        }
-
-        return true;
     }
 
     private static object? Unwrap(object? value) => PSValues.BaseOf(value);
