@@ -16,6 +16,18 @@ public sealed class CallCounter
 
     public int Total => Volatile.Read(ref _total);
 
+    /// <summary>Waits (polling) until the operation has been called at least once or the timeout passes: a test's way to act while a call is in flight.</summary>
+    public async System.Threading.Tasks.Task<bool> WaitForAsync(string operation, System.TimeSpan timeout)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (this[operation] == 0 && waited.Elapsed < timeout)
+        {
+            await System.Threading.Tasks.Task.Delay(20).ConfigureAwait(false);
+        }
+
+        return this[operation] > 0;
+    }
+
     /// <summary>A copy of every counter.</summary>
     public IReadOnlyDictionary<string, int> Snapshot() => _counts.ToDictionary(p => p.Key, p => p.Value);
 

@@ -184,13 +184,7 @@ public sealed class NetworkCommandTests
     {
         // Which instances a filter selects (live states, instance-state-name) is NetworkFleetReaderTests' in Engine.Tests.
         var world = NetworkFleet.Create();
-        var vpc = NetworkFleet.AddVpc(world, 1);
-        var prod = NetworkFleet.AddInstance(world, vpc, 1);
-        prod.Tags["Environment"] = "prod";
-        var dev = NetworkFleet.AddInstance(world, vpc, 2);
-        dev.Tags["Environment"] = "dev";
-        var gone = NetworkFleet.AddInstance(world, vpc, 3);
-        gone.State = "terminated";
+        var (prod, dev, _) = NetworkFleet.AddTaggedFleet(world); // the terminated one is left out by --all
         await using var emu = await AwsEmulator.StartAsync(world);
 
         static string[] Ids(CliResult r) => r.Json().EnumerateArray().Select(e => e.GetProperty("InstanceId").GetString()!).ToArray();
@@ -233,8 +227,7 @@ public sealed class NetworkCommandTests
         var world = NetworkFleet.Create();
         var vpc = NetworkFleet.AddVpc(world, 1);
         var id = NetworkFleet.AddInstance(world, vpc, 1).InstanceId;
-        NetworkFleet.AddRole(world, "HybridRole", null, NetworkFleet.CorePolicyArn);
-        world.InstanceInformation.Add(new InstanceInformation { InstanceId = "mi-0a1b2c3d4e5f60003", IamRole = "HybridRole" });
+        NetworkFleet.AddHybridNode(world, "mi-0a1b2c3d4e5f60003");
         world.Denies.Add(new Deny { Principal = "*", Action = "ec2:DescribeInstances" });
         await using var emu = await AwsEmulator.StartAsync(world);
 
@@ -260,11 +253,7 @@ public sealed class NetworkCommandTests
         emu.Faults.Set("ec2:DescribeSubnets", new InjectedFault { Latency = TimeSpan.FromSeconds(20) });
         using var cancel = new CancellationTokenSource();
         var run = CliRun.RunAsync(Args(emu, "--instance-id", id), null, cancel.Token);
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (emu.Calls["ec2:DescribeSubnets"] == 0 && waited.Elapsed < TimeSpan.FromSeconds(10))
-        {
-            await Task.Delay(20);
-        }
+        await emu.Calls.WaitForAsync("ec2:DescribeSubnets", TimeSpan.FromSeconds(10));
 
         Assert.Equal(1, emu.Calls["ec2:DescribeSubnets"]);
         var watch = System.Diagnostics.Stopwatch.StartNew();

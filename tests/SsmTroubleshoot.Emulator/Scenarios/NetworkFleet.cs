@@ -151,6 +151,26 @@ public static class NetworkFleet
         return instance;
     }
 
+    /// <summary>Three instances in one VPC: tagged Environment=prod, tagged dev, and a terminated one (the filter/-All scenario).</summary>
+    public static (Instance Prod, Instance Dev, Instance Terminated) AddTaggedFleet(World world)
+    {
+        var vpc = AddVpc(world, 1);
+        var prod = AddInstance(world, vpc, 1);
+        prod.Tags["Environment"] = "prod";
+        var dev = AddInstance(world, vpc, 2);
+        dev.Tags["Environment"] = "dev";
+        var gone = AddInstance(world, vpc, 3);
+        gone.State = "terminated";
+        return (prod, dev, gone);
+    }
+
+    /// <summary>A hybrid node (mi-) registered in SSM with an activation role that has AmazonSSMManagedInstanceCore.</summary>
+    public static void AddHybridNode(World world, string managedInstanceId, string roleName = "HybridRole", string pingStatus = "Online")
+    {
+        AddRole(world, roleName, null, CorePolicyArn);
+        world.InstanceInformation.Add(new InstanceInformation { InstanceId = managedInstanceId, IamRole = roleName, PingStatus = pingStatus });
+    }
+
     public static string InstanceId(int vpcIndex, int number) => $"i-0{vpcIndex:x4}{number:x12}";
 
     private static Route Clone(Route route) => new() { DestinationCidrBlock = route.DestinationCidrBlock, GatewayId = route.GatewayId, Origin = route.Origin };

@@ -246,8 +246,7 @@ public sealed class NetworkChecksEmulatorTests
     public async Task Hybrid_node_gets_the_SSM_and_IAM_checks_only()
     {
         var (world, _, _) = OneInstance();
-        NetworkFleet.AddRole(world, "HybridRole", null, NetworkFleet.CorePolicyArn);
-        world.InstanceInformation.Add(new InstanceInformation { InstanceId = "mi-0a1b2c3d4e5f60003", IamRole = "HybridRole", PingStatus = "ConnectionLost" });
+        NetworkFleet.AddHybridNode(world, "mi-0a1b2c3d4e5f60003", pingStatus: "ConnectionLost");
         var report = await ReportAsync(world, "mi-0a1b2c3d4e5f60003");
         Assert.Equal("ConnectionLost", report.PingStatus);
         Assert.Equal("Info", Check(report, "PingStatus").Status);

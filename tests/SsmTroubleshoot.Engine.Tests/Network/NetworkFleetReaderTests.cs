@@ -35,8 +35,7 @@ public sealed class NetworkFleetReaderTests
         var vpc = NetworkFleet.AddVpc(world, 1);
         var a = NetworkFleet.AddInstance(world, vpc, 1, "web-1").InstanceId;
         var b = NetworkFleet.AddInstance(world, vpc, 2, "web-2").InstanceId;
-        NetworkFleet.AddRole(world, "HybridRole", null, NetworkFleet.CorePolicyArn);
-        world.InstanceInformation.Add(new InstanceInformation { InstanceId = Hybrid, IamRole = "HybridRole" });
+        NetworkFleet.AddHybridNode(world, Hybrid);
         await using var emu = await AwsEmulator.StartAsync(world);
         const string Unknown = "i-0deadbeefdeadbeef";
 
@@ -57,13 +56,7 @@ public sealed class NetworkFleetReaderTests
     public async Task Filters_select_by_tag_and_no_filter_takes_the_region_without_terminated_instances_unless_a_filter_names_the_state()
     {
         var world = NetworkFleet.Create();
-        var vpc = NetworkFleet.AddVpc(world, 1);
-        var prod = NetworkFleet.AddInstance(world, vpc, 1);
-        prod.Tags["Environment"] = "prod";
-        var dev = NetworkFleet.AddInstance(world, vpc, 2);
-        dev.Tags["Environment"] = "dev";
-        var gone = NetworkFleet.AddInstance(world, vpc, 3);
-        gone.State = "terminated";
+        var (prod, dev, gone) = NetworkFleet.AddTaggedFleet(world);
         await using var emu = await AwsEmulator.StartAsync(world);
 
         async Task<string[]> Ids(params Ec2Filter[] filters) => (await Evaluate(emu, new NetworkFleetRequest { Filters = filters })).Reports.Select(r => r.InstanceId).ToArray();
@@ -80,8 +73,7 @@ public sealed class NetworkFleetReaderTests
     {
         var world = NetworkFleet.Create();
         var id = NetworkFleet.AddInstance(world, NetworkFleet.AddVpc(world, 1), 1).InstanceId;
-        NetworkFleet.AddRole(world, "HybridRole", null, NetworkFleet.CorePolicyArn);
-        world.InstanceInformation.Add(new InstanceInformation { InstanceId = Hybrid, IamRole = "HybridRole" });
+        NetworkFleet.AddHybridNode(world, Hybrid);
         world.Denies.Add(new Deny { Principal = "*", Action = "ec2:DescribeInstances" });
         await using var emu = await AwsEmulator.StartAsync(world);
 
@@ -109,11 +101,7 @@ public sealed class NetworkFleetReaderTests
         emu.Faults.Set("ec2:DescribeSubnets", new InjectedFault { Latency = TimeSpan.FromSeconds(20) });
         using var cancel = new CancellationTokenSource();
         var run = Evaluate(emu, new NetworkFleetRequest { InstanceIds = new[] { id } }, cancellationToken: cancel.Token);
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (emu.Calls["ec2:DescribeSubnets"] == 0 && waited.Elapsed < TimeSpan.FromSeconds(10))
-        {
-            await Task.Delay(20);
-        }
+        await emu.Calls.WaitForAsync("ec2:DescribeSubnets", TimeSpan.FromSeconds(10));
 
         Assert.Equal(1, emu.Calls["ec2:DescribeSubnets"]);
         var watch = System.Diagnostics.Stopwatch.StartNew();

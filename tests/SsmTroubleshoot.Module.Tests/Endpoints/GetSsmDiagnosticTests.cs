@@ -278,11 +278,7 @@ public sealed class GetSsmDiagnosticTests : IDisposable
             .AddParameter("Port", ClosedPort.Find()).AddParameter("FileSystemRoot", _root).AddParameter("AgentVersion", "3.3.40.0")
             .AddParameter("LatestVersionUrl", ClosedUrl()).AddParameter("StsEndpointUrl", emu.Endpoint.ToString());
         var async = ps.BeginInvoke();
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (emu.Calls["sts:GetCallerIdentity"] == 0 && waited.Elapsed < TimeSpan.FromSeconds(10))
-        {
-            await Task.Delay(50);
-        }
+        await emu.Calls.WaitForAsync("sts:GetCallerIdentity", TimeSpan.FromSeconds(10));
 
         Assert.Equal(1, emu.Calls["sts:GetCallerIdentity"]);
         var watch = System.Diagnostics.Stopwatch.StartNew();

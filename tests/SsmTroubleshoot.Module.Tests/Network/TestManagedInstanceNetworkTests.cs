@@ -206,13 +206,7 @@ public sealed class TestManagedInstanceNetworkTests : IDisposable
     {
         // Which instances a filter selects (live states, instance-state-name) is NetworkFleetReaderTests' in Engine.Tests.
         var world = NetworkFleet.Create();
-        var vpc = NetworkFleet.AddVpc(world, 1);
-        var prod = NetworkFleet.AddInstance(world, vpc, 1);
-        prod.Tags["Environment"] = "prod";
-        var dev = NetworkFleet.AddInstance(world, vpc, 2);
-        dev.Tags["Environment"] = "dev";
-        var gone = NetworkFleet.AddInstance(world, vpc, 3);
-        gone.State = "terminated";
+        var (prod, dev, _) = NetworkFleet.AddTaggedFleet(world); // the terminated one is left out by -All
         var (result, emu) = await RunAsync(world, "Test-ManagedInstanceNetwork -Filter @{ 'tag:Environment' = 'prod', 'dev' } @aws");
         await using (emu)
         {
@@ -279,11 +273,7 @@ public sealed class TestManagedInstanceNetworkTests : IDisposable
         ps.AddCommand("Test-ManagedInstanceNetwork").AddParameter("InstanceId", new[] { id }).AddParameter("EndpointUrl", emu.Endpoint.ToString())
             .AddParameter("Region", "us-east-1").AddParameter("AccessKey", "AKIANETWORKTEST00001").AddParameter("SecretKey", "network-test-secret");
         var async = ps.BeginInvoke();
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (emu.Calls["ec2:DescribeSubnets"] == 0 && waited.Elapsed < TimeSpan.FromSeconds(10))
-        {
-            await Task.Delay(20);
-        }
+        await emu.Calls.WaitForAsync("ec2:DescribeSubnets", TimeSpan.FromSeconds(10));
 
         var watch = System.Diagnostics.Stopwatch.StartNew();
         ps.Stop();
@@ -296,8 +286,7 @@ public sealed class TestManagedInstanceNetworkTests : IDisposable
     public async Task DescribeInstances_refused_is_one_PermissionDenied_error_per_id_and_hybrid_nodes_are_still_reported()
     {
         var (world, _, id) = OneInstance();
-        NetworkFleet.AddRole(world, "HybridRole", null, NetworkFleet.CorePolicyArn);
-        world.InstanceInformation.Add(new InstanceInformation { InstanceId = "mi-0a1b2c3d4e5f60003", IamRole = "HybridRole" });
+        NetworkFleet.AddHybridNode(world, "mi-0a1b2c3d4e5f60003");
         world.Denies.Add(new Deny { Principal = "*", Action = "ec2:DescribeInstances" });
         var (result, emu) = await RunAsync(world, $"Test-ManagedInstanceNetwork -InstanceId {id}, mi-0a1b2c3d4e5f60003 @aws");
         await using (emu)
