@@ -199,13 +199,8 @@ internal sealed class FleetOptions
     /// <summary>Ids unknown in every pair that answered (an id lives in one account and region); other lookup failures too.</summary>
     private static bool UnknownIds(IReadOnlyList<string>? ids, IReadOnlyList<IReadOnlyList<Network.Model.DataGap>> gaps, CliOutput output, FleetScope scope)
     {
-        if (ids is null || gaps.Count == 0)
-        {
-            return false;
-        }
-
         var any = false;
-        foreach (var id in ids.Where(id => gaps.All(g => g.Any(x => x.ResourceId == id && x.Operation == "ec2:DescribeInstances" && x.IsNotFound))))
+        foreach (var id in NetworkFleetReader.NotFoundAnywhere(ids, gaps))
         {
             any = true;
             output.WriteError("Instance " + id + " was not found in " + string.Join(", ", scope.Regions) + (scope.AccountIds.Count > 0 ? " of accounts " + string.Join(", ", scope.AccountIds) : string.Empty) + ".");

@@ -107,6 +107,20 @@ public static class NetworkFleetReader
         }
     }
 
+    /// <summary>
+    /// Over a fan-out, the ids that every target that answered reported as not found (ec2:DescribeInstances): an id lives
+    /// in one account and region, so unknown elsewhere is expected and unknown everywhere is the error. Input order.
+    /// </summary>
+    public static IReadOnlyList<string> NotFoundAnywhere(IReadOnlyList<string>? instanceIds, IReadOnlyList<IReadOnlyList<DataGap>> answeredGaps)
+    {
+        if (instanceIds is null || answeredGaps is null || answeredGaps.Count == 0)
+        {
+            return Array.Empty<string>();
+        }
+
+        return instanceIds.Where(id => answeredGaps.All(gaps => gaps.Any(g => g.ResourceId == id && g.Operation == "ec2:DescribeInstances" && g.IsNotFound))).ToList();
+    }
+
     public static async Task<NetworkInventory> FetchAsync(AwsConnection connection, NetworkFleetRequest request, Action<string>? log, CancellationToken cancellationToken)
     {
         if (connection is null)

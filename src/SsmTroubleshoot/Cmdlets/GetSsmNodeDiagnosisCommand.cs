@@ -88,8 +88,7 @@ public sealed class GetSsmNodeDiagnosisCommand : Ec2FleetCmdlet
         var messages = new ConcurrentQueue<string>();
         var (connection, scope) = ResolveFleet(regions, messages.Enqueue);
         var diagnoses = new List<NodeDiagnosis>();
-        var notFound = new Dictionary<string, int>(StringComparer.Ordinal);
-        var answered = 0;
+        var answered = new List<IReadOnlyList<SsmTroubleshoot.Network.Model.DataGap>>();
         var now = DateTime.UtcNow;
         RunFleet<NodeDiagnosisResult>(
             scope, messages, Activity + (IncludeAgentLog ? " (with agent logs through Run Command)" : string.Empty), 2,
@@ -99,11 +98,7 @@ public sealed class GetSsmNodeDiagnosisCommand : Ec2FleetCmdlet
                 var fanOutIds = scope.IsFanOut && instanceIds is not null;
                 if (fanOutIds)
                 {
-                    answered++;
-                    foreach (var gap in result.Gaps.Where(g => g.Operation == "ec2:DescribeInstances" && g.IsNotFound))
-                    {
-                        notFound[gap.ResourceId] = notFound.TryGetValue(gap.ResourceId, out var n) ? n + 1 : 1;
-                    }
+                    answered.Add(result.Gaps);
                 }
 
                 foreach (var record in TestManagedInstanceNetworkCommand.LookupErrorRecords(fanOutIds ? result.Gaps.Where(g => !g.IsNotFound) : result.Gaps, result.Region))
@@ -122,14 +117,11 @@ public sealed class GetSsmNodeDiagnosisCommand : Ec2FleetCmdlet
             },
             ex => ThrowFailure(ex, ErrorIds.AwsCallFailed, connection.EndpointFor("EC2") ?? "ec2", "Check the credentials, the region and -EndpointUrl."));
 
-        if (answered > 0)
+        foreach (var id in NetworkFleetReader.NotFoundAnywhere(instanceIds, answered))
         {
-            foreach (var id in instanceIds!.Where(id => notFound.TryGetValue(id, out var n) && n == answered))
-            {
-                WriteError(ErrorRecords.Create(
-                    "Instance " + id + " was not found in " + (scope.AccountIds.Count > 0 ? "the accounts and regions " : "the regions ") + string.Join(", ", scope.Regions) + ".",
-                    ErrorIds.InstanceNotFound, ErrorCategory.ObjectNotFound, id, "Check the instance id, -Region and -AccountId."));
-            }
+            WriteError(ErrorRecords.Create(
+                "Instance " + id + " was not found in " + (scope.AccountIds.Count > 0 ? "the accounts and regions " : "the regions ") + string.Join(", ", scope.Regions) + ".",
+                ErrorIds.InstanceNotFound, ErrorCategory.ObjectNotFound, id, "Check the instance id, -Region and -AccountId."));
         }
 
         return diagnoses;

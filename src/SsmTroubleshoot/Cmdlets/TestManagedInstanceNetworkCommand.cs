@@ -62,8 +62,7 @@ public sealed class TestManagedInstanceNetworkCommand : Ec2FleetCmdlet
         var options = new NetworkEvaluationOptions { IncludeOptionalServices = IncludeOptionalService };
         var messages = new ConcurrentQueue<string>();
         var (connection, scope) = ResolveFleet(regions, messages.Enqueue);
-        var notFound = new Dictionary<string, int>(StringComparer.Ordinal);
-        var answered = 0;
+        var answered = new List<IReadOnlyList<DataGap>>();
         RunFleet<NetworkFleetResult>(
             scope, messages, Activity, 1,
             (target, fanOut, ct) => NetworkFleetReader.EvaluateAsync(target, request, options, fanOut, messages.Enqueue, ct),
@@ -72,11 +71,7 @@ public sealed class TestManagedInstanceNetworkCommand : Ec2FleetCmdlet
                 if (scope.IsFanOut && instanceIds is not null)
                 {
                     // An id lives in one account and region: unknown elsewhere is expected, unknown everywhere is the error.
-                    answered++;
-                    foreach (var gap in result.Gaps.Where(g => g.Operation == "ec2:DescribeInstances" && g.IsNotFound))
-                    {
-                        notFound[gap.ResourceId] = notFound.TryGetValue(gap.ResourceId, out var n) ? n + 1 : 1;
-                    }
+                    answered.Add(result.Gaps);
 
                     WriteLookupErrors(result.Gaps.Where(g => !g.IsNotFound), result.Region);
                 }
@@ -89,14 +84,11 @@ public sealed class TestManagedInstanceNetworkCommand : Ec2FleetCmdlet
             },
             ex => ThrowFailure(ex, ErrorIds.AwsCallFailed, connection.EndpointFor("EC2") ?? "ec2", "Check the credentials, the region and -EndpointUrl."));
 
-        if (answered > 0)
+        foreach (var id in NetworkFleetReader.NotFoundAnywhere(instanceIds, answered))
         {
-            foreach (var id in instanceIds!.Where(id => notFound.TryGetValue(id, out var n) && n == answered))
-            {
-                WriteError(ErrorRecords.Create(
-                    "Instance " + id + " was not found in " + (scope.AccountIds.Count > 0 ? "the accounts and regions " : "the regions ") + string.Join(", ", scope.Regions) + ".",
-                    ErrorIds.InstanceNotFound, ErrorCategory.ObjectNotFound, id, "Check the instance id, -Region and -AccountId."));
-            }
+            WriteError(ErrorRecords.Create(
+                "Instance " + id + " was not found in " + (scope.AccountIds.Count > 0 ? "the accounts and regions " : "the regions ") + string.Join(", ", scope.Regions) + ".",
+                ErrorIds.InstanceNotFound, ErrorCategory.ObjectNotFound, id, "Check the instance id, -Region and -AccountId."));
         }
     }
 

@@ -9,6 +9,7 @@ using SsmTroubleshoot.Emulator.Model;
 using SsmTroubleshoot.Emulator.Scenarios;
 using SsmTroubleshoot.Engine.Tests.Emulator;
 using SsmTroubleshoot.Network;
+using SsmTroubleshoot.Network.Model;
 using Xunit;
 
 namespace SsmTroubleshoot.Engine.Tests.Network;
@@ -108,5 +109,20 @@ public sealed class NetworkFleetReaderTests
         await cancel.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), "cancelling took " + watch.Elapsed);
+    }
+
+    [Fact]
+    public void Over_a_fan_out_an_id_is_not_found_only_when_every_target_that_answered_says_so()
+    {
+        static DataGap NotFound(string id) => new() { ResourceId = id, Operation = "ec2:DescribeInstances", ErrorCode = "InvalidInstanceID.NotFound", Message = "not found" };
+        var denied = new DataGap { ResourceId = "i-0000000000000000c", Operation = "ec2:DescribeInstances", ErrorCode = "UnauthorizedOperation", Message = "denied" };
+        var ids = new[] { "i-0000000000000000c", "i-0000000000000000b", "i-0000000000000000a" };
+        var east = new[] { NotFound("i-0000000000000000a"), NotFound("i-0000000000000000b"), denied };
+        var west = new[] { NotFound("i-0000000000000000b"), NotFound("i-0000000000000000a") };
+
+        Assert.Equal(new[] { "i-0000000000000000b", "i-0000000000000000a" }, NetworkFleetReader.NotFoundAnywhere(ids, new[] { east, west }));
+        Assert.Equal(new[] { "i-0000000000000000b" }, NetworkFleetReader.NotFoundAnywhere(ids, new[] { east, west, new[] { NotFound("i-0000000000000000b") } }));
+        Assert.Empty(NetworkFleetReader.NotFoundAnywhere(ids, Array.Empty<DataGap[]>())); // no target answered: nothing is known missing
+        Assert.Empty(NetworkFleetReader.NotFoundAnywhere(null, new[] { east }));
     }
 }
