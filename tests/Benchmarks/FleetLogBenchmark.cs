@@ -18,6 +18,8 @@ namespace SsmTroubleshoot.Benchmarks;
 /// (default 500; 80% Linux, 20% Windows, 2% offline, 1% failing, ~20 KB of log window each). Two runs: the
 /// emulator answering at once with invocations already done, and a realistic one (per-call latency, invocations
 /// InProgress for two polls, the default 1 s → 10 s poll pacing).
+/// A third run sends to a Linux-only fleet by tag (-Filter @{ 'tag:Role' = 'web' }): one tag-targeted SendCommand that
+/// Run Command paces itself, against batches of 50 ids for the same nodes.
 /// Usage: fleetlogs [nodes] [latencyMs]
 /// </summary>
 internal static class FleetLogBenchmark
@@ -35,10 +37,16 @@ internal static class FleetLogBenchmark
         await MeasureAsync(Fleet(nodes, pollsInProgress: 0), TimeSpan.Zero, new FleetCollectorOptions { InitialPollDelay = TimeSpan.FromMilliseconds(1) });
         Console.WriteLine($"{nodes} nodes; realistic run ({latencyMs} ms per call, invocations InProgress for 2 polls, default pacing):");
         await MeasureAsync(Fleet(nodes, pollsInProgress: 2), TimeSpan.FromMilliseconds(latencyMs), new FleetCollectorOptions());
+        var tag = new System.Collections.Generic.Dictionary<string, System.Collections.Generic.IReadOnlyList<string>> { ["tag:Role"] = new[] { "web" } };
+        Console.WriteLine($"{nodes} Linux nodes tagged Role=web, realistic run, by id (batches of 50):");
+        await MeasureAsync(Fleet(nodes, pollsInProgress: 2, linuxOnly: true), TimeSpan.FromMilliseconds(latencyMs), new FleetCollectorOptions());
+        Console.WriteLine($"{nodes} Linux nodes tagged Role=web, realistic run, by tag (one tag-targeted SendCommand):");
+        await MeasureAsync(Fleet(nodes, pollsInProgress: 2, linuxOnly: true), TimeSpan.FromMilliseconds(latencyMs), new FleetCollectorOptions(), tag);
         return 0;
     }
 
-    private static async Task MeasureAsync(World world, TimeSpan latency, FleetCollectorOptions options)
+    private static async Task MeasureAsync(World world, TimeSpan latency, FleetCollectorOptions options,
+        System.Collections.Generic.IReadOnlyDictionary<string, System.Collections.Generic.IReadOnlyList<string>>? filters = null)
     {
         await using var emu = await AwsEmulator.StartAsync(world);
         if (latency > TimeSpan.Zero)
@@ -59,7 +67,10 @@ internal static class FleetLogBenchmark
         var analyzer = new AgentLogAnalyzer(LogRuleCatalog.BuiltIn, new LogScanOptions());
         var ids = world.InstanceInformation.Select(i => i.InstanceId).ToArray();
         var watch = Stopwatch.StartNew();
-        var result = await collector.CollectAsync(new FleetLogRequest { InstanceIds = ids, SinceUtc = DateTime.UtcNow.AddHours(-24) }, analyzer, null, CancellationToken.None);
+        var request = filters is null
+            ? new FleetLogRequest { InstanceIds = ids, SinceUtc = DateTime.UtcNow.AddHours(-24) }
+            : new FleetLogRequest { Filters = filters, SinceUtc = DateTime.UtcNow.AddHours(-24), MaxConcurrency = "10%" };
+        var result = await collector.CollectAsync(request, analyzer, null, CancellationToken.None);
         watch.Stop();
         var calls = emu.Calls.Snapshot().Where(c => c.Key.StartsWith("ssm:", StringComparison.Ordinal)).OrderBy(c => c.Key, StringComparer.Ordinal).ToArray();
         Console.WriteLine($"  wall time {watch.Elapsed.TotalSeconds:F2} s; {result.Collected} collected, {result.Issues.Count} issue rows "
@@ -67,7 +78,7 @@ internal static class FleetLogBenchmark
         Console.WriteLine("  calls: " + string.Join(", ", calls.Select(c => $"{c.Key} {c.Value}")) + $"; total {calls.Sum(c => c.Value)}");
     }
 
-    internal static World Fleet(int count, int pollsInProgress)
+    internal static World Fleet(int count, int pollsInProgress, bool linuxOnly = false)
     {
         var world = new World();
         var benign = new StringBuilder();
@@ -84,9 +95,10 @@ internal static class FleetLogBenchmark
             world.InstanceInformation.Add(new InstanceInformation
             {
                 InstanceId = id,
-                PlatformType = i % 5 == 0 ? "Windows" : "Linux",
+                PlatformType = i % 5 == 0 && !linuxOnly ? "Windows" : "Linux",
                 PingStatus = i % 50 == 3 ? "ConnectionLost" : "Online",
             });
+            world.Instances.Add(new Instance { InstanceId = id, Tags = new System.Collections.Generic.Dictionary<string, string> { ["Role"] = "web" } });
             world.CommandOutputs.Add(new CommandOutput
             {
                 InstanceId = id,
