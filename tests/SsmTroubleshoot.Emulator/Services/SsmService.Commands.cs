@@ -103,20 +103,8 @@ internal sealed partial class SsmService
             throw new AwsServiceError("InvalidInstanceId", $"Instances [[{string.Join(", ", bad)}]] not in a valid state for account {world.AccountId}");
         }
 
-        var command = new SentCommand
-        {
-            CommandId = world.NewId(),
-            DocumentName = document,
-            InstanceIds = ids,
-            Parameters = parameters,
-            Comment = OptionalString(input, "Comment"),
-            MaxConcurrency = maxConcurrency,
-            MaxErrors = maxErrors,
-            TimeoutSeconds = input.TryGetProperty("TimeoutSeconds", out var timeout) ? timeout.GetInt32() : null,
-            OutputS3BucketName = OptionalString(input, "OutputS3BucketName"),
-            OutputS3KeyPrefix = OptionalString(input, "OutputS3KeyPrefix"),
-            RequestedDateTime = DateTime.UtcNow,
-        };
+        var command = NewCommand(input, world, document, parameters, maxConcurrency, maxErrors);
+        command.InstanceIds = ids;
         command.Invocations.AddRange(ids.Select(id => Invoke(world, document, id)));
         world.Commands.Add(command);
         return new JsonObject { ["Command"] = CommandJson(command) };
@@ -149,20 +137,8 @@ internal sealed partial class SsmService
         }
 
         var selected = nodes.Select(i => i.InstanceId).ToList();
-        var command = new SentCommand
-        {
-            CommandId = world.NewId(),
-            DocumentName = document,
-            Targets = targets.Select(t => new KeyValuePair<string, List<string>>(t.Key, t.Values)).ToList(),
-            Parameters = parameters,
-            Comment = OptionalString(input, "Comment"),
-            MaxConcurrency = maxConcurrency,
-            MaxErrors = maxErrors,
-            TimeoutSeconds = input.TryGetProperty("TimeoutSeconds", out var timeout) ? timeout.GetInt32() : null,
-            OutputS3BucketName = OptionalString(input, "OutputS3BucketName"),
-            OutputS3KeyPrefix = OptionalString(input, "OutputS3KeyPrefix"),
-            RequestedDateTime = DateTime.UtcNow,
-        };
+        var command = NewCommand(input, world, document, parameters, maxConcurrency, maxErrors);
+        command.Targets = targets.Select(t => new KeyValuePair<string, List<string>>(t.Key, t.Values)).ToList();
         foreach (var id in selected)
         {
             var node = world.InstanceInformation.First(i => i.InstanceId == id);
@@ -174,6 +150,21 @@ internal sealed partial class SsmService
         world.Commands.Add(command);
         return new JsonObject { ["Command"] = CommandJson(command) };
     }
+
+    /// <summary>The command as SendCommand records it, before its nodes (ids or targets) and invocations.</summary>
+    private static SentCommand NewCommand(JsonElement input, World world, string document, Dictionary<string, List<string>> parameters, string maxConcurrency, string maxErrors) => new()
+    {
+        CommandId = world.NewId(),
+        DocumentName = document,
+        Parameters = parameters,
+        Comment = OptionalString(input, "Comment"),
+        MaxConcurrency = maxConcurrency,
+        MaxErrors = maxErrors,
+        TimeoutSeconds = input.TryGetProperty("TimeoutSeconds", out var timeout) ? timeout.GetInt32() : null,
+        OutputS3BucketName = OptionalString(input, "OutputS3BucketName"),
+        OutputS3KeyPrefix = OptionalString(input, "OutputS3KeyPrefix"),
+        RequestedDateTime = DateTime.UtcNow,
+    };
 
     private static List<(string Key, List<string> Values)> TargetsOf(JsonElement input)
     {
