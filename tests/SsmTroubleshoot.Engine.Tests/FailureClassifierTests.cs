@@ -1,5 +1,6 @@
 using SsmTroubleshoot.Common;
 using Xunit;
+using SsmTroubleshoot.Failures;
 
 namespace SsmTroubleshoot.Engine.Tests;
 

@@ -7,6 +7,7 @@ using System.Threading;
 using SsmTroubleshoot.Common;
 using SsmTroubleshoot.Network;
 using SsmTroubleshoot.Network.Model;
+using SsmTroubleshoot.Failures;
 
 namespace SsmTroubleshoot.Cli.Commands;
 

@@ -6,6 +6,7 @@ using System.Linq;
 using System.Threading;
 using SsmTroubleshoot.Automation;
 using SsmTroubleshoot.Common;
+using SsmTroubleshoot.Failures;
 
 namespace SsmTroubleshoot.Cli.Commands;
 
@@ -146,7 +147,7 @@ internal static class RunbookStartCommand
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
                 {
-                    output.WriteWarning($"The pre-checks of {document.Name} could not run: {Common.AwsErrorText.Describe(ex)}");
+                    output.WriteWarning($"The pre-checks of {document.Name} could not run: {Failures.AwsErrorText.Describe(ex)}");
                     continue;
                 }
 

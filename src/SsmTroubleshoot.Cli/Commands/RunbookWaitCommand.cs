@@ -46,10 +46,10 @@ internal static class RunbookWaitCommand
                     break;
                 case ExecutionWaitState.Failed:
                     var error = outcome.Error ?? new InvalidOperationException("unknown error.");
-                    var kind = SsmTroubleshoot.Common.FailureClassifier.Classify(error);
+                    var kind = SsmTroubleshoot.Failures.FailureClassifier.Classify(error);
                     output.WriteError($"Execution {outcome.AutomationExecutionId} could not be read: "
                         + AwsFailure.Describe(error, "SSM", client.Endpoint)
-                        + (kind is SsmTroubleshoot.Common.FailureKind.NotFound or SsmTroubleshoot.Common.FailureKind.InvalidArgument
+                        + (kind is SsmTroubleshoot.Failures.FailureKind.NotFound or SsmTroubleshoot.Failures.FailureKind.InvalidArgument
                             ? $" Check the id and the region ({client.Region}): executions are regional."
                             : string.Empty));
                     break;

@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
 using SsmTroubleshoot.Common;
+using SsmTroubleshoot.Failures;
 
 namespace SsmTroubleshoot.Automation;
 

@@ -7,7 +7,7 @@ namespace SsmTroubleshoot.Automation;
 
 /// <summary>
 /// The SSM Automation calls the waiter needs. Implementations throw the SDK's service exceptions
-/// (AmazonServiceException with its ErrorCode) so <see cref="Common.FailureClassifier"/> can tell throttling apart.
+/// (AmazonServiceException with its ErrorCode) so <see cref="Failures.FailureClassifier"/> can tell throttling apart.
 /// </summary>
 public interface IAutomationApi
 {

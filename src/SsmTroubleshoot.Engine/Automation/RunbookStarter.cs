@@ -5,6 +5,7 @@ using System.Linq;
 using Amazon.SimpleSystemsManagement;
 using Amazon.SimpleSystemsManagement.Model;
 using SsmTroubleshoot.Common;
+using SsmTroubleshoot.Failures;
 
 namespace SsmTroubleshoot.Automation;
 

@@ -5,6 +5,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using Amazon.Runtime;
 using SsmTroubleshoot.Common;
+using SsmTroubleshoot.Failures;
 
 namespace SsmTroubleshoot.Aws;
 

@@ -9,6 +9,7 @@ using System.Threading.Tasks;
 using Amazon.Runtime;
 using Amazon.SecurityToken.Model;
 using SsmTroubleshoot.Common;
+using SsmTroubleshoot.Failures;
 
 namespace SsmTroubleshoot.Aws;
 

@@ -11,6 +11,7 @@ using SsmTroubleshoot.LogCollection;
 using SsmTroubleshoot.Logs;
 using SsmTroubleshoot.Network;
 using SsmTroubleshoot.Network.Model;
+using SsmTroubleshoot.Failures;
 
 namespace SsmTroubleshoot.Diagnosis;
 

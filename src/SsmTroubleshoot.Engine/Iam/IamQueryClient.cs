@@ -13,6 +13,7 @@ using Amazon.Runtime;
 using Amazon;
 using SsmTroubleshoot.Aws;
 using SsmTroubleshoot.Common;
+using SsmTroubleshoot.Failures;
 
 namespace SsmTroubleshoot.Iam;
 

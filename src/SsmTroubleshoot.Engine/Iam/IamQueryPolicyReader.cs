@@ -8,6 +8,7 @@ using SsmTroubleshoot.Aws;
 using SsmTroubleshoot.Common;
 using SsmTroubleshoot.Network.Model;
 using SsmTroubleshoot.Network;
+using SsmTroubleshoot.Failures;
 
 namespace SsmTroubleshoot.Iam;
 

@@ -99,8 +99,8 @@ internal static class FleetIssues
     private static string AdviceFor(Exception error, string fallback)
     {
         var description = Aws.AwsFailureText.Describe(error);
-        return description.Kind is Common.FailureKind.Throttled or Common.FailureKind.Timeout or Common.FailureKind.Unreachable
-            or Common.FailureKind.ServiceError or Common.FailureKind.AuthenticationFailed
+        return description.Kind is Failures.FailureKind.Throttled or Failures.FailureKind.Timeout or Failures.FailureKind.Unreachable
+            or Failures.FailureKind.ServiceError or Failures.FailureKind.AuthenticationFailed
             ? description.RecommendedAction ?? fallback
             : fallback;
     }

@@ -7,6 +7,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using SsmTroubleshoot.Common;
 using SsmTroubleshoot.Logs;
+using SsmTroubleshoot.Failures;
 
 namespace SsmTroubleshoot.LogCollection;
 

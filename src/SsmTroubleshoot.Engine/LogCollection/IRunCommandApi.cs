@@ -7,7 +7,7 @@ namespace SsmTroubleshoot.LogCollection;
 
 /// <summary>
 /// The SSM calls fleet collection needs. Implementations throw the SDK's service exceptions so
-/// <see cref="Common.FailureClassifier"/> can tell throttling apart.
+/// <see cref="Failures.FailureClassifier"/> can tell throttling apart.
 /// </summary>
 public interface IRunCommandApi
 {

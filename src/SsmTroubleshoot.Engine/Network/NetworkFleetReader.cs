@@ -102,7 +102,7 @@ public static class NetworkFleetReader
         if (whole)
         {
             var gap = failed[0];
-            var kind = gap.Kind != Common.FailureKind.Unknown ? gap.Kind : Common.FailureClassifier.ClassifyServiceError(gap.ErrorCode, 0);
+            var kind = gap.Kind != Failures.FailureKind.Unknown ? gap.Kind : Failures.FailureClassifier.ClassifyServiceError(gap.ErrorCode, 0);
             throw new FleetRegionException(gap.Operation, gap.ErrorCode, kind, gap.Message);
         }
     }

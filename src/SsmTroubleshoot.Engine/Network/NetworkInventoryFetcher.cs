@@ -8,6 +8,7 @@ using Amazon.Runtime;
 using SsmTroubleshoot.Common;
 using SsmTroubleshoot.Network.Model;
 using SsmTroubleshoot.Iam;
+using SsmTroubleshoot.Failures;
 
 namespace SsmTroubleshoot.Network;
 

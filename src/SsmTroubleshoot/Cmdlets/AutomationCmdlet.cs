@@ -5,6 +5,7 @@ using System.Linq;
 using System.Management.Automation;
 using SsmTroubleshoot.Automation;
 using SsmTroubleshoot.Common;
+using SsmTroubleshoot.Failures;
 
 namespace SsmTroubleshoot.Cmdlets;
 

@@ -2,6 +2,7 @@ using System;
 using System.Management.Automation;
 using SsmTroubleshoot.Aws;
 using SsmTroubleshoot.Common;
+using SsmTroubleshoot.Failures;
 
 namespace SsmTroubleshoot.Cmdlets;
 

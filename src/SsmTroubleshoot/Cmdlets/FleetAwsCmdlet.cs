@@ -7,6 +7,7 @@ using System.Management.Automation;
 using System.Threading.Tasks;
 using SsmTroubleshoot.Aws;
 using SsmTroubleshoot.Common;
+using SsmTroubleshoot.Failures;
 
 namespace SsmTroubleshoot.Cmdlets;
 

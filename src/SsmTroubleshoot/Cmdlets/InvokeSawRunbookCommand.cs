@@ -222,7 +222,7 @@ public sealed class InvokeSawRunbookCommand : AutomationCmdlet
         }
         catch (Exception ex) when (ex is not PipelineStoppedException)
         {
-            WriteWarning($"The pre-checks of {plan.Document.Name} could not run: {Common.AwsErrorText.Describe(ex)}");
+            WriteWarning($"The pre-checks of {plan.Document.Name} could not run: {Failures.AwsErrorText.Describe(ex)}");
             preCheck = RunbookPreCheckResult.None;
         }
 

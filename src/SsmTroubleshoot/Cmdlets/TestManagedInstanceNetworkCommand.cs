@@ -9,6 +9,7 @@ using System.Threading.Tasks;
 using SsmTroubleshoot.Common;
 using SsmTroubleshoot.Network;
 using SsmTroubleshoot.Network.Model;
+using SsmTroubleshoot.Failures;
 
 namespace SsmTroubleshoot.Cmdlets;
 

@@ -206,7 +206,7 @@ public sealed class ExecutionWaiterTests
         var outcomes = await time.Waiter(api).WaitAsync(new[] { Ids.Of(1), Ids.Of(2) });
 
         Assert.Equal(ExecutionWaitState.Failed, outcomes[0].State);
-        Assert.Equal(Common.FailureKind.NotFound, Common.FailureClassifier.Classify(outcomes[0].Error!));
+        Assert.Equal(Failures.FailureKind.NotFound, Failures.FailureClassifier.Classify(outcomes[0].Error!));
         Assert.Equal(ExecutionWaitState.Finished, outcomes[1].State);
         Assert.Equal(1, api.GetCalls.Count(id => id == Ids.Of(1)));
     }

@@ -5,6 +5,7 @@ using System.Linq;
 using SsmTroubleshoot.Automation;
 using SsmTroubleshoot.Common;
 using Xunit;
+using SsmTroubleshoot.Failures;
 
 namespace SsmTroubleshoot.Engine.Tests.Automation;
 

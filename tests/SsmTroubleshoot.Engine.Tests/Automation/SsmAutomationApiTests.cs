@@ -179,7 +179,7 @@ public sealed class SsmAutomationApiTests
         wire.Respond = (_, _) => (HttpStatusCode.BadRequest, "{\"__type\":\"AutomationExecutionNotFoundException\",\"message\":\"not found\"}");
 
         var ex = await Assert.ThrowsAnyAsync<Exception>(() => api.GetExecutionAsync(Ids.Of(3), CancellationToken.None));
-        Assert.Equal(Common.FailureKind.NotFound, Common.FailureClassifier.Classify(ex));
+        Assert.Equal(Failures.FailureKind.NotFound, Failures.FailureClassifier.Classify(ex));
         await Assert.ThrowsAsync<ArgumentException>(() => api.DescribeExecutionsAsync(Enumerable.Range(1, 11).Select(Ids.Of).ToList(), CancellationToken.None));
     }
 }

@@ -10,6 +10,7 @@ using SsmTroubleshoot.Emulator.Model;
 using SsmTroubleshoot.Emulator.Scenarios;
 using SsmTroubleshoot.Engine.Tests.Emulator;
 using Xunit;
+using SsmTroubleshoot.Failures;
 
 namespace SsmTroubleshoot.Engine.Tests.Aws;
 

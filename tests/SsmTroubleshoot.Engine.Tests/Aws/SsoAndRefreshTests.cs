@@ -219,7 +219,7 @@ public sealed class SsoAndRefreshTests : IAsyncLifetime
         var error = await Assert.ThrowsAnyAsync<Exception>(() => sts.GetCallerIdentityAsync(new GetCallerIdentityRequest()));
         var configuration = Assert.IsType<AwsConfigurationException>(error);
         Assert.Equal(AwsConfigurationProblem.SsoLoginRequired, configuration.Problem);
-        Assert.Equal(SsmTroubleshoot.Common.FailureKind.AuthenticationFailed, SsmTroubleshoot.Common.FailureClassifier.Classify(error));
+        Assert.Equal(SsmTroubleshoot.Failures.FailureKind.AuthenticationFailed, SsmTroubleshoot.Failures.FailureClassifier.Classify(error));
         Assert.Equal(1, _emu.Calls["sso:GetRoleCredentials"]);
     }
 

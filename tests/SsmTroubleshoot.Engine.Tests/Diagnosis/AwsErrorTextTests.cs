@@ -3,6 +3,7 @@ using System.Net;
 using Amazon.Runtime;
 using SsmTroubleshoot.Common;
 using Xunit;
+using SsmTroubleshoot.Failures;
 
 namespace SsmTroubleshoot.Engine.Tests.Diagnosis;
 

@@ -281,7 +281,7 @@ public sealed class Ec2OperationTests : IAsyncLifetime
         var error = await Assert.ThrowsAsync<AmazonEC2Exception>(() => _ec2.DescribeVpcEndpointsAsync(new DescribeVpcEndpointsRequest()));
         Assert.Equal("UnauthorizedOperation", error.ErrorCode);
         Assert.Equal(System.Net.HttpStatusCode.Forbidden, error.StatusCode);
-        Assert.Equal(SsmTroubleshoot.Common.FailureKind.PermissionDenied, SsmTroubleshoot.Common.FailureClassifier.Classify(error));
+        Assert.Equal(SsmTroubleshoot.Failures.FailureKind.PermissionDenied, SsmTroubleshoot.Failures.FailureClassifier.Classify(error));
 
         // Another principal is not denied.
         using var other = TestAws.Factory(_emu, accessKey: "AKIAOTHERPRINCIPAL01").CreateEc2();

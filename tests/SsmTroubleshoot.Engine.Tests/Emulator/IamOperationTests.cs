@@ -9,6 +9,7 @@ using SsmTroubleshoot.Emulator;
 using SsmTroubleshoot.Emulator.Model;
 using Xunit;
 using SsmTroubleshoot.Iam;
+using SsmTroubleshoot.Failures;
 
 namespace SsmTroubleshoot.Engine.Tests.Emulator;
 

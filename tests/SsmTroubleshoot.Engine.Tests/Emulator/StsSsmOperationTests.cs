@@ -10,6 +10,7 @@ using SsmTroubleshoot.Emulator;
 using SsmTroubleshoot.Emulator.Model;
 using Xunit;
 using SsmInstanceInformation = SsmTroubleshoot.Emulator.Model.InstanceInformation;
+using SsmTroubleshoot.Failures;
 
 namespace SsmTroubleshoot.Engine.Tests.Emulator;
 

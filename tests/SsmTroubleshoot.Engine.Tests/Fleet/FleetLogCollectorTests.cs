@@ -11,6 +11,7 @@ using SsmTroubleshoot.Engine.Tests.Logs;
 using SsmTroubleshoot.LogCollection;
 using SsmTroubleshoot.Logs;
 using Xunit;
+using SsmTroubleshoot.Failures;
 
 namespace SsmTroubleshoot.Engine.Tests.Fleet;
 

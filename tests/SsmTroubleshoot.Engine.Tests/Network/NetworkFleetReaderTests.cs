@@ -11,6 +11,7 @@ using SsmTroubleshoot.Engine.Tests.Emulator;
 using SsmTroubleshoot.Network;
 using SsmTroubleshoot.Network.Model;
 using Xunit;
+using SsmTroubleshoot.Failures;
 
 namespace SsmTroubleshoot.Engine.Tests.Network;
 

@@ -12,6 +12,7 @@ using SsmTroubleshoot.Emulator;
 using SsmTroubleshoot.Emulator.Model;
 using SsmTroubleshoot.Engine.Tests.Emulator;
 using Xunit;
+using SsmTroubleshoot.Failures;
 
 namespace SsmTroubleshoot.Engine.Tests.Reliability;
 

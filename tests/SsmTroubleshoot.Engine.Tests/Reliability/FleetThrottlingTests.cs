@@ -10,6 +10,7 @@ using SsmTroubleshoot.Engine.Tests.Emulator;
 using SsmTroubleshoot.LogCollection;
 using SsmTroubleshoot.Logs;
 using Xunit;
+using SsmTroubleshoot.Failures;
 
 namespace SsmTroubleshoot.Engine.Tests.Reliability;
 

@@ -106,10 +106,10 @@ public sealed record DataGap
     public string? ErrorCode { get; init; }
 
     /// <summary>What kind of failure it was (denied, throttled, timed out...); Unknown when only the code is known.</summary>
-    public Common.FailureKind Kind { get; init; } = Common.FailureKind.Unknown;
+    public Failures.FailureKind Kind { get; init; } = Failures.FailureKind.Unknown;
 
     /// <summary>The service said the resource does not exist: a finding, not a missing permission.</summary>
-    public bool IsNotFound => Common.FailureClassifier.ClassifyServiceError(ErrorCode, 0) == Common.FailureKind.NotFound;
+    public bool IsNotFound => Failures.FailureClassifier.ClassifyServiceError(ErrorCode, 0) == Failures.FailureKind.NotFound;
 
     public string Describe() => Operation + " on " + ResourceId + " failed: " + Message;
 
@@ -119,8 +119,8 @@ public sealed record DataGap
     /// </summary>
     public string Remediation(string? grant = null)
     {
-        var kind = Kind != Common.FailureKind.Unknown ? Kind : Common.FailureClassifier.ClassifyServiceError(ErrorCode, 0);
-        if (kind is Common.FailureKind.PermissionDenied or Common.FailureKind.Unknown or Common.FailureKind.NotFound or Common.FailureKind.InvalidArgument)
+        var kind = Kind != Failures.FailureKind.Unknown ? Kind : Failures.FailureClassifier.ClassifyServiceError(ErrorCode, 0);
+        if (kind is Failures.FailureKind.PermissionDenied or Failures.FailureKind.Unknown or Failures.FailureKind.NotFound or Failures.FailureKind.InvalidArgument)
         {
             return grant ?? "Grant " + Operation + ".";
         }

@@ -5,7 +5,7 @@ using System.Net.Sockets;
 using System.Threading.Tasks;
 using Amazon.Runtime;
 
-namespace SsmTroubleshoot.Common;
+namespace SsmTroubleshoot.Failures;
 
 /// <summary>The one place that decides what an exception means (throttling, access denied, not found, ...).</summary>
 public static class FailureClassifier

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Net;
 using Amazon.Runtime;
 
-namespace SsmTroubleshoot.Common;
+namespace SsmTroubleshoot.Failures;
 
 /// <summary>
 /// "Code: message" for a failed AWS call that says what the service said. When the SDK could not read the error

@@ -2,7 +2,7 @@ using System;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace SsmTroubleshoot.Common;
+namespace SsmTroubleshoot.Failures;
 
 /// <summary>
 /// Jittered exponential back-off: the one schedule for everything that polls or retries AWS (the automation waiter's

@@ -1,4 +1,4 @@
-namespace SsmTroubleshoot.Common;
+namespace SsmTroubleshoot.Failures;
 
 /// <summary>What kind of failure an exception stands for; the cmdlet layer maps it to an ErrorCategory.</summary>
 public enum FailureKind
