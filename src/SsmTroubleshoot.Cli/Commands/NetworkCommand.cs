@@ -17,32 +17,11 @@ namespace SsmTroubleshoot.Cli.Commands;
 /// </summary>
 internal static class NetworkCommand
 {
-    // The cmdlet's [ValidatePattern] on -InstanceId.
-    private static readonly Regex InstanceIdShape = new("^(i|mi)-[0-9a-f]{8,17}$", RegexOptions.CultureInvariant);
-
     public static Command Create(CliHost host, GlobalOptions global)
     {
-        var instanceId = new Option<string[]>("--instance-id")
-        {
-            Description = "EC2 instance ids (i-) and hybrid node ids (mi-; SSM and IAM checks only). Unknown ids are reported on stderr, the others evaluated.",
-            AllowMultipleArgumentsPerToken = true,
-        };
-        instanceId.Validators.Add(result =>
-        {
-            foreach (var id in result.GetValueOrDefault<string[]>() ?? Array.Empty<string>())
-            {
-                if (!InstanceIdShape.IsMatch(id))
-                {
-                    result.AddError($"--instance-id '{id}' is not an instance id (i-0123456789abcdef0) or a hybrid node id (mi-0123456789abcdef0).");
-                }
-            }
-        });
-        var filter = new Option<string[]>("--filter")
-        {
-            Description = "EC2 filter name=value[,value] (e.g. tag:Environment=prod, vpc-id=vpc-1,vpc-2). Repeatable. Terminated instances are left out unless a filter names instance-state-name.",
-            AllowMultipleArgumentsPerToken = true,
-        };
-        var all = new Option<bool>("--all") { Description = "Every instance of the region (terminated ones left out)." };
+        var selection = new Ec2Selection(
+            "EC2 instance ids (i-) and hybrid node ids (mi-; SSM and IAM checks only). Unknown ids are reported on stderr, the others evaluated.",
+            "EC2 filter name=value[,value] (e.g. tag:Environment=prod, vpc-id=vpc-1,vpc-2). Repeatable. Terminated instances are left out unless a filter names instance-state-name.");
         var includeOptional = new Option<bool>("--include-optional-service") { Description = "Also check s3, kms, logs and monitoring." };
         var throttleLimit = new Option<int>("--throttle-limit")
         {
@@ -58,29 +37,22 @@ internal static class NetworkCommand
             }
         });
         var detailed = new Option<bool>("--detailed") { Description = "Show the check rows (Status, CheckId, Detail) instead of one line per instance." };
-        var command = new Command("network", "Can this fleet reach Systems Manager: profile, role, DHMC, VPC DNS, routes, endpoints, security groups and NACLs per service.")
-        {
-            instanceId, filter, all, includeOptional, throttleLimit, detailed,
-        };
+        var command = new Command("network", "Can this fleet reach Systems Manager: profile, role, DHMC, VPC DNS, routes, endpoints, security groups and NACLs per service.");
+        selection.AddTo(command);
+        command.Options.Add(includeOptional);
+        command.Options.Add(throttleLimit);
+        command.Options.Add(detailed);
         var fleet = new FleetOptions();
         fleet.AddTo(command);
         command.SetAction(async (ParseResult parse, CancellationToken ct) =>
         {
             var output = new CliOutput(host.Output, host.Error, host.Width) { Json = parse.GetValue(global.Json) };
-            var ids = (parse.GetValue(instanceId) ?? Array.Empty<string>()).Distinct(StringComparer.Ordinal).ToList();
-            var filterTexts = parse.GetValue(filter) ?? Array.Empty<string>();
-            var selectors = (ids.Count > 0 ? 1 : 0) + (filterTexts.Length > 0 ? 1 : 0) + (parse.GetValue(all) ? 1 : 0);
-            if (selectors != 1)
-            {
-                throw new CliUsageException(selectors == 0
-                    ? "Say which instances: --instance-id <ids...>, --filter name=value[,value] or --all."
-                    : "Give only one of --instance-id, --filter and --all.");
-            }
+            var (ids, filters, filterCount) = selection.Read(parse, "instances");
 
             var request = new NetworkFleetRequest
             {
                 InstanceIds = ids.Count > 0 ? ids : null,
-                Filters = ReadFilters(filterTexts),
+                Filters = filters,
                 ThrottleLimit = parse.GetValue(throttleLimit),
             };
             if (fleet.IsFleet(parse, global))
@@ -112,7 +84,7 @@ internal static class NetworkCommand
 
             if (reports.Count == 0 && request.InstanceIds is null && !lookupFailed)
             {
-                output.WriteWarning("No instance of " + result.Region + " matches" + (filterTexts.Length > 0 ? " the filter." : "."));
+                output.WriteWarning("No instance of " + result.Region + " matches" + (filterCount > 0 ? " the filter." : "."));
             }
 
             // Checks that could not be evaluated (a call refused, throttled or unanswered) leave the verdict open: say which, on stderr.

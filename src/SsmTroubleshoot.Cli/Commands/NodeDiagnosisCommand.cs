@@ -13,53 +13,27 @@ namespace SsmTroubleshoot.Cli.Commands;
 /// </summary>
 internal static class NodeDiagnosisCommand
 {
-    private static readonly Regex InstanceIdShape = new("^(i|mi)-[0-9a-f]{8,17}$", RegexOptions.CultureInvariant);
-
     public static Command Create(CliHost host, GlobalOptions global)
     {
-        var instanceId = new Option<string[]>("--instance-id")
-        {
-            Description = "EC2 instance ids (i-) and hybrid node ids (mi-). Unknown ids are reported on stderr, the others diagnosed.",
-            AllowMultipleArgumentsPerToken = true,
-        };
-        instanceId.Validators.Add(result =>
-        {
-            foreach (var id in result.GetValueOrDefault<string[]>() ?? Array.Empty<string>())
-            {
-                if (!InstanceIdShape.IsMatch(id))
-                {
-                    result.AddError($"--instance-id '{id}' is not an instance id (i-0123456789abcdef0) or a hybrid node id (mi-0123456789abcdef0).");
-                }
-            }
-        });
-        var filter = new Option<string[]>("--filter")
-        {
-            Description = "EC2 filter name=value[,value] (e.g. tag:Environment=prod). Repeatable.",
-            AllowMultipleArgumentsPerToken = true,
-        };
-        var all = new Option<bool>("--all") { Description = "Every instance of the region (terminated ones left out)." };
+        var selection = new Ec2Selection(
+            "EC2 instance ids (i-) and hybrid node ids (mi-). Unknown ids are reported on stderr, the others diagnosed.",
+            "EC2 filter name=value[,value] (e.g. tag:Environment=prod). Repeatable.");
         var includeAgentLog = new Option<bool>("--include-agent-log") { Description = "Also read the agent log of Online nodes through Run Command (runs a read-only script on them; seconds to minutes)." };
         var consoleLimit = new Option<int>("--console-output-limit") { Description = "Most offline instances whose console output is read (one call each).", DefaultValueFactory = _ => 50 };
         var group = new Option<bool>("--group-by-root-cause") { Description = "One line per root cause and scope with its node count: the fleet view." };
         var detailed = new Option<bool>("--detailed") { Description = "Show each node's evidence, remediation and next step." };
-        var command = new Command("diagnose-node", "Why is this node not managed: one verdict, root cause, evidence and next runbook per node.")
-        {
-            instanceId, filter, all, includeAgentLog, consoleLimit, group, detailed,
-        };
+        var command = new Command("diagnose-node", "Why is this node not managed: one verdict, root cause, evidence and next runbook per node.");
+        selection.AddTo(command);
+        command.Options.Add(includeAgentLog);
+        command.Options.Add(consoleLimit);
+        command.Options.Add(group);
+        command.Options.Add(detailed);
         var fleet = new FleetOptions();
         fleet.AddTo(command);
         command.SetAction(async (ParseResult parse, CancellationToken ct) =>
         {
             var output = new CliOutput(host.Output, host.Error, host.Width) { Json = parse.GetValue(global.Json) };
-            var ids = (parse.GetValue(instanceId) ?? Array.Empty<string>()).Distinct(StringComparer.Ordinal).ToList();
-            var filterTexts = parse.GetValue(filter) ?? Array.Empty<string>();
-            var selectors = (ids.Count > 0 ? 1 : 0) + (filterTexts.Length > 0 ? 1 : 0) + (parse.GetValue(all) ? 1 : 0);
-            if (selectors != 1)
-            {
-                throw new CliUsageException(selectors == 0
-                    ? "Say which nodes: --instance-id <ids...>, --filter name=value[,value] or --all."
-                    : "Give only one of --instance-id, --filter and --all.");
-            }
+            var (ids, filters, _) = selection.Read(parse, "nodes");
 
             if (fleet.IsFleet(parse, global))
             {
@@ -67,7 +41,7 @@ internal static class NodeDiagnosisCommand
                 return await fleet.RunDiagnosisAsync(parse, global, output, new NodeDiagnosisRequest
                 {
                     InstanceIds = ids.Count > 0 ? ids : null,
-                    Filters = NetworkCommand.ReadFilters(filterTexts),
+                    Filters = filters,
                     IncludeAgentLog = parse.GetValue(includeAgentLog),
                     ConsoleOutputLimit = Math.Max(0, parse.GetValue(consoleLimit)),
                 }, ct).ConfigureAwait(false);
@@ -80,7 +54,7 @@ internal static class NodeDiagnosisCommand
                 result = await NodeDiagnosisReader.DiagnoseAsync(connection, new NodeDiagnosisRequest
                 {
                     InstanceIds = ids.Count > 0 ? ids : null,
-                    Filters = NetworkCommand.ReadFilters(filterTexts),
+                    Filters = filters,
                     IncludeAgentLog = parse.GetValue(includeAgentLog),
                     ConsoleOutputLimit = Math.Max(0, parse.GetValue(consoleLimit)),
                 }, null, DateTime.UtcNow, ct).ConfigureAwait(false);
