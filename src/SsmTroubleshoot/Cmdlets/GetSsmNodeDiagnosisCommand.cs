@@ -24,7 +24,6 @@ public sealed class GetSsmNodeDiagnosisCommand : Ec2FleetCmdlet
 {
     private const string Activity = "Get-SsmNodeDiagnosis";
 
-
     /// <summary>Also read the agent log of Online nodes through Run Command (a read-only script; adds seconds to minutes).</summary>
     [Parameter]
     public SwitchParameter IncludeAgentLog { get; set; }
