@@ -257,7 +257,6 @@ internal sealed class LogsCommand
         },
     };
 
-    private static readonly string[] FleetFilterKeys = { "InstanceIds", "AgentVersion", "PingStatus", "PlatformTypes", "ResourceType", "AssociationStatus", "IamRole", "tag-key" };
 
     /// <summary>--instance-id/--filter: the engine's FleetLogCollector (batched Run Command), as Get-SsmAgentLogIssue -InstanceId.</summary>
     private int CollectFleet(ParseResult parse, CliOutput output, AgentLogAnalyzer analyzer, string[] instanceIds, string[] filterTexts, DateTime? since, DateTime? until, CancellationToken cancellationToken)
@@ -270,10 +269,10 @@ internal sealed class LogsCommand
             {
                 var equals = text.IndexOf('=');
                 var name = equals < 0 ? text.Trim() : text.Substring(0, equals).Trim();
-                var known = FleetFilterKeys.FirstOrDefault(k => string.Equals(k, name, StringComparison.OrdinalIgnoreCase));
-                if (known is null && !(name.StartsWith("tag:", StringComparison.OrdinalIgnoreCase) && name.Length > 4))
+                var known = SsmTroubleshoot.LogCollection.ManagedNodeFilters.Normalize(name);
+                if (known is null)
                 {
-                    throw new CliUsageException($"--filter '{text}': '{name}' is not a managed-node filter. Use tag:<Key>=value or one of {string.Join(", ", FleetFilterKeys)} (e.g. --filter tag:Environment=prod).");
+                    throw new CliUsageException($"--filter '{text}': '{name}' is not a managed-node filter. Use tag:<Key>=value or one of {string.Join(", ", SsmTroubleshoot.LogCollection.ManagedNodeFilters.Keys)} (e.g. --filter tag:Environment=prod).");
                 }
 
                 var values = equals < 0 ? Array.Empty<string>() : text.Substring(equals + 1).Split(',').Select(v => v.Trim()).Where(v => v.Length > 0).ToArray();
@@ -282,7 +281,7 @@ internal sealed class LogsCommand
                     throw new CliUsageException($"--filter '{text}' has no value: write name=value[,value].");
                 }
 
-                filters[known ?? name] = values;
+                filters[known] = values;
             }
         }
 

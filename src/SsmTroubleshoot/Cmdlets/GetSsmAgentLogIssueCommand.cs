@@ -41,8 +41,6 @@ public sealed class GetSsmAgentLogIssueCommand : FleetAwsCmdlet
     // Without -Since/-Last a fleet collection reads the last day: only the window travels.
     private static readonly TimeSpan DefaultFleetWindow = TimeSpan.FromHours(24);
 
-    private static readonly string[] FilterKeys = { "InstanceIds", "AgentVersion", "PingStatus", "PlatformTypes", "ResourceType", "AssociationStatus", "IamRole", "tag-key" };
-
     // Progress only for files big enough to take a noticeable time.
     private const long ProgressThresholdBytes = 16L * 1024 * 1024;
 
@@ -449,10 +447,10 @@ public sealed class GetSsmAgentLogIssueCommand : FleetAwsCmdlet
         var result = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         foreach (var (key, values) in PSValues.Entries(filter))
         {
-            var known = FilterKeys.FirstOrDefault(k => string.Equals(k, key, StringComparison.OrdinalIgnoreCase));
-            if (known is null && !(key.StartsWith("tag:", StringComparison.OrdinalIgnoreCase) && key.Length > 4))
+            var known = ManagedNodeFilters.Normalize(key);
+            if (known is null)
             {
-                ThrowTerminatingError(ErrorRecords.Create($"'{key}' is not a DescribeInstanceInformation filter. Use tag:<Key> or one of: {string.Join(", ", FilterKeys)}.",
+                ThrowTerminatingError(ErrorRecords.Create($"'{key}' is not a DescribeInstanceInformation filter. Use tag:<Key> or one of: {string.Join(", ", ManagedNodeFilters.Keys)}.",
                     ErrorIds.LogFleetFilterInvalid, ErrorCategory.InvalidArgument, key, "For example -Filter @{ 'tag:Environment' = 'prod'; PlatformTypes = 'Linux' }."));
             }
 
@@ -462,8 +460,7 @@ public sealed class GetSsmAgentLogIssueCommand : FleetAwsCmdlet
                     ErrorIds.LogFleetFilterInvalid, ErrorCategory.InvalidArgument, key, "For example -Filter @{ 'tag:Environment' = 'prod' }."));
             }
 
-            // tag: keys keep the tag's own spelling; the fixed keys take the API's.
-            result[known ?? "tag:" + key.Substring(4)] = values;
+            result[known!] = values;
         }
 
         return result;
