@@ -27,6 +27,29 @@ internal sealed class AssumedRoleCredentials : RefreshingAWSCredentials
         currentState = new CredentialsRefreshState(first.Credentials, first.Expiration - PreemptExpiryTime);
     }
 
+    /// <summary>
+    /// Assumes <paramref name="request"/>'s role through STS of <paramref name="stsConnection"/> (its credentials and
+    /// region, with a few waits when throttled) and returns credentials that assume it again before they expire. The
+    /// first call's failure is thrown as it is.
+    /// </summary>
+    internal static async Task<AssumedRoleCredentials> CreateAsync(AwsConnection stsConnection, AssumeRoleRequest request, Action<string>? log, CancellationToken cancellationToken)
+    {
+        var retry = new AwsRetry(new AwsRetryPolicy { MaxThrottledRetries = 4 });
+
+        async Task<CredentialsRefreshState> Assume(CancellationToken ct)
+        {
+            using var sts = new AwsClientFactory(stsConnection).CreateSts();
+            var response = await retry.RunAsync(c => sts.AssumeRoleAsync(request, c), ct).ConfigureAwait(false);
+            var credentials = response.Credentials;
+            var expiration = credentials.Expiration is DateTime expires ? expires.ToUniversalTime() : DateTime.UtcNow.AddHours(1);
+            log?.Invoke("sts:AssumeRole " + request.RoleArn + " (session " + request.RoleSessionName + ", expires " + expiration.ToString("u", CultureInfo.InvariantCulture) + ")");
+            return new CredentialsRefreshState(new ImmutableCredentials(credentials.AccessKeyId, credentials.SecretAccessKey, credentials.SessionToken), expiration);
+        }
+
+        var first = await Assume(cancellationToken).ConfigureAwait(false);
+        return new AssumedRoleCredentials(first, Assume);
+    }
+
     protected override CredentialsRefreshState GenerateNewCredentials() =>
         Task.Run(() => _assume(CancellationToken.None)).GetAwaiter().GetResult();
 

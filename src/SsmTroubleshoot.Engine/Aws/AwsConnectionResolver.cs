@@ -157,12 +157,50 @@ public static class AwsConnectionResolver
                         AwsConfigurationProblem.ProfileNotFound,
                         $"The profile '{name}' ({how}) was not found in {(profiles.SharedFilePath)} or the SDK credential store.",
                         "List profiles with Get-AWSCredential -ListProfileDetail, fix the name, or pass -ProfileLocation with the credentials file that holds it.");
+        if (found.Profile.Options is { RoleArn: { Length: > 0 } roleArn, SourceProfile: { Length: > 0 } source } && profiles.FindSso(source) is { } sourceSso)
+        {
+            return await FromRoleOverSsoAsync(request, profiles, found, name, how, roleArn, sourceSso, cancellationToken).ConfigureAwait(false);
+        }
+
         var credentials = found.Credentials
                           ?? throw new AwsConfigurationException(
                               AwsConfigurationProblem.CredentialInvalid,
                               $"The profile '{name}' in {found.Location} has no usable credentials.",
                               "Add aws_access_key_id/aws_secret_access_key (or a role_arn with a source profile) to the profile.");
         return (credentials, $"profile '{name}' ({how}) in {found.Location}");
+    }
+
+    /// <summary>
+    /// A role profile (role_arn) whose source_profile is an SSO profile, the usual way to reach other accounts from an
+    /// Identity Center sign-in: the SSO role's credentials assume the role through STS (of the profile's region, else
+    /// us-east-1; -EndpointUrl applies) and assume it again before it expires. The SDK's own path would need the SSO
+    /// assemblies, so the role is assumed here, as for -AccountId/-RoleName.
+    /// </summary>
+    private static async Task<(AWSCredentials, string)> FromRoleOverSsoAsync(AwsConnectionRequest request, AwsProfiles profiles, FoundProfile found, string name, string how,
+        string roleArn, SsoProfile sourceSso, CancellationToken cancellationToken)
+    {
+        var (sourceCredentials, sourceHow) = await FromSsoAsync(request, profiles, sourceSso, "source_profile of '" + name + "'", cancellationToken).ConfigureAwait(false);
+        var region = Region(found.Region?.SystemName ?? "us-east-1", "profile '" + name + "'");
+        var stsConnection = new AwsConnection(sourceCredentials, sourceHow, region, "profile '" + name + "'", request);
+        var assume = new Amazon.SecurityToken.Model.AssumeRoleRequest
+        {
+            RoleArn = roleArn,
+            RoleSessionName = string.IsNullOrEmpty(found.Profile.Options.RoleSessionName) ? FleetScopeOptions.DefaultRoleSessionName(DateTimeOffset.UtcNow) : found.Profile.Options.RoleSessionName,
+            ExternalId = string.IsNullOrEmpty(found.Profile.Options.ExternalID) ? null : found.Profile.Options.ExternalID,
+        };
+        try
+        {
+            var credentials = await AssumedRoleCredentials.CreateAsync(stsConnection, assume, null, cancellationToken).ConfigureAwait(false);
+            return (credentials, $"role {roleArn} of profile '{name}' ({how}) in {found.Location}, assumed with the {sourceHow}");
+        }
+        catch (AmazonServiceException ex)
+        {
+            throw new AwsConfigurationException(
+                AwsConfigurationProblem.CredentialInvalid,
+                $"The profile '{name}' could not assume {roleArn} with its SSO source profile '{sourceSso.Name}': {ex.ErrorCode}: {Common.SecretScrubber.Scrub(ex.Message)}",
+                $"Check that the role's trust policy allows the SSO role {sourceSso.RoleName} of account {sourceSso.AccountId} (and the external_id, if it requires one).",
+                ex);
+        }
     }
 
     /// <summary>

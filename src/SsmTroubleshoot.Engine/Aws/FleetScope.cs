@@ -180,19 +180,7 @@ public sealed class FleetScope
         var roleArn = "arn:" + FleetScopeOptions.PartitionOf(region) + ":iam::" + account + ":role/" + _options.RoleName;
         var stsConnection = _connection.WithTarget(_connection.Credentials, _connection.CredentialSource, AwsConnectionResolver.Region(region, "-Region"), "the -Region parameter");
         var request = new AssumeRoleRequest { RoleArn = roleArn, RoleSessionName = _sessionName, ExternalId = _options.ExternalId };
-        var retry = new AwsRetry(new AwsRetryPolicy { MaxThrottledRetries = 4 });
-
-        async Task<RefreshingAWSCredentials.CredentialsRefreshState> Assume(CancellationToken ct)
-        {
-            using var sts = new AwsClientFactory(stsConnection).CreateSts();
-            var response = await retry.RunAsync(c => sts.AssumeRoleAsync(request, c), ct).ConfigureAwait(false);
-            var credentials = response.Credentials;
-            var expiration = credentials.Expiration is DateTime expires ? expires.ToUniversalTime() : DateTime.UtcNow.AddHours(1);
-            _log?.Invoke("sts:AssumeRole " + roleArn + " (session " + _sessionName + ", expires " + expiration.ToString("u", CultureInfo.InvariantCulture) + ")");
-            return new RefreshingAWSCredentials.CredentialsRefreshState(new ImmutableCredentials(credentials.AccessKeyId, credentials.SecretAccessKey, credentials.SessionToken), expiration);
-        }
-
-        var first = await Assume(cancellationToken).ConfigureAwait(false);
-        return (new AssumedRoleCredentials(first, Assume), "role " + roleArn + " assumed with " + _connection.CredentialSource, Task.FromResult<string?>(account));
+        var credentials = await AssumedRoleCredentials.CreateAsync(stsConnection, request, _log, cancellationToken).ConfigureAwait(false);
+        return (credentials, "role " + roleArn + " assumed with " + _connection.CredentialSource, Task.FromResult<string?>(account));
     }
 }

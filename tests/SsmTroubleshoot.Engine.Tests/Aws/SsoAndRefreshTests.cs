@@ -24,6 +24,7 @@ public sealed class SsoAndRefreshTests : IAsyncLifetime
     private const string Token = "sso-access-token-for-tests";
     private readonly string _home = Path.Combine(Path.GetTempPath(), "ssmts-sso-" + Guid.NewGuid().ToString("N"));
     private AwsEmulator _emu = null!;
+    private string _account = string.Empty;
 
     public async Task InitializeAsync()
     {
@@ -31,6 +32,8 @@ public sealed class SsoAndRefreshTests : IAsyncLifetime
         var world = TestAws.Demo();
         world.SsoAssignments.Add(new SsoAssignment { AccessToken = Token, AccountId = "111122223333", RoleName = "SsmReadOnly", UserName = "ana" });
         world.SsoAssignments.Add(new SsoAssignment { AccessToken = Token, AccountId = "111122223333", RoleName = "ShortLived", UserName = "ana", CredentialLifetimeSeconds = 3 });
+        SsmTroubleshoot.Emulator.Scenarios.NetworkFleet.AddRole(world, "SsmChained", null);
+        _account = world.AccountId;
         _emu = await AwsEmulator.StartAsync(world);
     }
 
@@ -164,6 +167,31 @@ public sealed class SsoAndRefreshTests : IAsyncLifetime
         var error = await Assert.ThrowsAsync<AwsConfigurationException>(() => Resolve("dev", "us-east-1"));
         Assert.Equal(AwsConfigurationProblem.CredentialInvalid, error.Problem);
         Assert.Contains("[sso-session nowhere]", error.Message);
+    }
+
+    [Fact]
+    public async Task A_role_profile_whose_source_is_an_sso_profile_assumes_the_role_with_the_sso_credentials()
+    {
+        WriteConfig(SessionConfig
+            + $"[profile chained]\nrole_arn = arn:aws:iam::{_account}:role/SsmChained\nsource_profile = dev\nrole_session_name = chain-test\nregion = eu-west-1\n"
+            + $"[profile nochain]\nrole_arn = arn:aws:iam::{_account}:role/NoSuchRole\nsource_profile = dev\n");
+        WriteToken("corp", DateTime.UtcNow.AddHours(1));
+
+        var connection = await Resolve("chained");
+        Assert.Contains("role arn:aws:iam::" + _account + ":role/SsmChained of profile 'chained'", connection.CredentialSource, StringComparison.Ordinal);
+        Assert.Contains("SSO profile 'dev'", connection.CredentialSource, StringComparison.Ordinal);
+        using var sts = new AwsClientFactory(connection).CreateSts();
+        var identity = await sts.GetCallerIdentityAsync(new GetCallerIdentityRequest());
+        Assert.EndsWith(":assumed-role/SsmChained/chain-test", identity.Arn, StringComparison.Ordinal);
+        Assert.Equal(1, _emu.Calls["sso:GetRoleCredentials"]);
+        Assert.Equal(1, _emu.Calls["sts:AssumeRole"]);
+
+        // A role the SSO role may not assume: a configuration error naming the role and the source, no secrets.
+        var error = await Assert.ThrowsAsync<AwsConfigurationException>(() => Resolve("nochain"));
+        Assert.Equal(AwsConfigurationProblem.CredentialInvalid, error.Problem);
+        Assert.Contains("NoSuchRole", error.Message, StringComparison.Ordinal);
+        Assert.Contains("SSO source profile 'dev'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("trust policy", error.RecommendedAction, StringComparison.Ordinal);
     }
 
     [Fact]
