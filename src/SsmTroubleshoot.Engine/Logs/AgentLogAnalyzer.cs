@@ -141,7 +141,7 @@ public sealed class AgentLogAnalyzer
         else
         {
             string? block;
-            while ((block = reader.ReadBlock(null)) is not null)
+            while ((block = reader.ReadBlock()) is not null)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 scanner.Feed(block);
@@ -179,20 +179,19 @@ public sealed class AgentLogAnalyzer
     {
         try
         {
-            // The signature search is the largest share of the work: this thread does it for every other block and
-            // the scanning thread for the rest, so neither core waits for the other.
+            // The signature search is the largest share of the work. This thread does it whenever the scanning thread
+            // has blocks waiting (it is the slower one then), and leaves it to that thread when it is about to run dry,
+            // so neither core waits for the other whatever the mix of the log.
             string? block;
-            var even = true;
-            while ((block = reader.ReadBlock(null)) is not null)
+            while ((block = reader.ReadBlock()) is not null)
             {
                 List<int>? matches = null;
-                if (even)
+                if (blocks.Count >= 2)
                 {
                     matches = new List<int>();
                     Catalog.FindLowLevelSignatures(block, matches);
                 }
 
-                even = !even;
                 blocks.Add((block, matches, reader.Position), stop);
             }
         }

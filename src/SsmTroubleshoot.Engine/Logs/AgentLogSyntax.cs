@@ -61,6 +61,27 @@ internal static class AgentLogSyntax
         return LineKind.Continuation;
     }
 
+    /// <summary>Where a "YYYY-MM-DD HH:MM:SS[.ffff]" timestamp at <paramref name="p"/> ends; -1 when there is none.</summary>
+    internal static int TimestampEnd(string s, int p, int end)
+    {
+        if (end - p < 19 || !IsDigit(s[p]) || s[p + 4] != '-' || s[p + 10] != ' ' || s[p + 13] != ':')
+        {
+            return -1;
+        }
+
+        var q = p + 19;
+        if (q < end && (s[q] == '.' || s[q] == ','))
+        {
+            q++;
+            while (q < end && IsDigit(s[q]))
+            {
+                q++;
+            }
+        }
+
+        return q;
+    }
+
     /// <summary>Reads "YYYY-MM-DD HH:MM:SS[.ffff]" at <paramref name="p"/>.</summary>
     internal static DateTime? ParseTimestamp(string s, int p, int end)
     {

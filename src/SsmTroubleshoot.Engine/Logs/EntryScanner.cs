@@ -72,6 +72,9 @@ internal sealed class EntryScanner
     private readonly HashSet<string> _facts = new(StringComparer.OrdinalIgnoreCase);
     private readonly HashSet<string> _seenCategories = new(StringComparer.Ordinal);
     private readonly List<DeferredEntry> _deferred = new();
+    private EntryVerdicts? _verdicts;
+    private HashSet<string>? _currentFacts;
+    private (int Facts, int Categories, string? InstanceId) _currentFactsVersion;
     private CauseSeen? _lastCause;
     private long _nextLine = 1;
     private int _idScanned;
@@ -109,6 +112,9 @@ internal sealed class EntryScanner
     internal RuleTimeouts? Timeouts { get; init; }
 
     internal int Classified { get; private set; }
+
+    /// <summary>Entries that differ only in their timestamp share one verdict (false: every entry is judged afresh; tests).</summary>
+    internal bool RememberVerdicts { get; init; } = true;
 
     /// <summary>
     /// Processes a block of whole lines (each ending with '\n'). <paramref name="lowLevelMatches"/>: the positions
@@ -212,7 +218,7 @@ internal sealed class EntryScanner
             var facts = CurrentFacts();
             foreach (var deferred in _deferred)
             {
-                Judge(deferred.Entry, deferred.Entry.Text, deferred.Level, deferred.Candidates, facts);
+                Judge(deferred.Entry, deferred.Entry.Text, deferred.Level, deferred.Candidates, facts, deferred.Verdict);
             }
 
             _deferred.Clear();
@@ -313,9 +319,10 @@ internal sealed class EntryScanner
     private void Classify(ParsedEntry entry)
     {
         var text = entry.Text;
-        NoteContexts(text, entry.LineNumber);
-        var candidates = CandidateRules(text);
-        if (candidates.Count == 0 && !(_options.IncludeUnclassified && entry.Level >= AgentLogLevel.Warn))
+        var verdict = RememberVerdicts ? (_verdicts ??= new EntryVerdicts(_catalog)).For(entry) : new EntryVerdict(_catalog, entry.Level);
+        NoteContexts(text, entry.LineNumber, verdict);
+        var candidates = verdict.Candidates ??= CandidateRules(text);
+        if (candidates.Length == 0 && !(_options.IncludeUnclassified && entry.Level >= AgentLogLevel.Warn))
         {
             return;
         }
@@ -329,17 +336,17 @@ internal sealed class EntryScanner
             }
         }
 
-        var level = EffectiveLevel(entry);
-        if (!Judge(entry, text, level, candidates, facts: null))
+        var level = verdict.EffectiveLevel ??= EffectiveLevel(entry);
+        if (!Judge(entry, text, level, candidates, facts: null, verdict))
         {
             // The verdict depends on what the rest of the source shows: judged in Complete().
             if (_deferred.Count < MaxDeferredEntries)
             {
-                _deferred.Add(new DeferredEntry(entry, level, candidates.ToArray()));
+                _deferred.Add(new DeferredEntry(entry, level, candidates, verdict));
             }
             else
             {
-                Judge(entry, text, level, candidates, CurrentFacts());
+                Judge(entry, text, level, candidates, CurrentFacts(), verdict);
             }
         }
     }
@@ -349,11 +356,11 @@ internal sealed class EntryScanner
     /// recording anything when a context-dependent rule or exemption would decide: the entry waits for the whole source.
     /// </summary>
     [MethodImpl(HotPath.Optimize)]
-    private bool Judge(ParsedEntry entry, string text, AgentLogLevel level, IReadOnlyList<int> candidates, HashSet<string>? facts)
+    private bool Judge(ParsedEntry entry, string text, AgentLogLevel level, int[] candidates, HashSet<string>? facts, EntryVerdict verdict)
     {
         SsmAgentLogRule? rule = null;
         var previous = -1;
-        for (var i = 0; i < candidates.Count; i++)
+        for (var i = 0; i < candidates.Length; i++)
         {
             var index = candidates[i];
             if (index == previous)
@@ -363,7 +370,7 @@ internal sealed class EntryScanner
 
             previous = index;
             var candidate = _catalog.Rules[index];
-            if (!(Timeouts?.Matches(candidate, text, level, _path, entry.LineNumber) ?? candidate.Matches(text, level)))
+            if (!(verdict.Rule(index) ?? verdict.Rule(index, Timeouts?.Matches(candidate, text, level, _path, entry.LineNumber) ?? candidate.Matches(text, level))))
             {
                 continue;
             }
@@ -390,9 +397,12 @@ internal sealed class EntryScanner
             return true;
         }
 
-        foreach (var exemption in _catalog.Exemptions)
+        var exemptions = _catalog.Exemptions;
+        for (var e = 0; e < exemptions.Count; e++)
         {
-            if ((rule is { IsRootCause: true } && !exemption.HidesRootCauses) || !AnyMatch(exemption.RegexArray, text, exemption.Owner, entry.LineNumber))
+            var exemption = exemptions[e];
+            if ((rule is { IsRootCause: true } && !exemption.HidesRootCauses)
+                || !(verdict.Exemption(e) ?? verdict.Exemption(e, AnyMatch(exemption.RegexArray, text, exemption.Owner, entry.LineNumber))))
             {
                 continue;
             }
@@ -433,9 +443,7 @@ internal sealed class EntryScanner
         }
 
         Classified++;
-        var idMatch = s_instanceId.Match(text);
-        var instanceId = idMatch.Success ? idMatch.Value : null;
-        var endpoint = FindEndpoint(text);
+        var (instanceId, endpoint) = verdict.Names ??= (FindInstanceId(text), FindEndpoint(text));
         _aggregator.Add(category, rule, entry, instanceId, endpoint, likelyCause is null ? null : _lastCause);
         if (_onEntry is not null)
         {
@@ -461,11 +469,13 @@ internal sealed class EntryScanner
 
     /// <summary>Sets the declared contexts this entry shows.</summary>
     [MethodImpl(HotPath.Optimize)]
-    private void NoteContexts(string text, long line)
+    private void NoteContexts(string text, long line, EntryVerdict verdict)
     {
-        foreach (var context in _catalog.Contexts)
+        var contexts = _catalog.Contexts;
+        for (var c = 0; c < contexts.Count; c++)
         {
-            if (!_facts.Contains(context.Name) && AnyMatch(context.PatternArray, text, context.Owner, line))
+            var context = contexts[c];
+            if (!_facts.Contains(context.Name) && (verdict.Context(c) ?? verdict.Context(c, AnyMatch(context.PatternArray, text, context.Owner, line))))
             {
                 _facts.Add(context.Name);
             }
@@ -478,18 +488,28 @@ internal sealed class EntryScanner
     /// <summary>Declared contexts seen, category:Name for every category classified, node:hybrid / node:ec2 from the instance id.</summary>
     private HashSet<string> CurrentFacts()
     {
+        // Past MaxDeferredEntries this runs for every context-dependent entry. Facts are only ever added, so the
+        // counts (and the instance id) tell whether the set built last time is still the current one.
+        var id = KnownInstanceId ?? _sourceInstanceId;
+        var version = (_facts.Count, _seenCategories.Count, id);
+        if (_currentFacts is not null && version == _currentFactsVersion)
+        {
+            return _currentFacts;
+        }
+
         var facts = new HashSet<string>(_facts, StringComparer.OrdinalIgnoreCase);
         foreach (var category in _seenCategories)
         {
             facts.Add(LogContext.CategoryPrefix + category);
         }
 
-        var id = KnownInstanceId ?? _sourceInstanceId;
         if (id is not null)
         {
             facts.Add(id.StartsWith("mi-", StringComparison.Ordinal) ? "node:hybrid" : "node:ec2");
         }
 
+        _currentFacts = facts;
+        _currentFactsVersion = version;
         return facts;
     }
 
@@ -550,8 +570,14 @@ internal sealed class EntryScanner
 
     private static bool IsHostChar(char c) => c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or (>= '0' and <= '9') or '-' or '.';
 
+    private static string? FindInstanceId(string text)
+    {
+        var match = s_instanceId.Match(text);
+        return match.Success ? match.Value : null;
+    }
+
     [MethodImpl(HotPath.Optimize)]
-    private List<int> CandidateRules(string text)
+    private int[] CandidateRules(string text)
     {
         _found.Clear();
         _catalog.Matcher.FindAll(text, _found);
@@ -564,7 +590,7 @@ internal sealed class EntryScanner
 
         // Catalog order decides: the first matching rule wins.
         _candidates.Sort();
-        return _candidates;
+        return _candidates.ToArray();
     }
 
     private SsmAgentLogEntry ToEntry(ParsedEntry entry, string category, SsmAgentLogRule? rule, string? instanceId, string? endpoint, string? likelyCause)
@@ -585,7 +611,7 @@ internal sealed class EntryScanner
             _path, entry.LineNumber, KnownInstanceId ?? instanceId ?? _sourceInstanceId, endpoint) { LikelyCause = likelyCause };
     }
 
-    private sealed record DeferredEntry(ParsedEntry Entry, AgentLogLevel Level, int[] Candidates);
+    private sealed record DeferredEntry(ParsedEntry Entry, AgentLogLevel Level, int[] Candidates, EntryVerdict Verdict);
 }
 
 /// <summary>The most recent specific (non-symptom) entry of a source: what a later symptom most likely comes from.</summary>

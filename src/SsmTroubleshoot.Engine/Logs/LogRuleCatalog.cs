@@ -28,8 +28,9 @@ public sealed class LogRuleCatalog
     private readonly int[][] _rulesBySignatureIndex;
 
     private LogRuleCatalog(IReadOnlyList<SsmAgentLogRule> rules, IReadOnlyList<LogRuleExemption> exemptions, IReadOnlyList<LevelEscalation> escalations,
-        IReadOnlyList<LogContext> contexts, IReadOnlyList<string> categories)
+        IReadOnlyList<LogContext> contexts, IReadOnlyList<string> categories, bool timestampBlind)
     {
+        TimestampBlind = timestampBlind;
         Rules = rules;
         Exemptions = exemptions.ToArray();
         Escalations = escalations.ToArray();
@@ -51,6 +52,12 @@ public sealed class LogRuleCatalog
             .Concat(Contexts.SelectMany(c => c.Signatures)).Distinct(StringComparer.OrdinalIgnoreCase).OrderByDescending(s => s.Length).ToArray();
         LowLevelMatcher = lowSignatures.Length == 0 ? null : new SignatureMatcher(lowSignatures);
     }
+
+    /// <summary>
+    /// No pattern looks at an entry's timestamp (the built-in catalog; a test holds it to that), so entries that differ
+    /// only in their timestamp get one verdict. A catalog with custom rules keys verdicts by the whole text.
+    /// </summary>
+    internal bool TimestampBlind { get; }
 
     /// <summary>The built-in catalog (immutable, loaded once).</summary>
     public static LogRuleCatalog BuiltIn => s_builtIn.Value;
@@ -191,7 +198,7 @@ public sealed class LogRuleCatalog
         contexts.AddRange(builtIn.Contexts);
         CheckContextNames(rules, exemptions, contexts);
         var categories = builtIn.Categories.Concat(rules.Select(r => r.Category)).Distinct(StringComparer.Ordinal).ToArray();
-        return new LogRuleCatalog(rules, exemptions, escalations, contexts, categories);
+        return new LogRuleCatalog(rules, exemptions, escalations, contexts, categories, timestampBlind: false);
     }
 
     /// <summary>Parses catalog JSON (the built-in or a -RulePath file) with field-level validation.</summary>
@@ -509,7 +516,7 @@ public sealed class LogRuleCatalog
 
         CheckContextNames(rules, exemptions, contexts);
         var categories = rules.Select(r => r.Category).Distinct(StringComparer.Ordinal).ToArray();
-        return new LogRuleCatalog(rules, exemptions, escalations, contexts, categories);
+        return new LogRuleCatalog(rules, exemptions, escalations, contexts, categories, timestampBlind: true);
     }
 
     private static void CheckFields(JsonElement element, string field, string source, params string[] known)

@@ -29,7 +29,9 @@ internal sealed class LogTextReader : IDisposable
     private byte[]? _head;
     private int _headLength;
     private int _headOffset;
+    // Text read but not handed out yet is _buf[_begin.._len): blocks are cut from the front without moving the rest.
     private char[] _buf;
+    private int _begin;
     private int _len;
     private int _lineLength;
     private bool _eof;
@@ -132,23 +134,13 @@ internal sealed class LogTextReader : IDisposable
     }
 
     /// <summary>
-    /// The next block of complete lines (each ends with '\n'), starting with <paramref name="retained"/> (text the
-    /// caller carries over, e.g. an unfinished entry). Null at the end of the text.
+    /// The next block of complete lines (each ends with '\n'); null at the end of the text.
     /// </summary>
     [MethodImpl(HotPath.Optimize)]
-    public string? ReadBlock(string? retained)
+    public string? ReadBlock()
     {
-        var retainedLength = retained?.Length ?? 0;
-        if (retainedLength > 0)
-        {
-            EnsureCapacity(retainedLength + _len + _blockChars + 2 * MaxLineChars);
-            Array.Copy(_buf, 0, _buf, retainedLength, _len);
-            retained!.CopyTo(0, _buf, 0, retainedLength);
-            _len += retainedLength;
-        }
-
         // Read until a block's worth is there and it holds a whole line (a capped over-long line still has to end).
-        while (!_eof && (_len - retainedLength < _blockChars || Array.LastIndexOf(_buf, '\n', _len - 1, _len - retainedLength) < 0))
+        while (!_eof && (_len - _begin < _blockChars || Array.LastIndexOf(_buf, '\n', _len - 1, _len - _begin) < 0))
         {
             var count = ReadChars();
             if (count == 0)
@@ -162,17 +154,18 @@ internal sealed class LogTextReader : IDisposable
             }
         }
 
-        if (_len == 0)
+        if (_len == _begin)
         {
+            _begin = _len = 0;
             return null;
         }
 
-        if (!_eof || _len > _blockChars)
+        if (!_eof || _len - _begin > _blockChars)
         {
             // Blocks stay near the requested size (below the large-object heap when small): cut at the last line
             // end within it, or at the first one after it when a single line is longer.
-            var limit = Math.Min(_len, Math.Max(_blockChars, retainedLength + 1));
-            var cut = Array.LastIndexOf(_buf, '\n', limit - 1, limit);
+            var limit = _begin + Math.Min(_len - _begin, _blockChars);
+            var cut = Array.LastIndexOf(_buf, '\n', limit - 1, limit - _begin);
             if (cut < 0 && limit < _len)
             {
                 cut = Array.IndexOf(_buf, '\n', limit, _len - limit);
@@ -180,34 +173,39 @@ internal sealed class LogTextReader : IDisposable
 
             if (cut >= 0)
             {
-                var block = new string(_buf, 0, cut + 1);
-                var rest = _len - cut - 1;
-                Array.Copy(_buf, cut + 1, _buf, 0, rest);
-                _len = rest;
-                return block;
+                return Take(cut + 1);
             }
 
             if (!_eof)
             {
                 // Only one capped partial line: hand it over as a line of its own, it goes on next time.
-                EnsureCapacity(_len + 1);
+                EnsureRoom(1);
                 _buf[_len++] = '\n';
                 _lineLength = 0;
-                var whole = new string(_buf, 0, _len);
-                _len = 0;
-                return whole;
+                return Take(_len);
             }
         }
 
         if (_buf[_len - 1] != '\n')
         {
-            EnsureCapacity(_len + 1);
+            EnsureRoom(1);
             _buf[_len++] = '\n';
         }
 
-        var last = new string(_buf, 0, _len);
-        _len = 0;
-        return last;
+        return Take(_len);
+    }
+
+    /// <summary>Hands out the text up to <paramref name="end"/>; the rest stays where it is.</summary>
+    private string Take(int end)
+    {
+        var block = new string(_buf, _begin, end - _begin);
+        _begin = end;
+        if (_begin == _len)
+        {
+            _begin = _len = 0;
+        }
+
+        return block;
     }
 
     public void Dispose()
@@ -399,7 +397,7 @@ internal sealed class LogTextReader : IDisposable
     [MethodImpl(HotPath.Optimize)]
     private void Append(char[] chars, int offset, int count)
     {
-        EnsureCapacity(_len + count + TruncationMarker.Length + 1);
+        EnsureRoom(count + TruncationMarker.Length + 1);
         var first = Array.IndexOf(chars, '\n', offset, count);
         var headCount = first < 0 ? count : first - offset;
         var room = MaxLineChars - _lineLength;
@@ -431,11 +429,24 @@ internal sealed class LogTextReader : IDisposable
         _lineLength = offset + count - lastNewline - 1;
     }
 
-    private void EnsureCapacity(int needed)
+    /// <summary>Makes room for <paramref name="count"/> more characters after <c>_len</c>: first by moving the unread text to the front.</summary>
+    private void EnsureRoom(int count)
     {
-        if (needed > _buf.Length)
+        if (_len + count <= _buf.Length)
         {
-            Array.Resize(ref _buf, Math.Max(needed, _buf.Length * 2));
+            return;
+        }
+
+        if (_begin > 0)
+        {
+            Array.Copy(_buf, _begin, _buf, 0, _len - _begin);
+            _len -= _begin;
+            _begin = 0;
+        }
+
+        if (_len + count > _buf.Length)
+        {
+            Array.Resize(ref _buf, Math.Max(_len + count, _buf.Length * 2));
         }
     }
 

@@ -10,6 +10,8 @@ using Xunit;
 
 namespace SsmTroubleshoot.Engine.Tests.Logs;
 
+// The 50 MB line test counts the process's allocations: no other test may allocate meanwhile.
+[Collection(AllocationMeasurements.Name)]
 public sealed class LogReaderTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("ssmlogs-engine-").FullName;
@@ -114,7 +116,7 @@ public sealed class LogReaderTests : IDisposable
         Assert.EndsWith("[line truncated]", huge.Message, StringComparison.Ordinal);
         Assert.Equal(4, entries.Single(e => e.Category == "DnsResolution").LineNumber);
         // Reading 50 MB must not mean holding 50 MB (UTF-16 would be 100 MB): allow decode buffers only.
-        Assert.True(GC.GetTotalAllocatedBytes(precise: true) - before < 40L * 1024 * 1024);
+        Assert.True(GC.GetTotalAllocatedBytes(precise: true) - before < 40L * 1024 * 1024, "allocated " + (GC.GetTotalAllocatedBytes(precise: true) - before));
 
         // The default cap is larger than a block: the rest of the line must still be skipped, not become new lines.
         var defaults = new List<SsmAgentLogEntry>();
@@ -184,4 +186,11 @@ public sealed class LogReaderTests : IDisposable
         var files = AgentLogAnalyzer.LogFilesIn(_dir).Select(Path.GetFileName);
         Assert.Equal(new[] { "amazon-ssm-agent.log.2.gz", "amazon-ssm-agent.log.1", "amazon-ssm-agent.log", "errors.log", "hibernate.log" }, files);
     }
+}
+
+/// <summary>Tests that measure the whole process's allocations: run alone, after the parallel ones.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class AllocationMeasurements
+{
+    internal const string Name = "Allocation measurements";
 }
