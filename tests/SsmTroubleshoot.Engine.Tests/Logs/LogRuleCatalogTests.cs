@@ -95,6 +95,52 @@ public sealed class LogRuleCatalogTests : IDisposable
         Assert.Equal(new[] { 0, 1, 2, 3 }, found.Distinct().OrderBy(x => x));
     }
 
+    [Theory]
+    [InlineData(7)]
+    [InlineData(64)]
+    [InlineData(65)]
+    [InlineData(4096)]
+    [InlineData(32 * 1024 + 3)]
+    public void Positions_are_found_wherever_they_are_including_across_the_middle_of_a_long_text(int length)
+    {
+        // Long texts are walked in two halves at once: every occurrence, also one that straddles the middle, must be
+        // found exactly once, as a plain search finds it.
+        var signatures = new[] { "i/o timeout", "no such host", "Entering SSM Agent hibernate", "x509:", "ssmmessages" };
+        var matcher = new SignatureMatcher(signatures);
+        var random = new Random(length);
+        for (var round = 0; round < 50; round++)
+        {
+            var text = new System.Text.StringBuilder();
+            while (text.Length < length)
+            {
+                text.Append(random.Next(8) == 0 ? signatures[random.Next(signatures.Length)].ToUpperInvariant() : "abcdefghij klmnop\n"[random.Next(18)].ToString());
+            }
+
+            var middle = text.Length / 2;
+            var planted = signatures[round % signatures.Length];
+            if (text.Length > planted.Length + 2)
+            {
+                // One occurrence across the middle at every possible offset, round after round.
+                var at = Math.Max(0, Math.Min(text.Length - planted.Length, middle - (round % planted.Length)));
+                text.Remove(at, planted.Length).Insert(at, planted);
+            }
+
+            var s = text.ToString();
+            var expected = new System.Collections.Generic.List<int>();
+            for (var i = 0; i < s.Length; i++)
+            {
+                if (signatures.Any(sig => i + sig.Length <= s.Length && string.Compare(s, i, sig, 0, sig.Length, StringComparison.OrdinalIgnoreCase) == 0))
+                {
+                    expected.Add(i);
+                }
+            }
+
+            var positions = new System.Collections.Generic.List<int>();
+            matcher.FindPositions(s, positions);
+            Assert.Equal(expected, positions.OrderBy(p => p));
+        }
+    }
+
     [Fact]
     public void Only_rules_that_look_below_warn_make_info_lines_worth_reading()
     {

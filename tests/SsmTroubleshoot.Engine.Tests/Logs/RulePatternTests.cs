@@ -38,6 +38,25 @@ public sealed class RulePatternTests
         Assert.Null(RulePattern.RequiredLiteral(pattern, RegexOptions.CultureInvariant).Literal);
 
     [Fact]
+    public void Every_built_in_pattern_parses()
+    {
+        // Built-in patterns are parsed when a text first holds their fixed word, so a broken one would otherwise surface mid-scan.
+        var catalog = LogRuleCatalog.BuiltIn;
+        var patterns = catalog.Rules.SelectMany(r => r.PatternRegexes.Concat(r.ExcludeRegexes))
+            .Concat(catalog.Exemptions.Select(e => e.Regex))
+            .Concat(catalog.Contexts.Select(c => c.Pattern))
+            .Concat(catalog.Escalations.Select(e => e.Pattern))
+            .ToArray();
+        Assert.True(patterns.Length > 1000, $"only {patterns.Length} patterns");
+        foreach (var pattern in patterns)
+        {
+            var regex = pattern.Regex;
+            Assert.Equal(SsmAgentLogRule.MatchTimeout, regex.MatchTimeout);
+            Assert.Equal(pattern.ToString(), regex.ToString());
+        }
+    }
+
+    [Fact]
     public void A_pattern_is_compiled_after_enough_tries_and_still_answers_the_same()
     {
         var pattern = new RulePattern(@"dial tcp \S+:443: i/o timeout", SsmAgentLogRule.PatternOptions, TimeSpan.FromSeconds(1), mayCompile: true);
