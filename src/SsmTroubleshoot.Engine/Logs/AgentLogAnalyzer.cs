@@ -140,11 +140,12 @@ public sealed class AgentLogAnalyzer
         }
         else
         {
-            string? block;
-            while ((block = reader.ReadBlock()) is not null)
+            var block = new char[Options.BlockChars];
+            int length;
+            while ((length = reader.ReadBlock(ref block)) > 0)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                scanner.Feed(block);
+                scanner.Feed(block, length, null);
                 onProgress?.Invoke(reader.Position, reader.Length);
             }
         }
@@ -175,24 +176,31 @@ public sealed class AgentLogAnalyzer
         new(new EntryScanner(Catalog, Options, sourceName, onEntry) { KnownInstanceId = instanceId, Cancellation = cancellationToken, Timeouts = _timeouts }, Options.MaxLineChars);
 
     [MethodImpl(HotPath.Optimize)]
-    private void Produce(LogTextReader reader, BlockingCollection<(string Block, List<int>? Matches, long Position)> blocks, CancellationToken stop)
+    private void Produce(LogTextReader reader, BlockingCollection<ScanChunk> free, BlockingCollection<ScanChunk> blocks, CancellationToken stop)
     {
         try
         {
             // The signature search is the largest share of the work. This thread does it whenever the scanning thread
             // has blocks waiting (it is the slower one then), and leaves it to that thread when it is about to run dry,
             // so neither core waits for the other whatever the mix of the log.
-            string? block;
-            while ((block = reader.ReadBlock()) is not null)
+            while (true)
             {
-                List<int>? matches = null;
-                if (blocks.Count >= 2)
+                var chunk = free.Take(stop);
+                chunk.Length = reader.ReadBlock(ref chunk.Text);
+                if (chunk.Length == 0)
                 {
-                    matches = new List<int>();
-                    Catalog.FindLowLevelSignatures(block, matches);
+                    break;
                 }
 
-                blocks.Add((block, matches, reader.Position), stop);
+                chunk.Searched = blocks.Count >= 2;
+                if (chunk.Searched)
+                {
+                    chunk.Matches.Clear();
+                    Catalog.FindLowLevelSignatures(chunk.Text, chunk.Length, chunk.Matches);
+                }
+
+                chunk.Position = reader.Position;
+                blocks.Add(chunk, stop);
             }
         }
         finally
@@ -204,18 +212,26 @@ public sealed class AgentLogAnalyzer
     [MethodImpl(HotPath.Optimize)]
     private void ScanWithReaderThread(LogTextReader reader, EntryScanner scanner, Action<long, long>? onProgress, CancellationToken cancellationToken)
     {
-        // Sixteen small blocks in flight at most: the reader stays ahead without memory growing with the file. It also
-        // runs the whole-text signature search for half the blocks, so the two cores split the work about evenly.
-        using var blocks = new BlockingCollection<(string Block, List<int>? Matches, long Position)>(boundedCapacity: 16);
+        // Sixteen small blocks in flight at most, in arrays that go back and forth between the two threads: the reader
+        // stays ahead without memory growing with the file, and a scan allocates no text of its own size.
+        const int InFlight = 16;
+        using var free = new BlockingCollection<ScanChunk>();
+        for (var i = 0; i < InFlight + 2; i++)
+        {
+            free.Add(new ScanChunk(Options.BlockChars));
+        }
+
+        using var blocks = new BlockingCollection<ScanChunk>(boundedCapacity: InFlight);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var producer = Task.Run(() => Produce(reader, blocks, stop.Token), stop.Token);
+        var producer = Task.Run(() => Produce(reader, free, blocks, stop.Token), stop.Token);
 
         try
         {
-            foreach (var (block, matches, position) in blocks.GetConsumingEnumerable(stop.Token))
+            foreach (var chunk in blocks.GetConsumingEnumerable(stop.Token))
             {
-                scanner.Feed(block, matches);
-                onProgress?.Invoke(position, reader.Length);
+                scanner.Feed(chunk.Text, chunk.Length, chunk.Searched ? chunk.Matches : null);
+                onProgress?.Invoke(chunk.Position, reader.Length);
+                free.Add(chunk);
             }
         }
         finally
@@ -232,6 +248,23 @@ public sealed class AgentLogAnalyzer
         }
 
         cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    /// <summary>A block in flight from the reader thread to the scanning thread; reused once scanned.</summary>
+    private sealed class ScanChunk
+    {
+        internal ScanChunk(int chars) => Text = new char[chars];
+
+        internal char[] Text;
+
+        internal int Length;
+
+        /// <summary>Whether <see cref="Matches"/> holds the block's low-level signatures (else the scanning thread finds them).</summary>
+        internal bool Searched;
+
+        internal long Position;
+
+        internal List<int> Matches { get; } = new();
     }
 
     private static string BaseName(string name)

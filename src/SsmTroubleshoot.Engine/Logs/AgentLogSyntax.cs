@@ -26,7 +26,7 @@ internal static class AgentLogSyntax
 
     /// <summary>What a line is; <paramref name="content"/> is where the agent's own text starts (after a syslog prefix).</summary>
     [MethodImpl(HotPath.Optimize)]
-    internal static LineKind Classify(string s, int start, int end, out int content, out AgentLogLevel level)
+    internal static LineKind Classify(char[] s, int start, int end, out int content, out AgentLogLevel level)
     {
         level = AgentLogLevel.Unknown;
         content = start;
@@ -41,7 +41,7 @@ internal static class AgentLogSyntax
 
             if (s[start + 4] == '-' && s[start + 10] == 'T')
             {
-                return SyslogContent(s, start, end, Math.Max(start + 10, s.IndexOf(' ', start + 10, end - start - 10)), ref content, ref level);
+                return SyslogContent(s, start, end, Math.Max(start + 10, Array.IndexOf(s, ' ', start + 10, end - start - 10)), ref content, ref level);
             }
 
             return LineKind.Continuation;
@@ -195,7 +195,7 @@ internal static class AgentLogSyntax
         messageStart = p;
     }
 
-    private static LineKind SyslogContent(string s, int start, int end, int afterTime, ref int content, ref AgentLogLevel level)
+    private static LineKind SyslogContent(char[] s, int start, int end, int afterTime, ref int content, ref AgentLogLevel level)
     {
         // "<time> host ident[pid]: text"
         var hostStart = afterTime + 1;
@@ -204,20 +204,21 @@ internal static class AgentLogSyntax
             return LineKind.Foreign;
         }
 
-        var identStart = s.IndexOf(' ', hostStart, end - hostStart);
+        var identStart = Array.IndexOf(s, ' ', hostStart, end - hostStart);
         if (identStart < 0)
         {
             return LineKind.Foreign;
         }
 
         identStart++;
-        var colon = s.IndexOf(": ", identStart, Math.Min(end - identStart, 120), StringComparison.Ordinal);
+        var colon = new ReadOnlySpan<char>(s, identStart, Math.Min(end - identStart, 120)).IndexOf(": ".AsSpan());
         if (colon < 0)
         {
             return LineKind.Foreign;
         }
 
-        var bracket = s.IndexOf('[', identStart, colon - identStart);
+        colon += identStart;
+        var bracket = Array.IndexOf(s, '[', identStart, colon - identStart);
         var nameEnd = bracket < 0 ? colon : bracket;
         if (!IsAgentProcess(s, identStart, nameEnd - identStart))
         {
@@ -229,15 +230,15 @@ internal static class AgentLogSyntax
         return kind == LineKind.Header ? LineKind.Header : LineKind.Continuation;
     }
 
-    private static bool IsAgentProcess(string s, int start, int length)
+    private static bool IsAgentProcess(char[] s, int start, int length)
     {
-        var name = s.Substring(start, length);
+        var name = new string(s, start, length);
         return name.StartsWith("amazon-ssm-agent", StringComparison.Ordinal)
             || name is "ssm-agent-worker" or "ssm-session-worker" or "ssm-document-worker" or "ssm-agent";
     }
 
     [MethodImpl(HotPath.Optimize)]
-    private static AgentLogLevel ReadLevel(string s, int start, int end)
+    private static AgentLogLevel ReadLevel(char[] s, int start, int end)
     {
         var p = start + 19;
         while (p < end && s[p] != ' ')
@@ -293,9 +294,9 @@ internal static class AgentLogSyntax
         };
     }
 
-    private static bool Word(string s, int p, int end, string word)
+    private static bool Word(char[] s, int p, int end, string word)
     {
-        if (p + word.Length > end || string.Compare(s, p, word, 0, word.Length, StringComparison.OrdinalIgnoreCase) != 0)
+        if (p + word.Length > end || !MemoryExtensions.Equals(new ReadOnlySpan<char>(s, p, word.Length), word.AsSpan(), StringComparison.OrdinalIgnoreCase))
         {
             return false;
         }

@@ -116,17 +116,21 @@ internal sealed class EntryScanner
     /// <summary>Entries that differ only in their timestamp share one verdict (false: every entry is judged afresh; tests).</summary>
     internal bool RememberVerdicts { get; init; } = true;
 
+    /// <summary>Processes text of whole lines (each ending with '\n'): pipeline input.</summary>
+    internal void Feed(string text) => Feed(text.ToCharArray(), text.Length, null);
+
     /// <summary>
-    /// Processes a block of whole lines (each ending with '\n'). <paramref name="lowLevelMatches"/>: the positions
-    /// of low-level signatures in the block when the reader thread already found them.
+    /// Processes a block of whole lines (each ending with '\n'): the first <paramref name="length"/> characters of
+    /// <paramref name="block"/>, a buffer the reader reuses once this returns. <paramref name="lowLevelMatches"/>: the
+    /// positions of low-level signatures in the block when the reader thread already found them.
     /// </summary>
     [MethodImpl(HotPath.Optimize)]
-    internal void Feed(string block, List<int>? lowLevelMatches = null)
+    internal void Feed(char[] block, int length, List<int>? lowLevelMatches)
     {
         if (_sourceInstanceId is null && _idScanned < InstanceIdScanChars)
         {
-            var span = Math.Min(block.Length, InstanceIdScanChars - _idScanned);
-            var id = s_instanceId.Match(block, 0, span);
+            var span = Math.Min(length, InstanceIdScanChars - _idScanned);
+            var id = s_instanceId.Match(new string(block, 0, span));
             _sourceInstanceId = id.Success ? id.Value : null;
             _idScanned += span;
         }
@@ -134,7 +138,7 @@ internal sealed class EntryScanner
         _matches.Clear();
         if (lowLevelMatches is null)
         {
-            _catalog.FindLowLevelSignatures(block, _matches);
+            _catalog.FindLowLevelSignatures(block, length, _matches);
         }
         else
         {
@@ -143,14 +147,13 @@ internal sealed class EntryScanner
 
         var matchIndex = 0;
         var pos = 0;
-        var length = block.Length;
         var entryStart = -1;
         long entryLine = 0;
         var entryLevel = AgentLogLevel.Unknown;
         var entryHeader = false;
         while (pos < length)
         {
-            var newline = block.IndexOf('\n', pos);
+            var newline = Array.IndexOf(block, '\n', pos, length - pos);
             if (newline < 0)
             {
                 newline = length;
@@ -210,7 +213,7 @@ internal sealed class EntryScanner
         {
             var matchIndex = 0;
             _matches.Clear();
-            CloseOpen(string.Empty, 0, 0, ref matchIndex);
+            CloseOpen(Array.Empty<char>(), 0, 0, ref matchIndex);
         }
 
         if (_deferred.Count > 0)
@@ -227,7 +230,7 @@ internal sealed class EntryScanner
         return _aggregator.Build(_sourceInstanceId, KnownInstanceId);
     }
 
-    private void AppendOpen(string block, int start, int end, ref int matchIndex)
+    private void AppendOpen(char[] block, int start, int end, ref int matchIndex)
     {
         _openInteresting |= HasMatch(start, end, ref matchIndex);
         var room = _options.MaxEntryChars - _open!.Length;
@@ -237,10 +240,11 @@ internal sealed class EntryScanner
         }
     }
 
-    private void CloseOpen(string block, int start, int end, ref int matchIndex)
+    private void CloseOpen(char[] block, int start, int end, ref int matchIndex)
     {
         AppendOpen(block, start, end, ref matchIndex);
-        var text = _open!.ToString();
+        var text = new char[_open!.Length];
+        _open.CopyTo(0, text, 0, text.Length);
         _open = null;
         Finish(text, 0, text.Length, _openLevel, _openLine, _openHeader, _openInteresting);
     }
@@ -256,7 +260,7 @@ internal sealed class EntryScanner
     }
 
     [MethodImpl(HotPath.Optimize)]
-    private void Finish(string block, int start, int end, AgentLogLevel level, long line, bool header, bool hasLowLevelSignature)
+    private void Finish(char[] block, int start, int end, AgentLogLevel level, long line, bool header, bool hasLowLevelSignature)
     {
         Cancellation.ThrowIfCancellationRequested();
         // WARN and above (and text without a level) is always looked at; below that only a low-level signature counts.
@@ -284,13 +288,13 @@ internal sealed class EntryScanner
     }
 
     [MethodImpl(HotPath.Optimize)]
-    private static ParsedEntry Materialize(string block, int start, int end, AgentLogLevel level, long line, bool header)
+    private static ParsedEntry Materialize(char[] block, int start, int end, AgentLogLevel level, long line, bool header)
     {
         var text = new StringBuilder(end - start);
         var pos = start;
         while (pos < end)
         {
-            var newline = block.IndexOf('\n', pos, end - pos);
+            var newline = Array.IndexOf(block, '\n', pos, end - pos);
             if (newline < 0)
             {
                 newline = end;

@@ -116,9 +116,9 @@ public sealed class LogRuleCatalog
     /// <summary>The signatures of rules that also apply below WARN: the only search run over every line (one automaton pass).</summary>
     internal SignatureMatcher? LowLevelMatcher { get; }
 
-    /// <summary>Adds the positions of low-level signatures in <paramref name="text"/>, in order.</summary>
+    /// <summary>Adds the positions of low-level signatures in the first <paramref name="length"/> characters of <paramref name="text"/>, in order.</summary>
     [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimize)]
-    internal void FindLowLevelSignatures(string text, List<int> positions)
+    internal void FindLowLevelSignatures(char[] text, int length, List<int> positions)
     {
         // Start positions; HasMatch only needs them ordered within an entry, so the rare out-of-order start
         // (a short signature ending inside a longer one) is sorted back.
@@ -128,7 +128,7 @@ public sealed class LogRuleCatalog
         }
 
         var first = positions.Count;
-        LowLevelMatcher.FindPositions(text, positions);
+        LowLevelMatcher.FindPositions(text, length, positions);
         for (var i = first + 1; i < positions.Count; i++)
         {
             if (positions[i] < positions[i - 1])

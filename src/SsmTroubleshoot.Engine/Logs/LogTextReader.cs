@@ -134,10 +134,12 @@ internal sealed class LogTextReader : IDisposable
     }
 
     /// <summary>
-    /// The next block of complete lines (each ends with '\n'); null at the end of the text.
+    /// Copies the next block of complete lines (each ends with '\n') into <paramref name="target"/> (replaced by a
+    /// larger array when the block does not fit) and returns its length; 0 at the end of the text. The caller's
+    /// arrays are reused block after block, so a scan does not allocate its file's size in strings.
     /// </summary>
     [MethodImpl(HotPath.Optimize)]
-    public string? ReadBlock()
+    public int ReadBlock(ref char[] target)
     {
         // Read until a block's worth is there and it holds a whole line (a capped over-long line still has to end).
         while (!_eof && (_len - _begin < _blockChars || Array.LastIndexOf(_buf, '\n', _len - 1, _len - _begin) < 0))
@@ -157,7 +159,7 @@ internal sealed class LogTextReader : IDisposable
         if (_len == _begin)
         {
             _begin = _len = 0;
-            return null;
+            return 0;
         }
 
         if (!_eof || _len - _begin > _blockChars)
@@ -173,7 +175,7 @@ internal sealed class LogTextReader : IDisposable
 
             if (cut >= 0)
             {
-                return Take(cut + 1);
+                return Take(cut + 1, ref target);
             }
 
             if (!_eof)
@@ -182,7 +184,7 @@ internal sealed class LogTextReader : IDisposable
                 EnsureRoom(1);
                 _buf[_len++] = '\n';
                 _lineLength = 0;
-                return Take(_len);
+                return Take(_len, ref target);
             }
         }
 
@@ -192,20 +194,26 @@ internal sealed class LogTextReader : IDisposable
             _buf[_len++] = '\n';
         }
 
-        return Take(_len);
+        return Take(_len, ref target);
     }
 
     /// <summary>Hands out the text up to <paramref name="end"/>; the rest stays where it is.</summary>
-    private string Take(int end)
+    private int Take(int end, ref char[] target)
     {
-        var block = new string(_buf, _begin, end - _begin);
+        var length = end - _begin;
+        if (target.Length < length)
+        {
+            target = new char[Math.Max(length, target.Length * 2)];
+        }
+
+        Array.Copy(_buf, _begin, target, 0, length);
         _begin = end;
         if (_begin == _len)
         {
             _begin = _len = 0;
         }
 
-        return block;
+        return length;
     }
 
     public void Dispose()

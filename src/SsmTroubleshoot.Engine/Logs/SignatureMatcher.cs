@@ -139,15 +139,15 @@ internal sealed class SignatureMatcher
 
     /// <summary>Adds the start position of every occurrence (in order of their ends; one per position where several end).</summary>
     [MethodImpl(HotPath.Optimize)]
-    internal void FindPositions(string text, List<int> positions)
+    internal void FindPositions(char[] text, int length, List<int> positions)
     {
-        if (text.Length < 4 * _longest)
+        if (length < 4 * _longest)
         {
-            Walk(text, 0, text.Length, _start, positions);
+            Walk(text, 0, length, _start, positions);
         }
         else
         {
-            WalkHalves(text, positions);
+            WalkHalves(text, length, positions);
         }
     }
 
@@ -158,12 +158,12 @@ internal sealed class SignatureMatcher
     /// only occurrences that end in its half.
     /// </summary>
     [MethodImpl(HotPath.Optimize)]
-    private void WalkHalves(string text, List<int> positions)
+    private void WalkHalves(char[] text, int length, List<int> positions)
     {
         var next = _next;
         var classes = _classes;
         var accepting = _firstAccepting;
-        var middle = text.Length / 2;
+        var middle = length / 2;
         var second = s_second ??= new List<int>();
         second.Clear();
         int a = 0, b = middle - _longest, rowA = _start, rowB = _start;
@@ -185,11 +185,11 @@ internal sealed class SignatureMatcher
         }
 
         positions.AddRange(second);
-        Walk(text, b, text.Length, rowB, positions);
+        Walk(text, b, length, rowB, positions);
     }
 
     [MethodImpl(HotPath.Optimize)]
-    private void Walk(string text, int from, int to, int row, List<int> positions)
+    private void Walk(char[] text, int from, int to, int row, List<int> positions)
     {
         var next = _next;
         var classes = _classes;

@@ -136,7 +136,7 @@ public sealed class LogRuleCatalogTests : IDisposable
             }
 
             var positions = new System.Collections.Generic.List<int>();
-            matcher.FindPositions(s, positions);
+            matcher.FindPositions(s.ToCharArray(), s.Length, positions);
             Assert.Equal(expected, positions.OrderBy(p => p));
         }
     }
@@ -146,9 +146,11 @@ public sealed class LogRuleCatalogTests : IDisposable
     {
         var catalog = LogRuleCatalog.BuiltIn;
         var positions = new System.Collections.Generic.List<int>();
-        catalog.FindLowLevelSignatures("2024-06-11 07:40:00 INFO [HealthCheck] ThrottlingException: Rate exceeded", positions);
+        var throttling = "2024-06-11 07:40:00 INFO [HealthCheck] ThrottlingException: Rate exceeded";
+        catalog.FindLowLevelSignatures(throttling.ToCharArray(), throttling.Length, positions);
         Assert.Empty(positions); // throttling is a WARN+ rule
-        catalog.FindLowLevelSignatures("2024-06-11 07:58:00 INFO Backing off health check to every 600 seconds", positions);
+        var backOff = "2024-06-11 07:58:00 INFO Backing off health check to every 600 seconds";
+        catalog.FindLowLevelSignatures(backOff.ToCharArray(), backOff.Length, positions);
         Assert.Single(positions);
     }
 }
