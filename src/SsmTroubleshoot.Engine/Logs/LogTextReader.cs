@@ -144,12 +144,21 @@ internal sealed class LogTextReader : IDisposable
         // Read until a block's worth is there and it holds a whole line (a capped over-long line still has to end).
         while (!_eof && (_len - _begin < _blockChars || Array.LastIndexOf(_buf, '\n', _len - 1, _len - _begin) < 0))
         {
-            var count = ReadChars();
+            // Decoded straight behind the unread text; only a region with a line over the cap takes the copying path.
+            EnsureRoom(_chars.Length + TruncationMarker.Length + 1);
+            var start = _len;
+            var count = ReadChars(_buf, start);
             if (count == 0)
             {
                 continue;
             }
 
+            if (AcceptDecoded(start, count))
+            {
+                continue;
+            }
+
+            Array.Copy(_buf, start, _chars, 0, count);
             for (var offset = 0; offset < count; offset += MaxLineChars)
             {
                 Append(_chars, offset, Math.Min(MaxLineChars, count - offset));
@@ -226,11 +235,55 @@ internal sealed class LogTextReader : IDisposable
         _file.Dispose();
     }
 
-    private int ReadChars()
+    /// <summary>
+    /// Keeps the <paramref name="count"/> characters just decoded at <paramref name="start"/> when no line in them goes
+    /// over the cap (the usual case: one backward search per cap's worth of text proves it); false leaves them to <see cref="Append"/>.
+    /// </summary>
+    private bool AcceptDecoded(int start, int count)
+    {
+        var end = start + count;
+        var first = Array.IndexOf(_buf, '\n', start, count);
+        if (first < 0)
+        {
+            if (_lineLength + count > MaxLineChars)
+            {
+                return false;
+            }
+
+            _lineLength += count;
+            _len = end;
+            return true;
+        }
+
+        if (_lineLength + (first - start) > MaxLineChars)
+        {
+            return false;
+        }
+
+        // Every cap-sized window from the first line end on must hold a line end: then no line in it is longer than the cap.
+        var p = first + 1;
+        while (end - p > MaxLineChars)
+        {
+            var q = Array.LastIndexOf(_buf, '\n', p + MaxLineChars - 1, MaxLineChars);
+            if (q < 0)
+            {
+                return false;
+            }
+
+            p = q + 1;
+        }
+
+        var last = Array.LastIndexOf(_buf, '\n', end - 1, end - first);
+        _lineLength = end - last - 1;
+        _len = end;
+        return true;
+    }
+
+    private int ReadChars(char[] into, int at)
     {
         if (_head is not null)
         {
-            var headCount = _decoder.GetChars(_head, _headOffset, _headLength - _headOffset, _chars, 0, false);
+            var headCount = _decoder.GetChars(_head, _headOffset, _headLength - _headOffset, into, at, false);
             _head = null;
             return headCount;
         }
@@ -266,11 +319,11 @@ internal sealed class LogTextReader : IDisposable
                 CorruptionMessage = "the compressed data ends early (truncated .gz: the trailer does not match what was decompressed)";
             }
 
-            return _decoder.GetChars(_bytes, 0, 0, _chars, 0, true);
+            return _decoder.GetChars(_bytes, 0, 0, into, at, true);
         }
 
         _decompressed += read;
-        return _decoder.GetChars(_bytes, 0, read, _chars, 0, false);
+        return _decoder.GetChars(_bytes, 0, read, into, at, false);
     }
 
     /// <summary>

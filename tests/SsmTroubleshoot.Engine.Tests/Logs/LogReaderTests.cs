@@ -126,6 +126,33 @@ public sealed class LogReaderTests : IDisposable
         Assert.InRange(defaults.Single(e => e.Category == "FileDescriptorExhaustion").Message.Length, 60 * 1024, 65 * 1024);
     }
 
+    [Theory]
+    [InlineData(100)]
+    [InlineData(4096)]
+    public void Every_line_over_the_cap_is_truncated_wherever_it_falls_in_what_was_read(int cap)
+    {
+        // Lines just under, at and over the cap, far more text than one read: the reader keeps a read as decoded when
+        // no line in it is over the cap and copies line by line otherwise; both ways must count and cut the same lines.
+        var random = new Random(cap);
+        var text = new StringBuilder();
+        var over = 0;
+        var lines = 0;
+        while (text.Length < 3 * 1024 * 1024)
+        {
+            var length = random.Next(8) == 0 ? cap + random.Next(-2, 3) : random.Next(1, cap);
+            over += length > cap ? 1 : 0;
+            lines++;
+            text.Append("2024-06-11 07:40:00 INFO ".PadRight(Math.Min(length, 25), 'x').Substring(0, Math.Min(length, 25)));
+            text.Append('y', Math.Max(0, length - 25));
+            text.Append('\n');
+        }
+
+        var path = Write("caps.log", Encoding.UTF8.GetBytes(text.ToString()));
+        var result = ScanFile(path, new LogScanOptions { MaxLineChars = cap, BlockChars = Math.Max(1024, 2 * cap) });
+        Assert.Equal(over, result.TruncatedLines);
+        Assert.Equal(lines, result.Lines);
+    }
+
     [Fact]
     public void Entries_that_span_block_boundaries_and_the_reader_thread_give_the_same_result()
     {
