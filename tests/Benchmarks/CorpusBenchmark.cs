@@ -53,6 +53,11 @@ internal static class CorpusBenchmark
             }
         }
 
+        if (args.Contains("--wrappings"))
+        {
+            CorpusRobustness.Report(tuning, catalog, args.Contains("--misses"));
+        }
+
         var score = CorpusScore.Of(heldOut);
         return score.Recall >= 0.90 && score.RightCategoryRate >= 0.80 && score.FalsePositiveRate <= 0.03 ? 0 : 1;
     }

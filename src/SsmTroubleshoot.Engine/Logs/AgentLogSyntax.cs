@@ -41,6 +41,14 @@ internal static class AgentLogSyntax
 
             if (s[start + 4] == '-' && s[start + 10] == 'T')
             {
+                var afterTime = Array.IndexOf(s, ' ', start + 10, end - start - 10);
+                if (afterTime > 0 && ContainerRuntimeContent(s, afterTime + 1, end) is var runtimeContent and > 0)
+                {
+                    // The container runtime's own file (/var/log/containers/*.log): "<time> stdout F <the agent's line>".
+                    var inner = Classify(s, runtimeContent, end, out content, out level);
+                    return inner == LineKind.Foreign ? LineKind.Foreign : inner;
+                }
+
                 return SyslogContent(s, start, end, Math.Max(start + 10, Array.IndexOf(s, ' ', start + 10, end - start - 10)), ref content, ref level);
             }
 
@@ -228,6 +236,18 @@ internal static class AgentLogSyntax
         content = colon + 2;
         var kind = Classify(s, content, end, out var inner, out level);
         return kind == LineKind.Header ? LineKind.Header : LineKind.Continuation;
+    }
+
+    // "stdout F " / "stderr P ": the stream and the full/partial tag of the CRI log format; where the line starts.
+    private static int ContainerRuntimeContent(char[] s, int p, int end)
+    {
+        if (end - p < 9 || s[p + 6] != ' ' || s[p + 8] != ' ' || (s[p + 7] != 'F' && s[p + 7] != 'P'))
+        {
+            return -1;
+        }
+
+        var stream = new ReadOnlySpan<char>(s, p, 6);
+        return stream.SequenceEqual("stdout".AsSpan()) || stream.SequenceEqual("stderr".AsSpan()) ? p + 9 : -1;
     }
 
     private static bool IsAgentProcess(char[] s, int start, int length)

@@ -175,7 +175,7 @@ public sealed class GetSsmAgentLogIssueTests : IClassFixture<LogSessionFixture>
     }
 
     [Fact]
-    public void Utf16_crlf_and_journalctl_copies_are_understood()
+    public void Utf16_crlf_journalctl_and_container_runtime_copies_are_understood()
     {
         var utf16 = _fx.Write("enc/utf16.log", AllCategories.Replace("\n", "\r\n"), new UnicodeEncoding(false, true));
         var utf16be = _fx.Write("enc/utf16be.log", AllCategories, new UnicodeEncoding(true, true));
@@ -184,6 +184,11 @@ public sealed class GetSsmAgentLogIssueTests : IClassFixture<LogSessionFixture>
         {
             Assert.Equal(Expected, Categories(Run("Get-SsmAgentLogIssue -LiteralPath $p", ("p", path))));
         }
+
+        // The container runtime's own file of an agent in a container (/var/log/containers/*.log, CRI format).
+        var cri = _fx.Write("enc/ssm-agent_kube-system.log", string.Concat(AllCategories.Split('\n')
+            .Select((line, i) => $"2024-06-11T07:42:{i % 60:00}.123456789Z {(i % 2 == 0 ? "stdout" : "stderr")} F {line}\n")));
+        Assert.Equal(Expected, Categories(Run("Get-SsmAgentLogIssue -LiteralPath $p", ("p", cri))));
 
         var journal = _fx.Write("enc/journal.txt", AgentLogSamples.Journal);
         var issue = Assert.Single(Run("Get-SsmAgentLogIssue -LiteralPath $p", ("p", journal)).Output);
