@@ -343,8 +343,9 @@ public sealed class FleetLogCollector
         {
             // A tag also reaches the offline nodes (reported above from their ping status) and nodes tagged since the
             // describe call: their invocations are not waited for or read.
-            var outside = finals.Keys.Where(k => expected.TryGetValue(k.Item1, out var ids) && !ids.Contains(k.Item2)).Select(k => k.Item2)
-                .Where(id => !nodes.Any(n => n.InstanceId == id)).Distinct(StringComparer.Ordinal).ToList();
+            var known = new HashSet<string>(nodes.Select(n => n.InstanceId), StringComparer.Ordinal);
+            var outside = finals.Keys.Where(k => expected.ContainsKey(k.Item1) && !known.Contains(k.Item2)).Select(k => k.Item2)
+                .Distinct(StringComparer.Ordinal).ToList();
             if (outside.Count > 0)
             {
                 notes.Add($"The tag also reached {Count(outside)} that DescribeInstanceInformation did not list when asked (tagged since): not read.");

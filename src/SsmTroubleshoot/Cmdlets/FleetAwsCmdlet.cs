@@ -192,11 +192,6 @@ public abstract class FleetAwsCmdlet : AwsCmdlet
         return failed;
     }
 
-    /// <summary>The scope in words: "us-east-1, eu-west-1" or "3 account(s) x us-east-1".</summary>
-    protected static string DescribeScope(FleetScope scope) => scope.Description;
-
-    private static string Describe(FleetScope scope) => scope.Description;
-
     /// <summary>An account that could not be assumed, or a region that could not be read: one error row, the others go on.</summary>
     private static ErrorRecord ToErrorRecord(FleetFailure failure)
     {

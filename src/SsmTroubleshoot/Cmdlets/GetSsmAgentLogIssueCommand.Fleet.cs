@@ -41,7 +41,7 @@ public sealed partial class GetSsmAgentLogIssueCommand
         var (connection, scope) = ResolveFleet(regions, messages.Enqueue);
         WriteVerbose($"Collecting agent logs since {request.SinceUtc:yyyy-MM-dd HH:mm:ss}Z from "
             + (instanceIds is null ? "the nodes matching -Filter" : $"{instanceIds.Count} node(s)")
-            + $" through Run Command in {DescribeScope(scope)} (region from {connection.RegionSource}" + (connection.EndpointFor("SSM") is { } endpoint ? $", endpoint {endpoint}" : string.Empty) + ").");
+            + $" through Run Command in {scope.Description} (region from {connection.RegionSource}" + (connection.EndpointFor("SSM") is { } endpoint ? $", endpoint {endpoint}" : string.Empty) + ").");
 
         var answered = new List<FleetLogResult>();
         string? stage = null;
@@ -76,7 +76,7 @@ public sealed partial class GetSsmAgentLogIssueCommand
 
         if (scope.IsFanOut && instanceIds is not null)
         {
-            foreach (var row in FleetLogRun.NotRegisteredAnywhere(instanceIds, answered, unread, DescribeScope(scope)))
+            foreach (var row in FleetLogRun.NotRegisteredAnywhere(instanceIds, answered, unread, scope.Description))
             {
                 WriteObject(row);
             }

@@ -150,6 +150,4 @@ public sealed class TestManagedInstanceNetworkCommand : Ec2FleetCmdlet
                 kind == FailureKind.Unknown ? "Retry; check the region and -EndpointUrl." : gap.Remediation("Grant ec2:DescribeInstances."));
         }
     }
-
-    private static object? Unwrap(object? value) => PSValues.BaseOf(value);
 }
