@@ -9,7 +9,7 @@ repo="${1:?usage: regen.sh <amazon-ssm-agent git dir> [version...]}"
 shift
 versions=("$@")
 if [ ${#versions[@]} -eq 0 ]; then
-  versions=(3.3.1142.0 3.0.161.0 2.3.1644.0)
+  versions=(3.3.1142.0 3.0.161.0 2.3.1644.0 2.2.619.0 2.0.922.0)
 fi
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT

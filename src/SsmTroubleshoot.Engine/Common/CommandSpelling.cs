@@ -77,6 +77,8 @@ public static class CommandSpelling
         new(@"Get-SSMCommandInvocation", "aws ssm list-command-invocations"),
         new(@"Send-SSMCommand -DocumentName (\S+) -InstanceId " + Id, "aws ssm send-command --document-name $1 --instance-ids $2"),
         new(@"Send-SSMCommand", "aws ssm send-command"),
+        new(@"Get-SSMAssociationList -AssociationFilterList @\{key='InstanceId';value='([^']+)'\}", "aws ssm list-associations --association-filter-list key=InstanceId,value=$1"),
+        new(@"Update-SSMAssociation", "aws ssm update-association"),
         new(@"New-SSMActivation", "aws ssm create-activation"),
         new(@"Get-SSMActivation", "aws ssm describe-activations"),
         new(@"Get-SSMSession", "aws ssm describe-sessions --state Active"),

@@ -13,7 +13,7 @@ namespace SsmTroubleshoot.Engine.Tests.Logs;
 
 /// <summary>
 /// Every ERROR and WARN message the agent can print in the paths that decide whether a node is managed (the templates
-/// extracted from its source by tools/agent-messages, three agent versions) is accounted for: a rule of the catalog
+/// extracted from its source by tools/agent-messages, five agent versions) is accounted for: a rule of the catalog
 /// recognises it, a benign or unrelated entry of the catalog says why it is not reported, or it is a carrier — a
 /// wrapper whose wrapped error decides (tools/agent-messages/accounting/*.json, each with its reason).
 /// </summary>
@@ -71,6 +71,10 @@ public sealed class AgentMessageCoverageTests
             ("2024-06-11 08:00:00 INFO [ssm-agent-worker] Entering SSM Agent hibernate - AccessDeniedException: User: arn:aws:sts::1:assumed-role/r/i-0123456789abcdef0 is not authorized to perform: ssm:UpdateInstanceInformation", "IamAccessDenied"),
             ("2024-06-11 08:00:00 INFO [ssm-agent-worker] Backing off health check to every 600 seconds for 1800 seconds.", "Hibernation"),
             ("2024-06-11 08:00:00 INFO [CredentialRefresher] Sleeping for 27m13s before retrying retrieve credentials", "NoCredentials"),
+            // Found by going through every INFO/DEBUG template of the five versions with a failure word in it (each checked in the agent's source).
+            ("2024-06-11 08:00:00 INFO [ssm-document-worker] [pluginName=aws:configurePackage] Failed to install AmazonCloudWatchAgent 1.300032.2, successfully rolled back to AmazonCloudWatchAgent 1.247359.1", "DocumentPlugin"),
+            ("2024-06-11 08:00:00 INFO [ssm-document-worker] [pluginName=aws:softwareInventory] Unable to upload inventory data to SSM", "DocumentPlugin"),
+            ("2024-06-11 08:00:00 INFO [ssm-document-worker] [pluginName=aws:domainJoin] Domain join failed.", "DocumentPlugin"),
         })
         {
             var session = new AgentLogAnalyzer(catalog, new LogScanOptions()).BeginText(null, null);
