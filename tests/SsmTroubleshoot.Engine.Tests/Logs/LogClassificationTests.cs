@@ -50,6 +50,19 @@ public sealed class LogClassificationTests
     }
 
     [Fact]
+    public void A_message_pasted_without_timestamp_or_level_is_judged_like_an_error_by_the_keyword_rules()
+    {
+        // People quote the message alone; with no level to read, the keyword rules take it as the ERROR it usually was.
+        const string message = "failed to download the agent: cannot find the amazon-ssm-agent-linux-arm64.tar.gz information in the Manifest file";
+        Assert.Equal("AgentUpdate", Assert.Single(Scan(message + "\n").Issues).Category);
+        Assert.Equal("AgentUpdate", Assert.Single(Scan("2024-06-11 08:00:00 ERROR " + message + "\n").Issues).Category);
+        // A level that is there is believed: the same words at INFO are not an error.
+        Assert.Empty(Scan("2024-06-11 08:00:00 INFO " + message + "\n").Issues);
+        // And a routine line stays quiet without its level too.
+        Assert.Empty(Scan("[CredentialRefresher] Starting credentials refresher loop\n").Issues);
+    }
+
+    [Fact]
     public void The_cause_on_a_continuation_line_decides_the_category()
     {
         // The first line alone reads like an endpoint failure; the IMDS address only appears on the next line.
