@@ -82,9 +82,61 @@ public sealed class ErrorVocabularyTests
         ("InvalidSignatureException: Signature expired: 20240301T095000Z is now earlier than 20240301T100500Z (20240301T101000Z - 15 min.)\n\tstatus code: 400, request id: 6c3a", "ClockSkew"),
         ("AccessDeniedException: User: arn:aws:sts::111122223333:assumed-role/AppRole/i-0abc is not authorized to perform: ssmmessages:CreateControlChannel on resource: * because no identity-based policy allows the ssmmessages:CreateControlChannel action\n\tstatus code: 400, request id: 6c3a", "IamAccessDenied"),
         ("ThrottlingException: Rate exceeded\n\tstatus code: 400, request id: 6c3a", "Throttling"),
+        ("SlowDown: Please reduce your request rate.\n\tstatus code: 503, request id: 6c3a", "Throttling"),
+        ("AuthFailure: AWS was not able to validate the provided access credentials\n\tstatus code: 401, request id: 6c3a", "CredentialsExpired"),
+        ("InvalidAccessKeyId: The AWS Access Key Id you provided does not exist in our records.\n\tstatus code: 403, request id: 6c3a", "CredentialsExpired"),
+        ("SignatureDoesNotMatch: The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.\n\tstatus code: 403, request id: 6c3a", "CredentialsExpired"),
+        // The same failures in the words of the AWS SDK for Go v2 (newer agent components and the tools around the agent).
+        ("operation error SSM: UpdateInstanceInformation, https response error StatusCode: 400, RequestID: 6c3a, api error AccessDeniedException: User: arn:aws:sts::111122223333:assumed-role/AppRole/i-0abc is not authorized to perform: ssm:UpdateInstanceInformation", "IamAccessDenied"),
+        ("operation error SSM: UpdateInstanceInformation, exceeded maximum number of attempts, 3, https response error StatusCode: 0, RequestID: , request send failed, Post \"{U}\": dial tcp 52.94.1.1:443: i/o timeout", "EndpointUnreachable"),
+        ("operation error SSM: UpdateInstanceInformation, https response error StatusCode: 400, RequestID: 6c3a, api error ThrottlingException: Rate exceeded", "Throttling"),
+        ("operation error SSM: UpdateInstanceInformation, failed to sign request: failed to retrieve credentials: failed to refresh cached credentials, no EC2 IMDS role found, operation error ec2imds: GetMetadata, http response error StatusCode: 404, request to EC2 IMDS failed", "NoCredentials"),
+        ("operation error SSM: UpdateInstanceInformation, failed to sign request: failed to retrieve credentials: failed to refresh cached credentials, failed to retrieve credentials, operation error ec2imds: GetMetadata, exceeded maximum number of attempts, 3, request send failed, Get \"http://169.254.169.254/latest/meta-data/iam/security-credentials/\": dial tcp 169.254.169.254:80: connect: connection refused", "ImdsUnreachable"),
+        ("EC2RoleRequestError: no EC2 instance role found\ncaused by: RequestError: send request failed\ncaused by: Get \"http://169.254.169.254/latest/meta-data/iam/security-credentials/\": dial tcp 169.254.169.254:80: connect: network is unreachable", "ImdsUnreachable"),
         ("NoCredentialProviders: no valid providers in chain. Deprecated.\n\tFor verbose messaging see aws.Config.CredentialsChainVerboseErrors", "NoCredentials"),
         ("EC2RoleRequestError: no EC2 instance role found\ncaused by: EC2MetadataError: failed to make EC2Metadata request\n\tstatus code: 404, request id: ", "NoCredentials"),
     };
+
+    /// <summary>Carriers of a file operation's error, from the agent's templates; {P} is a path the agent writes.</summary>
+    public static readonly (string Name, string Template)[] FileCarriers =
+    {
+        ("orchestration folder", "2024-03-01 10:00:00 ERROR [ssm-agent-worker] [MessageService] failed to create orchestrationDir directory {P}: {E}"),
+        ("state file", "2024-03-01 10:00:00 ERROR [ssm-document-worker] [abc-123] Failed to open the file at {P}: {E}"),
+        ("data folders", "2024-03-01 10:00:00 ERROR [amazon-ssm-agent] Encountered error while creating folders for MDS replies{E}"),
+        ("session channel", "2024-03-01 10:00:00 ERROR [ssm-session-worker] [abc-123] failed to create channel: {E}"),
+        ("journal copy", "Mar  1 10:00:00 ip-10-0-1-15 amazon-ssm-agent[1860]: 2024-03-01 10:00:00 ERROR [ssm-agent-worker] Failed to write the message to stdout: {E}"),
+    };
+
+    /// <summary>
+    /// What the operating system says when the agent runs out of room or descriptors. (A read-only or foreign-owned folder
+    /// is named by the carrier instead: the core's folders are AgentStartup, a document's files DiskSpace.)
+    /// </summary>
+    public static readonly (string Error, string Category)[] FileErrors =
+    {
+        ("open {P}: no space left on device", "DiskSpace"),
+        ("write {P}: disk quota exceeded", "DiskSpace"),
+        ("open {P}: There is not enough space on the disk.", "DiskSpace"),
+        ("open {P}: too many open files", "FileDescriptorExhaustion"),
+    };
+
+    public static IEnumerable<object[]> FileProbes() =>
+        from c in FileCarriers
+        from e in Enumerable.Range(0, FileErrors.Length)
+        select new object[] { c.Name, e, FileErrors[e].Category };
+
+    [Theory]
+    [MemberData(nameof(FileProbes))]
+    public void A_file_system_error_is_named_the_same_in_every_carrier(string carrierName, int error, string category)
+    {
+        var carrier = FileCarriers.Single(c => c.Name == carrierName);
+        var wrapped = FileErrors[error].Error.Replace("{P}", "/var/lib/amazon/ssm/i-0abc/document/orchestration/abc-123", StringComparison.Ordinal);
+        var text = carrier.Template.Replace("{P}", "/var/lib/amazon/ssm/i-0abc/document/orchestration/abc-123", StringComparison.Ordinal).Replace("{E}", wrapped, StringComparison.Ordinal);
+
+        var (issues, _) = LogScan.Text(text + "\n");
+        Assert.True(issues.Count > 0, $"nothing found in:\n{text}");
+        var found = issues.OrderByDescending(i => i.Severity).First().Category;
+        Assert.True(found == category, $"{found} instead of {category} in:\n{text}");
+    }
 
     public static IEnumerable<object[]> Probes() =>
         from c in Enumerable.Range(0, Carriers.Length)
