@@ -41,15 +41,28 @@ internal static class AgentLogSyntax
 
             if (s[start + 4] == '-' && s[start + 10] == 'T')
             {
-                var afterTime = Array.IndexOf(s, ' ', start + 10, end - start - 10);
-                if (afterTime > 0 && ContainerRuntimeContent(s, afterTime + 1, end) is var runtimeContent and > 0)
+                // An RFC 3339 time in front: a journal (-o short-iso), or a copy that puts a time before every line.
+                var timeEnd = start + 11;
+                while (timeEnd < end && s[timeEnd] != ' ' && s[timeEnd] != '\t')
+                {
+                    timeEnd++;
+                }
+
+                if (timeEnd < end && ContainerRuntimeContent(s, timeEnd + 1, end) is var runtimeContent and > 0)
                 {
                     // The container runtime's own file (/var/log/containers/*.log): "<time> stdout F <the agent's line>".
                     var inner = Classify(s, runtimeContent, end, out content, out level);
                     return inner == LineKind.Foreign ? LineKind.Foreign : inner;
                 }
 
-                return SyslogContent(s, start, end, Math.Max(start + 10, Array.IndexOf(s, ' ', start + 10, end - start - 10)), ref content, ref level);
+                if (timeEnd < end && (s[timeEnd] == '\t' || s[timeEnd - 1] == 'Z'))
+                {
+                    // kubectl logs --timestamps, docker logs -t (UTC "…Z" and a space) and the CloudWatch Logs console
+                    // (a tab): what follows is the agent's own line, a header or a continuation of one.
+                    return Classify(s, timeEnd + 1, end, out content, out level);
+                }
+
+                return SyslogContent(s, start, end, Math.Max(start + 10, timeEnd < end ? timeEnd : -1), ref content, ref level);
             }
 
             return LineKind.Continuation;

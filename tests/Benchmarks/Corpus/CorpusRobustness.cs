@@ -20,6 +20,8 @@ internal static class CorpusRobustness
         ("journal short-iso", t => EachLine(t, "2023-10-12T13:49:56+0000 ip-10-0-1-2 amazon-ssm-agent[1860]: ")),
         ("journal short", t => EachLine(t, "Oct 12 13:49:56 ip-10-0-1-2 amazon-ssm-agent[1860]: ")),
         ("container runtime (CRI)", t => EachLine(t, "2023-10-12T13:49:56.123456789Z stdout F ")),
+        ("kubectl logs --timestamps", t => EachLine(t, "2023-10-12T13:49:56.123456789Z ")),
+        ("CloudWatch Logs console copy (tab)", t => EachLine(t, "2023-10-12T13:49:56.123Z\t")),
         ("markdown quote", t => EachLine(t, "> ")),
         ("code indent", t => EachLine(t, "    ")),
         ("grep -H over the file", t => EachLine(t, "/var/log/amazon/ssm/amazon-ssm-agent.log:")),

@@ -93,6 +93,7 @@ public sealed class ErrorVocabularyTests
         ("operation error SSM: UpdateInstanceInformation, failed to sign request: failed to retrieve credentials: failed to refresh cached credentials, no EC2 IMDS role found, operation error ec2imds: GetMetadata, http response error StatusCode: 404, request to EC2 IMDS failed", "NoCredentials"),
         ("operation error SSM: UpdateInstanceInformation, failed to sign request: failed to retrieve credentials: failed to refresh cached credentials, failed to retrieve credentials, operation error ec2imds: GetMetadata, exceeded maximum number of attempts, 3, request send failed, Get \"http://169.254.169.254/latest/meta-data/iam/security-credentials/\": dial tcp 169.254.169.254:80: connect: connection refused", "ImdsUnreachable"),
         ("EC2RoleRequestError: no EC2 instance role found\ncaused by: RequestError: send request failed\ncaused by: Get \"http://169.254.169.254/latest/meta-data/iam/security-credentials/\": dial tcp 169.254.169.254:80: connect: network is unreachable", "ImdsUnreachable"),
+        ("InvalidInstanceId: Instance id mi-0123456789abcdef0 is not a managed instance\n\tstatus code: 400, request id: 6c3a", "HybridRegistration"),
         ("NoCredentialProviders: no valid providers in chain. Deprecated.\n\tFor verbose messaging see aws.Config.CredentialsChainVerboseErrors", "NoCredentials"),
         ("EC2RoleRequestError: no EC2 instance role found\ncaused by: EC2MetadataError: failed to make EC2Metadata request\n\tstatus code: 404, request id: ", "NoCredentials"),
     };

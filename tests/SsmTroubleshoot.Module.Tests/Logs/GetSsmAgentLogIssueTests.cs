@@ -175,7 +175,7 @@ public sealed class GetSsmAgentLogIssueTests : IClassFixture<LogSessionFixture>
     }
 
     [Fact]
-    public void Utf16_crlf_journalctl_and_container_runtime_copies_are_understood()
+    public void Utf16_crlf_journalctl_container_and_console_copies_are_understood()
     {
         var utf16 = _fx.Write("enc/utf16.log", AllCategories.Replace("\n", "\r\n"), new UnicodeEncoding(false, true));
         var utf16be = _fx.Write("enc/utf16be.log", AllCategories, new UnicodeEncoding(true, true));
@@ -189,6 +189,12 @@ public sealed class GetSsmAgentLogIssueTests : IClassFixture<LogSessionFixture>
         var cri = _fx.Write("enc/ssm-agent_kube-system.log", string.Concat(AllCategories.Split('\n')
             .Select((line, i) => $"2024-06-11T07:42:{i % 60:00}.123456789Z {(i % 2 == 0 ? "stdout" : "stderr")} F {line}\n")));
         Assert.Equal(Expected, Categories(Run("Get-SsmAgentLogIssue -LiteralPath $p", ("p", cri))));
+
+        // kubectl logs --timestamps / docker logs -t (a UTC time and a space) and a CloudWatch Logs console copy (a tab).
+        var kubectl = _fx.Write("enc/kubectl.log", string.Concat(AllCategories.Split('\n').Select((line, i) => $"2024-06-11T07:42:{i % 60:00}.123456789Z {line}\n")));
+        Assert.Equal(Expected, Categories(Run("Get-SsmAgentLogIssue -LiteralPath $p", ("p", kubectl))));
+        var console = _fx.Write("enc/cloudwatch.tsv", string.Concat(AllCategories.Split('\n').Select((line, i) => $"2024-06-11T07:42:{i % 60:00}.123Z\t{line}\n")));
+        Assert.Equal(Expected, Categories(Run("Get-SsmAgentLogIssue -LiteralPath $p", ("p", console))));
 
         var journal = _fx.Write("enc/journal.txt", AgentLogSamples.Journal);
         var issue = Assert.Single(Run("Get-SsmAgentLogIssue -LiteralPath $p", ("p", journal)).Output);
