@@ -267,7 +267,8 @@ internal static class AgentLogSyntax
     {
         var name = new string(s, start, length);
         return name.StartsWith("amazon-ssm-agent", StringComparison.Ordinal)
-            || name is "ssm-agent-worker" or "ssm-session-worker" or "ssm-document-worker" or "ssm-agent";
+            || name is "ssm-agent-worker" or "ssm-session-worker" or "ssm-document-worker" or "ssm-agent"
+            || name == "host-containers@control"; // Bottlerocket: the agent runs in the control container
     }
 
     [MethodImpl(HotPath.Optimize)]

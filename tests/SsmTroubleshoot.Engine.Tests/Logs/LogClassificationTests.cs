@@ -97,6 +97,17 @@ public sealed class LogClassificationTests
     }
 
     [Fact]
+    public void Bottlerocket_journal_lines_of_the_control_container_are_the_agent()
+    {
+        // On Bottlerocket the agent runs in the control host container; journalctl names that unit, not the agent.
+        var (issues, _) = Scan(
+            "Jan 23 19:45:49 ip-10-0-1-15.us-west-2.compute.internal host-containers@control[1411]: 2025-01-23 19:45:49.0440 INFO Agent will take identity from EC2\n" +
+            "Jan 23 19:46:49 ip-10-0-1-15.us-west-2.compute.internal host-containers@control[1411]: 2025-01-23 19:46:49.0440 ERROR Health ping failed with error - EC2RoleRequestError: no EC2 instance role found\n" +
+            "Jan 23 19:46:49 ip-10-0-1-15.us-west-2.compute.internal host-containers@admin[1500]: 2025-01-23 19:46:49.0440 ERROR Health ping failed with error - ThrottlingException: Rate exceeded\n");
+        Assert.Equal("NoCredentials", Assert.Single(issues).Category);
+    }
+
+    [Fact]
     public void Entries_expose_timestamp_level_components_and_instance()
     {
         var (_, entries) = Scan(AgentLogSamples.ByCategory["IamAccessDenied"]);
