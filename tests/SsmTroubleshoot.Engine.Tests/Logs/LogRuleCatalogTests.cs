@@ -153,4 +153,19 @@ public sealed class LogRuleCatalogTests : IDisposable
         catalog.FindLowLevelSignatures(backOff.ToCharArray(), backOff.Length, positions);
         Assert.Single(positions);
     }
+
+    [Fact]
+    public void The_routine_info_and_debug_lines_of_a_healthy_node_hold_no_low_level_signature()
+    {
+        // A low-level signature in a line every healthy agent writes makes every such line worth reading: a 'broken pipe'
+        // signature once did that to 101,000 lines per 256 MB of the benchmark's log (the scan 30 % slower).
+        var catalog = LogRuleCatalog.BuiltIn;
+        foreach (var template in SsmTroubleshoot.Benchmarks.GeneratedLogLines.Routine.Where(t => t.StartsWith("INFO", StringComparison.Ordinal) || t.StartsWith("DEBUG", StringComparison.Ordinal)))
+        {
+            var line = "2024-06-11 07:40:00 " + template;
+            var positions = new System.Collections.Generic.List<int>();
+            catalog.FindLowLevelSignatures(line.ToCharArray(), line.Length, positions);
+            Assert.True(positions.Count == 0, $"a low-level signature at {string.Join(",", positions)} in: {line}");
+        }
+    }
 }
