@@ -51,8 +51,7 @@ internal static class AgentLogSyntax
                 if (timeEnd < end && ContainerRuntimeContent(s, timeEnd + 1, end) is var runtimeContent and > 0)
                 {
                     // The container runtime's own file (/var/log/containers/*.log): "<time> stdout F <the agent's line>".
-                    var inner = Classify(s, runtimeContent, end, out content, out level);
-                    return inner == LineKind.Foreign ? LineKind.Foreign : inner;
+                    return Classify(s, runtimeContent, end, out content, out level);
                 }
 
                 if (timeEnd < end && (s[timeEnd] == '\t' || s[timeEnd - 1] == 'Z'))
@@ -62,7 +61,7 @@ internal static class AgentLogSyntax
                     return Classify(s, timeEnd + 1, end, out content, out level);
                 }
 
-                return SyslogContent(s, start, end, Math.Max(start + 10, timeEnd < end ? timeEnd : -1), ref content, ref level);
+                return SyslogContent(s, start, end, timeEnd, ref content, ref level);
             }
 
             return LineKind.Continuation;
@@ -265,10 +264,11 @@ internal static class AgentLogSyntax
 
     private static bool IsAgentProcess(char[] s, int start, int length)
     {
-        var name = new string(s, start, length);
-        return name.StartsWith("amazon-ssm-agent", StringComparison.Ordinal)
-            || name is "ssm-agent-worker" or "ssm-session-worker" or "ssm-document-worker" or "ssm-agent"
-            || name == "host-containers@control"; // Bottlerocket: the agent runs in the control container
+        var name = new ReadOnlySpan<char>(s, start, length);
+        return name.StartsWith("amazon-ssm-agent".AsSpan(), StringComparison.Ordinal)
+            || name.SequenceEqual("ssm-agent-worker".AsSpan()) || name.SequenceEqual("ssm-session-worker".AsSpan())
+            || name.SequenceEqual("ssm-document-worker".AsSpan()) || name.SequenceEqual("ssm-agent".AsSpan())
+            || name.SequenceEqual("host-containers@control".AsSpan()); // Bottlerocket: the agent runs in the control container
     }
 
     [MethodImpl(HotPath.Optimize)]

@@ -48,9 +48,13 @@ internal static class CorpusRobustness
 
                 tried++;
                 var after = LabelledCorpus.Judge(v.Line with { Text = wrapped }, catalog);
-                if (v.Line.IsBenign ? after.Detected && !v.Detected : v.RightCategory && !after.RightCategory)
+                if (v.Line.IsBenign && after.Detected && !v.Detected)
                 {
-                    (v.Line.IsBenign ? (Action)(() => flagged.Add(after)) : () => lost.Add((v, after)))();
+                    flagged.Add(after);
+                }
+                else if (!v.Line.IsBenign && v.RightCategory && !after.RightCategory)
+                {
+                    lost.Add((v, after));
                 }
             }
 
