@@ -242,6 +242,12 @@ internal static class AgentLogSyntax
         var nameEnd = bracket < 0 ? colon : bracket;
         if (!IsAgentProcess(s, identStart, nameEnd - identStart))
         {
+            if (IsServiceManagerLineAboutAgent(s, identStart, nameEnd, colon + 2, end))
+            {
+                content = colon + 2; // systemd's own word on the agent's unit ("… exited, status=1/FAILURE"): an entry
+                return LineKind.Header;
+            }
+
             return LineKind.Foreign;
         }
 
@@ -260,6 +266,17 @@ internal static class AgentLogSyntax
 
         var stream = new ReadOnlySpan<char>(s, p, 6);
         return stream.SequenceEqual("stdout".AsSpan()) || stream.SequenceEqual("stderr".AsSpan()) ? p + 9 : -1;
+    }
+
+    /// <summary>A line of systemd about the agent's unit (amazon-ssm-agent.service, the snap's, "Started amazon-ssm-agent").</summary>
+    private static bool IsServiceManagerLineAboutAgent(char[] s, int identStart, int nameEnd, int text, int end)
+    {
+        if (!new ReadOnlySpan<char>(s, identStart, nameEnd - identStart).SequenceEqual("systemd".AsSpan()) || text >= end)
+        {
+            return false;
+        }
+
+        return new ReadOnlySpan<char>(s, text, Math.Min(end - text, 80)).IndexOf("amazon-ssm-agent".AsSpan()) >= 0;
     }
 
     private static bool IsAgentProcess(char[] s, int start, int length)

@@ -8,7 +8,8 @@ namespace SsmTroubleshoot.Benchmarks.Corpus;
 
 /// <summary>
 /// The ways people paste the same agent entry: through journalctl, a container runtime, a markdown quote, grep over
-/// the file, Windows line ends, or as the bare message. A verdict should not depend on the wrapping. Run over the
+/// the file, Windows line ends, as the bare message, run together by a web page, or cut short by a terminal. A verdict
+/// should not depend on the wrapping; a cut can take the cause away with it, so some loss there is expected. Run over the
 /// tuning part only: it says which wrappings lose a diagnosis, never anything of the held-out lines.
 /// </summary>
 internal static class CorpusRobustness
@@ -27,6 +28,10 @@ internal static class CorpusRobustness
         ("grep -H over the file", t => EachLine(t, "/var/log/amazon/ssm/amazon-ssm-agent.log:")),
         ("CRLF line ends", t => t.Contains('\n') ? t.Replace("\n", "\r\n") + "\r\n" : t + "\r\n"),
         ("bare message (no timestamp, no level)", t => s_header.IsMatch(t) ? s_header.Replace(t, string.Empty, 1) : null),
+        ("lines run together (web page copy)", t => t.Contains('\n') ? Regex.Replace(t, @"\s*\n\s*", " ") : null),
+        ("first line only", t => t.IndexOf('\n') is var i and > 0 ? t.Substring(0, i) : null),
+        ("cut at 200 columns with \u2026 (systemctl status)", t => Cut(t, 200, "\u2026")),
+        ("cut at 150 columns with > (journalctl pager)", t => Cut(t, 150, ">")),
     };
 
     internal static void Report(IReadOnlyList<CorpusVerdict> tuning, LogRuleCatalog catalog, bool list)
@@ -72,6 +77,15 @@ internal static class CorpusRobustness
                 }
             }
         }
+    }
+
+    /// <summary>Each line cut to <paramref name="width"/> columns and marked; null when no line is that long.</summary>
+    private static string? Cut(string text, int width, string mark)
+    {
+        var lines = text.Split('\n');
+        return lines.Any(l => l.Length > width)
+            ? string.Join("\n", lines.Select(l => l.Length > width ? l.Substring(0, width - mark.Length) + mark : l))
+            : null;
     }
 
     private static string EachLine(string text, string prefix) => string.Join("\n", text.Split('\n').Select(l => prefix + l));

@@ -86,9 +86,17 @@ public sealed class LogClassificationTests
     public void Journal_prefixes_are_removed_and_foreign_processes_do_not_split_an_entry()
     {
         var (issues, entries) = Scan(AgentLogSamples.Journal);
-        var issue = Assert.Single(issues);
-        Assert.Equal("NoCredentials", issue.Category);
-        var entry = Assert.Single(entries);
+        Assert.Equal(2, issues.Count);
+        Assert.Contains(issues, i => i.Category == "NoCredentials");
+
+        // systemd's line about the agent's own unit is an entry of its own, a symptom of the failure before it.
+        var exit = Assert.Single(issues, i => i.Category == "AgentStartup");
+        Assert.Equal("core.service-failed", exit.RuleId);
+        Assert.Equal("NoCredentials", exit.LikelyCause);
+        Assert.Equal(2, entries.Count);
+        Assert.Equal(6, entries[1].LineNumber);
+        Assert.Null(entries[1].Timestamp); // a journal time has no year
+        var entry = entries[0];
         Assert.Equal(new DateTime(2024, 6, 11, 7, 42, 5), entry.Timestamp);
         Assert.Equal(AgentLogLevel.Error, entry.Level);
         Assert.Equal(2, entry.LineNumber);

@@ -197,9 +197,11 @@ public sealed class GetSsmAgentLogIssueTests : IClassFixture<LogSessionFixture>
         Assert.Equal(Expected, Categories(Run("Get-SsmAgentLogIssue -LiteralPath $p", ("p", console))));
 
         var journal = _fx.Write("enc/journal.txt", AgentLogSamples.Journal);
-        var issue = Assert.Single(Run("Get-SsmAgentLogIssue -LiteralPath $p", ("p", journal)).Output);
-        Assert.Equal("NoCredentials", ScriptResult.Prop(issue, "Category"));
+        var fromJournal = Run("Get-SsmAgentLogIssue -LiteralPath $p", ("p", journal)).Output;
+        var issue = Assert.Single(fromJournal, i => (string?)ScriptResult.Prop(i, "Category") == "NoCredentials");
         Assert.Equal(new DateTime(2024, 6, 11, 7, 42, 5), ScriptResult.Prop(issue, "LastSeen"));
+        var exit = Assert.Single(fromJournal, i => (string?)ScriptResult.Prop(i, "Category") == "AgentStartup"); // systemd: the unit failed
+        Assert.Equal("NoCredentials", ScriptResult.Prop(exit, "LikelyCause"));
     }
 
     [Fact]

@@ -1,0 +1,97 @@
+using System.Linq;
+using SsmTroubleshoot.Logs;
+using Xunit;
+
+namespace SsmTroubleshoot.Engine.Tests.Logs;
+
+/// <summary>
+/// What people paste besides the agent's own log: lines cut short by a terminal, systemd's word on the agent's unit,
+/// the client's side of an offline node, a Windows error in the system's language, an updater error printed bare
+/// into a command's output.
+/// </summary>
+public sealed class PastedLineTests
+{
+    [Theory]
+    // The cause is cut off, but what is left is a transport failure: Go's url.Error (`Post "<url>": …`) and dial errors
+    // are only ever made by a failed connection, never by an API error answer.
+    [InlineData("EndpointUnreachable", "2024-03-01 10:00:00 ERROR [ssm-agent-worker] [MessagingDeliveryService] error when calling AWS APIs. error details - GetMessages Error: RequestError: send request failed caused by: Post \"https://ec2messages.us-east-1.amazonaws.com/\": dial tcp 10.1.2.3:443: connect: connection timed o\u2026")]
+    [InlineData("EndpointUnreachable", "2024-03-01 10:00:00 ERROR [HealthCheck] error when calling AWS APIs. error details - RequestError: send request failed\ncaused by: Post \"https://ssm.us-east-1.amazonaws.com/\": net/http: TLS handsh>")]
+    // A name lookup that failed, however the line ends ("lookup <name> on <resolver>:53" only appears in failures).
+    [InlineData("DnsResolution", "2024-03-01 10:00:00 ERROR [ssm-agent-worker] [HealthCheck] error when calling AWS APIs. error details - UpdateInstanceInformation Error: RequestError: send request failed caused by: Post \"https://ssm.us-east-1.amazonaws.com/\": dial tcp: lookup ssm.us-east-1.amazonaws.com on 10.0.0.2:53: no such h\u2026")]
+    [InlineData("ImdsUnreachable", "2024-03-01 10:00:00 ERROR [EC2Identity] RequestError: send request failed\ncaused by: Put \"http://169.254.169.254/latest/api/token\": dial tcp 169.254.169.254:80: conn>")]
+    // Windows in another language words the socket error itself; the dial to the endpoint's port says enough.
+    [InlineData("EndpointUnreachable", "2021-05-10 10:00:00 ERROR [HealthCheck] error when calling AWS APIs. error details - RequestError: send request failed\ncaused by: Post \"https://ssm.ap-northeast-1.amazonaws.com/\": dial tcp 52.119.161.5:443: connectex: \u63a5\u7d9a\u6e08\u307f\u306e\u547c\u3073\u51fa\u3057\u5148\u304c\u4e00\u5b9a\u306e\u6642\u9593\u3092\u904e\u304e\u3066\u3082\u6b63\u3057\u304f\u5fdc\u7b54\u3057\u307e\u305b\u3093\u3067\u3057\u305f")]
+    [InlineData("ImdsUnreachable", "2021-05-10 10:00:00 ERROR [EC2Identity] failed to get identity instance id. Error: EC2MetadataError: failed to make EC2Metadata request caused by: Get \"http://169.254.169.254/latest/meta-data/instance-id\": dial tcp 169.254.169.254:80: connectex: Eine Verbindung konnte nicht hergestellt werden")]
+    // The S3 helper's source location names the family when the message itself is cut.
+    [InlineData("NoCredentials", "Nov 23 03:36:18 ip-172-31-6-74 amazon-ssm-agent[1098]: 2023-11-23 03:36:18 INFO [CredentialRefresher] Sleeping for 5h4m32s before retrying retrieve c>")]
+    [InlineData("S3OrKms", "2020-10-09 10:27:19 ERROR [S3Upload @ s3util.go.108] [ssm-session-worker] [s-0959abc60267189e0] [DataBackend] [pluginName=Standard_Stream] Attempt 4: Failed uploading /var/lib/amazon/ssm/i-0123456789abcdef0/session/orch>")]
+    public void A_line_cut_short_keeps_the_cause_that_is_left(string category, string text) =>
+        Assert.Equal(category, Judge(text));
+
+    [Fact]
+    public void The_api_name_UpdateInstanceInformation_is_not_an_agent_update()
+    {
+        // Before: the generic update keyword rule took "Update…" in the API's name for an agent update.
+        var text = "2024-03-01 10:00:00 ERROR [ssm-agent-worker] [HealthCheck] error when calling AWS APIs. error details - UpdateInstanceInformation Error: something new";
+        Assert.NotEqual("AgentUpdate", Judge(text));
+        Assert.Equal("AgentUpdate", Judge("2024-03-01 10:00:00 ERROR [ssm-agent-worker] failed to update the agent: something new"));
+    }
+
+    [Theory]
+    [InlineData("Oct 12 13:49:56 ip-10-0-1-2 systemd[1]: amazon-ssm-agent.service: Main process exited, code=exited, status=1/FAILURE")]
+    [InlineData("Oct 12 13:49:56 ip-10-0-1-2 systemd[1]: amazon-ssm-agent.service: Failed with result 'exit-code'.")]
+    [InlineData("Oct 12 13:49:56 ip-10-0-1-2 systemd[1]: snap.amazon-ssm-agent.amazon-ssm-agent.service: Main process exited, code=killed, status=9/KILL")]
+    [InlineData("2023-10-12T13:49:56+0000 ip-10-0-1-2 systemd[1]: amazon-ssm-agent.service: Start request repeated too quickly.")]
+    [InlineData("Failed to start amazon-ssm-agent.service: Unit amazon-ssm-agent.service not found.")]
+    [InlineData("The Amazon SSM Agent service terminated unexpectedly.  It has done this 1 time(s).")]
+    public void The_service_manager_reporting_the_agent_unit_failed_is_an_agent_start_problem(string text) =>
+        Assert.Equal("AgentStartup", Judge(text));
+
+    [Theory]
+    [InlineData("Oct 12 13:49:56 ip-10-0-1-2 systemd[1]: Started amazon-ssm-agent.")]
+    [InlineData("Oct 12 13:49:56 ip-10-0-1-2 systemd[1]: Stopped amazon-ssm-agent.")]
+    [InlineData("Oct 12 13:49:56 ip-10-0-1-2 systemd[1]: amazon-ssm-agent.service: Main process exited, code=exited, status=0/SUCCESS")]
+    [InlineData("Oct 12 13:49:56 ip-10-0-1-2 systemd[1]: amazon-ssm-agent.service: Deactivated successfully.")]
+    [InlineData("Oct 12 13:49:56 ip-10-0-1-2 systemd[1]: cron.service: Main process exited, code=exited, status=1/FAILURE")]
+    public void Routine_systemd_lines_and_other_units_stay_quiet(string text) =>
+        Assert.Null(Judge(text, new LogScanOptions { IncludeUnclassified = true }));
+
+    [Fact]
+    public void A_systemd_line_about_the_agent_starts_its_own_entry_and_names_the_failure_before_it()
+    {
+        var (issues, entries) = LogScan.Text(
+            "Oct 12 13:49:56 ip-10-0-1-2 amazon-ssm-agent[1860]: 2020-10-12 13:49:56 ERROR Health ping failed with error - RequestError: send request failed\n" +
+            "Oct 12 13:49:56 ip-10-0-1-2 amazon-ssm-agent[1860]: caused by: Post \"https://ssm.eu-west-1.amazonaws.com/\": dial tcp: lookup ssm.eu-west-1.amazonaws.com: no such host\n" +
+            "Oct 12 13:49:57 ip-10-0-1-2 systemd[1]: amazon-ssm-agent.service: Main process exited, code=exited, status=2/INVALIDARGUMENT\n");
+        Assert.Equal(2, entries.Count);
+        Assert.Contains("no such host", entries[0].Message, System.StringComparison.Ordinal);
+        Assert.DoesNotContain("systemd", entries[0].Message, System.StringComparison.Ordinal);
+        var exit = Assert.Single(issues, i => i.Category == "AgentStartup");
+        Assert.Equal("DnsResolution", exit.LikelyCause);
+    }
+
+    [Theory]
+    [InlineData("An error occurred (TargetNotConnected) when calling the StartSession operation: i-0123456789abcdef0 is not connected.", "session.target-not-connected")]
+    [InlineData("An error occurred (TargetNotConnectedException) when calling the ExecuteCommand operation: The execution failed due to an internal error. Try again later.", "session.target-not-connected")]
+    [InlineData("SessionManagerPlugin is not found. Please refer to SessionManager Documentation here: http://docs.aws.amazon.com/console/systems-manager/session-manager-plugin-not-found", "session.client-plugin-missing")]
+    public void The_clients_side_of_a_session_that_cannot_start_is_named(string text, string ruleId)
+    {
+        var (issues, entries) = LogScan.Text(text + "\n");
+        Assert.Equal("SessionManager", Assert.Single(issues).Category);
+        Assert.Equal(ruleId, Assert.Single(entries).RuleId);
+    }
+
+    [Theory]
+    // Error texts of the updater and the setup tool, as the Run Command output shows them: no timestamp, no level.
+    [InlineData("AgentUpdate", "updating amazon-ssm-agent to an older version, please enable allow downgrade to proceed")]
+    [InlineData("AgentUpdate", "before downgrading to 3.0.1479.0, first downgrade to any version from 3.1.821.0 to 3.2.923.0")]
+    [InlineData("AgentUpdate", "another update is in progress, please retry later")]
+    [InlineData("AgentUpdate", "Another update in progress, try again later")]
+    [InlineData("AgentUpdate", "gpg verify: command timed out")]
+    [InlineData("HybridRegistration", "failed to register agent: InvalidActivation: Activation ID is not valid")]
+    public void Updater_errors_printed_bare_are_named(string category, string text) =>
+        Assert.Equal(category, Judge(text));
+
+    private static string? Judge(string text, LogScanOptions? options = null) =>
+        LogScan.Text(text + "\n", options).Issues.Select(i => i.Category).FirstOrDefault();
+}
