@@ -167,9 +167,15 @@ internal static class AgentLogSyntax
             p++;
         }
 
-        while (p < end && IsLetter(s[p]))
+        var word = p;
+        while (p < end && s[p] >= 'A' && s[p] <= 'Z')
         {
             p++;
+        }
+
+        if (p < end && s[p] != ' ')
+        {
+            p = word; // not a level word: systemd's line about the agent's unit has none
         }
 
         while (p < end && s[p] == ' ')
@@ -354,6 +360,62 @@ internal static class AgentLogSyntax
 
         var after = p + word.Length;
         return after == end || s[after] == ' ' || s[after] == '\r';
+    }
+
+    /// <summary>The year and month of an agent timestamp at <paramref name="p"/>; (0, 0) when there is none.</summary>
+    internal static (int Year, int Month) YearMonthAt(char[] s, int p, int end)
+    {
+        if (end - p < 7 || !IsDigit(s[p]) || !IsDigit(s[p + 1]) || !IsDigit(s[p + 2]) || !IsDigit(s[p + 3]) || s[p + 4] != '-'
+            || !IsDigit(s[p + 5]) || !IsDigit(s[p + 6]))
+        {
+            return (0, 0);
+        }
+
+        return ((((((s[p] - '0') * 10) + (s[p + 1] - '0')) * 10) + (s[p + 2] - '0')) * 10 + (s[p + 3] - '0'), ((s[p + 5] - '0') * 10) + (s[p + 6] - '0'));
+    }
+
+    private static readonly string[] s_months = { "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+
+    /// <summary>
+    /// The time of a syslog/journal line starting at <paramref name="start"/>, in the agent's own form
+    /// ("YYYY-MM-DD HH:MM:SS"): an RFC 3339 time as written, or "Mmm dd HH:MM:SS" in the year of the agent entry before
+    /// it (the next year when the month went back, Dec to Jan), or without one in the latest year not in the future.
+    /// Null when the line has neither form.
+    /// </summary>
+    internal static string? SyslogTime(char[] s, int start, int end, (int Year, int Month) before, DateTime now)
+    {
+        if (end - start >= 19 && IsDigit(s[start]) && s[start + 4] == '-' && s[start + 10] == 'T' && s[start + 13] == ':')
+        {
+            return new string(s, start, 10) + " " + new string(s, start + 11, 8);
+        }
+
+        if (end - start < 15 || s[start + 3] != ' ' || s[start + 9] != ':' || s[start + 12] != ':')
+        {
+            return null;
+        }
+
+        var month = Array.IndexOf(s_months, new string(s, start, 3)) + 1;
+        var day = (s[start + 4] == ' ' ? 0 : (s[start + 4] - '0') * 10) + (s[start + 5] - '0');
+        if (month == 0 || day is < 1 or > 31)
+        {
+            return null;
+        }
+
+        int year;
+        if (before.Year > 0)
+        {
+            year = month < before.Month ? before.Year + 1 : before.Year;
+        }
+        else
+        {
+            year = now.Year;
+            if (month > now.Month || (month == now.Month && day > now.Day))
+            {
+                year--;
+            }
+        }
+
+        return $"{year:0000}-{month:00}-{day:00} {new string(s, start + 7, 8)}";
     }
 
     private static bool IsDigit(char c) => c >= '0' && c <= '9';

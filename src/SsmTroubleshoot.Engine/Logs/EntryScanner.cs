@@ -77,6 +77,7 @@ internal sealed class EntryScanner
     private (int Facts, int Categories, string? InstanceId) _currentFactsVersion;
     private CauseSeen? _lastCause;
     private long _nextLine = 1;
+    private (int Year, int Month) _lastHeaderYearMonth;
     private int _idScanned;
     private string? _sourceInstanceId;
 
@@ -160,7 +161,7 @@ internal sealed class EntryScanner
             }
 
             var end = newline > pos && block[newline - 1] == '\r' ? newline - 1 : newline;
-            var kind = AgentLogSyntax.Classify(block, pos, end, out _, out var level);
+            var kind = AgentLogSyntax.Classify(block, pos, end, out var content, out var level);
             if (kind == LineKind.Header)
             {
                 if (_open is not null)
@@ -176,6 +177,10 @@ internal sealed class EntryScanner
                 entryLine = _nextLine;
                 entryLevel = level;
                 entryHeader = true;
+                if (AgentLogSyntax.YearMonthAt(block, content, end) is { Year: > 0 } yearMonth)
+                {
+                    _lastHeaderYearMonth = yearMonth; // the year of a later systemd line that has none
+                }
             }
             else if (kind == LineKind.Continuation && _open is null && entryStart < 0)
             {
@@ -270,6 +275,13 @@ internal sealed class EntryScanner
         }
 
         var entry = Materialize(block, start, end, level, line, header);
+        if (header && entry.Text.Length > 0 && entry.Text[0] is < '0' or > '9'
+            && AgentLogSyntax.SyslogTime(block, start, end, _lastHeaderYearMonth, DateTime.Now) is { } time)
+        {
+            // systemd's line about the agent's unit: it gets the journal's time, so that -Since/-Until and LastSeen hold.
+            entry = new ParsedEntry(time + " " + entry.Text, level, line, header);
+        }
+
         if (!header && level == AgentLogLevel.Unknown)
         {
             var sniffed = AgentLogSyntax.SniffLevel(entry.Text);

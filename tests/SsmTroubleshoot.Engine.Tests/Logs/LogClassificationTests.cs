@@ -95,7 +95,8 @@ public sealed class LogClassificationTests
         Assert.Equal("NoCredentials", exit.LikelyCause);
         Assert.Equal(2, entries.Count);
         Assert.Equal(6, entries[1].LineNumber);
-        Assert.Null(entries[1].Timestamp); // a journal time has no year
+        Assert.Equal(new DateTime(2024, 6, 11, 7, 43, 5), entries[1].Timestamp); // the journal's time, the year of the agent's entry before it
+        Assert.Equal("amazon-ssm-agent.service: Failed with result 'exit-code'.", entries[1].Message);
         var entry = entries[0];
         Assert.Equal(new DateTime(2024, 6, 11, 7, 42, 5), entry.Timestamp);
         Assert.Equal(AgentLogLevel.Error, entry.Level);

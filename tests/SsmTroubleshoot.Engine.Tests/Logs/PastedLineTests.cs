@@ -1,3 +1,5 @@
+using System;
+using System.Globalization;
 using System.Linq;
 using SsmTroubleshoot.Logs;
 using Xunit;
@@ -64,10 +66,48 @@ public sealed class PastedLineTests
             "Oct 12 13:49:56 ip-10-0-1-2 amazon-ssm-agent[1860]: caused by: Post \"https://ssm.eu-west-1.amazonaws.com/\": dial tcp: lookup ssm.eu-west-1.amazonaws.com: no such host\n" +
             "Oct 12 13:49:57 ip-10-0-1-2 systemd[1]: amazon-ssm-agent.service: Main process exited, code=exited, status=2/INVALIDARGUMENT\n");
         Assert.Equal(2, entries.Count);
-        Assert.Contains("no such host", entries[0].Message, System.StringComparison.Ordinal);
-        Assert.DoesNotContain("systemd", entries[0].Message, System.StringComparison.Ordinal);
+        Assert.Contains("no such host", entries[0].Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("systemd", entries[0].Message, StringComparison.Ordinal);
         var exit = Assert.Single(issues, i => i.Category == "AgentStartup");
         Assert.Equal("DnsResolution", exit.LikelyCause);
+    }
+
+    [Theory]
+    // The journal's short time has no year: the agent entry before it gives one, the next one after a new year.
+    [InlineData("Dec 31 23:59:58 ip-10-0-1-2 amazon-ssm-agent[1860]: 2023-12-31 23:59:58 ERROR Health ping failed with error - EC2RoleRequestError: no EC2 instance role found\nJan  1 00:00:03 ip-10-0-1-2 systemd[1]: amazon-ssm-agent.service: Main process exited, code=exited, status=1/FAILURE", "2024-01-01T00:00:03")]
+    [InlineData("Jun  3 10:00:00 ip-10-0-1-2 amazon-ssm-agent[1860]: 2021-06-03 10:00:00 ERROR Health ping failed with error - EC2RoleRequestError: no EC2 instance role found\nJun  3 10:00:05 ip-10-0-1-2 systemd[1]: amazon-ssm-agent.service: Main process exited, code=exited, status=1/FAILURE", "2021-06-03T10:00:05")]
+    // /var/log/syslog on newer Ubuntu writes an RFC 3339 time: taken as written.
+    [InlineData("2026-05-27T15:45:49.179296+00:00 ip-10-0-1-2 systemd[1]: snap.amazon-ssm-agent.amazon-ssm-agent.service: Main process exited, code=killed, status=9/KILL", "2026-05-27T15:45:49")]
+    public void A_systemd_entry_carries_the_journals_time(string text, string expected)
+    {
+        var (_, entries) = LogScan.Text(text + "\n");
+        var exit = Assert.Single(entries, e => e.Category == "AgentStartup");
+        Assert.Equal(DateTime.Parse(expected, CultureInfo.InvariantCulture), exit.Timestamp);
+        Assert.StartsWith("amazon-ssm-agent.service", exit.Message.Replace("snap.amazon-ssm-agent.", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_time_window_leaves_out_an_old_systemd_line_and_keeps_a_recent_one()
+    {
+        var text =
+            "Mar  1 10:00:00 ip-10-0-1-2 amazon-ssm-agent[1860]: 2024-03-01 10:00:00 INFO Agent will take identity from EC2\n" +
+            "Mar  1 10:00:05 ip-10-0-1-2 systemd[1]: amazon-ssm-agent.service: Main process exited, code=exited, status=1/FAILURE\n" +
+            "Mar  2 09:00:00 ip-10-0-1-2 amazon-ssm-agent[1860]: 2024-03-02 09:00:00 INFO Agent will take identity from EC2\n" +
+            "Mar  2 09:00:05 ip-10-0-1-2 systemd[1]: amazon-ssm-agent.service: Failed with result 'exit-code'.\n";
+        var (_, entries) = LogScan.Text(text, new LogScanOptions { Since = new DateTime(2024, 3, 2, 0, 0, 0) });
+        var kept = Assert.Single(entries);
+        Assert.Equal(new DateTime(2024, 3, 2, 9, 0, 5), kept.Timestamp);
+    }
+
+    [Fact]
+    public void Without_an_agent_entry_before_it_a_short_journal_time_is_the_latest_such_date_not_in_the_future()
+    {
+        var now = DateTime.Now;
+        var earlier = now.AddDays(-2);
+        var journalTime = earlier.ToString("MMM ", CultureInfo.InvariantCulture) + earlier.Day.ToString(CultureInfo.InvariantCulture).PadLeft(2)
+            + earlier.ToString(" HH:mm:ss", CultureInfo.InvariantCulture);
+        var (_, entries) = LogScan.Text(journalTime + " ip-10-0-1-2 systemd[1]: amazon-ssm-agent.service: Start request repeated too quickly.\n");
+        Assert.Equal(new DateTime(earlier.Year, earlier.Month, earlier.Day, earlier.Hour, earlier.Minute, earlier.Second), Assert.Single(entries).Timestamp);
     }
 
     [Theory]
