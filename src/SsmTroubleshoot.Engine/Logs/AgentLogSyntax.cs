@@ -365,13 +365,31 @@ internal static class AgentLogSyntax
     /// <summary>The year and month of an agent timestamp at <paramref name="p"/>; (0, 0) when there is none.</summary>
     internal static (int Year, int Month) YearMonthAt(char[] s, int p, int end)
     {
-        if (end - p < 7 || !IsDigit(s[p]) || !IsDigit(s[p + 1]) || !IsDigit(s[p + 2]) || !IsDigit(s[p + 3]) || s[p + 4] != '-'
-            || !IsDigit(s[p + 5]) || !IsDigit(s[p + 6]))
+        if (end - p < 7 || s[p + 4] != '-')
         {
             return (0, 0);
         }
 
-        return ((((((s[p] - '0') * 10) + (s[p + 1] - '0')) * 10) + (s[p + 2] - '0')) * 10 + (s[p + 3] - '0'), ((s[p + 5] - '0') * 10) + (s[p + 6] - '0'));
+        var year = Digits(s, p, 4);
+        var month = Digits(s, p + 5, 2);
+        return year < 0 || month < 0 ? (0, 0) : (year, month);
+    }
+
+    /// <summary>The number written by <paramref name="count"/> digits at <paramref name="p"/>; -1 when one is not a digit.</summary>
+    private static int Digits(char[] s, int p, int count)
+    {
+        var value = 0;
+        for (var i = p; i < p + count; i++)
+        {
+            if (!IsDigit(s[i]))
+            {
+                return -1;
+            }
+
+            value = (value * 10) + (s[i] - '0');
+        }
+
+        return value;
     }
 
     private static readonly string[] s_months = { "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
@@ -379,7 +397,7 @@ internal static class AgentLogSyntax
     /// <summary>
     /// The time of a syslog/journal line starting at <paramref name="start"/>, in the agent's own form
     /// ("YYYY-MM-DD HH:MM:SS"): an RFC 3339 time as written, or "Mmm dd HH:MM:SS" in the year of the agent entry before
-    /// it (the next year when the month went back, Dec to Jan), or without one in the latest year not in the future.
+    /// it (the next year when the month went far back, as from December to January), or without one in the latest year not in the future.
     /// Null when the line has neither form.
     /// </summary>
     internal static string? SyslogTime(char[] s, int start, int end, (int Year, int Month) before, DateTime now)
@@ -395,7 +413,7 @@ internal static class AgentLogSyntax
         }
 
         var month = Array.IndexOf(s_months, new string(s, start, 3)) + 1;
-        var day = (s[start + 4] == ' ' ? 0 : (s[start + 4] - '0') * 10) + (s[start + 5] - '0');
+        var day = s[start + 4] == ' ' ? Digits(s, start + 5, 1) : Digits(s, start + 4, 2);
         if (month == 0 || day is < 1 or > 31)
         {
             return null;
@@ -404,7 +422,7 @@ internal static class AgentLogSyntax
         int year;
         if (before.Year > 0)
         {
-            year = month < before.Month ? before.Year + 1 : before.Year;
+            year = before.Month - month > 6 ? before.Year + 1 : before.Year; // December's entry, then January's line
         }
         else
         {
