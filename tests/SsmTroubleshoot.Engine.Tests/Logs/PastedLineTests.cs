@@ -55,7 +55,8 @@ public sealed class PastedLineTests
     [InlineData("Oct 12 13:49:56 ip-10-0-1-2 systemd[1]: amazon-ssm-agent.service: Main process exited, code=exited, status=0/SUCCESS")]
     [InlineData("Oct 12 13:49:56 ip-10-0-1-2 systemd[1]: amazon-ssm-agent.service: Deactivated successfully.")]
     [InlineData("Oct 12 13:49:56 ip-10-0-1-2 systemd[1]: cron.service: Main process exited, code=exited, status=1/FAILURE")]
-    public void Routine_systemd_lines_and_other_units_stay_quiet(string text) =>
+    [InlineData("SessionId: bob-0123456789abcdef0 : Your session timed out due to inactivity and has been terminated.")]
+    public void Routine_systemd_lines_other_units_and_an_idle_session_end_stay_quiet(string text) =>
         Assert.Null(Judge(text, new LogScanOptions { IncludeUnclassified = true }));
 
     [Fact]
@@ -128,6 +129,7 @@ public sealed class PastedLineTests
     [InlineData("AgentUpdate", "another update is in progress, please retry later")]
     [InlineData("AgentUpdate", "Another update in progress, try again later")]
     [InlineData("AgentUpdate", "gpg verify: command timed out")]
+    [InlineData("AgentUpdate", "dpkg: error processing package amazon-ssm-agent (--configure):")]
     [InlineData("HybridRegistration", "failed to register agent: InvalidActivation: Activation ID is not valid")]
     public void Updater_errors_printed_bare_are_named(string category, string text) =>
         Assert.Equal(category, Judge(text));
