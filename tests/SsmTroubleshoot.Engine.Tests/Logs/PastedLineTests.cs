@@ -30,6 +30,14 @@ public sealed class PastedLineTests
     public void A_line_cut_short_keeps_the_cause_that_is_left(string category, string text) =>
         Assert.Equal(category, Judge(text));
 
+    [Theory]
+    // The agent's own data folder refusing it is a start-up problem, whatever the step was; a user's file is the document's.
+    [InlineData("AgentStartup", "2023-01-01 10:00:00 ERROR [ssm-agent-worker] failed to create directory C:\\ProgramData\\Amazon\\SSM\\InstanceData\\i-0123456789abcdef0\\document\\orchestration: Access is denied.")]
+    [InlineData("AgentStartup", "2024-03-01 10:00:00 ERROR [ssm-agent-worker] Error reading IPC file: open /var/lib/amazon/ssm/i-0123456789abcdef0/channels/abc: permission denied")]
+    [InlineData("DocumentPlugin", "2024-03-01 10:00:00 ERROR [ssm-document-worker] [aws:runShellScript] failed to run commands: open /home/ec2-user/script.sh: permission denied")]
+    public void A_permission_error_is_judged_by_whose_folder_it_is(string category, string text) =>
+        Assert.Equal(category, Judge(text));
+
     [Fact]
     public void The_api_name_UpdateInstanceInformation_is_not_an_agent_update()
     {
