@@ -110,24 +110,8 @@ internal static class AgentLogSyntax
             return null;
         }
 
-        int Num(int at, int digits)
-        {
-            var value = 0;
-            for (var i = 0; i < digits; i++)
-            {
-                var c = s[at + i];
-                if (!IsDigit(c))
-                {
-                    return -1;
-                }
-
-                value = (value * 10) + (c - '0');
-            }
-
-            return value;
-        }
-
-        int year = Num(p, 4), month = Num(p + 5, 2), day = Num(p + 8, 2), hour = Num(p + 11, 2), minute = Num(p + 14, 2), second = Num(p + 17, 2);
+        var t = s.AsSpan();
+        int year = Digits(t, p, 4), month = Digits(t, p + 5, 2), day = Digits(t, p + 8, 2), hour = Digits(t, p + 11, 2), minute = Digits(t, p + 14, 2), second = Digits(t, p + 17, 2);
         if (year < 1 || month is < 1 or > 12 || day < 1 || day > 31 || hour is < 0 or > 23 || minute is < 0 or > 59 || second is < 0 or > 59
             || day > DateTime.DaysInMonth(year, month))
         {
@@ -376,7 +360,7 @@ internal static class AgentLogSyntax
     }
 
     /// <summary>The number written by <paramref name="count"/> digits at <paramref name="p"/>; -1 when one is not a digit.</summary>
-    private static int Digits(char[] s, int p, int count)
+    private static int Digits(ReadOnlySpan<char> s, int p, int count)
     {
         var value = 0;
         for (var i = p; i < p + count; i++)

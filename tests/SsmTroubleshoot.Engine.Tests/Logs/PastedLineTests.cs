@@ -24,8 +24,9 @@ public sealed class PastedLineTests
     // Windows in another language words the socket error itself; the dial to the endpoint's port says enough.
     [InlineData("EndpointUnreachable", "2021-05-10 10:00:00 ERROR [HealthCheck] error when calling AWS APIs. error details - RequestError: send request failed\ncaused by: Post \"https://ssm.ap-northeast-1.amazonaws.com/\": dial tcp 52.119.161.5:443: connectex: \u63a5\u7d9a\u6e08\u307f\u306e\u547c\u3073\u51fa\u3057\u5148\u304c\u4e00\u5b9a\u306e\u6642\u9593\u3092\u904e\u304e\u3066\u3082\u6b63\u3057\u304f\u5fdc\u7b54\u3057\u307e\u305b\u3093\u3067\u3057\u305f")]
     [InlineData("ImdsUnreachable", "2021-05-10 10:00:00 ERROR [EC2Identity] failed to get identity instance id. Error: EC2MetadataError: failed to make EC2Metadata request caused by: Get \"http://169.254.169.254/latest/meta-data/instance-id\": dial tcp 169.254.169.254:80: connectex: Eine Verbindung konnte nicht hergestellt werden")]
-    // The S3 helper's source location names the family when the message itself is cut.
+    // The credential refresher's back-off is still one when its last word is cut.
     [InlineData("NoCredentials", "Nov 23 03:36:18 ip-172-31-6-74 amazon-ssm-agent[1098]: 2023-11-23 03:36:18 INFO [CredentialRefresher] Sleeping for 5h4m32s before retrying retrieve c>")]
+    // The S3 helper's source location names the family when the message itself is cut.
     [InlineData("S3OrKms", "2020-10-09 10:27:19 ERROR [S3Upload @ s3util.go.108] [ssm-session-worker] [s-0959abc60267189e0] [DataBackend] [pluginName=Standard_Stream] Attempt 4: Failed uploading /var/lib/amazon/ssm/i-0123456789abcdef0/session/orch>")]
     public void A_line_cut_short_keeps_the_cause_that_is_left(string category, string text) =>
         Assert.Equal(category, Judge(text));
