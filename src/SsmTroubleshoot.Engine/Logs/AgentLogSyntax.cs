@@ -13,8 +13,17 @@ internal enum LineKind
     /// <summary>No header: belongs to the entry before it (SDK "caused by:" and "status code:" lines).</summary>
     Continuation,
 
-    /// <summary>A syslog/journal line of another process, or a journal marker: ends the entry, is not one.</summary>
+    /// <summary>
+    /// A syslog/journal line of another process, a journal marker or a table border: part of no entry (left out of the
+    /// one it interrupts).
+    /// </summary>
     Foreign,
+
+    /// <summary>
+    /// Starts an entry without a header: one check of a pasted <c>ssm-cli get-diagnostics</c> (a table row, or the
+    /// <c>"Check"</c> line of its JSON). Each check is its own finding, not a continuation of the one above.
+    /// </summary>
+    Record,
 }
 
 /// <summary>The agent's line syntax, on raw string ranges so that the hot loop allocates nothing.</summary>
@@ -78,7 +87,56 @@ internal static class AgentLogSyntax
             return LineKind.Foreign; // journalctl's "-- Logs begin at …" / "-- Boot …" markers
         }
 
-        return LineKind.Continuation;
+        if (length > 0 && s[start] is '\u250C' or '\u251C' or '\u2514')
+        {
+            return LineKind.Foreign; // a border of a pasted get-diagnostics table: not part of any check
+        }
+
+        return IsDiagnosticsCheck(s, start, end) ? LineKind.Record : LineKind.Continuation;
+    }
+
+    private static readonly string[] s_checkStatuses = ["Success", "Failed", "Skipped"];
+
+    /// <summary>
+    /// The first line of one check in <c>ssm-cli get-diagnostics</c> output (agent/cli/diagnosticsutil): a table row
+    /// <c>│ &lt;check&gt; │ Success|Failed|Skipped │ &lt;note&gt; │</c> (not a wrapped row, whose check cell is blank), or
+    /// <c>"Check": "…"</c> in the JSON form.
+    /// </summary>
+    private static bool IsDiagnosticsCheck(char[] s, int start, int end)
+    {
+        if (end - start >= 8 && s[start] == '\u2502' && s[start + 1] == ' ' && s[start + 2] != ' ')
+        {
+            var second = Array.IndexOf(s, '\u2502', start + 2, end - start - 2);
+            if (second < 0)
+            {
+                return false;
+            }
+
+            var p = second + 1;
+            while (p < end && s[p] == ' ')
+            {
+                p++;
+            }
+
+            foreach (var status in s_checkStatuses)
+            {
+                if (end - p > status.Length && new ReadOnlySpan<char>(s, p, status.Length).SequenceEqual(status.AsSpan()) && s[p + status.Length] == ' ')
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        var q = start;
+        while (q < end && (s[q] == ' ' || s[q] == '\t'))
+        {
+            q++;
+        }
+
+        const string check = "\"Check\": \"";
+        return end - q > check.Length && new ReadOnlySpan<char>(s, q, check.Length).SequenceEqual(check.AsSpan());
     }
 
     /// <summary>Where a "YYYY-MM-DD HH:MM:SS[.ffff]" timestamp at <paramref name="p"/> ends; -1 when there is none.</summary>

@@ -162,7 +162,7 @@ internal sealed class EntryScanner
 
             var end = newline > pos && block[newline - 1] == '\r' ? newline - 1 : newline;
             var kind = AgentLogSyntax.Classify(block, pos, end, out var content, out var level);
-            if (kind == LineKind.Header)
+            if (kind is LineKind.Header or LineKind.Record)
             {
                 if (_open is not null)
                 {
@@ -176,8 +176,8 @@ internal sealed class EntryScanner
                 entryStart = pos;
                 entryLine = _nextLine;
                 entryLevel = level;
-                entryHeader = true;
-                if (AgentLogSyntax.YearMonthAt(block, content, end) is { Year: > 0 } yearMonth)
+                entryHeader = kind == LineKind.Header;
+                if (entryHeader && AgentLogSyntax.YearMonthAt(block, content, end) is { Year: > 0 } yearMonth)
                 {
                     _lastHeaderYearMonth = yearMonth; // the year of a later systemd line that has none
                 }

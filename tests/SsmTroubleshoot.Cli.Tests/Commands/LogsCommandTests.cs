@@ -126,6 +126,18 @@ public sealed class LogsCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Get_diagnostics_output_on_standard_input_names_each_failed_check()
+    {
+        // `ssm-cli get-diagnostics --output table | ssmtroubleshoot logs - --as-entry --json`
+        var table = File.ReadAllText(Path.Combine(RepoPaths.Root, "examples", "get-diagnostics.txt"));
+        var result = await CliRun.RunAsync(new[] { "logs", "-", "--as-entry", "--json" }, table, CancellationToken.None);
+        Assert.Equal(ExitCodes.ProblemsFound, result.ExitCode);
+        var entries = result.Json().EnumerateArray().ToArray();
+        Assert.Equal(new[] { "EndpointUnreachable", "NoCredentials" }, entries.Select(e => e.GetProperty("Category").GetString()).ToArray());
+        Assert.Equal(new[] { 13L, 18L }, entries.Select(e => e.GetProperty("LineNumber").GetInt64()).ToArray());
+    }
+
+    [Fact]
     public async Task Category_since_until_and_last_filter_like_the_cmdlet()
     {
         var proxy = await CliRun.RunAsync("logs", RepoPaths.SampleLog, "--category", "Proxy*", "--json");

@@ -219,7 +219,8 @@ public sealed class ResolverTests : IDisposable
         await using var emu = await AwsEmulator.StartAsync(world);
         var environment = Env();
         environment["AWS_EC2_METADATA_DISABLED"] = null;
-        var connection = await Resolve(new AwsConnectionRequest { Environment = environment, InstanceMetadataEndpoint = emu.Endpoint });
+        // The 1 s default suits a real instance; a loaded 2-core test machine can take longer to answer on loopback.
+        var connection = await Resolve(new AwsConnectionRequest { Environment = environment, InstanceMetadataEndpoint = emu.Endpoint, MetadataTimeout = TimeSpan.FromSeconds(10) });
         Assert.Equal("ASIAINSTANCE", Key(connection));
         Assert.Equal("imds-token", connection.Credentials.GetCredentials().Token);
         Assert.StartsWith("the instance profile (instance metadata at", connection.CredentialSource);

@@ -161,6 +161,18 @@ public sealed class GetSsmAgentLogIssueTests : IClassFixture<LogSessionFixture>
     }
 
     [Fact]
+    public void Get_diagnostics_output_piped_line_by_line_names_each_failed_check()
+    {
+        // As `ssm-cli get-diagnostics --output table | Get-SsmAgentLogIssue` delivers it: one string a line.
+        var lines = File.ReadAllLines(Path.Combine(RepoPaths.Root, "examples", "get-diagnostics.txt"));
+        var result = Run("$lines | Get-SsmAgentLogIssue -AsEntry", ("lines", lines));
+        Assert.Empty(result.Errors);
+        Assert.Equal(new[] { "EndpointUnreachable", "NoCredentials" }, result.Output.Select(o => (string)ScriptResult.Prop(o, "Category")!).ToArray());
+        Assert.Equal(new object[] { 13L, 18L }, result.Output.Select(o => ScriptResult.Prop(o, "LineNumber")!).ToArray());
+        Assert.DoesNotContain("\u251c", (string)ScriptResult.Prop(result.Output[0], "Message")!, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AsEntry_emits_each_classified_entry_with_its_line()
     {
         var path = _fx.Write("entries/amazon-ssm-agent.log", AgentLogSamples.Benign + AgentLogSamples.ByCategory["Throttling"] + AgentLogSamples.ByCategory["Throttling"]);
