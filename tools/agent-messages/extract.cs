@@ -33,7 +33,7 @@ namespace AgentMessages
             catch (UsageException e)
             {
                 Console.Error.WriteLine(e.Message);
-                Console.Error.WriteLine("usage: dotnet run extract.cs -- <agent-source-dir> <version> <out-file> [--commit <sha>] [--review]");
+                Console.Error.WriteLine("usage: dotnet run extract.cs -- <agent-source-dir> <version> <out-file> [--commit <sha>] [--product <owner/name>] [--review]");
                 Console.Error.WriteLine("       dotnet run extract.cs -- summary <scope.tsv> <templates-dir> <version>...");
                 return 2;
             }
@@ -43,12 +43,18 @@ namespace AgentMessages
         {
             var positional = new List<string>();
             string? commit = null;
+            string product = "aws/amazon-ssm-agent";
             bool review = false;
             for (int i = 0; i < args.Length; i++)
             {
                 if (args[i] == "--commit" && i + 1 < args.Length)
                 {
                     commit = args[++i];
+                }
+                else if (args[i] == "--product" && i + 1 < args.Length)
+                {
+                    // Another Go repository of the same family and logging style (aws/session-manager-plugin).
+                    product = args[++i];
                 }
                 else if (args[i] == "--review")
                 {
@@ -75,6 +81,7 @@ namespace AgentMessages
 
             commit ??= GitHead(root) ?? "unknown";
 
+            Repo.ModulePath = "github.com/" + product + "/";
             var repo = new Repo(root);
             repo.Load();
             var rows = new List<Row>();
@@ -99,9 +106,10 @@ namespace AgentMessages
             });
 
             var sb = new StringBuilder();
-            sb.Append("# amazon-ssm-agent ").Append(version).Append(" (commit ").Append(commit)
-              .Append(") — https://github.com/aws/amazon-ssm-agent — Apache License 2.0, Copyright Amazon.com, Inc. or its affiliates. ")
-              .Append("Log message templates extracted by tools/agent-messages; they are the agent's observable output.\n");
+            sb.Append("# ").Append(product.Substring(product.IndexOf('/') + 1)).Append(' ').Append(version).Append(" (commit ").Append(commit)
+              .Append(") — https://github.com/").Append(product).Append(" — Apache License 2.0, Copyright Amazon.com, Inc. or its affiliates. ")
+              .Append("Log message templates extracted by tools/agent-messages; they are the ")
+              .Append(product == "aws/amazon-ssm-agent" ? "agent's" : "program's").Append(" observable output.\n");
             sb.Append("# kind\tlevel\tplatform\tcomponent\tfile:line\ttemplate\n");
             foreach (var r in rows)
             {
@@ -707,7 +715,8 @@ namespace AgentMessages
 
         public string Root { get; }
 
-        public const string ModulePath = "github.com/aws/amazon-ssm-agent/";
+        /// <summary>The Go module path whose imports are this repository's own packages (set from --product).</summary>
+        public static string ModulePath { get; set; } = "github.com/aws/amazon-ssm-agent/";
 
         public List<GoFile> ScannedFiles { get; } = new();
 

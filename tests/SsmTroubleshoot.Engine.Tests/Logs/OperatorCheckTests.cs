@@ -158,6 +158,11 @@ public sealed class OperatorCheckTests
     [InlineData("SessionManager", "Connection to destination port failed, check SSM Agent logs.")]
     [InlineData("DnsResolution", "Cannot perform start session: dial tcp: lookup ssmmessages.us-east-1.amazonaws.com: no such host")]
     [InlineData("ProxyTls", "Cannot perform start session: x509: certificate signed by unknown authority")]
+    // Its own log (session-manager-plugin.log, the agent's line format).
+    [InlineData("S3OrKms", "2024-03-01 10:00:00 ERROR Unable to decrypt incoming data payload, MessageType output_stream_data, PayloadType 1, err: cipher: message authentication failed.")]
+    [InlineData("SessionManager", "2024-03-01 10:00:00 WARN Message 17 was resent over 3000 times.")]
+    [InlineData("SessionManager", "2024-03-01 10:00:00 ERROR Unable to open tcp connection to port. listen tcp 127.0.0.1:8080: bind: address already in use")]
+    [InlineData("SessionManager", "2024-03-01 10:00:00 ERROR Unable to process incoming data payload, MessageType output_stream_data, PayloadType HandshakeRequestPayloadType, err: unknown action.")]
     public void The_session_plugins_failures_are_named(string category, string text) =>
         Assert.Equal(category, Judge(text));
 
@@ -169,6 +174,8 @@ public sealed class OperatorCheckTests
     [InlineData("Session: bob-0a1b2c3d4e5f6a7b8 timed out.")]
     [InlineData("Exiting session with sessionId: bob-0a1b2c3d4e5f6a7b8.")]
     [InlineData("Terminate signal received, exiting.")]
+    [InlineData("2024-03-01 10:00:00 ERROR Could not get size of the terminal: inappropriate ioctl for device, using width 0 height 0")]
+    [InlineData("2024-03-01 10:00:00 WARN Setting session type to shell based on PayloadType!")]
     public void The_session_plugins_routine_lines_stay_quiet(string text) =>
         Assert.Null(Judge(text, new LogScanOptions { IncludeUnclassified = true }));
 
