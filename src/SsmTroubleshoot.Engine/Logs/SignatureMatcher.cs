@@ -50,90 +50,112 @@ internal sealed class SignatureMatcher
             classes[c] = classes[c | 0x20];
         }
 
-        // The trie, one row of class columns per state (-1: no child yet).
-        var next = new List<int[]> { NewState(width) };
-        var outputs = new List<List<int>> { new() };
+        // The trie, one row of class columns per state, in one flat table sized for the most states there can be (one
+        // per signature character, plus the root). 0 means no child yet: the root is never anyone's child.
+        var capacity = 1;
+        foreach (var signature in signatures)
+        {
+            capacity += signature.Length;
+        }
+
+        var next = new int[capacity * width];
+        var outputs = new List<int>?[capacity];
+        var count = 1;
         for (var s = 0; s < signatures.Count; s++)
         {
             var state = 0;
             foreach (var raw in signatures[s])
             {
-                var k = classes[raw < Alphabet ? raw : 0];
-                if (next[state][k] <= 0)
+                var cell = state * width + classes[raw < Alphabet ? raw : 0];
+                if (next[cell] == 0)
                 {
-                    next[state][k] = next.Count;
-                    next.Add(NewState(width));
-                    outputs.Add(new List<int>());
+                    next[cell] = count++;
                 }
 
-                state = next[state][k];
+                state = next[cell];
             }
 
-            outputs[state].Add(s);
+            (outputs[state] ??= new List<int>()).Add(s);
         }
 
         // Breadth-first: failure links, then complete the transition table (a DFA: no failure walks while matching).
-        var fail = new int[next.Count];
+        // A row is completed before any deeper state reads it; in the row being completed a non-zero cell is a child.
+        var fail = new int[count];
         var queue = new Queue<int>();
         for (var k = 0; k < width; k++)
         {
-            if (next[0][k] > 0)
+            if (next[k] > 0)
             {
-                fail[next[0][k]] = 0;
-                queue.Enqueue(next[0][k]);
-            }
-            else
-            {
-                next[0][k] = 0;
+                queue.Enqueue(next[k]);
             }
         }
 
         while (queue.Count > 0)
         {
             var state = queue.Dequeue();
-            outputs[state].AddRange(outputs[fail[state]]);
+            if (outputs[fail[state]] is { } inherited)
+            {
+                (outputs[state] ??= new List<int>()).AddRange(inherited);
+            }
+
+            var row = state * width;
+            var failRow = fail[state] * width;
             for (var k = 0; k < width; k++)
             {
-                var child = next[state][k];
+                var child = next[row + k];
                 if (child > 0)
                 {
-                    fail[child] = next[fail[state]][k];
+                    fail[child] = next[failRow + k];
                     queue.Enqueue(child);
                 }
                 else
                 {
-                    next[state][k] = next[fail[state]][k];
+                    next[row + k] = next[failRow + k];
                 }
             }
         }
 
         // States are renumbered so that every state where a signature ends comes after all others: the loop tells a
         // match from the row offset it already holds. Table entries are row offsets (state * width), so the loop never multiplies.
-        var order = Enumerable.Range(0, next.Count).OrderBy(st => outputs[st].Count > 0 ? 1 : 0).ThenBy(st => st).ToArray();
-        var renumbered = new int[next.Count];
-        for (var i = 0; i < order.Length; i++)
+        var renumbered = new int[count];
+        var position = 0;
+        for (var st = 0; st < count; st++)
         {
-            renumbered[order[i]] = i;
+            if (outputs[st] is null)
+            {
+                renumbered[st] = position++;
+            }
+        }
+
+        var firstAccepting = position;
+        for (var st = 0; st < count; st++)
+        {
+            if (outputs[st] is not null)
+            {
+                renumbered[st] = position++;
+            }
         }
 
         _classes = classes;
         _width = width;
         _longest = signatures.Count == 0 ? 1 : signatures.Max(signature => signature.Length);
-        _firstAccepting = order.TakeWhile(st => outputs[st].Count == 0).Count() * width;
+        _firstAccepting = firstAccepting * width;
         _start = renumbered[0] * width;
-        _next = new int[next.Count * width];
-        _outputs = new int[next.Count][];
-        _matchLength = new int[next.Count];
-        for (var old = 0; old < next.Count; old++)
+        _next = new int[count * width];
+        _outputs = new int[count][];
+        _matchLength = new int[count];
+        for (var old = 0; old < count; old++)
         {
             var row = renumbered[old] * width;
+            var oldRow = old * width;
             for (var k = 0; k < width; k++)
             {
-                _next[row + k] = renumbered[next[old][k]] * width;
+                _next[row + k] = renumbered[next[oldRow + k]] * width;
             }
 
-            _outputs[renumbered[old]] = outputs[old].Count == 0 ? Array.Empty<int>() : outputs[old].ToArray();
-            _matchLength[renumbered[old]] = outputs[old].Count == 0 ? 0 : signatures[outputs[old][0]].Length;
+            var found = outputs[old];
+            _outputs[renumbered[old]] = found is null ? Array.Empty<int>() : found.ToArray();
+            _matchLength[renumbered[old]] = found is null ? 0 : signatures[found[0]].Length;
         }
     }
 
@@ -221,17 +243,6 @@ internal sealed class SignatureMatcher
                 found.AddRange(_outputs[row / _width]);
             }
         }
-    }
-
-    private static int[] NewState(int width)
-    {
-        var state = new int[width];
-        for (var i = 0; i < width; i++)
-        {
-            state[i] = -1;
-        }
-
-        return state;
     }
 
     // Non-ASCII characters all fold to one class: a looser prefilter for a non-ASCII signature; its patterns decide.
