@@ -33,6 +33,9 @@ internal static class AgentLogSyntax
         "^[A-Z][A-Za-z0-9]*(Provider|Service|Manager|Processor|Interactor|Refresher|Handler|Identity|Registrar|Orchestrator|Updater|Checker|Worker|Plugin) ",
         RegexOptions.CultureInvariant);
 
+    // The statuses of a get-diagnostics check (agent/cli/diagnosticsutil).
+    private static readonly string[] s_checkStatuses = ["Success", "Failed", "Skipped"];
+
     /// <summary>What a line is; <paramref name="content"/> is where the agent's own text starts (after a syslog prefix).</summary>
     [MethodImpl(HotPath.Optimize)]
     internal static LineKind Classify(char[] s, int start, int end, out int content, out AgentLogLevel level)
@@ -94,8 +97,6 @@ internal static class AgentLogSyntax
 
         return IsDiagnosticsCheck(s, start, end) ? LineKind.Record : LineKind.Continuation;
     }
-
-    private static readonly string[] s_checkStatuses = ["Success", "Failed", "Skipped"];
 
     /// <summary>
     /// The first line of one check in <c>ssm-cli get-diagnostics</c> output (agent/cli/diagnosticsutil): a table row
