@@ -124,6 +124,10 @@ public sealed class PastedLineTests
     [InlineData("An error occurred (TargetNotConnected) when calling the StartSession operation: i-0123456789abcdef0 is not connected.", "session.target-not-connected")]
     [InlineData("An error occurred (TargetNotConnectedException) when calling the ExecuteCommand operation: The execution failed due to an internal error. Try again later.", "session.target-not-connected")]
     [InlineData("SessionManagerPlugin is not found. Please refer to SessionManager Documentation here: http://docs.aws.amazon.com/console/systems-manager/session-manager-plugin-not-found", "session.client-plugin-missing")]
+    // The console's words for the same offline node (before: "register itself" read as a hybrid registration problem).
+    [InlineData("SSM Agent is not online. The SSM Agent was unable to connect to a Systems Manager endpoint to register itself with the service.", "session.target-not-connected")]
+    [InlineData("We weren't able to connect to your instance. Common reasons for this include: SSM Agent isn't installed on the instance. The required IAM instance profile isn't attached to the instance.", "session.target-not-connected")]
+    [InlineData("The version of SSM Agent on the instance supports Session Manager, but the instance is not configured for use with AWS Systems Manager.", "session.target-not-connected")]
     public void The_clients_side_of_a_session_that_cannot_start_is_named(string text, string ruleId)
     {
         var (issues, entries) = LogScan.Text(text + "\n");
