@@ -128,6 +128,8 @@ public sealed class PastedLineTests
     [InlineData("SSM Agent is not online. The SSM Agent was unable to connect to a Systems Manager endpoint to register itself with the service.", "session.target-not-connected")]
     [InlineData("We weren't able to connect to your instance. Common reasons for this include: SSM Agent isn't installed on the instance. The required IAM instance profile isn't attached to the instance.", "session.target-not-connected")]
     [InlineData("The version of SSM Agent on the instance supports Session Manager, but the instance is not configured for use with AWS Systems Manager.", "session.target-not-connected")]
+    // ECS Exec's word for a task whose Session Manager agent is not running (before: read as a document plugin failure).
+    [InlineData("An error occurred (InvalidParameterException) when calling the ExecuteCommand operation: The execute command failed because execute command was not enabled when the task was run or the execute command agent isn't running. Wait and try the command again or run a new task with execute command enabled and try again.", "session.target-not-connected")]
     public void The_clients_side_of_a_session_that_cannot_start_is_named(string text, string ruleId)
     {
         var (issues, entries) = LogScan.Text(text + "\n");
