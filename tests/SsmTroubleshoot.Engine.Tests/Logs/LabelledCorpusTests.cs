@@ -35,6 +35,27 @@ public sealed class LabelledCorpusTests
         Assert.Equal(lines.Count, lines.Select(l => l.Text).Distinct(StringComparer.Ordinal).Count());
     }
 
+    [Theory]
+    [InlineData("fresh")]
+    [InlineData("plugin")]
+    public void Each_final_test_set_is_well_formed_and_shares_no_source_with_the_corpus(string set)
+    {
+        var lines = LabelledCorpus.Load(System.IO.Path.Combine(LabelledCorpus.Directory, set));
+        var categories = LogRuleCatalog.BuiltIn.Categories.Append(CorpusLine.BenignLabel).ToHashSet(StringComparer.Ordinal);
+        var corpusSources = LabelledCorpus.Load().Select(l => l.Source.TrimEnd('/')).ToHashSet(StringComparer.Ordinal);
+
+        Assert.True(lines.Count >= 40, $"{lines.Count} lines");
+        Assert.All(lines, l =>
+        {
+            Assert.True(Uri.TryCreate(l.Source, UriKind.Absolute, out var uri) && uri.Scheme == "https", $"{l.Id}: source '{l.Source}'");
+            Assert.DoesNotContain(l.Source.TrimEnd('/'), corpusSources);
+            Assert.Contains(l.Label, categories);
+            Assert.All(l.AlsoAccept, a => Assert.Contains(a, categories));
+        });
+        Assert.Equal(lines.Count, lines.Select(l => l.Id).Distinct(StringComparer.Ordinal).Count());
+        Assert.Equal(lines.Count, lines.Select(l => l.Text).Distinct(StringComparer.Ordinal).Count());
+    }
+
     [Fact]
     public void About_a_fifth_of_the_corpus_is_held_out_by_source()
     {
