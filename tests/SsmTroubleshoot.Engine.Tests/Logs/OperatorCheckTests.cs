@@ -189,6 +189,9 @@ public sealed class OperatorCheckTests
     [InlineData("ImdsUnreachable", "2024-03-01 10:00:00 ERROR [ssm-agent-worker] failed to refresh cached credentials, failed to retrieve credentials, operation error ec2imds: GetMetadata, request canceled, context deadline exceeded")]
     [InlineData("NoCredentials", "2024-03-01 10:00:00 ERROR [ssm-agent-worker] failed to refresh cached credentials, no EC2 IMDS role found, operation error ec2imds: GetMetadata, http response error StatusCode: 404, request to EC2 IMDS failed")]
     [InlineData("NoCredentials", "2020-07-04 01:51:42 ERROR Health ping failed with error - EC2RoleRequestError: no EC2 instance role found\ncaused by: EC2MetadataError: failed to make EC2Metadata request\n\tstatus code: 404, request id: ")]
+    // The identity rules' own messages keep their category whatever status the SDK error under them shows.
+    [InlineData("ImdsUnreachable", "2024-01-01 10:00:00 ERROR Failed to get region with err EC2MetadataError: failed to make EC2Metadata request status code: 404")]
+    [InlineData("ImdsUnreachable", "2024-01-01 10:00:00 ERROR [EC2Identity] Failed to get instance info from IMDS. Err: EC2MetadataError: failed to make EC2Metadata request\n\tstatus code: 404, request id: ")]
     public void The_sdks_instance_metadata_failures_are_named(string category, string text) =>
         Assert.Equal(category, Judge(text));
 
