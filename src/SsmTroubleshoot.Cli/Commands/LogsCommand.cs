@@ -487,7 +487,7 @@ internal sealed class LogsCommand
                         new Column<SsmAgentLogIssue>("Category", i => i.Category),
                         new Column<SsmAgentLogIssue>("Count", i => i.Count, AlignRight: true),
                         new Column<SsmAgentLogIssue>("LastSeen", i => i.LastSeen),
-                        new Column<SsmAgentLogIssue>("Endpoint", i => i.Endpoint ?? i.InstanceId, Wrap: true));
+                        new Column<SsmAgentLogIssue>("Endpoint/Node", i => i.Endpoint ?? i.InstanceId, Wrap: true));
 
                     // What to act on, per issue: the table only says what was found (as ssm-cli's note column, in full).
                     foreach (var issue in group)

@@ -30,7 +30,7 @@ public sealed class LogsCommandTests : IDisposable
         Assert.Equal(string.Empty, result.Error);
         var lines = CliRun.Lines(result.Output);
         Assert.Equal("Log: " + RepoPaths.SampleLog, lines[0].Trim());
-        Assert.Equal(new[] { "Severity", "Category", "Count", "LastSeen", "Endpoint" }, lines[1].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal(new[] { "Severity", "Category", "Count", "LastSeen", "Endpoint/Node" }, lines[1].Split(' ', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith("--------", lines[2]);
         // Count is right-aligned under its header, as in the module's view.
         Assert.Contains(lines, l => l.StartsWith("Critical ProxyTls ") && l.Contains("    2 2024-06-11 07:45:30 ec2messages.us-east-1.amazonaws.com"));
