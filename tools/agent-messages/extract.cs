@@ -81,8 +81,7 @@ namespace AgentMessages
 
             commit ??= GitHead(root) ?? "unknown";
 
-            Repo.ModulePath = "github.com/" + product + "/";
-            var repo = new Repo(root);
+            var repo = new Repo(root, "github.com/" + product + "/");
             repo.Load();
             var rows = new List<Row>();
             var helpers = new HelperResolver(repo);
@@ -708,15 +707,16 @@ namespace AgentMessages
             "mips64p32", "mips64p32le", "ppc", "ppc64", "ppc64le", "riscv", "riscv64", "s390", "s390x", "sparc", "sparc64", "wasm",
         };
 
-        public Repo(string root)
+        public Repo(string root, string modulePath)
         {
             Root = root;
+            ModulePath = modulePath;
         }
 
         public string Root { get; }
 
-        /// <summary>The Go module path whose imports are this repository's own packages (set from --product).</summary>
-        public static string ModulePath { get; set; } = "github.com/aws/amazon-ssm-agent/";
+        /// <summary>The Go module path whose imports are this repository's own packages (from --product).</summary>
+        public string ModulePath { get; }
 
         public List<GoFile> ScannedFiles { get; } = new();
 
