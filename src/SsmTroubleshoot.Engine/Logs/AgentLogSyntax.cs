@@ -66,10 +66,11 @@ internal static class AgentLogSyntax
                     return Classify(s, runtimeContent, end, out content, out level);
                 }
 
-                if (timeEnd < end && (s[timeEnd] == '\t' || s[timeEnd - 1] == 'Z'))
+                if (timeEnd < end && (s[timeEnd] == '\t' || s[timeEnd - 1] == 'Z' || s[timeEnd - 1] == ':'))
                 {
-                    // kubectl logs --timestamps, docker logs -t (UTC "…Z" and a space) and the CloudWatch Logs console
-                    // (a tab): what follows is the agent's own line, a header or a continuation of one.
+                    // kubectl logs --timestamps, docker logs -t (UTC "…Z" and a space), the CloudWatch Logs console
+                    // (a tab) and tools that stamp every line of their output ("<time>: ", Packer's -timestamp-ui):
+                    // what follows is the agent's own line, a header or a continuation of one.
                     return Classify(s, timeEnd + 1, end, out content, out level);
                 }
 
@@ -274,18 +275,15 @@ internal static class AgentLogSyntax
         }
 
         var identStart = Array.IndexOf(s, ' ', hostStart, end - hostStart);
-        if (identStart < 0)
+        var colon = identStart < 0 ? -1 : new ReadOnlySpan<char>(s, identStart + 1, Math.Min(end - identStart - 1, 120)).IndexOf(": ".AsSpan());
+        if (colon < 0)
         {
-            return LineKind.Foreign;
+            // Not "host ident: text", so not a syslog line of another process: a copy with a time before each line.
+            content = hostStart;
+            return LineKind.Continuation;
         }
 
         identStart++;
-        var colon = new ReadOnlySpan<char>(s, identStart, Math.Min(end - identStart, 120)).IndexOf(": ".AsSpan());
-        if (colon < 0)
-        {
-            return LineKind.Foreign;
-        }
-
         colon += identStart;
         var bracket = Array.IndexOf(s, '[', identStart, colon - identStart);
         var nameEnd = bracket < 0 ? colon : bracket;

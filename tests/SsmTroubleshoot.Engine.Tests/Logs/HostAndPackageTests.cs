@@ -1,0 +1,104 @@
+using System.Linq;
+using SsmTroubleshoot.Logs;
+using Xunit;
+
+namespace SsmTroubleshoot.Engine.Tests.Logs;
+
+/// <summary>
+/// What the node says about the agent around it, as operators paste it into reports: the service manager's status of
+/// the agent's unit, the package managers installing the agent, the kernel's out-of-memory killer, Patch Manager's
+/// scripts, the AWS CLI starting a session, and tools that put a time in front of every line of output.
+/// </summary>
+public sealed class HostAndPackageTests
+{
+    [Theory]
+    // systemctl status amazon-ssm-agent, and the older init systems.
+    [InlineData("AgentStartup", "   Active: inactive (dead) since Mon 2024-03-04 10:11:12 UTC; 3min ago")]
+    [InlineData("AgentStartup", "     Active: failed (Result: exit-code) since Tue 2024-03-05 08:00:01 UTC; 12s ago")]
+    [InlineData("AgentStartup", "   Active: activating (auto-restart) (Result: exit-code) since Wed 2024-03-06 09:00:00 UTC; 4s ago")]
+    [InlineData("AgentStartup", "  Main PID: 2231 (code=exited, status=1/FAILURE)")]
+    [InlineData("AgentStartup", " Main PID: 981 (code=killed, signal=KILL)")]
+    [InlineData("AgentStartup", "   Loaded: loaded (/etc/systemd/system/amazon-ssm-agent.service; disabled; vendor preset: enabled)")]
+    [InlineData("AgentStartup", "   Loaded: not-found (Reason: Unit amazon-ssm-agent.service not found.)")]
+    [InlineData("AgentStartup", "stop: Unknown job: amazon-ssm-agent")]
+    [InlineData("AgentStartup", "amazon-ssm-agent: unrecognized service")]
+    [InlineData("AgentStartup", "==> amazon-ebs: Could not enable service amazon-ssm-agent (return code 1)")]
+    [InlineData("AgentStartup", "Failed to enable unit: Unit file amazon-ssm-agent.service does not exist.")]
+    [InlineData("AgentStartup", "amazon-ssm-agent stop/waiting")]
+    [InlineData("AgentStartup", "error: snap \"amazon-ssm-agent\" is not installed")]
+    [InlineData("AgentStartup", "package amazon-ssm-agent is not installed")]
+    [InlineData("AgentStartup", "sudo: amazon-ssm-agent: command not found")]
+    // The kernel's out-of-memory killer taking an agent process (its name cut at 15 characters, as the kernel keeps it).
+    [InlineData("AgentStartup", "[182733.120094] Out of memory: Killed process 1861 (ssm-agent-worke) total-vm:2318600kB, anon-rss:1709512kB, file-rss:0kB")]
+    [InlineData("AgentStartup", "kernel: Out of memory: Kill process 2210 (amazon-ssm-agen) score 512 or sacrifice child")]
+    [InlineData("AgentStartup", "kernel: oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,global_oom,task_memcg=/system.slice/amazon-ssm-agent.service,task=ssm-document-wo,pid=5120,uid=0")]
+    [InlineData("AgentStartup", "kernel: ssm-session-wor invoked oom-killer: gfp_mask=0x100cca(GFP_HIGHUSER_MOVABLE), order=0, oom_score_adj=0")]
+    [InlineData("AgentStartup", "systemd[1]: amazon-ssm-agent.service: A process of this unit has been killed by the OOM killer.")]
+    // Package managers installing or updating the agent.
+    [InlineData("AgentUpdate", "Package amazon-ssm-agent-3.3.40.0-1.x86_64.rpm is not signed")]
+    [InlineData("AgentUpdate", "error: package amazon-ssm-agent-3.1.1732.0-1.x86_64 does not verify: Header V4 RSA/SHA1 Signature, key ID 693eca21: BAD")]
+    [InlineData("AgentUpdate", "warning: Signature not supported. Hash algorithm SHA1 not available.")]
+    [InlineData("AgentUpdate", "Public key for amazon-ssm-agent.rpm is not installed")]
+    [InlineData("AgentUpdate", "Error: Transaction check error:")]
+    [InlineData("AgentUpdate", "/tmp/amazon-ssm-agent.rpm: does not update installed package.")]
+    [InlineData("AgentUpdate", "Error: Nothing to do")]
+    [InlineData("AgentUpdate", "[Errno 28] No such file or directory: '/var/lib/yum/yumdb/a/0a1b-amazon-ssm-agent-3.0.0-1-x86_64/from_repo.tmp'")]
+    [InlineData("AgentUpdate", "dpkg: error processing archive /tmp/ssm/amazon-ssm-agent.deb (--install):")]
+    [InlineData("AgentUpdate", "E: Unable to locate package amazon-ssm-agent")]
+    [InlineData("AgentUpdate", "No package amazon-ssm-agent available.")]
+    [InlineData("AgentUpdate", "Error   yesterday at 22:10 UTC  yesterday at 22:11 UTC  Refresh snap \"amazon-ssm-agent\"")]
+    [InlineData("AgentUpdate", "error: snap \"amazon-ssm-agent\" has \"auto-refresh\" change in progress")]
+    [InlineData("AgentUpdate", "error: cannot perform the following tasks:\n- Start snap \"amazon-ssm-agent\" (7993) services (systemctl command [start snap.amazon-ssm-agent.amazon-ssm-agent.service] failed with exit status 1)")]
+    [InlineData("AgentUpdate", "> Error   today at 03:01 UTC  today at 03:01 UTC  Stop snap \"amazon-ssm-agent\" services")]
+    [InlineData("AgentUpdate", "[0A2C:0F10][2024-01-02T10:11:12]e000: Error 0x80070643: Failed to install MSI package.")]
+    [InlineData("AgentUpdate", "Product: Amazon SSM Agent -- Installation operation failed.")]
+    // Patch Manager's own scripts (AWS-RunPatchBaseline) on the node.
+    [InlineData("DocumentPlugin", "03/04/2024 10:11:12 root [ERROR]: Error loading entrance module.")]
+    [InlineData("DocumentPlugin", "patch_common.exceptions.PatchManagerError: ('Unsupported Operating System', 146)")]
+    [InlineData("DocumentPlugin", "An error occurred (UnsupportedOperatingSystem) when calling the GetDeployablePatchSnapshotForInstance operation: The operating system is not supported")]
+    // A document whose input this agent cannot read (often a document newer than the agent).
+    [InlineData("DocumentPlugin", "invalid format in plugin properties map[sourceType:HTTP sourceInfo:map[url:https://example.com/a.sh]];")]
+    [InlineData("DocumentPlugin", "error json: cannot unmarshal object into Go struct field RunScriptPlugin.runCommand of type string")]
+    // The AWS CLI and the Session Manager plugin on the client.
+    [InlineData("SessionManager", "An error occurred (BadRequest) when calling the StartSession operation: Unknown")]
+    [InlineData("SessionManager", "Encountered error while initiating handshake - Handshake timed out")]
+    [InlineData("IamAccessDenied", "An error occurred (AccessDeniedException) when calling the StartSession operation: User: arn:aws:iam::123456789012:user/dev is not authorized to perform: ssm:StartSession on resource: arn:aws:ec2:us-east-1:123456789012:instance/i-0123456789abcdef0")]
+    public void What_the_node_says_about_the_agent_is_named(string category, string line) => Assert.Equal(category, Judge(line));
+
+    [Theory]
+    [InlineData("   Active: active (running) since Mon 2024-03-04 10:11:12 UTC; 2 days ago")]
+    [InlineData(" Main PID: 2231 (amazon-ssm-agent)")]
+    [InlineData("   Loaded: loaded (/usr/lib/systemd/system/amazon-ssm-agent.service; enabled; vendor preset: enabled)")]
+    [InlineData("amazon-ssm-agent start/running, process 1185")]
+    [InlineData("Installed:\n  amazon-ssm-agent-3.3.40.0-1.x86_64")]
+    [InlineData("Complete!")]
+    [InlineData("03/04/2024 10:11:12 root [INFO]: Patch baseline install completed")]
+    [InlineData("[  1488]     0  1488    38604    11398    10374     1024         0   212992        0             0 python3")]
+    [InlineData("amazon-ssm-agent 3.3.40.0 from Amazon Web Services (aws) installed")]
+    public void Routine_lines_around_the_agent_stay_quiet(string line) =>
+        Assert.Null(Judge(line, new LogScanOptions { IncludeUnclassified = true }));
+
+    [Theory]
+    // A time in front of every line of someone else's output (Packer -timestamp-ui, a CI log): the rest is still read.
+    [InlineData("2023-10-31T14:04:19-04:00:     amazon-ebs: Error: Nothing to do", "AgentUpdate")]
+    [InlineData("2024-02-01T09:15:00+09:00: x509: certificate signed by unknown authority", "ProxyTls")]
+    [InlineData("2024-02-01T09:15:00.120Z: dial tcp: lookup ssm.ap-northeast-1.amazonaws.com: no such host", "DnsResolution")]
+    [InlineData("2024-02-01T09:15:00+09:00 Error: Transaction test error:", "AgentUpdate")]
+    public void A_time_in_front_of_each_line_does_not_hide_the_line(string line, string category) => Assert.Equal(category, Judge(line));
+
+    [Fact]
+    public void Syslog_lines_of_other_processes_stay_out_of_the_agents_entries()
+    {
+        var text = string.Join('\n',
+            "2024-02-01T09:15:00+0000 ip-10-0-0-1 amazon-ssm-agent[812]: 2024-02-01 09:15:00 ERROR [HealthCheck] error when calling AWS APIs. error: RequestError: send request failed",
+            "2024-02-01T09:15:00+0000 ip-10-0-0-1 kernel: x509: certificate signed by unknown authority",
+            "2024-02-01T09:15:01+0000 ip-10-0-0-1 amazon-ssm-agent[812]: caused by: Post \"https://ssm.us-east-1.amazonaws.com/\": dial tcp 10.0.1.5:443: i/o timeout") + "\n";
+
+        var (_, entries) = LogScan.Text(text);
+
+        Assert.Equal(["EndpointUnreachable"], entries.Select(e => e.Category).ToArray());
+    }
+
+    private static string? Judge(string text, LogScanOptions? options = null) =>
+        LogScan.Text(text + "\n", options).Issues.Select(i => i.Category).FirstOrDefault();
+}
