@@ -34,6 +34,10 @@ public sealed class HostAndPackageTests
     [InlineData("AgentStartup", "kernel: oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,global_oom,task_memcg=/system.slice/amazon-ssm-agent.service,task=ssm-document-wo,pid=5120,uid=0")]
     [InlineData("AgentStartup", "kernel: ssm-session-wor invoked oom-killer: gfp_mask=0x100cca(GFP_HIGHUSER_MOVABLE), order=0, oom_score_adj=0")]
     [InlineData("AgentStartup", "systemd[1]: amazon-ssm-agent.service: A process of this unit has been killed by the OOM killer.")]
+    // Windows' crash report, SELinux and AppArmor stopping the agent.
+    [InlineData("AgentStartup", "Faulting application name: ssm-agent-worker.exe, version: 3.2.1297.0, time stamp: 0x00000000")]
+    [InlineData("AgentStartup", "type=AVC msg=audit(1709546400.120:812): avc:  denied  { name_connect } for  pid=1822 comm=\"ssm-agent-worke\" dest=443 scontext=system_u:system_r:custom_t:s0 tclass=tcp_socket permissive=0")]
+    [InlineData("AgentStartup", "audit: type=1400 audit(1709546400.120:44): apparmor=\"DENIED\" operation=\"open\" profile=\"snap.amazon-ssm-agent.amazon-ssm-agent\" name=\"/etc/amazon/ssm/seelog.xml\" pid=911 comm=\"amazon-ssm-agen\"")]
     // Package managers installing or updating the agent.
     [InlineData("AgentUpdate", "Package amazon-ssm-agent-3.3.40.0-1.x86_64.rpm is not signed")]
     [InlineData("AgentUpdate", "error: package amazon-ssm-agent-3.1.1732.0-1.x86_64 does not verify: Header V4 RSA/SHA1 Signature, key ID 693eca21: BAD")]
@@ -55,6 +59,8 @@ public sealed class HostAndPackageTests
     // Patch Manager's own scripts (AWS-RunPatchBaseline) on the node.
     [InlineData("DocumentPlugin", "03/04/2024 10:11:12 root [ERROR]: Error loading entrance module.")]
     [InlineData("DocumentPlugin", "patch_common.exceptions.PatchManagerError: ('Unsupported Operating System', 146)")]
+    [InlineData("DocumentPlugin", "Error: Failed to download metadata for repo 'amazonlinux': Cannot download repomd.xml: Curl error (28): Timeout was reached")]
+    [InlineData("DocumentPlugin", "Error: Cannot retrieve repository metadata (repomd.xml) for repository: amzn2-core. Please verify its path and try again")]
     [InlineData("DocumentPlugin", "An error occurred (UnsupportedOperatingSystem) when calling the GetDeployablePatchSnapshotForInstance operation: The operating system is not supported")]
     // A document whose input this agent cannot read (often a document newer than the agent).
     [InlineData("DocumentPlugin", "invalid format in plugin properties map[sourceType:HTTP sourceInfo:map[url:https://example.com/a.sh]];")]
@@ -66,6 +72,15 @@ public sealed class HostAndPackageTests
     public void What_the_node_says_about_the_agent_is_named(string category, string line) => Assert.Equal(category, Judge(line));
 
     [Theory]
+    // "metadata" names the instance metadata service only where nothing says whose metadata it is.
+    [InlineData("ERROR failed to fetch metadata: context deadline exceeded", "ImdsUnreachable")]
+    [InlineData("ERROR error fetching instance metadata", "ImdsUnreachable")]
+    [InlineData("ERROR failed to read document metadata from the state file", "DocumentPlugin")]
+    [InlineData("ERROR Failed to parse package metadata of the plugin", "DocumentPlugin")]
+    public void Metadata_means_the_instance_metadata_service_only_when_nothing_else_owns_it(string line, string category) =>
+        Assert.Equal(category, Judge(line));
+
+    [Theory]
     [InlineData("   Active: active (running) since Mon 2024-03-04 10:11:12 UTC; 2 days ago")]
     [InlineData(" Main PID: 2231 (amazon-ssm-agent)")]
     [InlineData("   Loaded: loaded (/usr/lib/systemd/system/amazon-ssm-agent.service; enabled; vendor preset: enabled)")]
@@ -75,6 +90,7 @@ public sealed class HostAndPackageTests
     [InlineData("03/04/2024 10:11:12 root [INFO]: Patch baseline install completed")]
     [InlineData("[  1488]     0  1488    38604    11398    10374     1024         0   212992        0             0 python3")]
     [InlineData("amazon-ssm-agent 3.3.40.0 from Amazon Web Services (aws) installed")]
+    [InlineData("==> amazon-ebs: Error terminating SSM Session \"dev-0a1b2c3d4e5f60718\", this does not affect the built AMI. Please terminate the session manually: operation error SSM: TerminateSession")]
     public void Routine_lines_around_the_agent_stay_quiet(string line) =>
         Assert.Null(Judge(line, new LogScanOptions { IncludeUnclassified = true }));
 
