@@ -72,6 +72,21 @@ public sealed class HostAndPackageTests
     public void What_the_node_says_about_the_agent_is_named(string category, string line) => Assert.Equal(category, Judge(line));
 
     [Theory]
+    // The keyword fallbacks (generic.json) name a family by its words; a word that another owner's object follows
+    // ("update association status", "plugin … not registered") is that owner's.
+    [InlineData("ERROR unable to update association status, RequestCanceled", "DocumentPlugin")]
+    [InlineData("ERROR Unable to update association compliance because of a timeout", "DocumentPlugin")]
+    [InlineData("ERROR Given plugin - aws:cloudWatch is not registered", "DocumentPlugin")]
+    [InlineData("ERROR duplicate registrations exist for ssm daemon mydaemon", "DocumentPlugin")]
+    [InlineData("ERROR ec2 instance not yet registered with Systems Manager", "NoCredentials")]
+    [InlineData("ERROR Failed to update remote public key, old key still works", "HybridRegistration")]
+    [InlineData("ERROR failed to save manifest with hardened permission. open /var/lib/amazon/ssm/Vault/Manifest: permission denied", "HybridRegistration")]
+    [InlineData("ERROR failed to register: activation expired", "HybridRegistration")]
+    [InlineData("ERROR failed to update agent to 3.3.40.0", "AgentUpdate")]
+    public void A_keyword_names_its_family_only_when_no_other_owner_is_named(string line, string category) =>
+        Assert.Equal(category, Judge(line));
+
+    [Theory]
     // "metadata" names the instance metadata service only where nothing says whose metadata it is.
     [InlineData("ERROR failed to fetch metadata: context deadline exceeded", "ImdsUnreachable")]
     [InlineData("ERROR error fetching instance metadata", "ImdsUnreachable")]
