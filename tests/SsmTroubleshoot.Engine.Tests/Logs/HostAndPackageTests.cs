@@ -83,6 +83,7 @@ public sealed class HostAndPackageTests
     [InlineData("ERROR failed to save manifest with hardened permission. open /var/lib/amazon/ssm/Vault/Manifest: permission denied", "HybridRegistration")]
     [InlineData("ERROR failed to register: activation expired", "HybridRegistration")]
     [InlineData("ERROR failed to update agent to 3.3.40.0", "AgentUpdate")]
+    [InlineData("ERROR Failed to install package; install status Failed", "DocumentPlugin")]
     public void A_keyword_names_its_family_only_when_no_other_owner_is_named(string line, string category) =>
         Assert.Equal(category, Judge(line));
 
