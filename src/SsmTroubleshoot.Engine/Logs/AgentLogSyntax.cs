@@ -315,10 +315,14 @@ internal static class AgentLogSyntax
         return stream.SequenceEqual("stdout".AsSpan()) || stream.SequenceEqual("stderr".AsSpan()) ? p + 9 : -1;
     }
 
-    /// <summary>A line of systemd about the agent's unit (amazon-ssm-agent.service, the snap's, "Started amazon-ssm-agent").</summary>
+    /// <summary>
+    /// A line of the service manager about the agent: systemd's about its unit (amazon-ssm-agent.service, the snap's,
+    /// "Started amazon-ssm-agent"), or upstart's (<c>init:</c>, Amazon Linux 1) about its job.
+    /// </summary>
     private static bool IsServiceManagerLineAboutAgent(char[] s, int identStart, int nameEnd, int text, int end)
     {
-        if (!new ReadOnlySpan<char>(s, identStart, nameEnd - identStart).SequenceEqual("systemd".AsSpan()) || text >= end)
+        var ident = new ReadOnlySpan<char>(s, identStart, nameEnd - identStart);
+        if (!(ident.SequenceEqual("systemd".AsSpan()) || ident.SequenceEqual("init".AsSpan())) || text >= end)
         {
             return false;
         }
