@@ -126,6 +126,7 @@ public sealed class PastedLineTests
     [InlineData("SessionManagerPlugin is not found. Please refer to SessionManager Documentation here: http://docs.aws.amazon.com/console/systems-manager/session-manager-plugin-not-found", "session.client-plugin-missing")]
     // The console's words for the same offline node (before: "register itself" read as a hybrid registration problem).
     [InlineData("SSM Agent is not online. The SSM Agent was unable to connect to a Systems Manager endpoint to register itself with the service.", "session.target-not-connected")]
+    [InlineData("The SSM Agent was unable to connect to a Systems Manager endpoint to register itself with the service.", "session.target-not-connected")]
     [InlineData("We weren't able to connect to your instance. Common reasons for this include: SSM Agent isn't installed on the instance. The required IAM instance profile isn't attached to the instance.", "session.target-not-connected")]
     [InlineData("The version of SSM Agent on the instance supports Session Manager, but the instance is not configured for use with AWS Systems Manager.", "session.target-not-connected")]
     // ECS Exec's word for a task whose Session Manager agent is not running (before: read as a document plugin failure).
