@@ -21,7 +21,8 @@ internal enum LineKind
 
     /// <summary>
     /// Starts an entry without a header: one check of a pasted <c>ssm-cli get-diagnostics</c> (a table row, or the
-    /// <c>"Check"</c> line of its JSON). Each check is its own finding, not a continuation of the one above.
+    /// <c>"Check"</c> line of its JSON), or the unit line of a pasted <c>systemctl status</c>. Each is its own finding,
+    /// not a continuation of the one above.
     /// </summary>
     Record,
 }
@@ -94,6 +95,11 @@ internal static class AgentLogSyntax
         if (length > 0 && s[start] is '\u250C' or '\u251C' or '\u2514')
         {
             return LineKind.Foreign; // a border of a pasted get-diagnostics table: not part of any check
+        }
+
+        if (length > 2 && s[start] is '\u25CF' or '\u25CB' or '\u00D7' && s[start + 1] == ' ' && s[start + 2] != ' ')
+        {
+            return LineKind.Record; // "● <unit> - <description>": systemctl status heads its own block (Loaded:, Active: …)
         }
 
         return IsDiagnosticsCheck(s, start, end) ? LineKind.Record : LineKind.Continuation;

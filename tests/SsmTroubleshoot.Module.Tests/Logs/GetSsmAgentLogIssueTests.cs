@@ -173,6 +173,31 @@ public sealed class GetSsmAgentLogIssueTests : IClassFixture<LogSessionFixture>
     }
 
     [Fact]
+    public void What_the_node_says_around_the_agent_is_named_with_its_likely_cause()
+    {
+        // A report's paste: /var/log/messages of an Amazon Linux 2 node (the agent's own line, then systemd giving up on
+        // it), then `systemctl status amazon-ssm-agent`, whose unit line starts a block of its own.
+        var lines = new[]
+        {
+            "Mar  1 10:00:00 ip-10-0-0-1 amazon-ssm-agent: 2026-03-01 10:00:00 ERROR [CredentialRefresher] Retrieve credentials produced error: NoCredentialProviders: no valid providers in chain",
+            "Mar  1 10:00:01 ip-10-0-0-1 systemd: Unit amazon-ssm-agent.service entered failed state.",
+            "Mar  1 10:00:01 ip-10-0-0-1 kernel: e1000: eth0 NIC Link is Up",
+            "\u25cf amazon-ssm-agent.service - amazon-ssm-agent",
+            "   Loaded: loaded (/usr/lib/systemd/system/amazon-ssm-agent.service; enabled; vendor preset: enabled)",
+            "   Active: failed (Result: exit-code) since Sun 2026-03-01 10:00:01 UTC; 2min ago",
+        };
+
+        var result = Run("$lines | Get-SsmAgentLogIssue -AsEntry", ("lines", lines));
+
+        Assert.Empty(result.Errors);
+        Assert.Equal(new[] { "NoCredentials", "AgentStartup", "AgentStartup" }, result.Output.Select(o => (string)ScriptResult.Prop(o, "Category")!).ToArray());
+        Assert.Equal(new object[] { 1L, 2L, 4L }, result.Output.Select(o => ScriptResult.Prop(o, "LineNumber")!).ToArray());
+        var issues = Run("$lines | Get-SsmAgentLogIssue", ("lines", lines)).Output;
+        var startup = Assert.Single(issues, o => (string)ScriptResult.Prop(o, "Category")! == "AgentStartup");
+        Assert.Equal("NoCredentials", ScriptResult.Prop(startup, "LikelyCause")?.ToString());
+    }
+
+    [Fact]
     public void AsEntry_emits_each_classified_entry_with_its_line()
     {
         var path = _fx.Write("entries/amazon-ssm-agent.log", AgentLogSamples.Benign + AgentLogSamples.ByCategory["Throttling"] + AgentLogSamples.ByCategory["Throttling"]);
