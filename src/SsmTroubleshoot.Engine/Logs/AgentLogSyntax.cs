@@ -102,7 +102,75 @@ internal static class AgentLogSyntax
             return LineKind.Record; // "● <unit> - <description>": systemctl status heads its own block (Loaded:, Active: …)
         }
 
-        return IsDiagnosticsCheck(s, start, end) ? LineKind.Record : LineKind.Continuation;
+        return IsDiagnosticsCheck(s, start, end) || IsShellPrompt(s, start, end) ? LineKind.Record : LineKind.Continuation;
+    }
+
+    /// <summary>
+    /// A shell prompt with the command typed after it, as a report pastes a terminal: <c>[ec2-user@ip-10-0-1-5 ~]$ …</c>,
+    /// <c>ubuntu@ip-10-0-1-5:~$ …</c>, <c>sh-5.2$ …</c> (Session Manager's shell), <c>PS C:\Users\Administrator&gt; …</c>.
+    /// What the command printed belongs to it, not to the entry above.
+    /// </summary>
+    private static bool IsShellPrompt(char[] s, int start, int end)
+    {
+        var limit = Math.Min(end, start + 120);
+        if (end - start < 4)
+        {
+            return false;
+        }
+
+        if (s[start] == '[')
+        {
+            // [user@host dir]$ or ]#
+            var close = Array.IndexOf(s, ']', start + 1, limit - start - 1);
+            return close > 0 && close + 2 < end && Array.IndexOf(s, '@', start + 1, close - start - 1) > 0
+                && s[close + 1] is '$' or '#' && s[close + 2] == ' ';
+        }
+
+        if (s[start] == 'P' && s[start + 1] == 'S' && s[start + 2] == ' ' && end - start > 6 && IsLetter(s[start + 3]) && s[start + 4] == ':' && s[start + 5] == '\\')
+        {
+            // PS C:\path>
+            var gt = Array.IndexOf(s, '>', start + 6, limit - start - 6);
+            return gt > 0 && gt + 1 < end && s[gt + 1] == ' ';
+        }
+
+        if (!IsLetter(s[start]))
+        {
+            return false;
+        }
+
+        // user@host:dir$ (Debian/Ubuntu) or sh-5.2$ (Session Manager's default shell)
+        var p = start;
+        while (p < limit && (IsLetter(s[p]) || IsDigit(s[p]) || s[p] is '-' or '_' or '.'))
+        {
+            p++;
+        }
+
+        if (p < limit && s[p] is '$' or '#' && p + 1 < end && s[p + 1] == ' ')
+        {
+            return p - start >= 4 && s[start] == 's' && s[start + 1] == 'h' && s[start + 2] == '-' && IsDigit(s[start + 3]);
+        }
+
+        if (p >= limit || s[p] != '@')
+        {
+            return false;
+        }
+
+        var colon = Array.IndexOf(s, ':', p + 1, limit - p - 1);
+        if (colon < 0)
+        {
+            return false;
+        }
+
+        for (var q = p + 1; q < colon; q++)
+        {
+            if (!(IsLetter(s[q]) || IsDigit(s[q]) || s[q] is '-' or '_' or '.'))
+            {
+                return false;
+            }
+        }
+
+        var space = Array.IndexOf(s, ' ', colon + 1, limit - colon - 1);
+        return space > colon + 1 && s[space - 1] is '$' or '#';
     }
 
     /// <summary>

@@ -147,6 +147,43 @@ public sealed class HostAndPackageTests
         Assert.Equal(["EndpointUnreachable"], entries.Select(e => e.Category).ToArray());
     }
 
+    [Theory]
+    // A pasted terminal: what each command printed is its own finding, not a continuation of the block above it.
+    [InlineData("[ec2-user@ip-10-0-1-5 ~]$ sudo yum reinstall -y amazon-ssm-agent")]
+    [InlineData("[root@ip-10-0-1-5 ssm]# rpm -Uvh amazon-ssm-agent.rpm")]
+    [InlineData("ubuntu@ip-10-0-1-5:~$ sudo dpkg -i amazon-ssm-agent.deb")]
+    [InlineData("sh-5.2$ sudo yum install -y amazon-ssm-agent")]
+    [InlineData("PS C:\\Users\\Administrator> msiexec /i AmazonSSMAgentSetup.msi")]
+    public void A_shell_prompt_starts_the_output_of_its_command(string prompt)
+    {
+        var text = string.Join('\n',
+            "\u25cf amazon-ssm-agent.service - amazon-ssm-agent",
+            "   Active: failed (Result: exit-code) since Sun 2026-03-01 10:00:01 UTC; 2min ago",
+            prompt,
+            "error: package amazon-ssm-agent-3.3.40.0-1.x86_64 does not verify: Header V4 RSA/SHA1 Signature, key ID 693eca21: BAD") + "\n";
+
+        var (_, entries) = LogScan.Text(text);
+
+        Assert.Equal(["AgentStartup", "AgentUpdate"], entries.Select(e => e.Category).ToArray());
+        Assert.Equal([1L, 3L], entries.Select(e => e.LineNumber).ToArray());
+    }
+
+    [Theory]
+    // Not prompts: an agent continuation, an address, a log line with a colon.
+    [InlineData("caused by: dial tcp 10.0.0.1:443: i/o timeout")]
+    [InlineData("admin@corp.example: error: package amazon-ssm-agent-3.3.40.0-1.x86_64 does not verify")]
+    [InlineData("[ssm-agent-worker] error: package amazon-ssm-agent-3.3.40.0-1.x86_64 does not verify")]
+    public void Lines_that_only_look_like_a_prompt_stay_with_their_entry(string line)
+    {
+        var text = string.Join('\n',
+            "2026-03-01 10:00:00 ERROR [ssm-agent-worker] [HealthCheck] error when calling AWS APIs. error: RequestError: send request failed",
+            line) + "\n";
+
+        var (_, entries) = LogScan.Text(text);
+
+        Assert.Single(entries);
+    }
+
     private static string? Judge(string text, LogScanOptions? options = null) =>
         LogScan.Text(text + "\n", options).Issues.Select(i => i.Category).FirstOrDefault();
 }
