@@ -81,7 +81,7 @@ public sealed class HostAndPackageTests
     [InlineData("SessionManager", "An error occurred (BadRequest) when calling the StartSession operation: Unknown")]
     [InlineData("SessionManager", "Encountered error while initiating handshake - Handshake timed out")]
     [InlineData("IamAccessDenied", "An error occurred (AccessDeniedException) when calling the StartSession operation: User: arn:aws:iam::123456789012:user/dev is not authorized to perform: ssm:StartSession on resource: arn:aws:ec2:us-east-1:123456789012:instance/i-0123456789abcdef0")]
-    public void What_the_node_says_about_the_agent_is_named(string category, string line) => Assert.Equal(category, Judge(line));
+    public void What_the_node_says_about_the_agent_is_named(string category, string line) => Assert.Equal(category, LogScan.FirstCategory(line));
 
     [Theory]
     // The keyword fallbacks (generic.json) name a family by its words; a word that another owner's object follows
@@ -97,7 +97,7 @@ public sealed class HostAndPackageTests
     [InlineData("ERROR failed to update agent to 3.3.40.0", "AgentUpdate")]
     [InlineData("ERROR Failed to install package; install status Failed", "DocumentPlugin")]
     public void A_keyword_names_its_family_only_when_no_other_owner_is_named(string line, string category) =>
-        Assert.Equal(category, Judge(line));
+        Assert.Equal(category, LogScan.FirstCategory(line));
 
     [Theory]
     // "metadata" names the instance metadata service only where nothing says whose metadata it is.
@@ -106,7 +106,7 @@ public sealed class HostAndPackageTests
     [InlineData("ERROR failed to read document metadata from the state file", "DocumentPlugin")]
     [InlineData("ERROR Failed to parse package metadata of the plugin", "DocumentPlugin")]
     public void Metadata_means_the_instance_metadata_service_only_when_nothing_else_owns_it(string line, string category) =>
-        Assert.Equal(category, Judge(line));
+        Assert.Equal(category, LogScan.FirstCategory(line));
 
     [Theory]
     [InlineData("   Active: active (running) since Mon 2024-03-04 10:11:12 UTC; 2 days ago")]
@@ -124,7 +124,7 @@ public sealed class HostAndPackageTests
     [InlineData("amazon-ssm-agent 3.3.40.0 from Amazon Web Services (aws) installed")]
     [InlineData("==> amazon-ebs: Error terminating SSM Session \"dev-0a1b2c3d4e5f60718\", this does not affect the built AMI. Please terminate the session manually: operation error SSM: TerminateSession")]
     public void Routine_lines_around_the_agent_stay_quiet(string line) =>
-        Assert.Null(Judge(line, new LogScanOptions { IncludeUnclassified = true }));
+        Assert.Null(LogScan.FirstCategory(line, new LogScanOptions { IncludeUnclassified = true }));
 
     [Theory]
     // A time in front of every line of someone else's output (Packer -timestamp-ui, a CI log): the rest is still read.
@@ -132,7 +132,7 @@ public sealed class HostAndPackageTests
     [InlineData("2024-02-01T09:15:00+09:00: x509: certificate signed by unknown authority", "ProxyTls")]
     [InlineData("2024-02-01T09:15:00.120Z: dial tcp: lookup ssm.ap-northeast-1.amazonaws.com: no such host", "DnsResolution")]
     [InlineData("2024-02-01T09:15:00+09:00 Error: Transaction test error:", "AgentUpdate")]
-    public void A_time_in_front_of_each_line_does_not_hide_the_line(string line, string category) => Assert.Equal(category, Judge(line));
+    public void A_time_in_front_of_each_line_does_not_hide_the_line(string line, string category) => Assert.Equal(category, LogScan.FirstCategory(line));
 
     [Fact]
     public void Syslog_lines_of_other_processes_stay_out_of_the_agents_entries()
@@ -183,7 +183,4 @@ public sealed class HostAndPackageTests
 
         Assert.Single(entries);
     }
-
-    private static string? Judge(string text, LogScanOptions? options = null) =>
-        LogScan.Text(text + "\n", options).Issues.Select(i => i.Category).FirstOrDefault();
 }

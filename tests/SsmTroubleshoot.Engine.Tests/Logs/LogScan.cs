@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using SsmTroubleshoot.Logs;
 
 namespace SsmTroubleshoot.Engine.Tests.Logs;
@@ -13,4 +14,8 @@ internal static class LogScan
         session.Add(text);
         return (session.Complete(), entries);
     }
+
+    /// <summary>The category of the first (most severe) issue of one pasted line or block; null when nothing is found.</summary>
+    internal static string? FirstCategory(string text, LogScanOptions? options = null) =>
+        Text(text + "\n", options).Issues.Select(i => i.Category).FirstOrDefault();
 }

@@ -54,8 +54,8 @@ public sealed class OperatorCheckTests
     [InlineData("Windows sysprep image state", "Windows image state should be IMAGE_STATE_COMPLETE but it is IMAGE_STATE_UNDEPLOYABLE", "AgentStartup")]
     public void Every_failed_get_diagnostics_check_is_named(string check, string note, string category)
     {
-        Assert.Equal(category, Judge(Row(check, "Failed", note)));
-        Assert.Equal(category, Judge($"      \"Note\": \"{note}\""));
+        Assert.Equal(category, LogScan.FirstCategory(Row(check, "Failed", note)));
+        Assert.Equal(category, LogScan.FirstCategory($"      \"Note\": \"{note}\""));
     }
 
     [Theory]
@@ -69,7 +69,7 @@ public sealed class OperatorCheckTests
     [InlineData("Windows sysprep image state", "Success", "Windows image state value is at desired value IMAGE_STATE_COMPLETE")]
     [InlineData("SSM Agent version", "Success", "SSM Agent version is 3.2.582.0, latest agent version in us-east-1 is 3.3.1142.0")]
     public void Checks_that_passed_or_do_not_apply_stay_quiet(string check, string status, string note) =>
-        Assert.Null(Judge(Row(check, status, note), new LogScanOptions { IncludeUnclassified = true }));
+        Assert.Null(LogScan.FirstCategory(Row(check, status, note), new LogScanOptions { IncludeUnclassified = true }));
 
     [Fact]
     public void A_pasted_table_gives_each_failed_check_its_own_entry_even_when_a_note_wraps()
@@ -149,7 +149,7 @@ public sealed class OperatorCheckTests
     [InlineData("ProxyTls", "curl: (60) SSL certificate problem: self-signed certificate in certificate chain")]
     [InlineData("ProxyTls", "Invoke-WebRequest : The underlying connection was closed: Could not establish trust relationship for the SSL/TLS secure channel.")]
     public void A_connectivity_check_run_by_hand_is_named(string category, string text) =>
-        Assert.Equal(category, Judge(text));
+        Assert.Equal(category, LogScan.FirstCategory(text));
 
     [Theory]
     // The Session Manager plugin's output on the client (aws/session-manager-plugin 1.2.677.0, Apache-2.0).
@@ -164,7 +164,7 @@ public sealed class OperatorCheckTests
     [InlineData("SessionManager", "2024-03-01 10:00:00 ERROR Unable to open tcp connection to port. listen tcp 127.0.0.1:8080: bind: address already in use")]
     [InlineData("SessionManager", "2024-03-01 10:00:00 ERROR Unable to process incoming data payload, MessageType output_stream_data, PayloadType HandshakeRequestPayloadType, err: unknown action.")]
     public void The_session_plugins_failures_are_named(string category, string text) =>
-        Assert.Equal(category, Judge(text));
+        Assert.Equal(category, LogScan.FirstCategory(text));
 
     [Theory]
     [InlineData("Starting session with SessionId: bob-0a1b2c3d4e5f6a7b8")]
@@ -177,7 +177,7 @@ public sealed class OperatorCheckTests
     [InlineData("2024-03-01 10:00:00 ERROR Could not get size of the terminal: inappropriate ioctl for device, using width 0 height 0")]
     [InlineData("2024-03-01 10:00:00 WARN Setting session type to shell based on PayloadType!")]
     public void The_session_plugins_routine_lines_stay_quiet(string text) =>
-        Assert.Null(Judge(text, new LogScanOptions { IncludeUnclassified = true }));
+        Assert.Null(LogScan.FirstCategory(text, new LogScanOptions { IncludeUnclassified = true }));
 
     [Theory]
     // The AWS SDK for Go v2's IMDS client words a failure "operation error ec2imds: <operation>, …"; the v1 SDK's is
@@ -193,7 +193,7 @@ public sealed class OperatorCheckTests
     [InlineData("ImdsUnreachable", "2024-01-01 10:00:00 ERROR Failed to get region with err EC2MetadataError: failed to make EC2Metadata request status code: 404")]
     [InlineData("ImdsUnreachable", "2024-01-01 10:00:00 ERROR [EC2Identity] Failed to get instance info from IMDS. Err: EC2MetadataError: failed to make EC2Metadata request\n\tstatus code: 404, request id: ")]
     public void The_sdks_instance_metadata_failures_are_named(string category, string text) =>
-        Assert.Equal(category, Judge(text));
+        Assert.Equal(category, LogScan.FirstCategory(text));
 
     [Theory]
     [InlineData("Job for amazon-ssm-agent.service failed because the control process exited with error code.")]
@@ -201,8 +201,5 @@ public sealed class OperatorCheckTests
     [InlineData("Start-Service : Failed to start service 'Amazon SSM Agent (AmazonSSMAgent)'.")]
     [InlineData("Get-Service : Cannot find any service with service name 'AmazonSSMAgent'.")]
     public void The_service_manager_refusing_the_agent_is_a_start_problem(string text) =>
-        Assert.Equal("AgentStartup", Judge(text));
-
-    private static string? Judge(string text, LogScanOptions? options = null) =>
-        LogScan.Text(text + "\n", options).Issues.Select(i => i.Category).FirstOrDefault();
+        Assert.Equal("AgentStartup", LogScan.FirstCategory(text));
 }

@@ -29,7 +29,7 @@ public sealed class PastedLineTests
     // The S3 helper's source location names the family when the message itself is cut.
     [InlineData("S3OrKms", "2020-10-09 10:27:19 ERROR [S3Upload @ s3util.go.108] [ssm-session-worker] [s-0959abc60267189e0] [DataBackend] [pluginName=Standard_Stream] Attempt 4: Failed uploading /var/lib/amazon/ssm/i-0123456789abcdef0/session/orch>")]
     public void A_line_cut_short_keeps_the_cause_that_is_left(string category, string text) =>
-        Assert.Equal(category, Judge(text));
+        Assert.Equal(category, LogScan.FirstCategory(text));
 
     [Theory]
     // The agent's own data folder refusing it is a start-up problem, whatever the step was; a user's file is the document's.
@@ -37,15 +37,15 @@ public sealed class PastedLineTests
     [InlineData("AgentStartup", "2024-03-01 10:00:00 ERROR [ssm-agent-worker] Error reading IPC file: open /var/lib/amazon/ssm/i-0123456789abcdef0/channels/abc: permission denied")]
     [InlineData("DocumentPlugin", "2024-03-01 10:00:00 ERROR [ssm-document-worker] [aws:runShellScript] failed to run commands: open /home/ec2-user/script.sh: permission denied")]
     public void A_permission_error_is_judged_by_whose_folder_it_is(string category, string text) =>
-        Assert.Equal(category, Judge(text));
+        Assert.Equal(category, LogScan.FirstCategory(text));
 
     [Fact]
     public void The_api_name_UpdateInstanceInformation_is_not_an_agent_update()
     {
         // Before: the generic update keyword rule took "Update…" in the API's name for an agent update.
         var text = "2024-03-01 10:00:00 ERROR [ssm-agent-worker] [HealthCheck] error when calling AWS APIs. error details - UpdateInstanceInformation Error: something new";
-        Assert.NotEqual("AgentUpdate", Judge(text));
-        Assert.Equal("AgentUpdate", Judge("2024-03-01 10:00:00 ERROR [ssm-agent-worker] failed to update the agent: something new"));
+        Assert.NotEqual("AgentUpdate", LogScan.FirstCategory(text));
+        Assert.Equal("AgentUpdate", LogScan.FirstCategory("2024-03-01 10:00:00 ERROR [ssm-agent-worker] failed to update the agent: something new"));
     }
 
     [Theory]
@@ -56,7 +56,7 @@ public sealed class PastedLineTests
     [InlineData("Failed to start amazon-ssm-agent.service: Unit amazon-ssm-agent.service not found.")]
     [InlineData("The Amazon SSM Agent service terminated unexpectedly.  It has done this 1 time(s).")]
     public void The_service_manager_reporting_the_agent_unit_failed_is_an_agent_start_problem(string text) =>
-        Assert.Equal("AgentStartup", Judge(text));
+        Assert.Equal("AgentStartup", LogScan.FirstCategory(text));
 
     [Theory]
     [InlineData("Oct 12 13:49:56 ip-10-0-1-2 systemd[1]: Started amazon-ssm-agent.")]
@@ -66,7 +66,7 @@ public sealed class PastedLineTests
     [InlineData("Oct 12 13:49:56 ip-10-0-1-2 systemd[1]: cron.service: Main process exited, code=exited, status=1/FAILURE")]
     [InlineData("SessionId: bob-0123456789abcdef0 : Your session timed out due to inactivity and has been terminated.")]
     public void Routine_systemd_lines_other_units_and_an_idle_session_end_stay_quiet(string text) =>
-        Assert.Null(Judge(text, new LogScanOptions { IncludeUnclassified = true }));
+        Assert.Null(LogScan.FirstCategory(text, new LogScanOptions { IncludeUnclassified = true }));
 
     [Fact]
     public void A_systemd_line_about_the_agent_starts_its_own_entry_and_names_the_failure_before_it()
@@ -148,8 +148,5 @@ public sealed class PastedLineTests
     [InlineData("AgentUpdate", "dpkg: error processing package amazon-ssm-agent (--configure):")]
     [InlineData("HybridRegistration", "failed to register agent: InvalidActivation: Activation ID is not valid")]
     public void Updater_errors_printed_bare_are_named(string category, string text) =>
-        Assert.Equal(category, Judge(text));
-
-    private static string? Judge(string text, LogScanOptions? options = null) =>
-        LogScan.Text(text + "\n", options).Issues.Select(i => i.Category).FirstOrDefault();
+        Assert.Equal(category, LogScan.FirstCategory(text));
 }
