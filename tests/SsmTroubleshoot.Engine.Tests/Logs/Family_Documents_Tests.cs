@@ -102,4 +102,32 @@ public sealed class Family_Documents_Tests
             new LogScanOptions { IncludeUnclassified = true });
         Assert.Empty(issues);
     }
+
+    [Theory]
+    // The Linux domain join script's own checks, as aws:domainJoin's output prints them (agent/plugins/domainjoin/domainjoin_unix_script.go).
+    [InlineData("***Failed: Cannot find parent directory Id", "DocumentPlugin", "documents.domain-join-script")]
+    [InlineData("***Failed: aws secretsmanager get-secret-value", "DocumentPlugin", "documents.domain-join-script")]
+    [InlineData("**Failed: Unable to reach DNS server", "DocumentPlugin", "documents.domain-join-script")]
+    [InlineData("***Failed: realm join failed", "DocumentPlugin", "documents.domain-join-script")]
+    [InlineData("**Failed : mkdir -p /etc/systemd/network/70-eth0.network.d", "DocumentPlugin", "documents.domain-join-script")]
+    [InlineData("Cannot find IPs from directory d-9067012345", "DocumentPlugin", "documents.domain-join-script")]
+    [InlineData("install_components(): apt-get install errors for Ubuntu", "DocumentPlugin", "documents.domain-join-script")]
+    [InlineData("***Failed: No Region found", "ImdsUnreachable", "documents.domain-join-no-region")]
+    public void The_domain_join_scripts_failed_checks_are_reported(string line, string category, string ruleId)
+    {
+        var issue = Assert.Single(Scan(line + "\n"));
+        Assert.Equal(category, issue.Category);
+        Assert.Equal(ruleId, issue.RuleId);
+    }
+
+    [Fact]
+    public void The_domain_join_scripts_progress_and_a_test_summary_stay_quiet()
+    {
+        var issues = Scan(
+            "########## SUCCESS: realm join successful  ##########\n" +
+            "Resolved corp.example.com to IP address(es): 10.0.1.10 10.0.2.10\n" +
+            "***** Failed: 0, Passed: 12\n",
+            new LogScanOptions { IncludeUnclassified = true });
+        Assert.Empty(issues);
+    }
 }
