@@ -58,6 +58,11 @@ public sealed class HostAndPackageTests
     [InlineData("AgentUpdate", "dpkg: error processing archive /tmp/ssm/amazon-ssm-agent.deb (--install):")]
     [InlineData("AgentUpdate", "E: Unable to locate package amazon-ssm-agent")]
     [InlineData("AgentUpdate", "No package amazon-ssm-agent available.")]
+    // The agent's own install scripts (Tools/src/update/*/install.sh), whose output the updater keeps.
+    [InlineData("AgentUpdate", "Package manager failed with exit code '1'")]
+    [InlineData("AgentUpdate", "Failed to get installed agent version")]
+    [InlineData("AgentUpdate", "Incorrect agent version is installed")]
+    [InlineData("AgentUpdate", "The amazon-ssm-agent is not supported on this platform. Please visit the documentation for the list of supported platforms")]
     [InlineData("AgentUpdate", "Error   yesterday at 22:10 UTC  yesterday at 22:11 UTC  Refresh snap \"amazon-ssm-agent\"")]
     [InlineData("AgentUpdate", "error: snap \"amazon-ssm-agent\" has \"auto-refresh\" change in progress")]
     [InlineData("AgentUpdate", "error: cannot perform the following tasks:\n- Start snap \"amazon-ssm-agent\" (7993) services (systemctl command [start snap.amazon-ssm-agent.amazon-ssm-agent.service] failed with exit status 1)")]
