@@ -98,7 +98,8 @@ public sealed class Family_Documents_Tests
             "2024-06-11 10:00:00 WARN [ssm-agent-worker] [MessageService] [EngineProcessor] Reached max number of deletions for orchestration directories: 100\n" +
             "2024-06-11 10:00:01 WARN [ssm-document-worker] " + CommandId + " There was an error retrieving the platformName while setting the environment variables: open /etc/os-release: no such file or directory\n" +
             "2024-06-11 10:00:02 WARN [ssm-document-worker] [4c3b2a19-8d7e-4f60-9a1b-2c3d4e5f6a7b] Error extracting RunCommandID from config {...}: Error: invalid messageID format: 4c3b2a19 | <nil>\n" +
-            "2024-06-11 10:00:03 ERROR [ssm-agent-worker] [MessageService] [EngineProcessor] Document Submission failed: Job with id 1f2e3d4c-5b6a-4789-8abc-def012345678 already exists\n",
+            "2024-06-11 10:00:03 ERROR [ssm-agent-worker] [MessageService] [EngineProcessor] Document Submission failed: Job with id 1f2e3d4c-5b6a-4789-8abc-def012345678 already exists\n" +
+            "Waiter CommandExecuted failed: An error occurred (InvocationDoesNotExist): \n",
             new LogScanOptions { IncludeUnclassified = true });
         Assert.Empty(issues);
     }
@@ -113,6 +114,17 @@ public sealed class Family_Documents_Tests
     [InlineData("Cannot find IPs from directory d-9067012345", "DocumentPlugin", "documents.domain-join-script")]
     [InlineData("install_components(): apt-get install errors for Ubuntu", "DocumentPlugin", "documents.domain-join-script")]
     [InlineData("***Failed: No Region found", "ImdsUnreachable", "documents.domain-join-no-region")]
+    // The same checks after a web page's markdown ate the asterisks, and Windows' Add-Computer refusing the join.
+    [InlineData("Failed: Cannot find parent directory Id", "DocumentPlugin", "documents.domain-join-script")]
+    [InlineData("Computer 'EC2AMAZ-4K2L9QF' failed to join domain 'corp.example.com' from its current workgroup 'WORKGROUP' with following error message: The specified domain either does not exist or could not be contacted.", "DocumentPlugin", "documents.domain-join-script")]
+    // A step's own script failing, as sh or PowerShell names the agent's copy of it.
+    [InlineData("/var/lib/amazon/ssm/i-0123456789abcdef0/document/orchestration/1f2e3d4c/awsrunShellScript/0.awsrunShellScript/_script.sh: 8: source: not found", "DocumentPlugin", "documents.script-error")]
+    [InlineData("/var/lib/amazon/ssm/i-0123456789abcdef0/document/orchestration/1f2e3d4c/awsrunShellScript/0.awsrunShellScript/_script.sh: line 3: jq: command not found", "DocumentPlugin", "documents.script-error")]
+    [InlineData("C:\\ProgramData\\Amazon\\SSM\\InstanceData\\i-0123456789abcdef0\\document\\orchestration\\1f2e3d4c\\awsrunPowerShellScript\\0.awsrunPowerShellScript\\_script.ps1 : The term 'Get-Foo' is not recognized as the name of a cmdlet", "DocumentPlugin", "documents.script-error")]
+    // A plugin's recovered panic is its step's failure, not the agent crashing; the API's document errors are the document's.
+    [InlineData("Plugin crashed with message runtime error: invalid memory address or nil pointer dereference!", "DocumentPlugin", "documents.internal-panic")]
+    [InlineData("creating SSM association: InvalidDocument: Document type Package is not supported for associations", "DocumentPlugin", "documents.invalid-document")]
+    [InlineData("An error occurred (InvalidDocument) when calling the SendCommand operation: Document schema version, 0.3, is not supported by association that is created with instance id", "DocumentPlugin", "documents.invalid-document")]
     public void The_domain_join_scripts_failed_checks_are_reported(string line, string category, string ruleId)
     {
         var issue = Assert.Single(Scan(line + "\n"));

@@ -34,6 +34,13 @@ public sealed class Family_Identity_Tests
         "2024-06-11 08:00:00 ERROR [ssm-agent-worker] [MessageService] [MGSInteractor] Error setting up control channel: read tcp 10.0.1.15:50134->52.46.200.123:443: read: connection timed out\n")]
     [InlineData("DocumentPlugin", "messaging.command-intake",
         "2024-06-11 08:00:00 WARN [ssm-agent-worker] [MessageService] [MDSInteractor] [messageID=aws.ssm.5d1c2b3a.i-0123456789abcdef0] skipping document aws.ssm.5d1c2b3a.i-0123456789abcdef0 due to the error: ProcessorBufferFull. Will wake up every 10 seconds till the buffer is free\n")]
+    // Creating the hybrid activation itself, as the AWS CLI, the SDKs and Terraform print the API's refusal.
+    [InlineData("HybridRegistration", "identity.hybrid-activation-api",
+        "An error occurred (ValidationException) when calling the CreateActivation operation: Not existing role: arn:aws:iam::123456789012:role/SSMServiceRole\n")]
+    [InlineData("HybridRegistration", "identity.hybrid-activation-api",
+        "ValidationException: 1 validation error detected: Value 'service-role/AmazonEC2RunCommandRoleForManagedInstances' at 'iamRole' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[\\p{L}\\p{N}+=,.@\\-_]*$\n")]
+    [InlineData("HybridRegistration", "identity.hybrid-activation-api",
+        "Error: creating SSM Activation: operation error SSM: CreateActivation, https response error StatusCode: 400, RequestID: 0f1e2d3c, api error ValidationException: Nonexistent role or missing ssm service principal in trust policy: arn:aws:iam::123456789012:role/x\n")]
     [InlineData("ProxyMisconfiguration", "windows.proxy-settings",
         "2024-06-11 08:00:00 WARN [ssm-agent-worker] SetProxySettings invalid URL or host for no_proxy: parse \"http://*.corp.example\": invalid character \"*\" in host name\n")]
     public void A_family_entry_is_classified_by_its_rule(string category, string ruleId, string line)

@@ -126,17 +126,45 @@ public sealed class PastedLineTests
     [InlineData("SessionManagerPlugin is not found. Please refer to SessionManager Documentation here: http://docs.aws.amazon.com/console/systems-manager/session-manager-plugin-not-found", "session.client-plugin-missing")]
     // The console's words for the same offline node (before: "register itself" read as a hybrid registration problem).
     [InlineData("SSM Agent is not online. The SSM Agent was unable to connect to a Systems Manager endpoint to register itself with the service.", "session.target-not-connected")]
-    [InlineData("The SSM Agent was unable to connect to a Systems Manager endpoint to register itself with the service.", "session.target-not-connected")]
     [InlineData("We weren't able to connect to your instance. Common reasons for this include: SSM Agent isn't installed on the instance. The required IAM instance profile isn't attached to the instance.", "session.target-not-connected")]
     [InlineData("The version of SSM Agent on the instance supports Session Manager, but the instance is not configured for use with AWS Systems Manager.", "session.target-not-connected")]
     // ECS Exec's word for a task whose Session Manager agent is not running (before: read as a document plugin failure).
     [InlineData("An error occurred (InvalidParameterException) when calling the ExecuteCommand operation: The execute command failed because execute command was not enabled when the task was run or the execute command agent isn't running. Wait and try the command again or run a new task with execute command enabled and try again.", "session.target-not-connected")]
+    // The same, copied from a web page that turned the apostrophe into a typographic one.
+    [InlineData("An error occurred (InvalidParameterException) when calling the ExecuteCommand operation: The execute command failed because execute command was not enabled when the task was run or the execute command agent isn’t running.", "session.target-not-connected")]
+    // Any other ECS Exec refusal is the client's side of a session that cannot start.
+    [InlineData("An error occurred (ClusterNotFoundException) when calling the ExecuteCommand operation: Cluster not found.", "session.client-failed")]
+    // The local end of an SSH-over-SSM or port-forwarding tunnel with nothing behind it.
+    [InlineData("kex_exchange_identification: Connection closed by remote host", "session.local-tunnel")]
+    [InlineData("2020/06/17 17:46:24 packer-builder-amazon-ebs plugin: [DEBUG] TCP connection to SSH ip/port failed: dial tcp 127.0.0.1:8819: connect: connection refused", "session.local-tunnel")]
+    [InlineData("OSError: session-manager-plugin not found", "session.client-plugin-missing")]
+    [InlineData("/bin/sh: 1: session-manager-plugin: not found", "session.client-plugin-missing")]
     public void The_clients_side_of_a_session_that_cannot_start_is_named(string text, string ruleId)
     {
         var (issues, entries) = LogScan.Text(text + "\n");
         Assert.Equal("SessionManager", Assert.Single(issues).Category);
         Assert.Equal(ruleId, Assert.Single(entries).RuleId);
     }
+
+    [Theory]
+    // The console's second sentence alone speaks only of the endpoint: the node could not reach Systems Manager.
+    [InlineData("The SSM Agent was unable to connect to a Systems Manager endpoint to register itself with the service.")]
+    // A loopback address behind an AWS endpoint's name (a hosts-file entry) is still the endpoint; so is .NET's wording.
+    [InlineData("Post \"https://ssm.us-east-1.amazonaws.com/\": dial tcp 127.0.0.1:443: connect: connection refused")]
+    [InlineData("Invoke-PatchBaselineOperation : The underlying connection was closed: An unexpected error occurred on a send.")]
+    [InlineData("Exception calling \"DownloadFile\" with \"2\" argument(s): \"Unable to connect to the remote server\"")]
+    // AWSSupport-TroubleshootManagedInstance's route check.
+    [InlineData("- [WARNING] No route found for 0.0.0.0/0. Internet access is required to connect to the public Systems Manager endpoint.")]
+    public void An_endpoint_the_node_cannot_reach_is_named_so(string text) => Assert.Equal("EndpointUnreachable", LogScan.FirstCategory(text));
+
+    [Theory]
+    [InlineData("DnsResolution", "The remote name could not be resolved: 'ssm.eu-west-1.amazonaws.com'")]
+    [InlineData("ProxyTls", "Invoke-WebRequest : The request was aborted: Could not create SSL/TLS secure channel.")]
+    [InlineData("ProxyMisconfiguration", "proxyconnect tcp: dial tcp 127.0.0.1:3128: connect: connection refused")]
+    [InlineData("NoCredentials", "- [ERROR] No EC2 instance IAM profile attached to the instance: 'i-078f9468a15e81c8d'.")]
+    [InlineData("NoCredentials", "ERROR: no IAM profile associated with the instance")]
+    [InlineData("IamAccessDenied", "An error occurred (AccessDeniedException) when calling the ExecuteCommand operation: User: arn:aws:sts::123456789012:assumed-role/dev/x is not authorized to perform: ecs:ExecuteCommand")]
+    public void Windows_network_errors_and_runbook_lines_are_named(string category, string text) => Assert.Equal(category, LogScan.FirstCategory(text));
 
     [Theory]
     // Error texts of the updater and the setup tool, as the Run Command output shows them: no timestamp, no level.
