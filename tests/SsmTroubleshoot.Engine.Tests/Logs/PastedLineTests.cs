@@ -167,6 +167,21 @@ public sealed class PastedLineTests
     public void Windows_network_errors_and_runbook_lines_are_named(string category, string text) => Assert.Equal(category, LogScan.FirstCategory(text));
 
     [Theory]
+    // Systems Manager refusing a request before it reaches the node, as the AWS CLI and SDK v2 print the error code.
+    [InlineData("DocumentPlugin", "An error occurred (UnsupportedPlatformType) when calling the SendCommand operation: The document AWS-RunPowerShellScript is not supported for Linux instances")]
+    [InlineData("DocumentPlugin", "An error occurred (InvalidParameters) when calling the SendCommand operation: document AWS-RunShellScript does not support parameters.")]
+    [InlineData("DocumentPlugin", "An error occurred (AssociationAlreadyExists) when calling the CreateAssociation operation: The association already exists.")]
+    [InlineData("DocumentPlugin", "An error occurred (AutomationDefinitionNotFoundException) when calling the StartAutomationExecution operation: Document with name AWSSupport-Foo does not exist")]
+    [InlineData("DocumentPlugin", "operation error SSM: SendCommand, https response error StatusCode: 400, RequestID: 7c1d, api error InvalidTarget: Targets must be specified")]
+    [InlineData("S3OrKms", "An error occurred (InvalidOutputFolder) when calling the SendCommand operation:")]
+    [InlineData("S3OrKms", "An error occurred (AuthorizationHeaderMalformed) when calling the PutObject operation: the region 'us-east-1' is wrong; expecting 'eu-west-1'")]
+    [InlineData("S3OrKms", "An error occurred (InvalidKeyId) when calling the Decrypt operation: arn:aws:kms:us-east-1:123456789012:key/1234 is disabled.")]
+    [InlineData("Throttling", "An error occurred (TooManyUpdates) when calling the UpdateInstanceInformation operation: Too many updates")]
+    // Errors of the caller's own credentials keep their root cause whatever the operation.
+    [InlineData("CredentialsExpired", "An error occurred (ExpiredTokenException) when calling the SendCommand operation: The security token included in the request is expired")]
+    public void Service_refusals_are_named_by_their_error_code(string category, string text) => Assert.Equal(category, LogScan.FirstCategory(text));
+
+    [Theory]
     // Error texts of the updater and the setup tool, as the Run Command output shows them: no timestamp, no level.
     [InlineData("AgentUpdate", "updating amazon-ssm-agent to an older version, please enable allow downgrade to proceed")]
     [InlineData("AgentUpdate", "before downgrading to 3.0.1479.0, first downgrade to any version from 3.1.821.0 to 3.2.923.0")]
