@@ -139,6 +139,9 @@ public sealed class PastedLineTests
     [InlineData("2020/06/17 17:46:24 packer-builder-amazon-ebs plugin: [DEBUG] TCP connection to SSH ip/port failed: dial tcp 127.0.0.1:8819: connect: connection refused", "session.local-tunnel")]
     [InlineData("OSError: session-manager-plugin not found", "session.client-plugin-missing")]
     [InlineData("/bin/sh: 1: session-manager-plugin: not found", "session.client-plugin-missing")]
+    // Ansible's aws_ssm connection (community.aws / amazon.aws): the plugin missing, and a session that never answered.
+    [InlineData("fatal: [i-0abc]: FAILED! => {\"msg\": \"failed to find the executable specified /usr/local/bin/session-manager-plugin.\"}", "session.client-plugin-missing")]
+    [InlineData("fatal: [web]: UNREACHABLE! => {\"changed\": false, \"msg\": \"SSM exec_command timeout on host: i-0123456789abcdef0\", \"unreachable\": true}", "session.client-failed")]
     public void The_clients_side_of_a_session_that_cannot_start_is_named(string text, string ruleId)
     {
         var (issues, entries) = LogScan.Text(text + "\n");
