@@ -180,9 +180,29 @@ public sealed class PastedLineTests
     [InlineData("S3OrKms", "An error occurred (AuthorizationHeaderMalformed) when calling the PutObject operation: the region 'us-east-1' is wrong; expecting 'eu-west-1'")]
     [InlineData("S3OrKms", "An error occurred (InvalidKeyId) when calling the Decrypt operation: arn:aws:kms:us-east-1:123456789012:key/1234 is disabled.")]
     [InlineData("Throttling", "An error occurred (TooManyUpdates) when calling the UpdateInstanceInformation operation: Too many updates")]
+    [InlineData("S3OrKms", "<Message>Error parsing the X-Amz-Credential parameter; the region 'us-west-2' is wrong; expecting 'us-east-1'</Message>")]
+    [InlineData("S3OrKms", "Requests specifying Server Side Encryption with AWS KMS managed keys require AWS Signature Version 4.")]
+    // A node that is not an online managed node: most often no instance profile; a hybrid node's is its registration.
+    [InlineData("NoCredentials", "An error occurred (InvalidInstanceId) when calling the SendCommand operation: Instances [[i-0abc1234def567890]] not in a valid state for account 123456789012")]
+    [InlineData("NoCredentials", "operation error SSM: SendCommand, https response error StatusCode: 400, RequestID: 9ea1, InvalidInstanceId: Instances [[i-0629883c23865f080]] not in a valid state for account 123456789012")]
+    [InlineData("NoCredentials", "Step timed out while step is verifying the SSM Agent availability on the target instance(s). SSM Agent on Instances: [i-0abc1234def567890] are not functioning. Please refer to Automation Service Troubleshooting Guide for more diagnosis details.")]
+    [InlineData("HybridRegistration", "An error occurred (InvalidInstanceId) when calling the SendCommand operation: Instances [[mi-0123456789abcdef0]] not in a valid state for account 123456789012")]
+    // Automation's own words for a failed step, and the document and package errors around Run Command.
+    [InlineData("DocumentPlugin", "Step fails when it is Execute/Cancelling action. Property value 'False' from the API output is not in the desired values. Desired values: ['True'].. Please refer to Automation Service Troubleshooting Guide for more diagnosis details.")]
+    [InlineData("DocumentPlugin", "SSM execution '9ace18ad-a601-4163-a66a-9a4a634e5294' failed with status = 'TimedOut' in state = 'BUILDING'")]
+    [InlineData("DocumentPlugin", "Invalid document: ASR-EnableDeliveryLoggingForSNSTopic")]
+    [InlineData("DocumentPlugin", "install errors: failed to run commands: exit status 1")]
+    [InlineData("DocumentPlugin", "Exception: Failed to execute distributor package. Failed steps: ['ExecuteDistributorPackageLinux'] check the step's logs for more details")]
+    [InlineData("ImdsUnreachable", "2022/05/18 12:06:46 E! ec2metadata is not available")]
     // Errors of the caller's own credentials keep their root cause whatever the operation.
     [InlineData("CredentialsExpired", "An error occurred (ExpiredTokenException) when calling the SendCommand operation: The security token included in the request is expired")]
     public void Service_refusals_are_named_by_their_error_code(string category, string text) => Assert.Equal(category, LogScan.FirstCategory(text));
+
+    [Theory]
+    // A caller's own mistakes with the API and an installer's routine noise say nothing about a node.
+    [InlineData("botocore.errorfactory.InvalidPluginName: An error occurred (InvalidPluginName) when calling the GetCommandInvocation operation")]
+    [InlineData("install errors: debconf: unable to initialize frontend: Dialog")]
+    public void Caller_mistakes_and_installer_noise_stay_quiet(string text) => Assert.Null(LogScan.FirstCategory(text));
 
     [Theory]
     // Error texts of the updater and the setup tool, as the Run Command output shows them: no timestamp, no level.
