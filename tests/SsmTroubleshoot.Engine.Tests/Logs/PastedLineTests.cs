@@ -191,6 +191,7 @@ public sealed class PastedLineTests
     [InlineData("DocumentPlugin", "Step fails when it is Execute/Cancelling action. Property value 'False' from the API output is not in the desired values. Desired values: ['True'].. Please refer to Automation Service Troubleshooting Guide for more diagnosis details.")]
     [InlineData("DocumentPlugin", "SSM execution '9ace18ad-a601-4163-a66a-9a4a634e5294' failed with status = 'TimedOut' in state = 'BUILDING'")]
     [InlineData("DocumentPlugin", "Invalid document: ASR-EnableDeliveryLoggingForSNSTopic")]
+    [InlineData("IamAccessDenied", "The provided role: arn:aws:iam::123456789012:role/Scheduler-AutomationExecutionRole can't be assumed. (Service: null; Status Code: 0; Error Code: null; Request ID: null; Proxy: null)")]
     [InlineData("DocumentPlugin", "install errors: failed to run commands: exit status 1")]
     [InlineData("DocumentPlugin", "Exception: Failed to execute distributor package. Failed steps: ['ExecuteDistributorPackageLinux'] check the step's logs for more details")]
     [InlineData("ImdsUnreachable", "2022/05/18 12:06:46 E! ec2metadata is not available")]
