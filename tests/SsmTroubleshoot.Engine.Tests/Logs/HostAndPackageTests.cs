@@ -66,6 +66,7 @@ public sealed class HostAndPackageTests
     [InlineData("AgentUpdate", "The amazon-ssm-agent is not supported on this platform. Please visit the documentation for the list of supported platforms")]
     [InlineData("AgentUpdate", "-> Amazon-ssm-agent is installed in this instance by snap, please use snap to update or uninstall.")]
     [InlineData("AgentUpdate", "FATAL: Minimum required kernel version is 3.2")]
+    [InlineData("AgentUpdate", "{\"level\":\"error\",\"msg\":\"Downloading ssm-setup-cli failed. Retrying...\",\"error\":\"validating ssm-setup-cli signature: Signature Verification Error: No matching signature\"}")]
     [InlineData("AgentUpdate", "Error   yesterday at 22:10 UTC  yesterday at 22:11 UTC  Refresh snap \"amazon-ssm-agent\"")]
     [InlineData("AgentUpdate", "error: snap \"amazon-ssm-agent\" has \"auto-refresh\" change in progress")]
     [InlineData("AgentUpdate", "error: cannot perform the following tasks:\n- Start snap \"amazon-ssm-agent\" (7993) services (systemctl command [start snap.amazon-ssm-agent.amazon-ssm-agent.service] failed with exit status 1)")]
