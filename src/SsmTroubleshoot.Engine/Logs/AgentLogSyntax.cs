@@ -21,8 +21,8 @@ internal enum LineKind
 
     /// <summary>
     /// Starts an entry without a header: one check of a pasted <c>ssm-cli get-diagnostics</c> (a table row, or the
-    /// <c>"Check"</c> line of its JSON), or the unit line of a pasted <c>systemctl status</c>. Each is its own finding,
-    /// not a continuation of the one above.
+    /// <c>"Check"</c> line of its JSON), the unit line of a pasted <c>systemctl status</c>, a shell prompt with its command,
+    /// or the AWS CLI's one-line error report. Each is its own finding, not a continuation of the one above.
     /// </summary>
     Record,
 }
@@ -102,7 +102,33 @@ internal static class AgentLogSyntax
             return LineKind.Record; // "● <unit> - <description>": systemctl status heads its own block (Loaded:, Active: …)
         }
 
-        return IsDiagnosticsCheck(s, start, end) || IsShellPrompt(s, start, end) ? LineKind.Record : LineKind.Continuation;
+        return IsDiagnosticsCheck(s, start, end) || IsShellPrompt(s, start, end) || IsAwsCliError(s, start, end)
+            ? LineKind.Record
+            : LineKind.Continuation;
+    }
+
+    private const string AwsCliError = "An error occurred (";
+
+    /// <summary>
+    /// The AWS CLI's report of one failed call, <c>An error occurred (Code) when calling the Operation operation: …</c>:
+    /// whole on its one line, so two of them pasted one under the other are two findings, not one.
+    /// </summary>
+    private static bool IsAwsCliError(char[] s, int start, int end)
+    {
+        if (end - start <= AwsCliError.Length || s[start] != 'A')
+        {
+            return false;
+        }
+
+        for (var i = 1; i < AwsCliError.Length; i++)
+        {
+            if (s[start + i] != AwsCliError[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>

@@ -192,4 +192,31 @@ public sealed class HostAndPackageTests
 
         Assert.Single(entries);
     }
+
+    [Fact]
+    public void Each_aws_cli_error_report_pasted_under_another_is_its_own_finding()
+    {
+        var text = string.Join('\n',
+            "kex_exchange_identification: Connection closed by remote host",
+            "An error occurred (InvalidParameters) when calling the SendCommand operation: document AWS-RunShellScript does not support parameters.",
+            "An error occurred (TargetNotConnected) when calling the StartSession operation: i-0123456789abcdef0 is not connected.") + "\n";
+
+        var (_, entries) = LogScan.Text(text);
+
+        Assert.Equal(new string?[] { "session.local-tunnel", "documents.api-refused", "session.target-not-connected" }, entries.Select(e => e.RuleId).ToArray());
+        Assert.Equal([1L, 2L, 3L], entries.Select(e => e.LineNumber).ToArray());
+    }
+
+    [Fact]
+    public void A_line_that_only_mentions_the_cli_error_stays_with_its_entry()
+    {
+        var text = string.Join('\n',
+            "2026-03-01 10:00:00 ERROR [ssm-document-worker] [aws:runShellScript] failed to run commands: exit status 254",
+            "  aws: An error occurred (AccessDenied) when calling the GetObject operation: Access Denied",
+            "Reason: An error occurred (AccessDenied) when calling the GetObject operation: Access Denied") + "\n";
+
+        var (_, entries) = LogScan.Text(text);
+
+        Assert.Single(entries);
+    }
 }
