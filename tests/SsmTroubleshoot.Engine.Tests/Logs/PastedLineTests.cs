@@ -207,6 +207,19 @@ public sealed class PastedLineTests
     public void Caller_mistakes_and_installer_noise_stay_quiet(string text) => Assert.Null(LogScan.FirstCategory(text));
 
     [Theory]
+    // The same errors as AWS.Tools for PowerShell prints them: the cmdlet, a colon, the service's message; the error
+    // record's FullyQualifiedErrorId names the error code as an exception type.
+    [InlineData("NoCredentials", "Send-SSMCommand : Instances [[i-0abc1234def567890]] not in a valid state for account 123456789012")]
+    [InlineData("HybridRegistration", "Send-SSMCommand : Instances [[mi-0123456789abcdef0]] not in a valid state for account 123456789012")]
+    [InlineData("NoCredentials", "    + FullyQualifiedErrorId : Amazon.SimpleSystemsManagement.Model.InvalidInstanceIdException,Amazon.PowerShell.Cmdlets.SSM.SendSSMCommandCmdlet")]
+    [InlineData("DocumentPlugin", "    + FullyQualifiedErrorId : Amazon.SimpleSystemsManagement.Model.UnsupportedPlatformTypeException,Amazon.PowerShell.Cmdlets.SSM.SendSSMCommandCmdlet")]
+    [InlineData("SessionManager", "Start-SSMSession : i-0abc1234def567890 is not connected.")]
+    [InlineData("HybridRegistration", "New-SSMActivation : Nonexistent role or missing ssm service principal in trust policy: arn:aws:iam::123456789012:role/SSMServiceRole")]
+    [InlineData("IamAccessDenied", "Send-SSMCommand : User: arn:aws:iam::123456789012:user/ops is not authorized to perform: ssm:SendCommand on resource: arn:aws:ec2:us-east-1:123456789012:instance/i-0abc1234def567890")]
+    [InlineData("DocumentPlugin", "At C:\\ProgramData\\Amazon\\SSM\\InstanceData\\i-0abc1234def567890\\document\\orchestration\\1f2e\\awsrunPowerShellScript\\0.awsrunPowerShellScript\\_script.ps1:124 char:5")]
+    public void Aws_tools_for_powershell_errors_are_named_like_the_clis(string category, string text) => Assert.Equal(category, LogScan.FirstCategory(text));
+
+    [Theory]
     // Error texts of the updater and the setup tool, as the Run Command output shows them: no timestamp, no level.
     [InlineData("AgentUpdate", "updating amazon-ssm-agent to an older version, please enable allow downgrade to proceed")]
     [InlineData("AgentUpdate", "before downgrading to 3.0.1479.0, first downgrade to any version from 3.1.821.0 to 3.2.923.0")]
