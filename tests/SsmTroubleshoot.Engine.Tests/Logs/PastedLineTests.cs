@@ -220,6 +220,16 @@ public sealed class PastedLineTests
     public void Aws_tools_for_powershell_errors_are_named_like_the_clis(string category, string text) => Assert.Equal(category, LogScan.FirstCategory(text));
 
     [Theory]
+    // The Java and JavaScript SDKs' words for the same network failures (tools and Lambda functions around Systems Manager).
+    [InlineData("EndpointUnreachable", "Unable to execute HTTP request: Connect to ssm.us-east-1.amazonaws.com:443 [ssm.us-east-1.amazonaws.com/52.46.1.1] failed: connect timed out")]
+    [InlineData("EndpointUnreachable", "Error: connect ETIMEDOUT 52.46.1.1:443")]
+    [InlineData("DnsResolution", "Error: getaddrinfo ENOTFOUND ssm.us-east-1.amazonaws.com")]
+    [InlineData("ProxyTls", "Unable to execute HTTP request: PKIX path building failed: sun.security.provider.certpath.SunCertPathBuilderException: unable to find valid certification path to requested target")]
+    [InlineData("ProxyTls", "Error: self signed certificate in certificate chain")]
+    [InlineData("ProxyTls", "Error: unable to get local issuer certificate")]
+    public void Other_sdks_network_errors_are_named(string category, string text) => Assert.Equal(category, LogScan.FirstCategory(text));
+
+    [Theory]
     // Error texts of the updater and the setup tool, as the Run Command output shows them: no timestamp, no level.
     [InlineData("AgentUpdate", "updating amazon-ssm-agent to an older version, please enable allow downgrade to proceed")]
     [InlineData("AgentUpdate", "before downgrading to 3.0.1479.0, first downgrade to any version from 3.1.821.0 to 3.2.923.0")]
