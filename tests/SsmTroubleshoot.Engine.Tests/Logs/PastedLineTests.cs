@@ -136,6 +136,7 @@ public sealed class PastedLineTests
     [InlineData("An error occurred (ClusterNotFoundException) when calling the ExecuteCommand operation: Cluster not found.", "session.client-failed")]
     // The local end of an SSH-over-SSM or port-forwarding tunnel with nothing behind it.
     [InlineData("kex_exchange_identification: Connection closed by remote host", "session.local-tunnel")]
+    [InlineData("Connection closed by UNKNOWN port 65535", "session.local-tunnel")]
     [InlineData("2020/06/17 17:46:24 packer-builder-amazon-ebs plugin: [DEBUG] TCP connection to SSH ip/port failed: dial tcp 127.0.0.1:8819: connect: connection refused", "session.local-tunnel")]
     [InlineData("OSError: session-manager-plugin not found", "session.client-plugin-missing")]
     [InlineData("/bin/sh: 1: session-manager-plugin: not found", "session.client-plugin-missing")]
