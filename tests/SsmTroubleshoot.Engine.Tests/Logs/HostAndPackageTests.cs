@@ -37,6 +37,9 @@ public sealed class HostAndPackageTests
     [InlineData("AgentStartup", "Mar  1 10:00:05 ip-10-0-0-1 init: amazon-ssm-agent respawning too fast, stopped")]
     [InlineData("AgentStartup", "A timeout was reached (30000 milliseconds) while waiting for the Amazon SSM Agent service to connect.")]
     [InlineData("AgentStartup", "Windows could not start the Amazon SSM Agent service on Local Computer.")]
+    // macOS: launchd's word on the agent's job.
+    [InlineData("AgentStartup", "2024-03-01 10:00:00.123 Df launchd[1]: (com.amazon.aws.ssm[512]) Service exited with abnormal code: 1")]
+    [InlineData("AgentStartup", "launchd[1]: (com.amazon.aws.ssm) Service only ran for 0 seconds. Pushing respawn out by 10 seconds.")]
     // The kernel's out-of-memory killer taking an agent process (its name cut at 15 characters, as the kernel keeps it).
     [InlineData("AgentStartup", "[182733.120094] Out of memory: Killed process 1861 (ssm-agent-worke) total-vm:2318600kB, anon-rss:1709512kB, file-rss:0kB")]
     [InlineData("AgentStartup", "kernel: Out of memory: Kill process 2210 (amazon-ssm-agen) score 512 or sacrifice child")]
