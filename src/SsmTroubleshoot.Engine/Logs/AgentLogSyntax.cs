@@ -133,7 +133,8 @@ internal static class AgentLogSyntax
 
     /// <summary>
     /// A shell prompt with the command typed after it, as a report pastes a terminal: <c>[ec2-user@ip-10-0-1-5 ~]$ …</c>,
-    /// <c>ubuntu@ip-10-0-1-5:~$ …</c>, <c>sh-5.2$ …</c> (Session Manager's shell), <c>PS C:\Users\Administrator&gt; …</c>.
+    /// <c>ubuntu@ip-10-0-1-5:~$ …</c>, <c>sh-5.2$ …</c> (Session Manager's shell), <c>PS C:\Users\Administrator&gt; …</c>,
+    /// and the bare <c>$ …</c> of documentation.
     /// What the command printed belongs to it, not to the entry above.
     /// </summary>
     private static bool IsShellPrompt(char[] s, int start, int end)
@@ -142,6 +143,12 @@ internal static class AgentLogSyntax
         if (end - start < 4)
         {
             return false;
+        }
+
+        if (s[start] == '$' && s[start + 1] == ' ' && IsLetter(s[start + 2]))
+        {
+            // "$ aws ssm …": the bare prompt of documentation and READMEs
+            return true;
         }
 
         if (s[start] == '[')

@@ -166,6 +166,7 @@ public sealed class HostAndPackageTests
     [InlineData("ubuntu@ip-10-0-1-5:~$ sudo dpkg -i amazon-ssm-agent.deb")]
     [InlineData("sh-5.2$ sudo yum install -y amazon-ssm-agent")]
     [InlineData("PS C:\\Users\\Administrator> msiexec /i AmazonSSMAgentSetup.msi")]
+    [InlineData("$ sudo rpm -Uvh amazon-ssm-agent.rpm")]
     public void A_shell_prompt_starts_the_output_of_its_command(string prompt)
     {
         var text = string.Join('\n',
@@ -185,6 +186,7 @@ public sealed class HostAndPackageTests
     [InlineData("caused by: dial tcp 10.0.0.1:443: i/o timeout")]
     [InlineData("admin@corp.example: error: package amazon-ssm-agent-3.3.40.0-1.x86_64 does not verify")]
     [InlineData("[ssm-agent-worker] error: package amazon-ssm-agent-3.3.40.0-1.x86_64 does not verify")]
+    [InlineData("$5 charge: error: package amazon-ssm-agent-3.3.40.0-1.x86_64 does not verify")]
     public void Lines_that_only_look_like_a_prompt_stay_with_their_entry(string line)
     {
         var text = string.Join('\n',
