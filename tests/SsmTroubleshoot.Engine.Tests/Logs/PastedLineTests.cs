@@ -216,6 +216,9 @@ public sealed class PastedLineTests
     [InlineData("DocumentPlugin", "    + FullyQualifiedErrorId : Amazon.SimpleSystemsManagement.Model.UnsupportedPlatformTypeException,Amazon.PowerShell.Cmdlets.SSM.SendSSMCommandCmdlet")]
     [InlineData("SessionManager", "Start-SSMSession : i-0abc1234def567890 is not connected.")]
     [InlineData("HybridRegistration", "New-SSMActivation : Nonexistent role or missing ssm service principal in trust policy: arn:aws:iam::123456789012:role/SSMServiceRole")]
+    // The IAM policy simulator's verdict on the agent's actions, as amazon-ecs-exec-checker and simulate-principal-policy print it.
+    [InlineData("IamAccessDenied", "     ssmmessages:CreateControlChannel: implicitDeny")]
+    [InlineData("IamAccessDenied", "\"EvalActionName\": \"ssm:UpdateInstanceInformation\", \"EvalDecision\": \"explicitDeny\"")]
     [InlineData("IamAccessDenied", "Send-SSMCommand : User: arn:aws:iam::123456789012:user/ops is not authorized to perform: ssm:SendCommand on resource: arn:aws:ec2:us-east-1:123456789012:instance/i-0abc1234def567890")]
     [InlineData("DocumentPlugin", "At C:\\ProgramData\\Amazon\\SSM\\InstanceData\\i-0abc1234def567890\\document\\orchestration\\1f2e\\awsrunPowerShellScript\\0.awsrunPowerShellScript\\_script.ps1:124 char:5")]
     public void Aws_tools_for_powershell_errors_are_named_like_the_clis(string category, string text) => Assert.Equal(category, LogScan.FirstCategory(text));
