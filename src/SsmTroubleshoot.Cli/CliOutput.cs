@@ -5,7 +5,9 @@ using System.Linq;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using SsmTroubleshoot.Common;
 
 namespace SsmTroubleshoot.Cli;
 
@@ -43,7 +45,80 @@ internal sealed class CliOutput
 
     public bool Json { get; set; }
 
-    public void WriteJson(object? value) => Out.WriteLine(JsonSerializer.Serialize(value, value?.GetType() ?? typeof(object), JsonOptions));
+    // What was read, not written by this tool: a log line, a sample of one, a rule's patterns and signatures. Shown as it
+    // was, never respelt for the command line (a pasted "Send-SSMCommand : …" stays what the terminal printed).
+    private static readonly HashSet<string> DataFields = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Message", "Sample", "LikelyCauseSample", "Patterns", "Signatures", "Pattern", "Signature", "Matches",
+    };
+
+    public void WriteJson(object? value)
+    {
+        var node = JsonSerializer.SerializeToNode(value, value?.GetType() ?? typeof(object), JsonOptions);
+        node = SpellProse(node, null);
+        using (Verbatim())
+        {
+            Out.WriteLine(node is null ? "null" : node.ToJsonString(JsonOptions));
+        }
+    }
+
+    /// <summary>The JSON with every string spelt for the command line, except under a data field (changed in place).</summary>
+    private static JsonNode? SpellProse(JsonNode? node, string? name)
+    {
+        if (name is not null && DataFields.Contains(name))
+        {
+            return node;
+        }
+
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var key in obj.Select(p => p.Key).ToList())
+                {
+                    if (obj[key] is JsonValue leaf)
+                    {
+                        var spelt = SpellProse(leaf, key);
+                        if (!ReferenceEquals(spelt, leaf))
+                        {
+                            obj[key] = spelt;
+                        }
+                    }
+                    else
+                    {
+                        SpellProse(obj[key], key);
+                    }
+                }
+
+                return obj;
+            case JsonArray array:
+                for (var i = 0; i < array.Count; i++)
+                {
+                    if (array[i] is JsonValue leaf)
+                    {
+                        var spelt = SpellProse(leaf, name);
+                        if (!ReferenceEquals(spelt, leaf))
+                        {
+                            array[i] = spelt;
+                        }
+                    }
+                    else
+                    {
+                        SpellProse(array[i], name);
+                    }
+                }
+
+                return array;
+            case JsonValue value when value.TryGetValue<string>(out var text):
+                var respelt = Spell(text);
+                return string.Equals(respelt, text, StringComparison.Ordinal) ? value : JsonValue.Create(respelt);
+            default:
+                return node;
+        }
+    }
+
+    private static string Spell(string text) => CommandSpelling.For(FrontEnd.CommandLine, text);
+
+    private IDisposable? Verbatim() => (Out as TerminalSafeWriter)?.Verbatim();
 
     public void WriteWarning(string message) => Error.WriteLine("WARNING: " + message);
 
@@ -63,7 +138,7 @@ internal sealed class CliOutput
             return;
         }
 
-        var cells = rows.Select(r => columns.Select(c => Format(c.Value(r))).ToArray()).ToList();
+        var cells = rows.Select(r => columns.Select(c => Cell(c.Value(r), c.Header)).ToArray()).ToList();
         var widths = columns.Select((c, i) => Math.Max(c.Header.Length, cells.Max(row => row[i].Length))).ToArray();
 
         // The last column takes what is left of the terminal width, so long remediation text does not wrap the table.
@@ -93,7 +168,10 @@ internal sealed class CliOutput
             }
         }
 
-        Out.Write(builder.ToString());
+        using (Verbatim())
+        {
+            Out.Write(builder.ToString());
+        }
     }
 
     /// <summary>
@@ -105,7 +183,7 @@ internal sealed class CliOutput
     {
         var list = fields.Where(f => !string.IsNullOrWhiteSpace(f.Value)).ToList();
         var builder = new StringBuilder();
-        builder.AppendLine(Format(title));
+        builder.AppendLine(Spell(Format(title)));
         if (list.Count > 0)
         {
             var labelWidth = list.Max(f => f.Label.Length) + 1;
@@ -113,7 +191,7 @@ internal sealed class CliOutput
             var room = Math.Max(20, Width - indent.Length);
             foreach (var (label, value) in list)
             {
-                var pieces = WrapText(Format(value), room);
+                var pieces = WrapText(Cell(value, label), room);
                 builder.Append("  ").Append((label + ":").PadRight(labelWidth)).Append(' ').AppendLine(pieces[0]);
                 foreach (var piece in pieces.Skip(1))
                 {
@@ -122,7 +200,10 @@ internal sealed class CliOutput
             }
         }
 
-        Out.Write(builder.ToString());
+        using (Verbatim())
+        {
+            Out.Write(builder.ToString());
+        }
     }
 
     private static string Line(string[] values, int[] widths, bool[] right)
@@ -171,14 +252,21 @@ internal sealed class CliOutput
 
     private static string Truncate(string value, int width) => value.Length <= width ? value : value.Substring(0, Math.Max(0, width - 1)) + "…";
 
+    /// <summary>A cell as shown: prose spelt for the command line, a data field as it was read.</summary>
+    private static string Cell(object? value, string field)
+    {
+        var text = Format(value);
+        return DataFields.Contains(field) ? text : Spell(text);
+    }
+
     private static string Format(object? value) => value switch
     {
         null => string.Empty,
         DateTime time => time.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture),
         DateTimeOffset time => time.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture),
         bool flag => flag ? "True" : "False",
-        // Spelt for the CLI before the widths are measured, so the table stays aligned.
-        string text => SsmTroubleshoot.Common.CommandSpelling.For(SsmTroubleshoot.Common.FrontEnd.CommandLine, text.Replace('\n', ' ').Replace('\r', ' ')),
+        // Spelt by Cell (prose only) before the widths are measured, so the table stays aligned.
+        string text => text.Replace('\n', ' ').Replace('\r', ' '),
         System.Collections.IEnumerable items => string.Join(", ", items.Cast<object?>().Select(Format)),
         IFormattable formattable => formattable.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
         _ => value.ToString() ?? string.Empty,

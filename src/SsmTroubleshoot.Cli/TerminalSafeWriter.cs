@@ -16,6 +16,7 @@ internal sealed class TerminalSafeWriter : TextWriter
 {
     private readonly TextWriter _inner;
     private bool _pendingReturn;
+    private int _verbatim;
 
     public TerminalSafeWriter(TextWriter inner)
         : base(CultureInfo.InvariantCulture)
@@ -24,6 +25,30 @@ internal sealed class TerminalSafeWriter : TextWriter
     }
 
     public override Encoding Encoding => _inner.Encoding;
+
+    /// <summary>
+    /// Until the scope is disposed, text is written with its command names as they are: the caller has spelt the prose
+    /// for the command line and left data (a log line, a rule's pattern) as it was read.
+    /// </summary>
+    internal IDisposable Verbatim()
+    {
+        _verbatim++;
+        return new VerbatimScope(this);
+    }
+
+    private sealed class VerbatimScope(TerminalSafeWriter writer) : IDisposable
+    {
+        private bool _disposed;
+
+        public void Dispose()
+        {
+            if (!_disposed)
+            {
+                _disposed = true;
+                writer._verbatim--;
+            }
+        }
+    }
 
     public override IFormatProvider FormatProvider => _inner.FormatProvider;
 
@@ -90,7 +115,12 @@ internal sealed class TerminalSafeWriter : TextWriter
         }
 
         // The engines and rules name cmdlets and -Parameters; on the command line they name CLI and AWS CLI commands.
-        value = CommandSpelling.For(FrontEnd.CommandLine, value);
+        // Tables and JSON come already spelt, with what was read (a log line, a pattern) left as it was.
+        if (_verbatim == 0)
+        {
+            value = CommandSpelling.For(FrontEnd.CommandLine, value);
+        }
+
         if (!_pendingReturn && value!.IndexOfAny(UnsafeSample) < 0 && !HasUnsafe(value))
         {
             _inner.Write(value);

@@ -153,6 +153,21 @@ public sealed class CliWordsTests
         }
     }
 
+    [Fact]
+    public async Task What_was_read_is_shown_as_it_was_and_only_the_advice_is_respelt()
+    {
+        // A pasted PowerShell terminal: its prompt line names a cmdlet, which is the log's text, not this tool's advice.
+        var paste = Path.Combine(RepoPaths.Root, "examples", "client-paste.txt");
+        var table = await CliRun.RunAsync("logs", paste, "--as-entry");
+        Assert.Contains("PS C:\\Users\\ops> Send-SSMCommand -InstanceId i-0a1b2c3d4e5f60001", table.Output);
+
+        var json = await CliRun.RunAsync("logs", paste, "--json");
+        using var document = System.Text.Json.JsonDocument.Parse(json.Output);
+        var issue = document.RootElement.EnumerateArray().First(i => i.GetProperty("RuleId").GetString() == "checks.node-not-managed");
+        Assert.StartsWith("PS C:\\Users\\ops> Send-SSMCommand -InstanceId", issue.GetProperty("Sample").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("ssmtroubleshoot network --instance-id i-0a1b2c3d4e5f60001", issue.GetProperty("NextStep").GetString(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("log", "Did you mean 'ssmtroubleshoot logs'?")]
     [InlineData("endpoint", "Did you mean 'ssmtroubleshoot endpoints'?")]
