@@ -75,36 +75,15 @@ internal sealed class CliOutput
             case JsonObject obj:
                 foreach (var key in obj.Select(p => p.Key).ToList())
                 {
-                    if (obj[key] is JsonValue leaf)
-                    {
-                        var spelt = SpellProse(leaf, key);
-                        if (!ReferenceEquals(spelt, leaf))
-                        {
-                            obj[key] = spelt;
-                        }
-                    }
-                    else
-                    {
-                        SpellProse(obj[key], key);
-                    }
+                    SpellChild(obj[key], key, spelt => obj[key] = spelt);
                 }
 
                 return obj;
             case JsonArray array:
                 for (var i = 0; i < array.Count; i++)
                 {
-                    if (array[i] is JsonValue leaf)
-                    {
-                        var spelt = SpellProse(leaf, name);
-                        if (!ReferenceEquals(spelt, leaf))
-                        {
-                            array[i] = spelt;
-                        }
-                    }
-                    else
-                    {
-                        SpellProse(array[i], name);
-                    }
+                    var index = i;
+                    SpellChild(array[i], name, spelt => array[index] = spelt);
                 }
 
                 return array;
@@ -113,6 +92,16 @@ internal sealed class CliOutput
                 return string.Equals(respelt, text, StringComparison.Ordinal) ? value : JsonValue.Create(respelt);
             default:
                 return node;
+        }
+    }
+
+    // Objects and arrays are spelt in place; a string comes back as a new value, which takes the old one's place.
+    private static void SpellChild(JsonNode? child, string? name, Action<JsonNode?> replace)
+    {
+        var spelt = SpellProse(child, name);
+        if (!ReferenceEquals(spelt, child))
+        {
+            replace(spelt);
         }
     }
 
