@@ -204,6 +204,7 @@ public sealed class PastedLineTests
     // A caller's own mistakes with the API and an installer's routine noise say nothing about a node.
     [InlineData("botocore.errorfactory.InvalidPluginName: An error occurred (InvalidPluginName) when calling the GetCommandInvocation operation")]
     [InlineData("install errors: debconf: unable to initialize frontend: Dialog")]
+    [InlineData("botocore.exceptions.ParamValidationError: Parameter validation failed: Unknown parameter in input: \"DocumentNam\", must be one of: InstanceIds, Targets, DocumentName")]
     [InlineData("> snapd[852]: storehelpers.go:557: cannot refresh snap \"amazon-ssm-agent\": snap has no updates available")]
     public void Caller_mistakes_and_installer_noise_stay_quiet(string text) => Assert.Null(LogScan.FirstCategory(text));
 
