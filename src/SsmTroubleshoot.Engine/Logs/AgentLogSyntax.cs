@@ -113,23 +113,8 @@ internal static class AgentLogSyntax
     /// The AWS CLI's report of one failed call, <c>An error occurred (Code) when calling the Operation operation: …</c>:
     /// whole on its one line, so two of them pasted one under the other are two findings, not one.
     /// </summary>
-    private static bool IsAwsCliError(char[] s, int start, int end)
-    {
-        if (end - start <= AwsCliError.Length || s[start] != 'A')
-        {
-            return false;
-        }
-
-        for (var i = 1; i < AwsCliError.Length; i++)
-        {
-            if (s[start + i] != AwsCliError[i])
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    private static bool IsAwsCliError(char[] s, int start, int end) =>
+        end - start > AwsCliError.Length && s[start] == 'A' && new ReadOnlySpan<char>(s, start, AwsCliError.Length).SequenceEqual(AwsCliError.AsSpan());
 
     /// <summary>
     /// A shell prompt with the command typed after it, as a report pastes a terminal: <c>[ec2-user@ip-10-0-1-5 ~]$ …</c>,
