@@ -151,26 +151,21 @@ public sealed class PastedLineTests
     }
 
     [Theory]
+    // What the clients and tools around the agent print, named by the cause it shows.
     // The console's second sentence alone speaks only of the endpoint: the node could not reach Systems Manager.
-    [InlineData("The SSM Agent was unable to connect to a Systems Manager endpoint to register itself with the service.")]
+    [InlineData("EndpointUnreachable", "The SSM Agent was unable to connect to a Systems Manager endpoint to register itself with the service.")]
     // A loopback address behind an AWS endpoint's name (a hosts-file entry) is still the endpoint; so is .NET's wording.
-    [InlineData("Post \"https://ssm.us-east-1.amazonaws.com/\": dial tcp 127.0.0.1:443: connect: connection refused")]
-    [InlineData("Invoke-PatchBaselineOperation : The underlying connection was closed: An unexpected error occurred on a send.")]
-    [InlineData("Exception calling \"DownloadFile\" with \"2\" argument(s): \"Unable to connect to the remote server\"")]
+    [InlineData("EndpointUnreachable", "Post \"https://ssm.us-east-1.amazonaws.com/\": dial tcp 127.0.0.1:443: connect: connection refused")]
+    [InlineData("EndpointUnreachable", "Invoke-PatchBaselineOperation : The underlying connection was closed: An unexpected error occurred on a send.")]
+    [InlineData("EndpointUnreachable", "Exception calling \"DownloadFile\" with \"2\" argument(s): \"Unable to connect to the remote server\"")]
     // AWSSupport-TroubleshootManagedInstance's route check.
-    [InlineData("- [WARNING] No route found for 0.0.0.0/0. Internet access is required to connect to the public Systems Manager endpoint.")]
-    public void An_endpoint_the_node_cannot_reach_is_named_so(string text) => Assert.Equal("EndpointUnreachable", LogScan.FirstCategory(text));
-
-    [Theory]
+    [InlineData("EndpointUnreachable", "- [WARNING] No route found for 0.0.0.0/0. Internet access is required to connect to the public Systems Manager endpoint.")]
+    // Windows' .NET DNS and TLS errors, a proxy on loopback, and the runbook's instance profile check.
     [InlineData("DnsResolution", "The remote name could not be resolved: 'ssm.eu-west-1.amazonaws.com'")]
     [InlineData("ProxyTls", "Invoke-WebRequest : The request was aborted: Could not create SSL/TLS secure channel.")]
     [InlineData("ProxyMisconfiguration", "proxyconnect tcp: dial tcp 127.0.0.1:3128: connect: connection refused")]
     [InlineData("NoCredentials", "- [ERROR] No EC2 instance IAM profile attached to the instance: 'i-078f9468a15e81c8d'.")]
     [InlineData("NoCredentials", "ERROR: no IAM profile associated with the instance")]
-    [InlineData("IamAccessDenied", "An error occurred (AccessDeniedException) when calling the ExecuteCommand operation: User: arn:aws:sts::123456789012:assumed-role/dev/x is not authorized to perform: ecs:ExecuteCommand")]
-    public void Windows_network_errors_and_runbook_lines_are_named(string category, string text) => Assert.Equal(category, LogScan.FirstCategory(text));
-
-    [Theory]
     // Systems Manager refusing a request before it reaches the node, as the AWS CLI and SDK v2 print the error code.
     [InlineData("DocumentPlugin", "An error occurred (UnsupportedPlatformType) when calling the SendCommand operation: The document AWS-RunPowerShellScript is not supported for Linux instances")]
     [InlineData("DocumentPlugin", "An error occurred (InvalidParameters) when calling the SendCommand operation: document AWS-RunShellScript does not support parameters.")]
@@ -198,17 +193,6 @@ public sealed class PastedLineTests
     [InlineData("ImdsUnreachable", "2022/05/18 12:06:46 E! ec2metadata is not available")]
     // Errors of the caller's own credentials keep their root cause whatever the operation.
     [InlineData("CredentialsExpired", "An error occurred (ExpiredTokenException) when calling the SendCommand operation: The security token included in the request is expired")]
-    public void Service_refusals_are_named_by_their_error_code(string category, string text) => Assert.Equal(category, LogScan.FirstCategory(text));
-
-    [Theory]
-    // A caller's own mistakes with the API and an installer's routine noise say nothing about a node.
-    [InlineData("botocore.errorfactory.InvalidPluginName: An error occurred (InvalidPluginName) when calling the GetCommandInvocation operation")]
-    [InlineData("install errors: debconf: unable to initialize frontend: Dialog")]
-    [InlineData("botocore.exceptions.ParamValidationError: Parameter validation failed: Unknown parameter in input: \"DocumentNam\", must be one of: InstanceIds, Targets, DocumentName")]
-    [InlineData("> snapd[852]: storehelpers.go:557: cannot refresh snap \"amazon-ssm-agent\": snap has no updates available")]
-    public void Caller_mistakes_and_installer_noise_stay_quiet(string text) => Assert.Null(LogScan.FirstCategory(text));
-
-    [Theory]
     // The same errors as AWS.Tools for PowerShell prints them: the cmdlet, a colon, the service's message; the error
     // record's FullyQualifiedErrorId names the error code as an exception type.
     [InlineData("NoCredentials", "Send-SSMCommand : Instances [[i-0abc1234def567890]] not in a valid state for account 123456789012")]
@@ -217,14 +201,13 @@ public sealed class PastedLineTests
     [InlineData("DocumentPlugin", "    + FullyQualifiedErrorId : Amazon.SimpleSystemsManagement.Model.UnsupportedPlatformTypeException,Amazon.PowerShell.Cmdlets.SSM.SendSSMCommandCmdlet")]
     [InlineData("SessionManager", "Start-SSMSession : i-0abc1234def567890 is not connected.")]
     [InlineData("HybridRegistration", "New-SSMActivation : Nonexistent role or missing ssm service principal in trust policy: arn:aws:iam::123456789012:role/SSMServiceRole")]
-    // The IAM policy simulator's verdict on the agent's actions, as amazon-ecs-exec-checker and simulate-principal-policy print it.
-    [InlineData("IamAccessDenied", "     ssmmessages:CreateControlChannel: implicitDeny")]
-    [InlineData("IamAccessDenied", "\"EvalActionName\": \"ssm:UpdateInstanceInformation\", \"EvalDecision\": \"explicitDeny\"")]
     [InlineData("IamAccessDenied", "Send-SSMCommand : User: arn:aws:iam::123456789012:user/ops is not authorized to perform: ssm:SendCommand on resource: arn:aws:ec2:us-east-1:123456789012:instance/i-0abc1234def567890")]
     [InlineData("DocumentPlugin", "At C:\\ProgramData\\Amazon\\SSM\\InstanceData\\i-0abc1234def567890\\document\\orchestration\\1f2e\\awsrunPowerShellScript\\0.awsrunPowerShellScript\\_script.ps1:124 char:5")]
-    public void Aws_tools_for_powershell_errors_are_named_like_the_clis(string category, string text) => Assert.Equal(category, LogScan.FirstCategory(text));
-
-    [Theory]
+    // Access denied: an ECS Exec refusal, and the IAM policy simulator's verdict on the agent's actions (amazon-ecs-exec-checker,
+    // simulate-principal-policy).
+    [InlineData("IamAccessDenied", "An error occurred (AccessDeniedException) when calling the ExecuteCommand operation: User: arn:aws:sts::123456789012:assumed-role/dev/x is not authorized to perform: ecs:ExecuteCommand")]
+    [InlineData("IamAccessDenied", "     ssmmessages:CreateControlChannel: implicitDeny")]
+    [InlineData("IamAccessDenied", "\"EvalActionName\": \"ssm:UpdateInstanceInformation\", \"EvalDecision\": \"explicitDeny\"")]
     // The Java and JavaScript SDKs' words for the same network failures (tools and Lambda functions around Systems Manager).
     [InlineData("EndpointUnreachable", "Unable to execute HTTP request: Connect to ssm.us-east-1.amazonaws.com:443 [ssm.us-east-1.amazonaws.com/52.46.1.1] failed: connect timed out")]
     [InlineData("EndpointUnreachable", "Error: connect ETIMEDOUT 52.46.1.1:443")]
@@ -232,7 +215,16 @@ public sealed class PastedLineTests
     [InlineData("ProxyTls", "Unable to execute HTTP request: PKIX path building failed: sun.security.provider.certpath.SunCertPathBuilderException: unable to find valid certification path to requested target")]
     [InlineData("ProxyTls", "Error: self signed certificate in certificate chain")]
     [InlineData("ProxyTls", "Error: unable to get local issuer certificate")]
-    public void Other_sdks_network_errors_are_named(string category, string text) => Assert.Equal(category, LogScan.FirstCategory(text));
+    public void What_clients_and_tools_around_the_agent_print_is_named_by_its_cause(string category, string text) =>
+        Assert.Equal(category, LogScan.FirstCategory(text));
+
+    [Theory]
+    // A caller's own mistakes with the API and an installer's routine noise say nothing about a node.
+    [InlineData("botocore.errorfactory.InvalidPluginName: An error occurred (InvalidPluginName) when calling the GetCommandInvocation operation")]
+    [InlineData("install errors: debconf: unable to initialize frontend: Dialog")]
+    [InlineData("botocore.exceptions.ParamValidationError: Parameter validation failed: Unknown parameter in input: \"DocumentNam\", must be one of: InstanceIds, Targets, DocumentName")]
+    [InlineData("> snapd[852]: storehelpers.go:557: cannot refresh snap \"amazon-ssm-agent\": snap has no updates available")]
+    public void Caller_mistakes_and_installer_noise_stay_quiet(string text) => Assert.Null(LogScan.FirstCategory(text));
 
     [Theory]
     // Error texts of the updater and the setup tool, as the Run Command output shows them: no timestamp, no level.
