@@ -215,6 +215,28 @@ public sealed class PastedLineTests
     [InlineData("ProxyTls", "Unable to execute HTTP request: PKIX path building failed: sun.security.provider.certpath.SunCertPathBuilderException: unable to find valid certification path to requested target")]
     [InlineData("ProxyTls", "Error: self signed certificate in certificate chain")]
     [InlineData("ProxyTls", "Error: unable to get local issuer certificate")]
+    // The service's error codes (the SDK's exception list), in each SDK's form: InvalidInstanceId from a call that
+    // targets a node means it is not an online managed node; PutInventory's own codes are the inventory upload's.
+    [InlineData("NoCredentials", "An error occurred (InvalidInstanceId) when calling the SendCommand operation: ")]
+    [InlineData("NoCredentials", "operation error SSM: StartAutomationExecution, https response error StatusCode: 400, RequestID: 9ea1cda8, InvalidInstanceId: ")]
+    [InlineData("NoCredentials", "Amazon.SimpleSystemsManagement.Model.InvalidInstanceIdException: Exception of type 'Amazon.SimpleSystemsManagement.Model.InvalidInstanceIdException' was thrown.")]
+    [InlineData("NoCredentials", "com.amazonaws.services.simplesystemsmanagement.model.InvalidInstanceIdException: null (Service: AWSSimpleSystemsManagement; Status Code: 400; Error Code: InvalidInstanceId; Request ID: 5a7e)")]
+    [InlineData("NoCredentials", "InvalidInstanceId: \n\tstatus code: 400, request id: 5a7e")]
+    [InlineData("DocumentPlugin", "An error occurred (AutomationDefinitionNotApprovedException) when calling the StartAutomationExecution operation: The runbook version is not approved.")]
+    [InlineData("DocumentPlugin", "software.amazon.awssdk.services.ssm.model.NoLongerSupportedException: The document is no longer supported (Service: Ssm, Status Code: 400, Request ID: 5a7e)")]
+    [InlineData("DocumentPlugin", "InvalidParameters: document AWS-RunRemoteScript does not support parameters.\n\tstatus code: 400, request id: 5a7e")]
+    [InlineData("DocumentPlugin", "2024-03-01 10:00:00 ERROR [ssm-agent-worker] error when calling AWS APIs. error details - ItemSizeLimitExceededException: The inventory item size has exceeded the size limit.")]
+    // Run Command's documented statuses: Undeliverable and Delivery Timed Out never reached the node; the others ran.
+    [InlineData("NoCredentials", "\"StatusDetails\": \"Undeliverable\",")]
+    [InlineData("NoCredentials", "i-0123456789abcdef0   AWS-RunShellScript   DeliveryTimedOut")]
+    [InlineData("DocumentPlugin", "StatusDetails : ExecutionTimedOut")]
+    [InlineData("DocumentPlugin", "\"StatusDetails\": \"InvalidPlatform\",")]
+    [InlineData("DocumentPlugin", "\"AutomationExecutionStatus\": \"TimedOut\",")]
+    // S3 refusing a script's or the agent's transfer; the IAM message names any service's action, iam:PassRole too.
+    [InlineData("S3OrKms", "fatal error: An error occurred (403) when calling the HeadObject operation: Forbidden")]
+    [InlineData("S3OrKms", "upload failed: ./out.txt to s3://amzn-s3-demo-bucket/out.txt An error occurred (AccessDenied) when calling the PutObject operation: Access Denied")]
+    [InlineData("IamAccessDenied", "An error occurred (AccessDeniedException) when calling the StartAutomationExecution operation: User: arn:aws:iam::123456789012:user/ops is not authorized to perform: iam:PassRole on resource: arn:aws:iam::123456789012:role/AutomationRole")]
+    [InlineData("IamAccessDenied", "An error occurred (AccessDenied) when calling the AssumeRole operation: User: arn:aws:sts::123456789012:assumed-role/ops/i-0123456789abcdef0 is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::210987654321:role/Target")]
     public void What_clients_and_tools_around_the_agent_print_is_named_by_its_cause(string category, string text) =>
         Assert.Equal(category, LogScan.FirstCategory(text));
 
@@ -224,6 +246,11 @@ public sealed class PastedLineTests
     [InlineData("install errors: debconf: unable to initialize frontend: Dialog")]
     [InlineData("botocore.exceptions.ParamValidationError: Parameter validation failed: Unknown parameter in input: \"DocumentNam\", must be one of: InstanceIds, Targets, DocumentName")]
     [InlineData("> snapd[852]: storehelpers.go:557: cannot refresh snap \"amazon-ssm-agent\": snap has no updates available")]
+    // Looking up what does not exist (yet) is the caller's side too, whichever SDK says it.
+    [InlineData("An error occurred (InvocationDoesNotExist) when calling the GetCommandInvocation operation: ")]
+    [InlineData("An error occurred (InvalidInstanceId) when calling the GetCommandInvocation operation: ")]
+    [InlineData("An error occurred (InvalidInstanceInformationFilterValue) when calling the DescribeInstanceInformation operation: ")]
+    [InlineData("\"Status\": \"Success\", \"StatusDetails\": \"Success\",")]
     public void Caller_mistakes_and_installer_noise_stay_quiet(string text) => Assert.Null(LogScan.FirstCategory(text));
 
     [Theory]
