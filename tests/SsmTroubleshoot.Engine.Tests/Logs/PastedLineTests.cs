@@ -237,6 +237,20 @@ public sealed class PastedLineTests
     [InlineData("S3OrKms", "upload failed: ./out.txt to s3://amzn-s3-demo-bucket/out.txt An error occurred (AccessDenied) when calling the PutObject operation: Access Denied")]
     [InlineData("IamAccessDenied", "An error occurred (AccessDeniedException) when calling the StartAutomationExecution operation: User: arn:aws:iam::123456789012:user/ops is not authorized to perform: iam:PassRole on resource: arn:aws:iam::123456789012:role/AutomationRole")]
     [InlineData("IamAccessDenied", "An error occurred (AccessDenied) when calling the AssumeRole operation: User: arn:aws:sts::123456789012:assumed-role/ops/i-0123456789abcdef0 is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::210987654321:role/Target")]
+    // Dual-stack endpoints (*.api.aws), IAM's message as the documentation contracts it, an instance profile that is not
+    // there, the service's words for parameters a document does not declare, maintenance window task roles, ssm-user
+    // missing where the shell looks it up, Go's word for the plugin binary missing, Image Builder's failed step.
+    [InlineData("DnsResolution", "Error: getaddrinfo ENOTFOUND ssm.eu-west-1.api.aws")]
+    [InlineData("EndpointUnreachable", "Post \"https://ssm.eu-west-1.api.aws/\": dial tcp 10.0.0.9:443: i/o timeout")]
+    [InlineData("IamAccessDenied", "User: arn:aws:iam::123456789012:user/ops isn't authorized to perform: ssm:SendCommand on resource: arn:aws:ec2:us-east-1:123456789012:instance/i-0123456789abcdef0")]
+    [InlineData("NoCredentials", "An error occurred (NoSuchEntity) when calling the AddRoleToInstanceProfile operation: Instance Profile SSMInstanceProfile does not exist.")]
+    [InlineData("NoCredentials", "An error occurred (InvalidParameterValue) when calling the RunInstances operation: Value (ssm-profile) for parameter iamInstanceProfile.name is invalid. Invalid IAM Instance Profile name")]
+    [InlineData("DocumentPlugin", "Send-SSMCommand: document AWS-RunShellScript does not support parameters.")]
+    [InlineData("DocumentPlugin", "The following SSM parameters are invalid: commandz")]
+    [InlineData("IamAccessDenied", "The provided role does not contain the correct SSM permissions.")]
+    [InlineData("SessionManager", "sudo: No passwd entry for user 'ssm-user'")]
+    [InlineData("SessionManager", "==> amazon-ebs.ubuntu: exec: \"session-manager-plugin\": executable file not found in $PATH")]
+    [InlineData("DocumentPlugin", "Action failed for step BuildComponents. Failing step")]
     public void What_clients_and_tools_around_the_agent_print_is_named_by_its_cause(string category, string text) =>
         Assert.Equal(category, LogScan.FirstCategory(text));
 
