@@ -251,6 +251,19 @@ public sealed class PastedLineTests
     [InlineData("SessionManager", "sudo: No passwd entry for user 'ssm-user'")]
     [InlineData("SessionManager", "==> amazon-ebs.ubuntu: exec: \"session-manager-plugin\": executable file not found in $PATH")]
     [InlineData("DocumentPlugin", "Action failed for step BuildComponents. Failing step")]
+    // A redacted instance id still names an offline target; bracketed-paste escapes garble what a tool captured from a
+    // session shell; CloudFormation's word on a Systems Manager resource that failed.
+    [InlineData("SessionManager", "An error occurred (TargetNotConnected) when calling the StartSession operation: i-xxxxxxxx is not connected.")]
+    [InlineData("SessionManager", "<i-0123456789abcdef0> SSM RETRY: stdout '\\x1b[?2004h[ssm-user@ip-10-0-0-1 ~]$ '")]
+    [InlineData("SessionManager", "EXEC: mkdir -p '/home/ssm-user/.ansible/tmp/%1B%5B%3F2004l'")]
+    [InlineData("DocumentPlugin", "Resource handler returned message: \"Error occurred during operation 'UpdateAssociation'.\" (RequestToken: abc, HandlerErrorCode: GeneralServiceException)")]
+    [InlineData("DocumentPlugin", "The following resource(s) failed to create: [SSMAutomationWait].")]
+    // The agent's own health report refused for a field it filled in from the host; Image Builder's word on the Automation
+    // it waited for; ssh over a Session Manager ProxyCommand losing its stream; IAM Identity Center refusing a role.
+    [InlineData("AgentStartup", "2024-03-01 10:00:00 ERROR [ssm-agent-worker] [HealthCheck] error when calling AWS APIs. error details - InvalidParameter: 1 validation error(s) found.\n- minimum field size of 1, UpdateInstanceInformationInput.IPAddress.")]
+    [InlineData("DocumentPlugin", "Error occurred during operation 'SSM execution 'abc-123' failed for image arn: 'arn:aws:imagebuilder:eu-west-1:123456789012:image/web/1.0.0/1' with status = 'Failed' in state 'BUILDING''")]
+    [InlineData("SessionManager", "ssh_dispatch_run_fatal: Connection to UNKNOWN port 65535: Broken pipe")]
+    [InlineData("IamAccessDenied", "An error occurred (ForbiddenException) when calling the GetRoleCredentials operation: No access")]
     public void What_clients_and_tools_around_the_agent_print_is_named_by_its_cause(string category, string text) =>
         Assert.Equal(category, LogScan.FirstCategory(text));
 
