@@ -264,6 +264,18 @@ public sealed class PastedLineTests
     [InlineData("DocumentPlugin", "Error occurred during operation 'SSM execution 'abc-123' failed for image arn: 'arn:aws:imagebuilder:eu-west-1:123456789012:image/web/1.0.0/1' with status = 'Failed' in state 'BUILDING''")]
     [InlineData("SessionManager", "ssh_dispatch_run_fatal: Connection to UNKNOWN port 65535: Broken pipe")]
     [InlineData("IamAccessDenied", "An error occurred (ForbiddenException) when calling the GetRoleCredentials operation: No access")]
+    // amazon-ecs-exec-checker's failing rows; STS refusing AssumeRole; a service that cannot assume its role; IMDS's own
+    // answer for a missing profile; the hop limit in a metadata reader's words; botocore's certificate wording; the
+    // console's word on a node Session Manager cannot use.
+    [InlineData("SessionManager", "🔴 Exec Enabled for Task   | NO")]
+    [InlineData("SessionManager", "     1. STOPPED (Reason: null) for \"web\" - LastStartedAt: null")]
+    [InlineData("IamAccessDenied", "🔴 Task Role Permissions   | ssmmessages:OpenDataChannel: implicitDeny")]
+    [InlineData("IamAccessDenied", "An error occurred (AccessDenied) when calling the AssumeRoleWithWebIdentity operation: Not authorized to perform sts:AssumeRoleWithWebIdentity")]
+    [InlineData("IamAccessDenied", "Service is unable to assume role arn:aws:iam::123456789012:role/SyncRole. Please verify role's TrustPolicy.")]
+    [InlineData("NoCredentials", "{ \"Code\" : \"InstanceProfileNotFound\", \"Message\" : \"Instance Profile with id AIPA0000000000000000 not found\" }")]
+    [InlineData("ImdsUnreachable", "E! [outputs.cloudwatch] ec2metadata: please increase the hop limit to 2 for containers")]
+    [InlineData("ProxyTls", "SSL validation failed for https://ssm.us-east-1.amazonaws.com/ [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed")]
+    [InlineData("SessionManager", "The instance you selected isn’t configured to use Session Manager.")]
     public void What_clients_and_tools_around_the_agent_print_is_named_by_its_cause(string category, string text) =>
         Assert.Equal(category, LogScan.FirstCategory(text));
 
