@@ -276,6 +276,12 @@ public sealed class PastedLineTests
     [InlineData("ImdsUnreachable", "E! [outputs.cloudwatch] ec2metadata: please increase the hop limit to 2 for containers")]
     [InlineData("ProxyTls", "SSL validation failed for https://ssm.us-east-1.amazonaws.com/ [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed")]
     [InlineData("SessionManager", "The instance you selected isn’t configured to use Session Manager.")]
+    // The console's reason list, Image Builder's workflow wording, Automation's FailureMessage field, expired temporary
+    // credentials in a tool's own words.
+    [InlineData("AgentStartup", "SSM Agent isn't installed on the instance.")]
+    [InlineData("DocumentPlugin", "Error occurred during operation 'Workflow Execution ID: 'wf-0123' failed with reason: Step timed out'.")]
+    [InlineData("DocumentPlugin", "\"FailureMessage\": \"Step fails when it is Execute script. Traceback (most recent call last)\",")]
+    [InlineData("CredentialsExpired", "error: the temporary credentials have expired, run aws sso login")]
     public void What_clients_and_tools_around_the_agent_print_is_named_by_its_cause(string category, string text) =>
         Assert.Equal(category, LogScan.FirstCategory(text));
 
@@ -290,6 +296,9 @@ public sealed class PastedLineTests
     [InlineData("An error occurred (InvalidInstanceId) when calling the GetCommandInvocation operation: ")]
     [InlineData("An error occurred (InvalidInstanceInformationFilterValue) when calling the DescribeInstanceInformation operation: ")]
     [InlineData("\"Status\": \"Success\", \"StatusDetails\": \"Success\",")]
+    // A session transcript of a newer image records the shell's bracketed-paste codes; only a tool's garbled capture is a problem.
+    [InlineData("{ \"eventVersion\": \"1.0\", \"target\": { \"id\": \"i-0123456789abcdef0\" }, \"sessionData\": [ \"\\u001b[?2004h[ssm-user@ip-10-0-0-1 ~]$ ls\" ] }")]
+    [InlineData("\"FailureMessage\": null,")]
     public void Caller_mistakes_and_installer_noise_stay_quiet(string text) => Assert.Null(LogScan.FirstCategory(text));
 
     [Theory]
