@@ -282,6 +282,8 @@ public sealed class PastedLineTests
     [InlineData("DocumentPlugin", "Error occurred during operation 'Workflow Execution ID: 'wf-0123' failed with reason: Step timed out'.")]
     [InlineData("DocumentPlugin", "\"FailureMessage\": \"Step fails when it is Execute script. Traceback (most recent call last)\",")]
     [InlineData("CredentialsExpired", "error: the temporary credentials have expired, run aws sso login")]
+    // A redacted account id in the role's ARN.
+    [InlineData("IamAccessDenied", "The provided role: arn:aws:iam::<account-id>:role/AutomationRole can't be assumed. (Service: null; Status Code: 0)")]
     public void What_clients_and_tools_around_the_agent_print_is_named_by_its_cause(string category, string text) =>
         Assert.Equal(category, LogScan.FirstCategory(text));
 
