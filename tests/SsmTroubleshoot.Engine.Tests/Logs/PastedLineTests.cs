@@ -284,6 +284,12 @@ public sealed class PastedLineTests
     [InlineData("CredentialsExpired", "error: the temporary credentials have expired, run aws sso login")]
     // A redacted account id in the role's ARN.
     [InlineData("IamAccessDenied", "The provided role: arn:aws:iam::<account-id>:role/AutomationRole can't be assumed. (Service: null; Status Code: 0)")]
+    // Python's own words (urllib3, dnspython) for a lookup or an AWS endpoint that failed, and GetCommandInvocation's
+    // error field with the agent's failure text.
+    [InlineData("DnsResolution", "botocore.exceptions.EndpointConnectionError: urllib3.exceptions.NameResolutionError: Failed to resolve 'ssm.us-east-1.amazonaws.com'")]
+    [InlineData("DnsResolution", "dns.resolver.LifetimeTimeout: The resolution lifetime expired after 5.005 seconds: Server Do53:10.0.0.2@53 answered The DNS operation timed out.")]
+    [InlineData("EndpointUnreachable", "ReadTimeoutError: HTTPSConnectionPool(host='ssm.eu-west-1.amazonaws.com', port=443): Read timed out. (read timeout=60)")]
+    [InlineData("DocumentPlugin", "\"StandardErrorContent\": \"deploy.sh: missing config\\nfailed to run commands: exit status 2\",")]
     public void What_clients_and_tools_around_the_agent_print_is_named_by_its_cause(string category, string text) =>
         Assert.Equal(category, LogScan.FirstCategory(text));
 
