@@ -367,6 +367,19 @@ internal static class AgentLogSyntax
         }
 
         var identStart = Array.IndexOf(s, ' ', hostStart, end - hostStart);
+        if (identStart > hostStart && identStart + 1 < end)
+        {
+            // `aws logs tail` prints "<time> <log stream> <line>". A stream name with a '/' (ecs/<container>/<task>) is no
+            // host name; a stream named after the instance is one only until the agent's own header follows it.
+            var lineKind = Classify(s, identStart + 1, end, out var lineContent, out var lineLevel);
+            if (Array.IndexOf(s, '/', hostStart, identStart - hostStart) >= 0 || lineKind == LineKind.Header)
+            {
+                content = lineContent;
+                level = lineLevel;
+                return lineKind;
+            }
+        }
+
         var colon = identStart < 0 ? -1 : new ReadOnlySpan<char>(s, identStart + 1, Math.Min(end - identStart - 1, 120)).IndexOf(": ".AsSpan());
         if (colon < 0)
         {

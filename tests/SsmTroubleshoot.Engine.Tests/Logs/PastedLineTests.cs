@@ -82,6 +82,23 @@ public sealed class PastedLineTests
         Assert.Equal("DnsResolution", exit.LikelyCause);
     }
 
+    [Fact]
+    public void Aws_logs_tail_output_is_read_after_the_stream_name()
+    {
+        // `aws logs tail` prints "<time> <log stream> <line>": a stream with a '/' is no host name, and a stream named after
+        // the instance is followed by the agent's own header. Before, both read as syslog lines of another process.
+        var (issues, entries) = LogScan.Text(
+            "2026-03-20T01:50:29.440000+00:00 ecs/restore/b757ae895f3b fatal error: An error occurred (403) when calling the HeadObject operation: Forbidden\n" +
+            "2026-03-20T01:51:02.120000+00:00 i-0123456789abcdef0 2026-03-20 01:51:02 INFO [ssm-agent-worker] Starting Core Agent\n" +
+            "2026-03-20T01:51:05.300000+00:00 i-0123456789abcdef0 2026-03-20 01:51:05 ERROR [HealthCheck] error when calling AWS APIs. error details - NoCredentialProviders: no valid providers in chain\n");
+        Assert.Equal(new[] { "NoCredentials", "S3OrKms" }, issues.Select(i => i.Category).OrderBy(c => c, StringComparer.Ordinal).ToArray());
+        Assert.Contains(entries, e => e.Category == "NoCredentials" && e.Level == AgentLogLevel.Error && e.Component == "HealthCheck"
+            && e.Timestamp == new DateTime(2026, 3, 20, 1, 51, 5, DateTimeKind.Unspecified));
+
+        // A syslog line of another process keeps being left out.
+        Assert.Empty(LogScan.Text("2026-05-27T15:45:49.179296+00:00 ip-10-0-1-2 cron[812]: (root) CMD (run-parts /etc/cron.hourly): error\n").Issues);
+    }
+
     [Theory]
     // The journal's short time has no year: the agent entry before it gives one, the next one after a new year.
     [InlineData("Dec 31 23:59:58 ip-10-0-1-2 amazon-ssm-agent[1860]: 2023-12-31 23:59:58 ERROR Health ping failed with error - EC2RoleRequestError: no EC2 instance role found\nJan  1 00:00:03 ip-10-0-1-2 systemd[1]: amazon-ssm-agent.service: Main process exited, code=exited, status=1/FAILURE", "2024-01-01T00:00:03")]
