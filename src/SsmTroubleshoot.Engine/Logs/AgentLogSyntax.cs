@@ -370,13 +370,18 @@ internal static class AgentLogSyntax
         if (identStart > hostStart && identStart + 1 < end)
         {
             // `aws logs tail` prints "<time> <log stream> <line>". A stream name with a '/' (ecs/<container>/<task>) is no
-            // host name; a stream named after the instance is one only until the agent's own header follows it.
-            var lineKind = Classify(s, identStart + 1, end, out var lineContent, out var lineLevel);
-            if (Array.IndexOf(s, '/', hostStart, identStart - hostStart) >= 0 || lineKind == LineKind.Header)
+            // host name; a stream named after the instance is one only until the agent's own header (a digit) follows it.
+            // A journal line ("host ident[pid]: …") is neither, and is not classified twice.
+            var streamHasSlash = Array.IndexOf(s, '/', hostStart, identStart - hostStart) >= 0;
+            if (streamHasSlash || IsDigit(s[identStart + 1]))
             {
-                content = lineContent;
-                level = lineLevel;
-                return lineKind;
+                var lineKind = Classify(s, identStart + 1, end, out var lineContent, out var lineLevel);
+                if (streamHasSlash || lineKind == LineKind.Header)
+                {
+                    content = lineContent;
+                    level = lineLevel;
+                    return lineKind;
+                }
             }
         }
 
