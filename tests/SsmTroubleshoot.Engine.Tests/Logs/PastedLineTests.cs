@@ -240,6 +240,7 @@ public sealed class PastedLineTests
     [InlineData("NoCredentials", "com.amazonaws.services.simplesystemsmanagement.model.InvalidInstanceIdException: null (Service: AWSSimpleSystemsManagement; Status Code: 400; Error Code: InvalidInstanceId; Request ID: 5a7e)")]
     [InlineData("NoCredentials", "InvalidInstanceId: \n\tstatus code: 400, request id: 5a7e")]
     [InlineData("DocumentPlugin", "An error occurred (AutomationDefinitionNotApprovedException) when calling the StartAutomationExecution operation: The runbook version is not approved.")]
+    [InlineData("DocumentPlugin", "An error occurred (InvalidTargetMaps) when calling the StartChangeRequestExecution operation: Target maps are invalid.")]
     [InlineData("DocumentPlugin", "software.amazon.awssdk.services.ssm.model.NoLongerSupportedException: The document is no longer supported (Service: Ssm, Status Code: 400, Request ID: 5a7e)")]
     [InlineData("DocumentPlugin", "InvalidParameters: document AWS-RunRemoteScript does not support parameters.\n\tstatus code: 400, request id: 5a7e")]
     [InlineData("DocumentPlugin", "2024-03-01 10:00:00 ERROR [ssm-agent-worker] error when calling AWS APIs. error details - ItemSizeLimitExceededException: The inventory item size has exceeded the size limit.")]
