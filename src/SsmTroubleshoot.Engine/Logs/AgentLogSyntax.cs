@@ -378,9 +378,10 @@ internal static class AgentLogSyntax
                 var lineKind = Classify(s, identStart + 1, end, out var lineContent, out var lineLevel);
                 if (streamHasSlash || lineKind == LineKind.Header)
                 {
+                    // Each line the tool prints is one log event: without a header of its own it is still its own record.
                     content = lineContent;
                     level = lineLevel;
-                    return lineKind;
+                    return lineKind == LineKind.Continuation ? LineKind.Record : lineKind;
                 }
             }
         }

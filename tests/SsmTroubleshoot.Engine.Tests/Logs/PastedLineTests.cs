@@ -95,6 +95,13 @@ public sealed class PastedLineTests
         Assert.Contains(entries, e => e.Category == "NoCredentials" && e.Level == AgentLogLevel.Error && e.Component == "HealthCheck"
             && e.Timestamp == new DateTime(2026, 3, 20, 1, 51, 5, DateTimeKind.Unspecified));
 
+        // Each event of a stream is a record of its own, not a continuation of the line above it.
+        var (events, _) = LogScan.Text(
+            "\"StatusDetails\": \"DeliveryTimedOut\",\n" +
+            "2026-03-20T01:50:29.440000+00:00 ecs/restore/b757ae895f3b fatal error: An error occurred (403) when calling the HeadObject operation: Forbidden\n" +
+            "2026-03-20T01:50:31.010000+00:00 ecs/restore/b757ae895f3b Error: getaddrinfo ENOTFOUND ssm.us-east-1.amazonaws.com\n");
+        Assert.Equal(new[] { "DnsResolution", "NoCredentials", "S3OrKms" }, events.Select(i => i.Category).OrderBy(c => c, StringComparer.Ordinal).ToArray());
+
         // A syslog line of another process keeps being left out.
         Assert.Empty(LogScan.Text("2026-05-27T15:45:49.179296+00:00 ip-10-0-1-2 cron[812]: (root) CMD (run-parts /etc/cron.hourly): error\n").Issues);
     }
