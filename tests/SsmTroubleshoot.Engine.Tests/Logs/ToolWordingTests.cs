@@ -1,0 +1,60 @@
+using SsmTroubleshoot.Logs;
+using Xunit;
+
+namespace SsmTroubleshoot.Engine.Tests.Logs;
+
+/// <summary>
+/// What the tools around Systems Manager print, rendered from their own source (format strings and literals read in
+/// each repository; the wrapped AWS errors are the ones those code paths receive): ECS Exec's agent, Ansible's aws_ssm
+/// connection, Teleport's discovery, community session clients, the CloudWatch agent, and Terraform's resource errors.
+/// </summary>
+public sealed class ToolWordingTests
+{
+    [Theory]
+    // The ECS agent's execute-command agent (aws/amazon-ecs-agent agent/engine/docker_task_engine.go, execcmd/manager_start.go) and describe-tasks' managed-agent reason.
+    [InlineData("SessionManager", "level=error time=2024-05-14T10:23:01Z msg=\"Failed to start ExecCommandAgent Process for container\" task=\"5f1c2a9e8b7d4c3e9a0b1c2d3e4f5a6b\" container=\"app\" error=\"ExecuteCommandAgent process exited with exit code: 1\"")]
+    [InlineData("SessionManager", "level=warn time=2024-05-14T10:21:58Z msg=\"Error initializing ExecCommandAgent; proceeding to start container without exec feature\" task=\"5f1c2a9e8b7d4c3e9a0b1c2d3e4f5a6b\" container=\"app\" error=\"could not find certs\"")]
+    [InlineData("SessionManager", "\"managedAgents\": [ { \"name\": \"ExecuteCommandAgent\", \"lastStatus\": \"STOPPED\", \"reason\": \"ExecuteCommandAgent Initialization failed - open /managed-agents/execute-command/bin: no such file or directory\" } ]")]
+    [InlineData("SessionManager", "level=error time=2024-05-14T11:15:40Z msg=\"Failed to restart ExecCommandAgent Process for container\" task=\"5f1c2a9e8b7d4c3e9a0b1c2d3e4f5a6b\" container=\"app\" dockerId=\"a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90\" error=\"ExecuteCommandAgent process exited with exit code: 1\"")]
+    [InlineData("SessionManager", "level=warn time=2021-11-03T08:14:20Z msg=\"Exec Agent initialization: no valid versions were found in /var/lib/ecs/deps/execute-command/bin . Continuing to start container without enabling exec feature.\" module=docker_task_engine.go")]
+    // The ECS Anywhere install script (aws/amazon-ecs-init scripts/ecs-anywhere-install.sh) fetching and checking the agent package.
+    [InlineData("AgentUpdate", "Failed to download https://s3.us-east-1.amazonaws.com/amazon-ssm-us-east-1/latest/debian_amd64/amazon-ssm-agent.deb")]
+    [InlineData("AgentUpdate", "amazon-ssm-agent GPG public key fingerprint verification fail. Stop the installation of the amazon-ssm-agent. Please contact AWS Support.")]
+    // Ansible's aws_ssm connection (ansible-collections amazon.aws and community.aws): time-outs in every release's words, credentials.
+    [InlineData("SessionManager", "fatal: [i-0abc123def4567890]: UNREACHABLE! => {\"changed\": false, \"msg\": \"EXEC_COMMUNICATE command '<BEGIN_MARKER>' timeout on host: i-0abc123def4567890\", \"unreachable\": true}")]
+    [InlineData("SessionManager", "fatal: [i-0abc123def4567890]: UNREACHABLE! => {\"changed\": false, \"msg\": \"SSM process closed during _prepare_terminal on host: i-0abc123def4567890\", \"unreachable\": true}")]
+    [InlineData("CredentialsExpired", "<i-0abc123def4567890> ssm_retry: attempt: 0, caught exception(An error occurred (ExpiredToken) when calling the GetBucketLocation operation: The provided token has expired.) from cmd (/bin/sh -c 'echo ~ && sleep 0'...), pausing for 0 seconds")]
+    [InlineData("NoCredentials", "fatal: [i-0abc123def4567890]: UNREACHABLE! => {\"changed\": false, \"msg\": \"Couldn't connect to AWS: The config profile (prod-admin) could not be found\", \"unreachable\": true}")]
+    // Teleport's EC2 discovery (lib/srv/server/ssm_install.go, lib/usertasks): a node the service does not list, an agent that does not connect.
+    [InlineData("NoCredentials", "EC2 Instance is not registered in SSM. Make sure that the instance has AmazonSSMManagedInstanceCore policy assigned.")]
+    [InlineData("EndpointUnreachable", "SSM Agent in EC2 Instance is not connecting to SSM Service. Restart or reinstall the SSM service. See https://docs.aws.amazon.com/systems-manager/latest/userguide/ami-preinstalled-agent.html#verify-ssm-agent-status for more details.")]
+    [InlineData("EndpointUnreachable", "SSM Agent can't reach the Amazon Systems Manager service")]
+    // DescribeInstanceInformation's PingStatus, as JSON and as a table row: the agent stopped talking to the service.
+    [InlineData("EndpointUnreachable", "        \"PingStatus\": \"ConnectionLost\",")]
+    [InlineData("EndpointUnreachable", "|  i-0abc123def4567890 |  ConnectionLost |  Linux |  Amazon Linux  |  2.3.1319.0 |")]
+    // Community session tools (gossm, aws-gate, aws-ssm-tools, sshm, ecsta): the SDKs' words for a sign-in that expired, a profile that does not exist, an MFA refusal.
+    [InlineData("CredentialsExpired", "2024/03/26 12:34:56 [ERROR] FAILED. failed to select tasks: operation error ECS: ListTasks, get identity: get credentials: failed to refresh cached credentials, refresh cached SSO token failed, unable to refresh SSO token, operation error SSO OIDC: CreateToken, https response error StatusCode: 400, RequestID: 9b8c7d6e-5f4a-4b3c-8d2e-1f0a9b8c7d6e, InvalidGrantException: ")]
+    [InlineData("NoCredentials", "2024/03/26 12:34:56 [ERROR] FAILED. failed to create ecsta application: failed to get shared config profile, prod")]
+    [InlineData("HybridRegistration", "2024/05/14 10:21:33 BadRequest: Enable advanced-instances tier to use Session Manager with your on-premises instances\n\tstatus code: 400, request id: c0ffee12-3456-4789-abcd-ef0123456789")]
+    [InlineData("CredentialsExpired", "[err] [err][cmd.initConfig:217] failed to refresh cached credentials, refresh cached SSO token failed, unable to refresh SSO token, operation error SSO OIDC: CreateToken, https response error StatusCode: 400, RequestID: 8d2e7c41-0a6b-4f3e-b5c9-7e1f2a3b4c5d, InvalidGrantException: ")]
+    [InlineData("IamAccessDenied", "[err] operation error STS: GetSessionToken, https response error StatusCode: 403, RequestID: 3f1c2a9e-5b7d-4c8e-9f0a-1b2c3d4e5f60, api error AccessDenied: MultiFactorAuthentication failed with invalid MFA one time pass code. ")]
+    [InlineData("CredentialsExpired", "An error occurred (AuthFailure) when calling the DescribeInstances operation: AWS was not able to validate the provided access credentials")]
+    [InlineData("CredentialsExpired", "Error when retrieving token from sso: Token has expired and refresh failed")]
+    [InlineData("NoCredentials", "WARNING: No instances registered in SSM!")]
+    [InlineData("NoCredentials", "WARNING: Perhaps the 'web-01' is not registered in SSM?")]
+    // The CloudWatch agent reading its configuration from Parameter Store (aws/amazon-cloudwatch-agent tool/downloader/downloader.go); S3's expired token in the CLI's form.
+    [InlineData("DocumentPlugin", "2025/06/12 09:14:03 E! fail to fetch/remove json config: error in retrieving parameter store content: ParameterNotFound: \n\tstatus code: 400, request id: 6d5c4b3a-2f1e-4d0c-9b8a-7f6e5d4c3b2a")]
+    [InlineData("ImdsUnreachable", "2025/06/12 09:14:03 E! please check if you can access the metadata service. For example, on linux, run 'wget -q -O - http://169.254.169.254/latest/meta-data/instance-id && echo'")]
+    [InlineData("NoCredentials", "2025/06/12 09:14:03 E! please make sure the credentials and region set correctly on your hosts")]
+    [InlineData("CredentialsExpired", "Error listing buckets An error occurred (ExpiredToken) when calling the ListBuckets operation: The provided token has expired.")]
+    public void A_tool_s_own_words_name_the_cause(string category, string text) =>
+        Assert.Equal(category, LogScan.FirstCategory(text));
+
+    [Theory]
+    // A hyphenated resource name (a maintenance window called patch-sunday) is not a patch run.
+    [InlineData("Error: creating SSM Maintenance Window (patch-sunday): operation error SSM: CreateMaintenanceWindow, https response error StatusCode: 400, RequestID: 5d0a7f3e-8c21-4b6e-9f14-2a3b4c5d6e7f, ValidationException: Invalid schedule: cron(0 2 ? * SUN *)x")]
+    // ECS Exec's agent started, and a node whose PingStatus is Online, stay quiet.
+    [InlineData("level=info time=2024-05-14T10:22:02Z msg=\"Started ExecCommandAgent for container\" task=\"5f1c2a9e8b7d4c3e9a0b1c2d3e4f5a6b\" container=\"app\"")]
+    [InlineData("\"PingStatus\": \"Online\",")]
+    public void Healthy_statuses_and_resource_names_stay_quiet(string text) => Assert.Null(LogScan.FirstCategory(text));
+}
