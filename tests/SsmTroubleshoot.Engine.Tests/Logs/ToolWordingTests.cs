@@ -47,6 +47,16 @@ public sealed class ToolWordingTests
     [InlineData("ImdsUnreachable", "2025/06/12 09:14:03 E! please check if you can access the metadata service. For example, on linux, run 'wget -q -O - http://169.254.169.254/latest/meta-data/instance-id && echo'")]
     [InlineData("NoCredentials", "2025/06/12 09:14:03 E! please make sure the credentials and region set correctly on your hosts")]
     [InlineData("CredentialsExpired", "Error listing buckets An error occurred (ExpiredToken) when calling the ListBuckets operation: The provided token has expired.")]
+    // AWS Support's SSMAgent-Toolkit (awslabs/aws-support-tools, Systems Manager/SSMAgent-Toolkit-Windows Public/*.ps1 and
+    // SSMAGENT-TOOLKIT-LINUX/ssmagent-toolkit-Linux.sh): a failing Check / Value / Note row names its check's cause.
+    [InlineData("ImdsUnreachable", "EC2 instance metadata accessible                         Fail   Please make sure there is a route to 169.254.169.254 via primary interface in the OS route table")]
+    [InlineData("EndpointUnreachable", "ssm.us-east-1.amazonaws.com accessible                   Fail   Please make sure the TCP connection to the endpoint ssm.us-east-1.amazonaws.com for the TCP port 443 is accessible")]
+    [InlineData("NoCredentials", "IAM instance profile                                     N/A    Please make sure IAM Role is attach to the instance,Stop and start the instance")]
+    [InlineData("CredentialsExpired", "IAM profile credential valid                             Fail   Credential Expiration time is in the past.Please make sure IAM Role is attach to the instance,Stop and start the instance")]
+    [InlineData("AgentStartup", "Windows sysprep image state complete                     Fail   The state of windows Image is IMAGE_STATE_UNDEPLOYABLE")]
+    [InlineData("ImdsUnreachable", "Testing metadata endpoint                  Fail            Couldn't connect to http://169.254.169.254. Possible issue could be proxy")]
+    [InlineData("DnsResolution", "Testing ec2messages endpoint Connectivity  Fail            Check if DNS is working")]
+    [InlineData("AgentStartup", "SSM agent service status                   Inactive        https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-manual-agent-install.html")]
     public void A_tool_s_own_words_name_the_cause(string category, string text) =>
         Assert.Equal(category, LogScan.FirstCategory(text));
 
@@ -56,5 +66,8 @@ public sealed class ToolWordingTests
     // ECS Exec's agent started, and a node whose PingStatus is Online, stay quiet.
     [InlineData("level=info time=2024-05-14T10:22:02Z msg=\"Started ExecCommandAgent for container\" task=\"5f1c2a9e8b7d4c3e9a0b1c2d3e4f5a6b\" container=\"app\"")]
     [InlineData("\"PingStatus\": \"Online\",")]
+    // The toolkit's passing rows.
+    [InlineData("EC2 instance metadata accessible                         Pass   EC2 InstanceID = i-0abc123def4567890, Region = us-east-1")]
+    [InlineData("Testing ssm endpoint Connectivity          Pass            Connected to ssm.us-east-1.amazonaws.com.")]
     public void Healthy_statuses_and_resource_names_stay_quiet(string text) => Assert.Null(LogScan.FirstCategory(text));
 }
