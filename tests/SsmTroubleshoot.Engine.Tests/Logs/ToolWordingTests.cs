@@ -70,4 +70,21 @@ public sealed class ToolWordingTests
     [InlineData("EC2 instance metadata accessible                         Pass   EC2 InstanceID = i-0abc123def4567890, Region = us-east-1")]
     [InlineData("Testing ssm endpoint Connectivity          Pass            Connected to ssm.us-east-1.amazonaws.com.")]
     public void Healthy_statuses_and_resource_names_stay_quiet(string text) => Assert.Null(LogScan.FirstCategory(text));
+
+    [Theory]
+    // How the SDKs every tool is built on word a failed transport: .NET Framework's WebException statuses and .NET's TLS
+    // errors, Java v1's UnknownHostException (its message is the bare host name), JavaScript v3's socket time-out and the
+    // proxy agent's tunnel.
+    [InlineData("DnsResolution", "Amazon.Runtime.AmazonServiceException: A WebException with status NameResolutionFailure was thrown.")]
+    [InlineData("EndpointUnreachable", "Amazon.Runtime.AmazonServiceException: A WebException with status ConnectFailure was thrown.")]
+    [InlineData("ProxyTls", "Amazon.Runtime.AmazonServiceException: A WebException with status TrustFailure was thrown.")]
+    [InlineData("ProxyMisconfiguration", "Amazon.Runtime.AmazonServiceException: A WebException with status ProxyNameResolutionFailure was thrown.")]
+    [InlineData("ProxyTls", "System.Net.Http.HttpRequestException: The SSL connection could not be established, see inner exception.")]
+    [InlineData("ProxyTls", "System.Security.Authentication.AuthenticationException: The remote certificate is invalid according to the validation procedure: RemoteCertificateNameMismatch, RemoteCertificateChainErrors")]
+    [InlineData("DnsResolution", "com.amazonaws.SdkClientException: Unable to execute HTTP request: ssm.us-east-1.amazonaws.com")]
+    [InlineData("DnsResolution", "Caused by: java.net.UnknownHostException: ssmmessages.eu-west-1.amazonaws.com")]
+    [InlineData("EndpointUnreachable", "TimeoutError: Connection timed out after 1000 ms")]
+    [InlineData("ProxyMisconfiguration", "Error: tunneling socket could not be established, cause=connect ECONNREFUSED 10.0.0.5:3128")]
+    public void The_SDKs_words_for_a_failed_transport_name_it(string category, string text) =>
+        Assert.Equal(category, LogScan.FirstCategory(text));
 }
