@@ -57,6 +57,12 @@ public sealed class ToolWordingTests
     [InlineData("ImdsUnreachable", "Testing metadata endpoint                  Fail            Couldn't connect to http://169.254.169.254. Possible issue could be proxy")]
     [InlineData("DnsResolution", "Testing ec2messages endpoint Connectivity  Fail            Check if DNS is working")]
     [InlineData("AgentStartup", "SSM agent service status                   Inactive        https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-manual-agent-install.html")]
+    // ssm-setup-cli (amazon-ssm-agent agent/setupcli/setupcli.go) wraps every step's failure in "Failed to perform Onprem
+    // registration: …": a failed package install or signature check is the install's, the activation's refusal the registration's.
+    [InlineData("AgentUpdate", "2024-10-22 09:14:03 ERROR Failed to perform Onprem registration: installation failed dpkg install: Failed to install deb package with output 'dpkg: error: dpkg frontend lock was locked by another process with pid 1234'")]
+    [InlineData("AgentUpdate", "2024-10-22 09:14:03 ERROR Failed to perform Onprem registration: failed to verify signature file: gpg is not installed. Please install gpg to validate the signature of binaries")]
+    [InlineData("AgentUpdate", "2024-10-22 09:14:03 ERROR Failed to perform Onprem registration: error while verifying installed ssm-setup-cli checksum: checksum mismatch with latest ssm-setup-cli. Please update ssm-setup-cli.")]
+    [InlineData("HybridRegistration", "2024-10-22 09:14:03 ERROR Failed to perform Onprem registration: failed to register agent: registration failed due to error registering the instance with AWS SSM. InvalidActivation: Activation ID is not valid")]
     public void A_tool_s_own_words_name_the_cause(string category, string text) =>
         Assert.Equal(category, LogScan.FirstCategory(text));
 
