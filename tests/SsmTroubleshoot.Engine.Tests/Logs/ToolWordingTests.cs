@@ -91,6 +91,29 @@ public sealed class ToolWordingTests
     [InlineData("DnsResolution", "Caused by: java.net.UnknownHostException: ssmmessages.eu-west-1.amazonaws.com")]
     [InlineData("EndpointUnreachable", "TimeoutError: Connection timed out after 1000 ms")]
     [InlineData("ProxyMisconfiguration", "Error: tunneling socket could not be established, cause=connect ECONNREFUSED 10.0.0.5:3128")]
-    public void The_SDKs_words_for_a_failed_transport_name_it(string category, string text) =>
+    // botocore and the AWS CLI (exceptions.py, credentials.py, utils.py) and the JavaScript SDK v3 with smithy-typescript:
+    // an expired or missing sign-in, partial keys, the metadata service failing, a connection closed or timed out.
+    [InlineData("CredentialsExpired", "CredentialsProviderError: The SSO session associated with this profile has expired. To refresh this SSO session run aws sso login with the corresponding profile.")]
+    [InlineData("CredentialsExpired", "CredentialsProviderError: Token is expired. To refresh this SSO session run 'aws sso login' with the corresponding profile.")]
+    [InlineData("CredentialsExpired", "WARNING:botocore.credentials:Refreshing temporary credentials failed during mandatory refresh period.")]
+    [InlineData("NoCredentials", "botocore.exceptions.PartialCredentialsError: Partial credentials found in env, missing: AWS_SECRET_ACCESS_KEY")]
+    [InlineData("NoCredentials", "botocore.exceptions.InvalidConfigError: The source_profile \"base\" referenced in the profile \"ssm-operator\" does not exist.")]
+    [InlineData("NoCredentials", "botocore.exceptions.SSOTokenLoadError: Error loading SSO Token: Token for my-sso does not exist")]
+    [InlineData("ImdsUnreachable", "DEBUG:botocore.utils:Caught retryable HTTP exception while making metadata service request to http://169.254.169.254/latest/api/token: Connect timeout on endpoint URL: \"http://169.254.169.254/latest/api/token\"")]
+    [InlineData("ImdsUnreachable", "DEBUG:botocore.utils:Max number of attempts exceeded (1) when attempting to retrieve data from metadata service.")]
+    [InlineData("ImdsUnreachable", "ProviderError: TimeoutError from instance metadata service")]
+    [InlineData("ImdsUnreachable", "InstanceMetadataV1FallbackError: AWS EC2 Metadata v1 fallback has been blocked by AWS SDK configuration in the following: [process environment variable (AWS_EC2_METADATA_V1_DISABLED)].")]
+    [InlineData("ImdsUnreachable", "INFO:botocore.utils:Attempting credential expiration extension due to a credential service availability issue. A refresh of these credentials will be attempted again within the next 12 minutes.")]
+    [InlineData("EndpointUnreachable", "botocore.exceptions.ConnectionClosedError: Connection was closed before we received a valid response from endpoint URL: \"https://ssm.us-west-2.amazonaws.com/\".")]
+    [InlineData("EndpointUnreachable", "TimeoutError: @smithy/node-http-handler - the request socket did not establish a connection with the server within the configured timeout of 3000 ms.")]
+    // Go SDK v1, Java v2 and .NET (credential providers, the retry handler's INFO lines on a failed request and a corrected clock).
+    [InlineData("CredentialsExpired", "SSOProviderInvalidToken: the SSO session has expired or is invalid\ncaused by: open /home/ops/.aws/sso/cache/3f1b0c0e6c2b4f5a0c4f7e1b2d9a8c7e6f5d4c3b.json: no such file or directory")]
+    [InlineData("ProxyTls", "LoadCustomCABundleError: failed to load custom CA bundle PEM file")]
+    [InlineData("ImdsUnreachable", "2025-01-14 10:20:11 WARN  software.amazon.awssdk.auth.credentials.InstanceProfileCredentialsProvider - Failure encountered when attempting to refresh credentials from IMDS.\nsoftware.amazon.awssdk.core.exception.SdkClientException: Unable to load credentials path\n\tat software.amazon.awssdk.auth.credentials.InstanceProfileCredentialsProvider.getSecurityCredentials(InstanceProfileCredentialsProvider.java:273)")]
+    [InlineData("NoCredentials", "Amazon.Runtime.AmazonClientException: Unable to find the \"ssm-admin\" profile specified in the client configuration.")]
+    [InlineData("EndpointUnreachable", "2025-01-14 10:22:02,118 [1] INFO  Amazon.Runtime.Internal.RetryHandler - HttpRequestException making request SendCommandRequest to https://ssm.us-east-1.amazonaws.com/. Attempting retry 2 of 4.")]
+    [InlineData("ClockSkew", "2025-01-14 10:05:33,201 [1] INFO  Amazon.Runtime.Internal.RetryHandler - Identified clock skew: local time = 1/14/2025 10:05:33 AM, local time with correction = 1/14/2025 10:05:33 AM, current clock skew correction = 00:00:00, server time = 1/14/2025 10:32:41 AM.")]
+    [InlineData("ClockSkew", "2025-01-14 10:05:33,202 [1] INFO  Amazon.Runtime.Internal.RetryHandler - Setting clock skew correction: new clock skew correction = 00:27:08.")]
+    public void The_SDKs_own_words_name_the_cause(string category, string text) =>
         Assert.Equal(category, LogScan.FirstCategory(text));
 }
