@@ -24,6 +24,7 @@ public sealed class ToolWordingTests
     [InlineData("SessionManager", "fatal: [i-0abc123def4567890]: UNREACHABLE! => {\"changed\": false, \"msg\": \"EXEC_COMMUNICATE command '<BEGIN_MARKER>' timeout on host: i-0abc123def4567890\", \"unreachable\": true}")]
     [InlineData("SessionManager", "fatal: [i-0abc123def4567890]: UNREACHABLE! => {\"changed\": false, \"msg\": \"SSM process closed during _prepare_terminal on host: i-0abc123def4567890\", \"unreachable\": true}")]
     [InlineData("CredentialsExpired", "<i-0abc123def4567890> ssm_retry: attempt: 0, caught exception(An error occurred (ExpiredToken) when calling the GetBucketLocation operation: The provided token has expired.) from cmd (/bin/sh -c 'echo ~ && sleep 0'...), pausing for 0 seconds")]
+    [InlineData("S3OrKms", "<i-0abc123def4567890> AWSConnectionRetry: attempt 1/4, caught exception (ClientError: An error occurred (404) when calling the HeadBucket operation: Not Found) from cmd (/bin/sh -c 'echo ~ && sleep 0'...), pausing for 1 seconds")]
     [InlineData("NoCredentials", "fatal: [i-0abc123def4567890]: UNREACHABLE! => {\"changed\": false, \"msg\": \"Couldn't connect to AWS: The config profile (prod-admin) could not be found\", \"unreachable\": true}")]
     // Teleport's EC2 discovery (lib/srv/server/ssm_install.go, lib/usertasks): a node the service does not list, an agent that does not connect.
     [InlineData("NoCredentials", "EC2 Instance is not registered in SSM. Make sure that the instance has AmazonSSMManagedInstanceCore policy assigned.")]
