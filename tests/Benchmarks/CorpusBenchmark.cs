@@ -11,8 +11,20 @@ namespace SsmTroubleshoot.Benchmarks;
 /// </summary>
 internal static class CorpusBenchmark
 {
+    private static readonly string[] Options = { "--set", "--fresh", "--tuning-only", "--misses", "--wrappings" };
+
     internal static int Run(string[] args)
     {
+        // An option it does not know (a typo of --tuning-only, --help) must not fall through to the full report: that
+        // would print the held-out totals nobody asked for.
+        var unknown = args.Where((a, i) => !Options.Contains(a) && !(i > 0 && args[i - 1] == "--set")).ToList();
+        if (unknown.Count > 0 || (Array.IndexOf(args, "--set") is var s && s >= 0 && s == args.Length - 1))
+        {
+            Console.Error.WriteLine($"corpus: unknown option or missing value: {string.Join(" ", unknown.DefaultIfEmpty("--set"))}");
+            Console.Error.WriteLine("usage: corpus [--tuning-only] [--misses] [--wrappings] | --fresh | --set <name>");
+            return 2;
+        }
+
         // Final test sets gathered after the tuning ended, each read only on its own: tests/corpus/fresh (--fresh) and
         // tests/corpus/<name> (--set <name>, e.g. plugin: Session Manager plugin and AWS CLI threads).
         var setIndex = Array.IndexOf(args, "--set");
