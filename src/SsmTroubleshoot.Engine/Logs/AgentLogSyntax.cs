@@ -22,7 +22,8 @@ internal enum LineKind
     /// <summary>
     /// Starts an entry without a header: one check of a pasted <c>ssm-cli get-diagnostics</c> (a table row, or the
     /// <c>"Check"</c> line of its JSON), the unit line of a pasted <c>systemctl status</c>, a shell prompt with its command,
-    /// or the AWS CLI's one-line error report. Each is its own finding, not a continuation of the one above.
+    /// the AWS CLI's one-line error report, or one record of a structured log (logfmt, a JSON line). Each is its own
+    /// finding, not a continuation of the one above.
     /// </summary>
     Record,
 }
@@ -102,9 +103,46 @@ internal static class AgentLogSyntax
             return LineKind.Record; // "● <unit> - <description>": systemctl status heads its own block (Loaded:, Active: …)
         }
 
-        return IsDiagnosticsCheck(s, start, end) || IsShellPrompt(s, start, end) || IsAwsCliError(s, start, end)
+        return IsDiagnosticsCheck(s, start, end) || IsShellPrompt(s, start, end) || IsAwsCliError(s, start, end) || IsStructuredRecord(s, start, end)
             ? LineKind.Record
             : LineKind.Continuation;
+    }
+
+    /// <summary>
+    /// One record of a structured log, whole on its line: logfmt (<c>level=error time=… msg="…"</c>, the ECS agent's and
+    /// many Go tools' format; logrus's <c>time="…" level=…</c>) or a JSON line (<c>{"level":"error","ts":…,"msg":…}</c>, zap's
+    /// and nodeadm's). The next line is the next record, never a continuation of this one.
+    /// </summary>
+    private static bool IsStructuredRecord(char[] s, int start, int end)
+    {
+        var length = end - start;
+        if (length < 12)
+        {
+            return false;
+        }
+
+        var line = new ReadOnlySpan<char>(s, start, length);
+        if (line.StartsWith("level=".AsSpan(), StringComparison.Ordinal))
+        {
+            return IsLetter(line[6]) || line[6] == '"';
+        }
+
+        if (line.StartsWith("time=".AsSpan(), StringComparison.Ordinal))
+        {
+            return line.Slice(0, Math.Min(length, 80)).IndexOf(" level=".AsSpan(), StringComparison.Ordinal) > 0;
+        }
+
+        if (line[0] == '{' && line[1] == '"' && line.TrimEnd().EndsWith("}".AsSpan(), StringComparison.Ordinal))
+        {
+            var head = line.Slice(0, Math.Min(length, 48));
+            return head.IndexOf("\"level\":".AsSpan(), StringComparison.Ordinal) > 0
+                || head.IndexOf("\"ts\":".AsSpan(), StringComparison.Ordinal) > 0
+                || head.IndexOf("\"time\":".AsSpan(), StringComparison.Ordinal) > 0
+                || head.IndexOf("\"timestamp\":".AsSpan(), StringComparison.Ordinal) > 0
+                || head.IndexOf("\"@timestamp\":".AsSpan(), StringComparison.Ordinal) > 0;
+        }
+
+        return false;
     }
 
     private const string AwsCliError = "An error occurred (";
@@ -489,12 +527,36 @@ internal static class AgentLogSyntax
         @"\A(?:[\w.-]+(?:\[\d+\])?:\s+)?(?:\d{4}[-/]\d\d[-/]\d\d[ T][\d:.,]+\s+)?(?<level>TRACE|DEBUG|INFO|WARN|WARNING|ERROR|CRITICAL)\b",
         RegexOptions.CultureInvariant);
 
+    // The level field of a structured record at the start of a line: logfmt (level=error, logrus's time="…" level=…) or a
+    // JSON line ({"level":"error", zap's {"ts":…,"level":…}).
+    private static readonly Regex s_structuredLevel = new(
+        @"\A(?:(?:time=(?:""[^""\n]{0,60}""|\S{0,60}) )?level=""?|\{[^\n]{0,80}?""level"":\s?"")(?<level>trace|debug|info|warn|warning|error|fatal|panic|dpanic|crit|critical)\b",
+        RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
+
     /// <summary>
     /// The level of an entry that has no agent header (a pasted fragment, pipeline text): the level word it starts
     /// with, if any, so that an INFO fragment is judged as INFO; otherwise Unknown (every rule applies).
     /// </summary>
     internal static AgentLogLevel SniffLevel(string text)
     {
+        if (text.Length > 8 && (text[0] == '{' || text.StartsWith("level=", StringComparison.Ordinal) || text.StartsWith("time=", StringComparison.Ordinal)))
+        {
+            // A structured record says its level in a field of its own: logfmt's level=…, a JSON line's "level":"…".
+            var field = s_structuredLevel.Match(text, 0, Math.Min(text.Length, 200));
+            if (field.Success)
+            {
+                return field.Groups["level"].Value.ToLowerInvariant() switch
+                {
+                    "trace" => AgentLogLevel.Trace,
+                    "debug" => AgentLogLevel.Debug,
+                    "info" => AgentLogLevel.Info,
+                    "warn" or "warning" => AgentLogLevel.Warn,
+                    "error" => AgentLogLevel.Error,
+                    _ => AgentLogLevel.Critical,
+                };
+            }
+        }
+
         var match = s_leadingLevel.Match(text, 0, Math.Min(text.Length, 160));
         return !match.Success ? AgentLogLevel.Unknown : match.Groups["level"].Value switch
         {

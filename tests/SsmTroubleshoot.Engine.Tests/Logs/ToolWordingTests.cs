@@ -1,3 +1,4 @@
+using System.Linq;
 using SsmTroubleshoot.Logs;
 using Xunit;
 
@@ -117,4 +118,26 @@ public sealed class ToolWordingTests
     [InlineData("ClockSkew", "2025-01-14 10:05:33,202 [1] INFO  Amazon.Runtime.Internal.RetryHandler - Setting clock skew correction: new clock skew correction = 00:27:08.")]
     public void The_SDKs_own_words_name_the_cause(string category, string text) =>
         Assert.Equal(category, LogScan.FirstCategory(text));
+
+    [Fact]
+    public void Each_record_of_a_structured_log_is_an_entry_of_its_own_at_its_own_level()
+    {
+        // The ECS agent's logfmt and nodeadm's JSON lines (zap): no agent header, but every line is a whole record. Read as
+        // continuations, the whole file was one entry and only its first cause was named.
+        const string log = """
+            level=info time=2024-05-14T10:21:58Z msg="Task engine started" module=docker_task_engine.go
+            level=error time=2024-05-14T10:23:01Z msg="Failed to start ExecCommandAgent Process for container" task="5f1c2a9e" container="app" error="ExecuteCommandAgent process exited with exit code: 1"
+            level=info time=2024-05-14T10:23:02Z msg="Sending ManagedAgent event" event="containerName=app managedAgentName=ExecuteCommandAgent managedAgentStatus=STOPPED managedAgentReason=ExecuteCommandAgent Initialization failed - could not find certs"
+            time="2024-05-14T10:23:03Z" level=info msg="Could not find the session file, starting a new session"
+            {"level":"info","ts":"2025-06-12T09:14:02.512Z","msg":"Failed to read the cached token, a new one is requested"}
+            {"level":"error","ts":"2025-06-12T09:14:03.512Z","caller":"nodeadm/main.go:57","msg":"Command failed","error":"SSM activation expired. Please use a valid activation"}
+            {"level":"error","ts":"2025-06-12T09:14:05.512Z","msg":"Validation failed","error":"dial tcp: lookup ssm.us-west-2.amazonaws.com on 10.0.0.2:53: no such host"}
+
+            """;
+        var (_, entries) = LogScan.Text(log.Replace("\r\n", "\n"));
+
+        Assert.Equal(new long[] { 2, 3, 6, 7 }, entries.Select(e => e.LineNumber).ToArray());
+        Assert.Equal(new[] { "SessionManager", "SessionManager", "HybridRegistration", "DnsResolution" }, entries.Select(e => e.Category).ToArray());
+        Assert.Equal(new[] { AgentLogLevel.Error, AgentLogLevel.Info, AgentLogLevel.Error, AgentLogLevel.Error }, entries.Select(e => e.Level).ToArray());
+    }
 }
