@@ -22,7 +22,7 @@ internal enum LineKind
     /// <summary>
     /// Starts an entry without a header: one check of a pasted <c>ssm-cli get-diagnostics</c> (a table row, or the
     /// <c>"Check"</c> line of its JSON), the unit line of a pasted <c>systemctl status</c>, a shell prompt with its command,
-    /// the AWS CLI's one-line error report, or one record of a structured log (logfmt, a JSON line). Each is its own
+    /// the AWS CLI's one-line error report, or one record of a structured log (logfmt, a JSON line, Go's standard logger). Each is its own
     /// finding, not a continuation of the one above.
     /// </summary>
     Record,
@@ -77,6 +77,14 @@ internal static class AgentLogSyntax
                 }
 
                 return SyslogContent(s, start, end, timeEnd, ref content, ref level);
+            }
+
+            if (s[start + 4] == '/' && s[start + 7] == '/' && s[start + 10] == ' ' && s[start + 13] == ':')
+            {
+                // Go's standard logger ("2024/05/14 10:21:33 …": community session clients, the CloudWatch agent): one
+                // record a line. The CloudWatch agent (telegraf) marks its level after the time: E!, W!, I!, D!.
+                level = length >= 22 && s[start + 20] != ' ' && s[start + 21] == '!' ? TelegrafLevel(s[start + 20]) : AgentLogLevel.Unknown;
+                return LineKind.Record;
             }
 
             return LineKind.Continuation;
@@ -144,6 +152,15 @@ internal static class AgentLogSyntax
 
         return false;
     }
+
+    private static AgentLogLevel TelegrafLevel(char c) => c switch
+    {
+        'E' => AgentLogLevel.Error,
+        'W' => AgentLogLevel.Warn,
+        'I' => AgentLogLevel.Info,
+        'D' => AgentLogLevel.Debug,
+        _ => AgentLogLevel.Unknown,
+    };
 
     private const string AwsCliError = "An error occurred (";
 

@@ -140,4 +140,25 @@ public sealed class ToolWordingTests
         Assert.Equal(new[] { "SessionManager", "SessionManager", "HybridRegistration", "DnsResolution" }, entries.Select(e => e.Category).ToArray());
         Assert.Equal(new[] { AgentLogLevel.Error, AgentLogLevel.Info, AgentLogLevel.Error, AgentLogLevel.Error }, entries.Select(e => e.Level).ToArray());
     }
+
+    [Fact]
+    public void Each_line_of_Go_s_standard_logger_is_a_record_and_the_CloudWatch_agent_s_marker_is_its_level()
+    {
+        // Community session clients and the CloudWatch agent (telegraf: E!, W!, I!, D!) log "2024/05/14 10:21:33 …"; the
+        // SDK's "status code:" line under an error still belongs to it.
+        const string log = """
+            2025/06/12 09:14:01 I! Detected the instance is EC2, failed attempts are retried
+            2025/06/12 09:14:03 E! please check if you can access the metadata service. For example, on linux, run 'wget -q -O - http://169.254.169.254/latest/meta-data/instance-id && echo'
+            2024/05/14 10:21:33 BadRequest: Enable advanced-instances tier to use Session Manager with your on-premises instances
+            	status code: 400, request id: c0ffee12-3456-4789-abcd-ef0123456789
+            2024/05/14 10:21:35 operation error SSM: StartSession, https response error StatusCode: 400, RequestID: 5d0a7f3e, TargetNotConnected: i-0abc123def4567890 is not connected.
+
+            """;
+        var (_, entries) = LogScan.Text(log.Replace("\r\n", "\n"));
+
+        Assert.Equal(new long[] { 2, 3, 5 }, entries.Select(e => e.LineNumber).ToArray());
+        Assert.Equal(new[] { "ImdsUnreachable", "HybridRegistration", "SessionManager" }, entries.Select(e => e.Category).ToArray());
+        Assert.Equal(AgentLogLevel.Error, entries[0].Level);
+        Assert.Contains("status code: 400", entries[1].Message);
+    }
 }
