@@ -65,6 +65,17 @@ public sealed class ToolWordingTests
     [InlineData("AgentUpdate", "2024-10-22 09:14:03 ERROR Failed to perform Onprem registration: failed to verify signature file: gpg is not installed. Please install gpg to validate the signature of binaries")]
     [InlineData("AgentUpdate", "2024-10-22 09:14:03 ERROR Failed to perform Onprem registration: error while verifying installed ssm-setup-cli checksum: checksum mismatch with latest ssm-setup-cli. Please update ssm-setup-cli.")]
     [InlineData("HybridRegistration", "2024-10-22 09:14:03 ERROR Failed to perform Onprem registration: failed to register agent: registration failed due to error registering the instance with AWS SSM. InvalidActivation: Activation ID is not valid")]
+    // The scripts of AWS-owned documents (AWS-RunPatchBaseline, AWSSupport-TroubleshootPatchManagerLinux, an older
+    // AWSSupport-TroubleshootManagedInstance, AWS-RunInspecChecks): curl's exit code names the failure; the runbooks'
+    // FAILED rows name the network path or the role.
+    [InlineData("EndpointUnreachable", "08/14/2026 03:17:12 root [ERROR]: All 10 download attempts failed. Error code returned from curl is 28")]
+    [InlineData("ProxyTls", "08/14/2026 03:17:12 root [ERROR]: Unable to download payload: https://s3.us-east-1.amazonaws.com/aws-ssm-us-east-1/patchbaselineoperations/linux/payloads/patch-baseline-operations-1.244.tar.gz. Certificate authentication related error was detected.")]
+    [InlineData("DnsResolution", "ERROR: Failed to download file. curl exited with 6.")]
+    [InlineData("EndpointUnreachable", "Check2: [FAILED] Connectivity to the S3 endpoint could not be established. This is required for Patch Manager to work and also for this automation to continue. Ensure the S3 connectivity is present on the Instance.")]
+    [InlineData("EndpointUnreachable", "FAILED : VPC Endpoints for SSM exist, vpce-0123456789abcdef0 but Ingress rules on Security groups of VPC endpoints do not allow traffic on port 443 from the Instance.")]
+    [InlineData("EndpointUnreachable", "FAILED : Network Acl Egress Rules do not allow outbound traffic on port 443 towards 0.0.0.0/0")]
+    [InlineData("EndpointUnreachable", "4. Checking SGs of the instance for Port 443 outbound rule: \n\n FAILED: No outbound rule for TCP 443 found.")]
+    [InlineData("IamAccessDenied", "Warning: Found Instance profile attached to the Instance i-0abc123def4567890 is arn:aws:iam::123456789012:instance-profile/web-app-profile. However, couldn't find AWS Managed policies for SSM attached to it. ")]
     public void A_tool_s_own_words_name_the_cause(string category, string text) =>
         Assert.Equal(category, LogScan.FirstCategory(text));
 
