@@ -76,6 +76,12 @@ public sealed class ToolWordingTests
     [InlineData("EndpointUnreachable", "FAILED : Network Acl Egress Rules do not allow outbound traffic on port 443 towards 0.0.0.0/0")]
     [InlineData("EndpointUnreachable", "4. Checking SGs of the instance for Port 443 outbound rule: \n\n FAILED: No outbound rule for TCP 443 found.")]
     [InlineData("IamAccessDenied", "Warning: Found Instance profile attached to the Instance i-0abc123def4567890 is arn:aws:iam::123456789012:instance-profile/web-app-profile. However, couldn't find AWS Managed policies for SSM attached to it. ")]
+    // GitHub Actions that run Run Command (ankurk91/aws-ssm-run-command-action, rav2040/aws-ssm-command-action,
+    // Beakyn/aws-ssm-send-command): the invocation's status or exit code as they print it.
+    [InlineData("DocumentPlugin", "Command status: TimedOut")]
+    [InlineData("DocumentPlugin", "response.Status =>  Failed")]
+    [InlineData("DocumentPlugin", "Remote command invocation completed with status: \"TimedOut\". Fetching output...")]
+    [InlineData("DocumentPlugin", "Remote command invocation has completed with exit code: 1")]
     public void A_tool_s_own_words_name_the_cause(string category, string text) =>
         Assert.Equal(category, LogScan.FirstCategory(text));
 
@@ -88,6 +94,8 @@ public sealed class ToolWordingTests
     // The toolkit's passing rows.
     [InlineData("EC2 instance metadata accessible                         Pass   EC2 InstanceID = i-0abc123def4567890, Region = us-east-1")]
     [InlineData("Testing ssm endpoint Connectivity          Pass            Connected to ssm.us-east-1.amazonaws.com.")]
+    [InlineData("Command status: InProgress")]
+    [InlineData("Remote command invocation has completed with exit code: 0")]
     public void Healthy_statuses_and_resource_names_stay_quiet(string text) => Assert.Null(LogScan.FirstCategory(text));
 
     [Theory]
