@@ -111,7 +111,12 @@ internal static class AgentLogSyntax
             return LineKind.Record; // "● <unit> - <description>": systemctl status heads its own block (Loaded:, Active: …)
         }
 
-        return IsDiagnosticsCheck(s, start, end) || IsShellPrompt(s, start, end) || IsAwsCliError(s, start, end) || IsStructuredRecord(s, start, end)
+        if (IsStructuredRecord(s, start, end, out level))
+        {
+            return LineKind.Record;
+        }
+
+        return IsDiagnosticsCheck(s, start, end) || IsShellPrompt(s, start, end) || IsAwsCliError(s, start, end)
             ? LineKind.Record
             : LineKind.Continuation;
     }
@@ -119,10 +124,12 @@ internal static class AgentLogSyntax
     /// <summary>
     /// One record of a structured log, whole on its line: logfmt (<c>level=error time=… msg="…"</c>, the ECS agent's and
     /// many Go tools' format; logrus's <c>time="…" level=…</c>) or a JSON line (<c>{"level":"error","ts":…,"msg":…}</c>, zap's
-    /// and nodeadm's). The next line is the next record, never a continuation of this one.
+    /// and nodeadm's). The next line is the next record, never a continuation of this one. Its level is the one its own
+    /// field gives (<c>level=…</c>, <c>"level":"…"</c>), Unknown without one.
     /// </summary>
-    private static bool IsStructuredRecord(char[] s, int start, int end)
+    private static bool IsStructuredRecord(char[] s, int start, int end, out AgentLogLevel level)
     {
+        level = AgentLogLevel.Unknown;
         var length = end - start;
         if (length < 12)
         {
@@ -130,27 +137,72 @@ internal static class AgentLogSyntax
         }
 
         var line = new ReadOnlySpan<char>(s, start, length);
+        var head = line.Slice(0, Math.Min(length, 80));
+        int field;
         if (line.StartsWith("level=".AsSpan(), StringComparison.Ordinal))
         {
-            return IsLetter(line[6]) || line[6] == '"';
-        }
+            if (!IsLetter(line[6]) && line[6] != '"')
+            {
+                return false;
+            }
 
-        if (line.StartsWith("time=".AsSpan(), StringComparison.Ordinal))
+            field = 6;
+        }
+        else if (line.StartsWith("time=".AsSpan(), StringComparison.Ordinal))
         {
-            return line.Slice(0, Math.Min(length, 80)).IndexOf(" level=".AsSpan(), StringComparison.Ordinal) > 0;
-        }
+            var at = head.IndexOf(" level=".AsSpan(), StringComparison.Ordinal);
+            if (at < 0)
+            {
+                return false;
+            }
 
-        if (line[0] == '{' && line[1] == '"' && line.TrimEnd().EndsWith("}".AsSpan(), StringComparison.Ordinal))
+            field = at + 7;
+        }
+        else if (line[0] == '{' && line[1] == '"' && line.TrimEnd().EndsWith("}".AsSpan(), StringComparison.Ordinal))
         {
-            var head = line.Slice(0, Math.Min(length, 48));
-            return head.IndexOf("\"level\":".AsSpan(), StringComparison.Ordinal) > 0
-                || head.IndexOf("\"ts\":".AsSpan(), StringComparison.Ordinal) > 0
-                || head.IndexOf("\"time\":".AsSpan(), StringComparison.Ordinal) > 0
-                || head.IndexOf("\"timestamp\":".AsSpan(), StringComparison.Ordinal) > 0
-                || head.IndexOf("\"@timestamp\":".AsSpan(), StringComparison.Ordinal) > 0;
+            var at = head.IndexOf("\"level\":".AsSpan(), StringComparison.Ordinal);
+            field = at > 0 ? at + 8 : -1;
+            var start48 = head.Slice(0, Math.Min(head.Length, 48));
+            if (field < 0
+                && start48.IndexOf("\"ts\":".AsSpan(), StringComparison.Ordinal) < 0
+                && start48.IndexOf("\"time\":".AsSpan(), StringComparison.Ordinal) < 0
+                && start48.IndexOf("\"timestamp\":".AsSpan(), StringComparison.Ordinal) < 0
+                && start48.IndexOf("\"@timestamp\":".AsSpan(), StringComparison.Ordinal) < 0)
+            {
+                return false;
+            }
+        }
+        else
+        {
+            return false;
         }
 
-        return false;
+        if (field >= 0)
+        {
+            var value = line.Slice(field).TrimStart(' ').TrimStart('"');
+            var word = 0;
+            while (word < value.Length && word < 10 && IsLetter(value[word]))
+            {
+                word++;
+            }
+
+            level = LevelWord(value.Slice(0, word));
+        }
+
+        return true;
+    }
+
+    /// <summary>A level word in any case and any logger's spelling (zap's dpanic, logrus's fatal, telegraf's crit).</summary>
+    private static AgentLogLevel LevelWord(ReadOnlySpan<char> word)
+    {
+        static bool Is(ReadOnlySpan<char> w, string name) => w.Equals(name.AsSpan(), StringComparison.OrdinalIgnoreCase);
+        return Is(word, "TRACE") ? AgentLogLevel.Trace
+            : Is(word, "DEBUG") ? AgentLogLevel.Debug
+            : Is(word, "INFO") ? AgentLogLevel.Info
+            : Is(word, "WARN") || Is(word, "WARNING") ? AgentLogLevel.Warn
+            : Is(word, "ERROR") ? AgentLogLevel.Error
+            : Is(word, "CRITICAL") || Is(word, "CRIT") || Is(word, "FATAL") || Is(word, "PANIC") || Is(word, "DPANIC") ? AgentLogLevel.Critical
+            : AgentLogLevel.Unknown;
     }
 
     private static AgentLogLevel TelegrafLevel(char c) => c switch
@@ -544,46 +596,14 @@ internal static class AgentLogSyntax
         @"\A(?:[\w.-]+(?:\[\d+\])?:\s+)?(?:\d{4}[-/]\d\d[-/]\d\d[ T][\d:.,]+\s+)?(?<level>TRACE|DEBUG|INFO|WARN|WARNING|ERROR|CRITICAL)\b",
         RegexOptions.CultureInvariant);
 
-    // The level field of a structured record at the start of a line: logfmt (level=error, logrus's time="…" level=…) or a
-    // JSON line ({"level":"error", zap's {"ts":…,"level":…}).
-    private static readonly Regex s_structuredLevel = new(
-        @"\A(?:(?:time=(?:""[^""\n]{0,60}""|\S{0,60}) )?level=""?|\{[^\n]{0,80}?""level"":\s?"")(?<level>trace|debug|info|warn|warning|error|fatal|panic|dpanic|crit|critical)\b",
-        RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
-
     /// <summary>
     /// The level of an entry that has no agent header (a pasted fragment, pipeline text): the level word it starts
     /// with, if any, so that an INFO fragment is judged as INFO; otherwise Unknown (every rule applies).
     /// </summary>
     internal static AgentLogLevel SniffLevel(string text)
     {
-        if (text.Length > 8 && (text[0] == '{' || text.StartsWith("level=", StringComparison.Ordinal) || text.StartsWith("time=", StringComparison.Ordinal)))
-        {
-            // A structured record says its level in a field of its own: logfmt's level=…, a JSON line's "level":"…".
-            var field = s_structuredLevel.Match(text, 0, Math.Min(text.Length, 200));
-            if (field.Success)
-            {
-                return field.Groups["level"].Value.ToLowerInvariant() switch
-                {
-                    "trace" => AgentLogLevel.Trace,
-                    "debug" => AgentLogLevel.Debug,
-                    "info" => AgentLogLevel.Info,
-                    "warn" or "warning" => AgentLogLevel.Warn,
-                    "error" => AgentLogLevel.Error,
-                    _ => AgentLogLevel.Critical,
-                };
-            }
-        }
-
         var match = s_leadingLevel.Match(text, 0, Math.Min(text.Length, 160));
-        return !match.Success ? AgentLogLevel.Unknown : match.Groups["level"].Value switch
-        {
-            "TRACE" => AgentLogLevel.Trace,
-            "DEBUG" => AgentLogLevel.Debug,
-            "INFO" => AgentLogLevel.Info,
-            "WARN" or "WARNING" => AgentLogLevel.Warn,
-            "ERROR" => AgentLogLevel.Error,
-            _ => AgentLogLevel.Critical,
-        };
+        return match.Success ? LevelWord(match.Groups["level"].Value.AsSpan()) : AgentLogLevel.Unknown;
     }
 
     private static bool Word(char[] s, int p, int end, string word)
