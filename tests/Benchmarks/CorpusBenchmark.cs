@@ -11,7 +11,7 @@ namespace SsmTroubleshoot.Benchmarks;
 /// </summary>
 internal static class CorpusBenchmark
 {
-    private static readonly string[] Options = { "--set", "--fresh", "--tuning-only", "--misses", "--wrappings" };
+    private static readonly string[] Options = { "--set", "--fresh", "--tuning-only", "--misses", "--wrappings", "--by-kind" };
 
     internal static int Run(string[] args)
     {
@@ -21,7 +21,7 @@ internal static class CorpusBenchmark
         if (unknown.Count > 0 || (Array.IndexOf(args, "--set") is var s && s >= 0 && s == args.Length - 1))
         {
             Console.Error.WriteLine($"corpus: unknown option or missing value: {string.Join(" ", unknown.DefaultIfEmpty("--set"))}");
-            Console.Error.WriteLine("usage: corpus [--tuning-only] [--misses] [--wrappings] | --fresh | --set <name>");
+            Console.Error.WriteLine("usage: corpus [--tuning-only] [--misses] [--wrappings] [--by-kind] | --fresh | --set <name>");
             return 2;
         }
 
@@ -55,6 +55,23 @@ internal static class CorpusBenchmark
             Console.WriteLine($"  all         : {CorpusScore.Of(verdicts)}");
         }
         Console.WriteLine("Bar (held out): recall >= 0.90, right category >= 0.80, false positives <= 3 %");
+
+        if (args.Contains("--by-kind"))
+        {
+            // The same parts split by what the line is, read from its text (CorpusLine.IsAgentFormat): the agent's own
+            // log format, or what clients, tools, the system and scripts print around it.
+            Console.WriteLine();
+            foreach (var (name, part) in new[] { ("tuning part", tuning), ("held out", heldOut) })
+            {
+                if (part.Count == 0)
+                {
+                    continue;
+                }
+
+                Console.WriteLine($"  {name}, the agent's log format : {CorpusScore.Of(part.Where(v => v.Line.IsAgentFormat))}");
+                Console.WriteLine($"  {name}, everything else       : {CorpusScore.Of(part.Where(v => !v.Line.IsAgentFormat))}");
+            }
+        }
 
         if (args.Contains("--misses"))
         {

@@ -503,11 +503,24 @@ internal static class AgentLogSyntax
 
         identStart++;
         colon += identStart;
-        var bracket = Array.IndexOf(s, '[', identStart, colon - identStart);
+        var bracket = colon > identStart ? Array.LastIndexOf(s, '[', colon - 1, colon - identStart) : -1;
         var nameEnd = bracket < 0 ? colon : bracket;
-        if (!IsAgentProcess(s, identStart, nameEnd - identStart))
+
+        // The tag is the word before "[pid]:". A log collector may put fields of its own between the host and the tag
+        // ("<time> <host>  !INFO | amazon-ssm-agent[486]: …"): they are not the process's name.
+        var nameStart = identStart;
+        for (var p = nameEnd - 1; p > identStart; p--)
         {
-            if (IsServiceManagerLineAboutAgent(s, identStart, nameEnd, colon + 2, end))
+            if (s[p] == ' ' || s[p] == '\t')
+            {
+                nameStart = p + 1;
+                break;
+            }
+        }
+
+        if (!IsAgentProcess(s, nameStart, nameEnd - nameStart))
+        {
+            if (IsServiceManagerLineAboutAgent(s, nameStart, nameEnd, colon + 2, end))
             {
                 content = colon + 2; // systemd's own word on the agent's unit ("… exited, status=1/FAILURE"): an entry
                 return LineKind.Header;

@@ -22,6 +22,21 @@ internal sealed record CorpusLine(string Id, string Text, string Label, IReadOnl
     /// </summary>
     internal bool IsHeldOut => HeldOut(Source);
 
+    /// <summary>
+    /// Whether the line is in the agent's own log format (the agent's or the Session Manager plugin's "date time LEVEL"
+    /// header, a bare "LEVEL [Component]" or "LEVEL Message" fragment, the agent's syslog/journal tag or one of its worker processes'
+    /// names), as against a client's, a tool's, the system's or a script's output. Read from the text alone, never the
+    /// label; the benchmark's --by-kind breakdown uses it.
+    /// </summary>
+    internal bool IsAgentFormat => AgentFormat.IsMatch(Text);
+
+    private static readonly System.Text.RegularExpressions.Regex AgentFormat = new(
+        @"\d{4}[-/]\d{2}[-/]\d{2}[ T]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?\s+(?:ERROR|WARN|INFO|DEBUG|CRITICAL|TRACE)\b"
+        + @"|(?:^|\s)(?:ERROR|WARN|INFO|DEBUG|CRITICAL)\s+(?:\[|[A-Z])"
+        + @"|amazon-ssm-agent(?:\.amazon-ssm-agent)?\[\d+\]:"
+        + @"|\[(?:ssm-agent-worker|ssm-session-worker|ssm-document-worker|amazon-ssm-agent)\]",
+        System.Text.RegularExpressions.RegexOptions.Multiline | System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
     internal static bool HeldOut(string source) => SHA256.HashData(Encoding.UTF8.GetBytes(source))[0] % 5 == 0;
 }
 

@@ -197,6 +197,33 @@ public sealed class PastedLineTests
     [InlineData("DocumentPlugin", "An error occurred (AutomationDefinitionNotFoundException) when calling the StartAutomationExecution operation: Document with name AWSSupport-Foo does not exist")]
     [InlineData("DocumentPlugin", "operation error SSM: SendCommand, https response error StatusCode: 400, RequestID: 7c1d, api error InvalidTarget: Targets must be specified")]
     [InlineData("S3OrKms", "An error occurred (InvalidOutputFolder) when calling the SendCommand operation:")]
+    // A tool naming the call and the bare error code, and a line cut before "is not authorized".
+    [InlineData("DocumentPlugin", "Error while calling ssm:SendCommand: UnsupportedPlatformType")]
+    [InlineData("DocumentPlugin", "Error while calling ssm:StartAutomationExecution: AutomationDefinitionNotFound\n")]
+    [InlineData("IamAccessDenied", "...not authorized to perform: ssm:StartSession on resource: arn:aws:ec2:us-east-1:111122223333:instance/i-0abc")]
+    // The same service message wrapped or spaced by whoever pasted it.
+    [InlineData("ClockSkew", "panic: InvalidSignatureException: Signature not  yet current: 20240101T120500Z is still later than 20240101T120000Z")]
+    [InlineData("SessionManager", "We couldn't start the session because encryption is not set up on the selected\nCloudWatch Logs log group. Either encrypt the log group or choose an option to enable logging without encryption.")]
+    [InlineData("S3OrKms", "We couldn't start the session because encryption is not set up on the selected Amazon\nS3 bucket.")]
+    // Distributor's own error for a package with no build for the node's platform; an IDE that cannot install the
+    // Session Manager plugin; a Java SSH client over a ProxyCommand that hears nothing back.
+    [InlineData("DocumentPlugin", "error: failed to find platform: no manifest found for platform: amazon, version 2023, architecture arm64")]
+    [InlineData("SessionManager", "WARN - OpenShellInContainerDialog - Failed to start interactive shell\n    java.lang.IllegalStateException: Failed to install AWS Session Manager Plugin")]
+    [InlineData("SessionManager", "WARN - #c.i.s.i.s.sshj - Received end of connection, but no identification received.")]
+    // Enabling the agent's unit fails (cfn-init's services section, systemctl by hand).
+    [InlineData("AgentStartup", "[ERROR] chkconfig failed with error 1. Output: Note: Forwarding request to 'systemctl enable amazon-ssm-agent.service'.\nFailed to execute operation: File exists")]
+    [InlineData("AgentStartup", "$ sudo systemctl enable amazon-ssm-agent\nFailed to execute operation: Access denied")]
+    // The .NET SDK's credential chain ending at the metadata service with no role to give; a log collector's own
+    // fields between the host and the agent's syslog tag.
+    [InlineData("NoCredentials", "Amazon.Runtime.AmazonServiceException: Unable to get IAM security credentials from EC2 Instance Metadata Service.")]
+    [InlineData("NoCredentials", "Unable to get EC2 instance role from EC2 Instance Metadata Service.")]
+    [InlineData("NoCredentials", "2025-02-03T10:11:12.123+00:00 db-loader-1     !INFO | amazon-ssm-agent.amazon-ssm-agent[812]: 2025-02-03 10:11:12 WARN EC2RoleProvider Failed to connect to Systems Manager with instance profile role credentials. Err: retrieved credentials failed to report to ssm. Error: EC2RoleRequestError: no EC2 instance role found")]
+    // cfn-init's services section, systemd cancelling the start job, and an error word before the metadata address.
+    [InlineData("AgentStartup", "2023-03-01 10:00:00,123 [ERROR] Could not start service amazon-ssm-agent; return code was 1")]
+    [InlineData("AgentStartup", "Job for amazon-ssm-agent.service canceled.")]
+    [InlineData("ImdsUnreachable", "dial tcp: connect: network is unreachable 169.254.169.254")]
+    // The metadata service refusing the IMDSv2 token outright (turned off): the CloudWatch agent says so at info.
+    [InlineData("ImdsUnreachable", "2024/05/02 09:12:44 I! WARN: failed to get session token, falling back to IMDSv1: 403 Forbidden: Forbidden")]
     [InlineData("S3OrKms", "An error occurred (AuthorizationHeaderMalformed) when calling the PutObject operation: the region 'us-east-1' is wrong; expecting 'eu-west-1'")]
     [InlineData("S3OrKms", "An error occurred (InvalidKeyId) when calling the Decrypt operation: arn:aws:kms:us-east-1:123456789012:key/1234 is disabled.")]
     [InlineData("Throttling", "An error occurred (TooManyUpdates) when calling the UpdateInstanceInformation operation: Too many updates")]
@@ -331,6 +358,10 @@ public sealed class PastedLineTests
     [InlineData("\"Status\": \"Success\", \"StatusDetails\": \"Success\",")]
     // A session transcript of a newer image records the shell's bracketed-paste codes; only a tool's garbled capture is a problem.
     [InlineData("{ \"eventVersion\": \"1.0\", \"target\": { \"id\": \"i-0123456789abcdef0\" }, \"sessionData\": [ \"\\u001b[?2004h[ssm-user@ip-10-0-0-1 ~]$ ls\" ] }")]
+    // A hyphenated script name is not a registration.
+    [InlineData("ERROR: failed to run ./register-targets.sh")]
+    // ec2-macos-init waiting for the metadata service at boot, before it gives up.
+    [InlineData("2022/07/15 13:41:37.811484 Unable to get instance ID - IMDS may not be available yet...retrying every 1s [0/600]")]
     [InlineData("\"FailureMessage\": null,")]
     public void Caller_mistakes_and_installer_noise_stay_quiet(string text) => Assert.Null(LogScan.FirstCategory(text));
 
