@@ -222,6 +222,8 @@ public sealed class PastedLineTests
     [InlineData("AgentStartup", "2023-03-01 10:00:00,123 [ERROR] Could not start service amazon-ssm-agent; return code was 1")]
     [InlineData("AgentStartup", "Job for amazon-ssm-agent.service canceled.")]
     [InlineData("ImdsUnreachable", "dial tcp: connect: network is unreachable 169.254.169.254")]
+    // amazon-ecs-exec-checker finding neither a task role nor an instance role.
+    [InlineData("NoCredentials", "  EC2 or Task Role       | Not Configured")]
     // The metadata service refusing the IMDSv2 token outright (turned off): the CloudWatch agent says so at info.
     [InlineData("ImdsUnreachable", "2024/05/02 09:12:44 I! WARN: failed to get session token, falling back to IMDSv1: 403 Forbidden: Forbidden")]
     [InlineData("S3OrKms", "An error occurred (AuthorizationHeaderMalformed) when calling the PutObject operation: the region 'us-east-1' is wrong; expecting 'eu-west-1'")]
