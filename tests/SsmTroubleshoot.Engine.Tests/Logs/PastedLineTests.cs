@@ -228,7 +228,7 @@ public sealed class PastedLineTests
     // an opt-in Region read through another Region's endpoint, and a toolkit's list of denied actions.
     [InlineData("CredentialsExpired", "An error occurred (InvalidToken) when calling the GetObject operation: The provided token is malformed or otherwise invalid.")]
     [InlineData("CredentialsExpired", "Failed when deleting stack demo with error An error occurred (ExpiredToken)")]
-    [InlineData("S3OrKms", "download failed: s3://bucket/agent.tar.gz to ./agent.tar.gz An error occurred (IllegalLocationConstraintException) when calling the GetObject operation: The me-south-1 location constraint is incompatible for the region specific endpoint this request was sent to.")]
+    [InlineData("S3OrKms", "An error occurred (IllegalLocationConstraintException) when calling the GetObject operation: The me-south-1 location constraint is incompatible for the region specific endpoint this request was sent to.")]
     [InlineData("IamAccessDenied", "[ERROR]: aws.ecs.openTaskInTerminal: Error: Insufficient permissions to execute command. [MissingPermissions] (deniedActions: ssmmessages:CreateControlChannel,ssmmessages:OpenDataChannel)")]
     // The metadata service refusing the IMDSv2 token outright (turned off): the CloudWatch agent says so at info.
     [InlineData("ImdsUnreachable", "2024/05/02 09:12:44 I! WARN: failed to get session token, falling back to IMDSv1: 403 Forbidden: Forbidden")]
