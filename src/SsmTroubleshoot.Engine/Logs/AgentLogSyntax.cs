@@ -76,6 +76,15 @@ internal static class AgentLogSyntax
                     return Classify(s, timeEnd + 1, end, out content, out level);
                 }
 
+                if (ReadLevel(s, start, end) is var isoLevel and not AgentLogLevel.Unknown)
+                {
+                    // "2019-05-01T15:12:31[.fff][+00:00] ERROR …": a header like the agent's with an ISO 8601 time (the
+                    // CodeDeploy agent, Python's and Ruby's loggers on the same node), not a journal line, whose time is
+                    // followed by the host name.
+                    level = isoLevel;
+                    return LineKind.Header;
+                }
+
                 return SyslogContent(s, start, end, timeEnd, ref content, ref level);
             }
 

@@ -52,6 +52,9 @@ internal sealed class RulePattern
     /// <summary>The interpreted or compiled regular expression; parsed on first use. Two threads may both parse it: harmless.</summary>
     internal Regex Regex => _regex ??= new Regex(_pattern, _options, _matchTimeout);
 
+    /// <summary>Whether the regular expression has been parsed yet (a built-in pattern is not until a scan needs it).</summary>
+    internal bool IsParsed => _regex is not null;
+
     /// <summary>The fixed word every match contains (null: none long enough was found).</summary>
     internal string? Literal => _literal;
 

@@ -384,4 +384,50 @@ public sealed class PastedLineTests
     [InlineData("HybridRegistration", "failed to register agent: InvalidActivation: Activation ID is not valid")]
     public void Updater_errors_printed_bare_are_named(string category, string text) =>
         Assert.Equal(category, LogScan.FirstCategory(text));
+
+    [Theory]
+    // The other agents Systems Manager installs and runs on a node (CodeDeploy's, written in Ruby; the CloudWatch agent)
+    // meet the same metadata service, network, TLS and IAM: their words for it, and the headers they put before them.
+    [InlineData("ProxyTls", "2019-05-01T15:12:31 ERROR [codedeploy-agent(696)]: Error during perform: Seahorse::Client::NetworkingError - SSL_connect returned=1 errno=0 state=error: certificate verify failed")]
+    [InlineData("ProxyTls", "2021-12-03T17:51:38.123+00:00 ERROR x509: certificate signed by unknown authority")]
+    [InlineData("EndpointUnreachable", "2019-05-01 15:12:31 ERROR [codedeploy-agent(696)]: CodeDeploy Instance Agent Service: error during start or run: Net::OpenTimeout - execution expired")]
+    [InlineData("EndpointUnreachable", "Error during perform: Errno::EHOSTUNREACH - No route to host - connect(2) for \"codedeploy-commands.us-east-1.amazonaws.com\" port 443")]
+    [InlineData("DnsResolution", "error during start or run: SocketError - getaddrinfo: Name or service not known")]
+    [InlineData("ProxyTls", "Error validating the SSL configuration: Invalid server certificate")]
+    [InlineData("ProxyTls", "fatal: [web1]: FAILED! => {\"changed\": false, \"msg\": \"Failed to validate the SSL certificate for s3.amazonaws.com:443. Make sure your managed systems have a valid CA certificate installed.\"}")]
+    [InlineData("ImdsUnreachable", "E! ec2tagger: Unable to retrieve InstanceId. This plugin must only be used on an EC2 instance")]
+    [InlineData("ImdsUnreachable", "Core/MetaDataClient.cpp:47:Failed to get resource information: latest/meta-data/instance-id from EC2 meta data client service with HttpResponseError: 400")]
+    [InlineData("DocumentPlugin", "2024/01/01 00:00:00 E! Error in retrieving parameter store content: ParameterNotFound: ")]
+    // curl's own line ("curl: (N) …") by its exit code, as the download scripts' reports are read.
+    [InlineData("ProxyTls", "curl: (35) error:0607B0C8:digital envelope routines:EVP_CipherInit_ex:disabled for FIPS")]
+    [InlineData("EndpointUnreachable", "curl: (28) Operation timed out after 300000 milliseconds with 0 out of 0 bytes received")]
+    // A full disk in df's own table; CloudTrail's and Cloud Control's refusals; Inspector's unmanaged node; S3's and
+    // the activation API's messages on their own; the rpm database locked by another run while the agent installs.
+    [InlineData("DiskSpace", "Filesystem      Size  Used Avail Use% Mounted on\n/dev/nvme0n1p1   50G   50G   20K 100% /")]
+    // A df table pasted under an error line joins its entry; the error's own cause still comes first.
+    [InlineData("ProxyTls", "2019-05-01T15:12:40 ERROR [codedeploy-agent(696)]: Error during perform: Seahorse::Client::NetworkingError - SSL_connect returned=1 errno=0 state=error: certificate verify failed\nFilesystem      Size  Used Avail Use% Mounted on\n/dev/nvme0n1p1   50G   50G   20K 100% /")]
+    [InlineData("IamAccessDenied", "    \"errorCode\": \"AccessDenied\",")]
+    [InlineData("IamAccessDenied", "Waiting for Cloud Control API service CreateResource operation completion returned: waiter state transitioned to FAILED. StatusMessage: Access denied for operation 'AWS::SSM::Document'.. ErrorCode: AccessDenied")]
+    [InlineData("NoCredentials", "statusReason: \"UNMANAGED_EC2_INSTANCE\"")]
+    [InlineData("HybridRegistration", "Nonexistent role or missing ssm service principal")]
+    [InlineData("S3OrKms", "The eu-south-1 location constraint is incompatible for the region specific endpoint this request was sent to.")]
+    [InlineData("AgentUpdate", "RPM: error: can't create transaction lock on /var/lib/rpm/.rpm.lock (Resource temporarily unavailable)")]
+    [InlineData("S3OrKms", "The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint.")]
+    // An older ECS agent words its execute-command agent with spaces.
+    [InlineData("SessionManager", "\"reason\": \"Execute Command Agent Initialization failed - could not find certs required for exec agent\",")]
+    // A script's file name is not an install action: the run failed.
+    [InlineData("DocumentPlugin", "/tmp/installTeleport.sh: line 33: VERSION_CODENAME: unbound variable\nfailed to run commands: exit status 1")]
+    public void The_other_agents_on_the_node_and_their_tools_are_named_by_cause(string category, string text) =>
+        Assert.Equal(category, LogScan.FirstCategory(text));
+
+    [Theory]
+    // Snaps' squashfs mounts are always full; a disk with room is none; another process's journal line with an ISO time
+    // and an ISO-stamped routine INFO line stay quiet.
+    [InlineData("/dev/loop0       56M   56M     0 100% /snap/core18/2128")]
+    [InlineData("/dev/xvda1      8.0G  1.6G  6.5G  20% /")]
+    [InlineData("2024-01-01T12:00:00+0000 ip-10-0-0-1 systemd[1]: Started Session 5 of user ec2-user.")]
+    [InlineData("2019-05-01T15:12:31 INFO [codedeploy-agent(696)]: Version file found in /opt/codedeploy-agent/.version")]
+    // A hyphenated tool's name in a path is no update (update-motd, update-ca-trust).
+    [InlineData("type=AVC msg=audit(1668427770.222:1028): avc: denied { open } for pid=13500 comm=\"sshd\" path=\"/var/lib/update-motd/motd\" dev=\"nvme0n1p1\" ino=3171672 scontext=system_u:system_r:sshd_t:s0-s0:c0.c1023 tcontext=system_u:object_r:tmp_t:s0 tclass=file permissive=0")]
+    public void Full_snaps_roomy_disks_and_routine_iso_stamped_lines_stay_quiet(string text) => Assert.Null(LogScan.FirstCategory(text));
 }
