@@ -352,7 +352,7 @@ internal static class AgentLogSyntax
     /// <summary>Where a "YYYY-MM-DD HH:MM:SS[.ffff]" timestamp at <paramref name="p"/> ends; -1 when there is none.</summary>
     internal static int TimestampEnd(string s, int p, int end)
     {
-        if (end - p < 19 || !IsDigit(s[p]) || s[p + 4] != '-' || s[p + 10] != ' ' || s[p + 13] != ':')
+        if (end - p < 19 || !IsDigit(s[p]) || s[p + 4] != '-' || (s[p + 10] != ' ' && s[p + 10] != 'T') || s[p + 13] != ':')
         {
             return -1;
         }

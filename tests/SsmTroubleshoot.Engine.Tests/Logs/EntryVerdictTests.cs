@@ -97,6 +97,8 @@ public sealed class EntryVerdictTests : IDisposable
         Assert.Equal(19, AgentLogSyntax.TimestampEnd("2024-06-11 07:42:05 INFO x", 0, 26));
         Assert.Equal(24, AgentLogSyntax.TimestampEnd("2024-06-11 07:42:05.1234 INFO x", 0, 31));
         Assert.Equal(23, AgentLogSyntax.TimestampEnd("2024-06-11 07:42:05,123 INFO x", 0, 30));
+        Assert.Equal(23, AgentLogSyntax.TimestampEnd("2019-05-01T15:12:31.123+00:00 ERROR x", 0, 37)); // ISO 8601 headers share verdicts too
+        Assert.Equal(19, AgentLogSyntax.TimestampEnd("2019-05-01T15:12:31 ERROR x", 0, 27));
         Assert.Equal(-1, AgentLogSyntax.TimestampEnd("caused by: Post \"https://ssm\"", 0, 29));
         Assert.Equal(-1, AgentLogSyntax.TimestampEnd("2024-06-11", 0, 10));
     }

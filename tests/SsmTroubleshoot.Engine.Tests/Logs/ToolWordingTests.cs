@@ -180,4 +180,38 @@ public sealed class ToolWordingTests
         Assert.Equal(AgentLogLevel.Error, entries[0].Level);
         Assert.Contains("status code: 400", entries[1].Message);
     }
+
+    [Theory]
+    // The other agents Systems Manager installs on a node, rendered from their source: the CodeDeploy agent
+    // (aws/aws-codedeploy-agent 1.8.1: lib/instance_agent/plugins/codedeploy/command_poller.rb, codedeploy_control.rb,
+    // command_executor.rb; its log pattern '%d %-5l [%c(%p)]: %m' with an ISO 8601 time) with the AWS SDK for Ruby's
+    // request log, which it writes at INFO with the error's class (aws-sdk-core plugins/logging.rb), and the CloudWatch
+    // agent (aws/amazon-cloudwatch-agent: tool/downloader/downloader.go, translator/translate/agent/ruleRegion.go,
+    // plugins/outputs/cloudwatch/cloudwatch.go). A proxy that refuses CONNECT leaves Go's transport only its status text.
+    // Not named by TLS: CodeDeploy's "Error during certificate verification on codedeploy endpoint" and its abort "due
+    // to SSL validation error", which its check (codedeploy_control.rb verify_cert) also prints for a time-out or a
+    // failed lookup.
+    [InlineData("IamAccessDenied", "2026-12-06T04:15:20 INFO  [codedeploy-agent(2314)]: [Aws::CodeDeployCommand::Client 400 0.031464 0 retries] poll_host_command(host_identifier:\"arn:aws:ec2:us-east-1:123456789012:instance/i-0a1b2c3d4e5f67890\") Aws::CodeDeployCommand::Errors::AccessDeniedException Aws::CodeDeployCommand::Errors::AccessDeniedException")]
+    [InlineData("Throttling", "2026-12-06T04:17:40 INFO  [codedeploy-agent(2314)]: [Aws::CodeDeployCommand::Client 400 1.912034 3 retries] poll_host_command(host_identifier:\"arn:aws:ec2:us-east-1:123456789012:instance/i-0a1b2c3d4e5f67890\") Aws::CodeDeployCommand::Errors::ThrottlingException Rate exceeded")]
+    [InlineData("ClockSkew", "2026-12-06T04:16:03 ERROR [codedeploy-agent(2314)]: InstanceAgent::Plugins::CodeDeployPlugin::CommandPoller: Cannot reach InstanceService: Aws::CodeDeployCommand::Errors::InvalidSignatureException - Signature expired: 20261206T035551Z is now earlier than 20261206T040103Z (20261206T041603Z - 15 min.)")]
+    [InlineData("S3OrKms", "2026-12-06T04:31:14 ERROR [codedeploy-agent(2314)]: InstanceAgent::Plugins::CodeDeployPlugin::CommandPoller: Error during perform: Aws::S3::Errors::AccessDenied - Access Denied - /opt/codedeploy-agent/vendor/gems/aws-sdk-core-3.211.0/lib/seahorse/client/plugins/raise_response_errors.rb:17:in `call'")]
+    [InlineData("Throttling", "2026-12-06T04:31:15 ERROR [codedeploy-agent(2314)]: InstanceAgent::Plugins::CodeDeployPlugin::CommandPoller: Error during perform: Aws::S3::Errors::SlowDown - Please reduce your request rate. - /opt/codedeploy-agent/vendor/gems/aws-sdk-core-3.211.0/lib/seahorse/client/plugins/raise_response_errors.rb:17:in `call'")]
+    [InlineData("DiskSpace", "2026-12-06T04:31:32 WARN  [codedeploy-agent(2314)]: InstanceAgent::Plugins::CodeDeployPlugin::CommandExecutor: The disk is (or was) full during extraction.")]
+    [InlineData("ProxyTls", "2026/12/06 04:02:35 E! fail to fetch/remove json config: error in creating session: LoadCustomCABundleError: failed to open custom CA bundle PEM file\ncaused by: open /etc/pki/tls/certs/corp-proxy-ca.pem: no such file or directory")]
+    [InlineData("ImdsUnreachable", "2026/12/06 04:02:40 E! failed to generate TOML configuration validation content: [Under path : /agent/ruleRegion/ | Error : Region info is missing for mode: ec2]")]
+    [InlineData("ProxyMisconfiguration", "2026-12-06T04:07:02Z E! cloudwatch: code: RequestError, message: send request failed, original error: Post \"https://monitoring.us-east-1.amazonaws.com/\": Forbidden")]
+    [InlineData("ProxyMisconfiguration", "2024-03-01 10:00:00 ERROR [HealthCheck] error when calling AWS APIs. error details - RequestError: send request failed caused by: Post \"https://ssm.us-east-1.amazonaws.com/\": Forbidden")]
+    public void The_other_agents_on_a_node_are_named_by_the_node_problem_they_meet(string category, string text) =>
+        Assert.Equal(category, LogScan.FirstCategory(text));
+
+    [Theory]
+    // Their routine lines that sound alarming: the IMDSv2 probe falling back, a successful poll, unzip's fallback, a
+    // second start while the agent runs, the CloudWatch agent's IMDSv1 fallback and its wait for the network.
+    [InlineData("2026-12-06T04:10:02 WARN  [codedeploy-agent(2314)]: IMDSv2 http request failed, falling back to IMDSv1.")]
+    [InlineData("2026-12-06T04:10:23 INFO  [codedeploy-agent(2314)]: [Aws::CodeDeployCommand::Client 200 20.118423 0 retries] poll_host_command(host_identifier:\"arn:aws:ec2:us-east-1:123456789012:instance/i-0a1b2c3d4e5f67890\")")]
+    [InlineData("2026-12-06T04:31:13 WARN  [codedeploy-agent(2314)]: InstanceAgent::Plugins::CodeDeployPlugin::CommandExecutor: Error extracting zip archive: 9, with default system unzip util. Hence falling back to ruby unzip to mitigate any partially unzipped changes.")]
+    [InlineData("2026-12-06T04:40:05 INFO  [codedeploy-agent(3107)]: Pidfile /opt/codedeploy-agent/state/.pid/codedeploy-agent.pid exists and process 2298 is running - aborting start!")]
+    [InlineData("2026-12-06T04:02:44Z D! could not perform operation without imds v1 fallback enable thus enable fallback")]
+    [InlineData("W! [EC2] Sleep until network is up")]
+    public void Their_routine_lines_stay_quiet(string text) => Assert.Null(LogScan.FirstCategory(text));
 }
