@@ -429,5 +429,7 @@ public sealed class PastedLineTests
     [InlineData("2019-05-01T15:12:31 INFO [codedeploy-agent(696)]: Version file found in /opt/codedeploy-agent/.version")]
     // A hyphenated tool's name in a path is no update (update-motd, update-ca-trust).
     [InlineData("type=AVC msg=audit(1668427770.222:1028): avc: denied { open } for pid=13500 comm=\"sshd\" path=\"/var/lib/update-motd/motd\" dev=\"nvme0n1p1\" ino=3171672 scontext=system_u:system_r:sshd_t:s0-s0:c0.c1023 tcontext=system_u:object_r:tmp_t:s0 tclass=file permissive=0")]
+    // An application's own Ruby connection error to a local service says nothing about the node's way to AWS.
+    [InlineData("Errno::ECONNREFUSED (Connection refused - connect(2) for \"127.0.0.1\" port 6379)")]
     public void Full_snaps_roomy_disks_and_routine_iso_stamped_lines_stay_quiet(string text) => Assert.Null(LogScan.FirstCategory(text));
 }
