@@ -76,11 +76,11 @@ internal static class AgentLogSyntax
                     return Classify(s, timeEnd + 1, end, out content, out level);
                 }
 
-                if (ReadLevel(s, start, end) is var isoLevel and not AgentLogLevel.Unknown)
+                if (IsoHeaderLevel(s, timeEnd + 1, end) is var isoLevel and not AgentLogLevel.Unknown)
                 {
-                    // "2019-05-01T15:12:31[.fff][+00:00] ERROR …": a header like the agent's with an ISO 8601 time (the
-                    // CodeDeploy agent, Python's and Ruby's loggers on the same node), not a journal line, whose time is
-                    // followed by the host name.
+                    // "2019-05-01T15:12:31[.fff][+00:00] ERROR …" or "… [ERROR] …": a header like the agent's with an
+                    // ISO 8601 time (the CodeDeploy agent, the ECS agent, Python's and Ruby's loggers on the same node),
+                    // not a journal line, whose time is followed by the host name.
                     level = isoLevel;
                     return LineKind.Header;
                 }
@@ -212,6 +212,25 @@ internal static class AgentLogSyntax
             : Is(word, "ERROR") ? AgentLogLevel.Error
             : Is(word, "CRITICAL") || Is(word, "CRIT") || Is(word, "FATAL") || Is(word, "PANIC") || Is(word, "DPANIC") ? AgentLogLevel.Critical
             : AgentLogLevel.Unknown;
+    }
+
+    /// <summary>The level word (or "[LEVEL]") at <paramref name="p"/>, where an ISO 8601 time ends; Unknown when there is none.</summary>
+    private static AgentLogLevel IsoHeaderLevel(char[] s, int p, int end)
+    {
+        var bracket = p < end && s[p] == '[';
+        var from = bracket ? p + 1 : p;
+        var to = from;
+        while (to < end && to - from <= 8 && IsLetter(s[to]))
+        {
+            to++;
+        }
+
+        if (to == from || (bracket ? to >= end || s[to] != ']' : to < end && s[to] != ' ' && s[to] != '\t'))
+        {
+            return AgentLogLevel.Unknown;
+        }
+
+        return LevelWord(new ReadOnlySpan<char>(s, from, to - from));
     }
 
     private static AgentLogLevel TelegrafLevel(char c) => c switch

@@ -390,6 +390,7 @@ public sealed class PastedLineTests
     // meet the same metadata service, network, TLS and IAM: their words for it, and the headers they put before them.
     [InlineData("ProxyTls", "2019-05-01T15:12:31 ERROR [codedeploy-agent(696)]: Error during perform: Seahorse::Client::NetworkingError - SSL_connect returned=1 errno=0 state=error: certificate verify failed")]
     [InlineData("ProxyTls", "2021-12-03T17:51:38.123+00:00 ERROR x509: certificate signed by unknown authority")]
+    [InlineData("NoCredentials", "2018-08-09T19:09:06+0000 [ERROR] Unable to register as a container instance with ECS: NoCredentialProviders: no valid providers in chain")]
     [InlineData("EndpointUnreachable", "2019-05-01 15:12:31 ERROR [codedeploy-agent(696)]: CodeDeploy Instance Agent Service: error during start or run: Net::OpenTimeout - execution expired")]
     [InlineData("EndpointUnreachable", "Error during perform: Errno::EHOSTUNREACH - No route to host - connect(2) for \"codedeploy-commands.us-east-1.amazonaws.com\" port 443")]
     [InlineData("DnsResolution", "error during start or run: SocketError - getaddrinfo: Name or service not known")]
