@@ -414,6 +414,10 @@ public sealed class PastedLineTests
     [InlineData("S3OrKms", "The eu-south-1 location constraint is incompatible for the region specific endpoint this request was sent to.")]
     [InlineData("AgentUpdate", "RPM: error: can't create transaction lock on /var/lib/rpm/.rpm.lock (Resource temporarily unavailable)")]
     [InlineData("S3OrKms", "The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint.")]
+    // Keys that do not exist or do not sign right, in the AWS CLI's and boto3's form and as the bare message (the Go
+    // SDK's "InvalidAccessKeyId: " form was already read).
+    [InlineData("CredentialsExpired", "An error occurred (InvalidAccessKeyId) when calling the ListObjectsV2 operation: The AWS Access Key Id you provided does not exist in our records.")]
+    [InlineData("CredentialsExpired", "The request signature we calculated does not match the signature you provided. Check your key and signing method.")]
     // An older ECS agent words its execute-command agent with spaces.
     [InlineData("SessionManager", "\"reason\": \"Execute Command Agent Initialization failed - could not find certs required for exec agent\",")]
     // A script's file name is not an install action: the run failed.
