@@ -155,6 +155,38 @@ public sealed class ErrorVocabularyTests
         AssertNamed(text, category);
     }
 
+    /// <summary>How each SDK prints a refused call's error code ({C}) when its message says nothing more.</summary>
+    private static readonly (string Name, string Template)[] SdkForms =
+    {
+        ("Go v1", "{C}: the request failed\n\tstatus code: 400, request id: 0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"),
+        ("AWS CLI and boto3", "An error occurred ({C}) when calling the DescribeInstanceInformation operation: the request failed"),
+        ("Go v2", "operation error SSM: DescribeInstanceInformation, https response error StatusCode: 400, RequestID: 0f1e2d3c, api error {C}: the request failed"),
+        ("Java v2", "the request failed (Service: Ssm, Status Code: 400, Request ID: 0f1e2d3c, Error Code: {C})"),
+        ("Java v1", "the request failed (Service: AWSSimpleSystemsManagement; Status Code: 400; Error Code: {C}; Request ID: 0f1e2d3c; Proxy: null)"),
+        ("JavaScript v3", "{C}: the request failed\n    at throwDefaultError (/app/node_modules/@smithy/smithy-client/dist-cjs/index.js:867:20)"),
+        ("Ruby", "Error during perform: Aws::SSM::Errors::{C} - the request failed"),
+    };
+
+    /// <summary>Codes that name their cause on their own: credentials that are expired, unknown or do not sign, throttling, the clock.</summary>
+    private static readonly (string Code, string Category)[] SelfNamingCodes =
+    {
+        ("ExpiredToken", "CredentialsExpired"), ("ExpiredTokenException", "CredentialsExpired"), ("InvalidClientTokenId", "CredentialsExpired"),
+        ("UnrecognizedClientException", "CredentialsExpired"), ("InvalidAccessKeyId", "CredentialsExpired"), ("SignatureDoesNotMatch", "CredentialsExpired"),
+        ("AuthFailure", "CredentialsExpired"), ("RequestExpired", "CredentialsExpired"), ("AccessDeniedException", "IamAccessDenied"),
+        ("UnauthorizedOperation", "IamAccessDenied"), ("ThrottlingException", "Throttling"), ("RequestLimitExceeded", "Throttling"),
+        ("TooManyRequestsException", "Throttling"), ("RequestTimeTooSkewed", "ClockSkew"),
+    };
+
+    public static IEnumerable<object[]> SdkFormProbes() =>
+        from f in SdkForms
+        from c in SelfNamingCodes
+        select new object[] { f.Name, c.Code, c.Category };
+
+    [Theory]
+    [MemberData(nameof(SdkFormProbes))]
+    public void An_error_code_that_names_its_cause_is_read_alike_in_every_sdk_s_form(string form, string code, string category) =>
+        AssertNamed(SdkForms.Single(f => f.Name == form).Template.Replace("{C}", code, StringComparison.Ordinal), category);
+
     /// <summary>The most severe issue of the entry has the category (the root cause in it wins over its carrier).</summary>
     private static void AssertNamed(string text, string category)
     {
