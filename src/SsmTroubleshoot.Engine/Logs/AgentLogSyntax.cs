@@ -368,7 +368,7 @@ internal static class AgentLogSyntax
         return end - q > check.Length && new ReadOnlySpan<char>(s, q, check.Length).SequenceEqual(check.AsSpan());
     }
 
-    /// <summary>Where a "YYYY-MM-DD HH:MM:SS[.ffff]" timestamp at <paramref name="p"/> ends; -1 when there is none.</summary>
+    /// <summary>Where a "YYYY-MM-DD HH:MM:SS[.ffff]" (or ISO 8601 "…T…") timestamp at <paramref name="p"/> ends; -1 when there is none.</summary>
     internal static int TimestampEnd(string s, int p, int end)
     {
         if (end - p < 19 || !IsDigit(s[p]) || s[p + 4] != '-' || (s[p + 10] != ' ' && s[p + 10] != 'T') || s[p + 13] != ':')
