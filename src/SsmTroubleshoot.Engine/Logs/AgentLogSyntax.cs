@@ -576,7 +576,8 @@ internal static class AgentLogSyntax
 
     /// <summary>
     /// A line of the service manager about the agent: systemd's about its unit (amazon-ssm-agent.service, the snap's,
-    /// "Started amazon-ssm-agent"), or upstart's (<c>init:</c>, Amazon Linux 1) about its job.
+    /// "Started amazon-ssm-agent"), or upstart's (<c>init:</c>, Amazon Linux 1) about its job. systemd's own word on the
+    /// unit of an agent Systems Manager installs beside it ("codedeploy-agent.service: Failed with result …") counts too.
     /// </summary>
     private static bool IsServiceManagerLineAboutAgent(char[] s, int identStart, int nameEnd, int text, int end)
     {
@@ -586,8 +587,30 @@ internal static class AgentLogSyntax
             return false;
         }
 
-        return new ReadOnlySpan<char>(s, text, Math.Min(end - text, 80)).IndexOf("amazon-ssm-agent".AsSpan()) >= 0;
+        var head = new ReadOnlySpan<char>(s, text, Math.Min(end - text, 80));
+        if (head.IndexOf("amazon-ssm-agent".AsSpan()) >= 0)
+        {
+            return true;
+        }
+
+        foreach (var unit in CompanionUnits)
+        {
+            if (head.StartsWith(unit.AsSpan(), StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
+
+    // The systemd units of the agents Systems Manager installs and configures beside the SSM Agent (CodeDeploy, CloudWatch,
+    // ECS, Inspector Classic, the ADOT collector), as systemd starts its line about them.
+    private static readonly string[] CompanionUnits =
+    {
+        "codedeploy-agent.service: ", "amazon-cloudwatch-agent.service: ", "ecs.service: ", "awsagent.service: ",
+        "aws-otel-collector.service: ",
+    };
 
     private static bool IsAgentProcess(char[] s, int start, int length)
     {

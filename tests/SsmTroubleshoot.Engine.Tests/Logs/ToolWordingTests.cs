@@ -201,6 +201,14 @@ public sealed class ToolWordingTests
     [InlineData("ImdsUnreachable", "2026/12/06 04:02:40 E! failed to generate TOML configuration validation content: [Under path : /agent/ruleRegion/ | Error : Region info is missing for mode: ec2]")]
     [InlineData("ProxyMisconfiguration", "2026-12-06T04:07:02Z E! cloudwatch: code: RequestError, message: send request failed, original error: Post \"https://monitoring.us-east-1.amazonaws.com/\": Forbidden")]
     [InlineData("ProxyMisconfiguration", "2024-03-01 10:00:00 ERROR [HealthCheck] error when calling AWS APIs. error details - RequestError: send request failed caused by: Post \"https://ssm.us-east-1.amazonaws.com/\": Forbidden")]
+    // The CodeDeploy agent's metadata client (lib/instance_metadata.rb: a debug line and then the error before 1.1.2, the
+    // error alone since; its installer's bin/install warns and falls back to us-east-1) and its plugin that does not load
+    // (lib/instance_agent/runner/child.rb): the metadata service refusing or failing, the agent started without its plugin.
+    [InlineData("ImdsUnreachable", "2019-11-02T10:14:08 DEBUG [codedeploy-agent(2716)]: HTTP error from metadata service, code 401")]
+    [InlineData("ImdsUnreachable", "2026-12-06T04:10:04 ERROR [codedeploy-agent(2314)]: InstanceAgent::Plugins::CodeDeployPlugin::CommandPoller: Cannot reach InstanceService: RuntimeError - HTTP error from metadata service: Forbidden, code 403")]
+    [InlineData("ImdsUnreachable", "2026-12-06T04:10:04 ERROR [codedeploy-agent(2314)]: HTTP error from metadata service to get imdsv2 token.")]
+    [InlineData("ImdsUnreachable", "W, [2026-12-06T04:00:12.103721 #1811]  WARN -- : Could not get region from EC2 metadata service at 'HTTP error from metadata service: Unauthorized, code 401'")]
+    [InlineData("AgentStartup", "2026-12-06T04:00:31 ERROR [codedeploy-agent(2314)]: Plugin codedeploy could not be loaded: cannot load such file -- webrick/httputils.")]
     public void The_other_agents_on_a_node_are_named_by_the_node_problem_they_meet(string category, string text) =>
         Assert.Equal(category, LogScan.FirstCategory(text));
 
@@ -214,4 +222,31 @@ public sealed class ToolWordingTests
     [InlineData("2026-12-06T04:02:44Z D! could not perform operation without imds v1 fallback enable thus enable fallback")]
     [InlineData("W! [EC2] Sleep until network is up")]
     public void Their_routine_lines_stay_quiet(string text) => Assert.Null(LogScan.FirstCategory(text));
+
+    [Theory]
+    // systemd's own word on the unit of an agent Systems Manager installs beside the SSM Agent, in a journal copy (the
+    // CodeDeploy agent's codedeploy-agent.service, the CloudWatch agent's, the ECS agent's ecs.service), systemctl's
+    // "Job for …" at the prompt, and Windows' service control manager on the CodeDeploy agent's service (lib/register.rb's
+    // display name).
+    [InlineData("Jul 17 09:55:13 ip-172-31-36-74 systemd[1]: codedeploy-agent.service: Control process exited, code=exited, status=127/n/a")]
+    [InlineData("Jul 17 09:55:13 ip-172-31-36-74 systemd[1]: codedeploy-agent.service: Failed with result 'exit-code'.")]
+    [InlineData("Job for codedeploy-agent.service failed because the control process exited with error code.\nSee \"systemctl status codedeploy-agent.service\" and \"journalctl -xeu codedeploy-agent.service\" for details.")]
+    [InlineData("Dec 06 04:02:11 ip-10-0-1-5 systemd[1]: amazon-cloudwatch-agent.service: Main process exited, code=exited, status=1/FAILURE")]
+    [InlineData("Dec 06 04:02:41 ip-10-0-1-5 systemd[1]: ecs.service: Start request repeated too quickly.")]
+    [InlineData("The AWS CodeDeploy Host Agent Service service terminated unexpectedly.  It has done this 1 time(s).")]
+    public void A_failed_service_of_another_agent_on_the_node_is_an_agent_start_problem(string text)
+    {
+        var (issues, _) = LogScan.Text(text);
+        var issue = Assert.Single(issues);
+        Assert.Equal("AgentStartup", issue.Category);
+        Assert.Equal("core.companion-service-failed", issue.RuleId);
+    }
+
+    [Theory]
+    // Their units stopping or starting cleanly, and another unit whose name ends the same way, stay quiet.
+    [InlineData("Jul 17 09:55:13 ip-172-31-36-74 systemd[1]: codedeploy-agent.service: Main process exited, code=exited, status=0/SUCCESS")]
+    [InlineData("Jul 17 09:55:13 ip-172-31-36-74 systemd[1]: ecs.service: Deactivated successfully.")]
+    [InlineData("Jul 17 09:55:13 ip-172-31-36-74 systemd[1]: amazon-cloudwatch-agent.service: Consumed 1.203s CPU time.")]
+    [InlineData("Jul 17 09:55:13 ip-172-31-36-74 systemd[1]: specs.service: Failed with result 'exit-code'.")]
+    public void Their_units_stopping_cleanly_stay_quiet(string text) => Assert.Null(LogScan.FirstCategory(text));
 }
