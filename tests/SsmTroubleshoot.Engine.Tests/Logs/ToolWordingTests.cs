@@ -96,6 +96,9 @@ public sealed class ToolWordingTests
     [InlineData("Testing ssm endpoint Connectivity          Pass            Connected to ssm.us-east-1.amazonaws.com.")]
     [InlineData("Command status: InProgress")]
     [InlineData("Remote command invocation has completed with exit code: 0")]
+    // The same socket messages about an application's own host are not the node's: a database refusing, a cache timing out.
+    [InlineData("System.Net.Http.HttpRequestException: Connection refused (localhost:5432)")]
+    [InlineData("System.Net.Http.HttpRequestException: Name or service not known (redis.internal:6379)")]
     public void Healthy_statuses_and_resource_names_stay_quiet(string text) => Assert.Null(LogScan.FirstCategory(text));
 
     [Theory]
@@ -135,6 +138,23 @@ public sealed class ToolWordingTests
     [InlineData("EndpointUnreachable", "2025-01-14 10:22:02,118 [1] INFO  Amazon.Runtime.Internal.RetryHandler - HttpRequestException making request SendCommandRequest to https://ssm.us-east-1.amazonaws.com/. Attempting retry 2 of 4.")]
     [InlineData("ClockSkew", "2025-01-14 10:05:33,201 [1] INFO  Amazon.Runtime.Internal.RetryHandler - Identified clock skew: local time = 1/14/2025 10:05:33 AM, local time with correction = 1/14/2025 10:05:33 AM, current clock skew correction = 00:00:00, server time = 1/14/2025 10:32:41 AM.")]
     [InlineData("ClockSkew", "2025-01-14 10:05:33,202 [1] INFO  Amazon.Runtime.Internal.RetryHandler - Setting clock skew correction: new clock skew correction = 00:27:08.")]
+    // .NET's HttpRequestException puts the socket's message before the host ("<message> (<host>:<port>)", SocketsHttpHandler
+    // since .NET 5, so in AWS.Tools for PowerShell 7 too), on Linux and on Windows; its proxy tunnel's refusal
+    // (SR.net_http_proxy_tunnel_returned_failure_status_code). Java 13 and later write "Connect timed out"; Java v1's
+    // ClientExecutionTimeoutException and v2's ApiCallTimeoutException / ApiCallAttemptTimeoutException end a call that did not finish.
+    [InlineData("DnsResolution", "System.Net.Http.HttpRequestException: Name or service not known (ssm.us-east-1.amazonaws.com:443)")]
+    [InlineData("DnsResolution", "Get-SSMInstanceInformation: nodename nor servname provided, or not known (ssm.eu-west-1.amazonaws.com:443)")]
+    [InlineData("DnsResolution", "System.Net.Http.HttpRequestException: No such host is known. (ssmmessages.us-east-1.amazonaws.com:443)")]
+    [InlineData("EndpointUnreachable", "System.Net.Http.HttpRequestException: A connection attempt failed because the connected party did not properly respond after a period of time, or established connection failed because connected host has failed to respond. (ssm.us-east-1.amazonaws.com:443)")]
+    [InlineData("EndpointUnreachable", "Send-SSMCommand: Connection timed out (ssm.ap-southeast-2.amazonaws.com:443)")]
+    [InlineData("EndpointUnreachable", "System.Net.Http.HttpRequestException: No connection could be made because the target machine actively refused it. (ec2messages.us-east-1.amazonaws.com:443)")]
+    [InlineData("EndpointUnreachable", "System.Net.Http.HttpRequestException: Network is unreachable (ssm.us-east-1.amazonaws.com:443)")]
+    [InlineData("ImdsUnreachable", "System.Net.Http.HttpRequestException: Connection refused (169.254.169.254:80)")]
+    [InlineData("ProxyMisconfiguration", "System.Net.Http.HttpRequestException: The proxy tunnel request to proxy 'http://proxy.corp.example:3128/' failed with status code '407'.")]
+    [InlineData("EndpointUnreachable", "software.amazon.awssdk.core.exception.SdkClientException: Unable to execute HTTP request: Connect to ssm.us-east-1.amazonaws.com:443 [ssm.us-east-1.amazonaws.com/52.46.141.158] failed: Connect timed out")]
+    [InlineData("EndpointUnreachable", "software.amazon.awssdk.core.exception.ApiCallTimeoutException: Client execution did not complete before the specified timeout configuration: 10000 millis")]
+    [InlineData("EndpointUnreachable", "software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException: HTTP request execution did not complete before the specified timeout configuration: 2000 millis")]
+    [InlineData("EndpointUnreachable", "com.amazonaws.services.simplesystemsmanagement.model.ClientExecutionTimeoutException: Client execution did not complete before the specified timeout configuration.")]
     public void The_SDKs_own_words_name_the_cause(string category, string text) =>
         Assert.Equal(category, LogScan.FirstCategory(text));
 
