@@ -229,6 +229,11 @@ public sealed class ToolWordingTests
     [InlineData("ImdsUnreachable", "2026-12-06T04:10:04 ERROR [codedeploy-agent(2314)]: HTTP error from metadata service to get imdsv2 token.")]
     [InlineData("ImdsUnreachable", "W, [2026-12-06T04:00:12.103721 #1811]  WARN -- : Could not get region from EC2 metadata service at 'HTTP error from metadata service: Unauthorized, code 401'")]
     [InlineData("AgentStartup", "2026-12-06T04:00:31 ERROR [codedeploy-agent(2314)]: Plugin codedeploy could not be loaded: cannot load such file -- webrick/httputils.")]
+    // The ECS agent (aws/amazon-ecs-agent agent/app/agent.go, ecs-agent/acs/session): the Go SDK v1's metadata client
+    // failing to fetch the instance identity document is the metadata service's, not a document's.
+    [InlineData("ImdsUnreachable", "2024-05-14T10:21:33Z [CRITICAL] Unable to initialize Agent: EC2MetadataRequestError: failed to get EC2 instance identity document")]
+    [InlineData("ImdsUnreachable", "level=critical time=2024-05-14T10:21:33Z msg=\"Unable to get instance identity document\" module=agent.go")]
+    [InlineData("DnsResolution", "level=error time=2024-05-14T10:21:33Z msg=\"Failed to connect to ACS\" error=\"dial tcp: lookup ecs-a-3.us-east-1.amazonaws.com on 10.0.0.2:53: no such host\" module=session.go")]
     public void The_other_agents_on_a_node_are_named_by_the_node_problem_they_meet(string category, string text) =>
         Assert.Equal(category, LogScan.FirstCategory(text));
 
@@ -269,4 +274,13 @@ public sealed class ToolWordingTests
     [InlineData("Jul 17 09:55:13 ip-172-31-36-74 systemd[1]: amazon-cloudwatch-agent.service: Consumed 1.203s CPU time.")]
     [InlineData("Jul 17 09:55:13 ip-172-31-36-74 systemd[1]: specs.service: Failed with result 'exit-code'.")]
     public void Their_units_stopping_cleanly_stay_quiet(string text) => Assert.Null(LogScan.FirstCategory(text));
+
+    [Fact]
+    public void Registering_an_ECS_container_instance_is_not_a_hybrid_activation()
+    {
+        // The ECS agent registers the instance with its cluster (agent/app/agent.go); "register" there is ECS's word,
+        // not Systems Manager's activation, whatever the refusal.
+        var category = LogScan.FirstCategory("level=critical time=2024-05-14T10:21:33Z msg=\"Agent will terminally exit, unable to register container instance:\" error=\"ClientException: Cluster not found.\" module=agent.go");
+        Assert.NotEqual("HybridRegistration", category);
+    }
 }
