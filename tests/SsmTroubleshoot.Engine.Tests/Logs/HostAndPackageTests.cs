@@ -93,6 +93,12 @@ public sealed class HostAndPackageTests
     [InlineData("SessionManager", "An error occurred (BadRequest) when calling the StartSession operation: Unknown")]
     [InlineData("SessionManager", "Encountered error while initiating handshake - Handshake timed out")]
     [InlineData("IamAccessDenied", "An error occurred (AccessDeniedException) when calling the StartSession operation: User: arn:aws:iam::123456789012:user/dev is not authorized to perform: ssm:StartSession on resource: arn:aws:ec2:us-east-1:123456789012:instance/i-0123456789abcdef0")]
+    // cloud-init waiting for the metadata service at boot (canonical/cloud-init cloudinit/url_helper.py wait_for_url,
+    // sources/DataSourceEc2.py): each failed call, the token refused, the endpoint turned off, and giving up.
+    [InlineData("ImdsUnreachable", "2024-05-14 10:21:33,123 - url_helper.py[WARNING]: Calling 'http://169.254.169.254/2009-04-04/meta-data/instance-id' failed [0/120s]: request error [HTTPConnectionPool(host='169.254.169.254', port=80): Max retries exceeded with url: /2009-04-04/meta-data/instance-id (Caused by ConnectTimeoutError(<urllib3.connection.HTTPConnection object at 0x7f3a2c>, 'Connection to 169.254.169.254 timed out. (connect timeout=50.0)'))]")]
+    [InlineData("ImdsUnreachable", "2024-05-14 10:21:33,123 - url_helper.py[WARNING]: Calling 'http://169.254.169.254/latest/api/token' failed [0/1s]: bad status code [403]")]
+    [InlineData("ImdsUnreachable", "2024-05-14 10:21:33,123 - DataSourceEc2.py[WARNING]: IMDS's HTTP endpoint is probably disabled")]
+    [InlineData("ImdsUnreachable", "2024-05-14 10:23:33,123 - DataSourceEc2.py[CRITICAL]: Giving up on md from ['http://169.254.169.254/2009-04-04/meta-data/instance-id'] after 120 seconds")]
     public void What_the_node_says_about_the_agent_is_named(string category, string line) => Assert.Equal(category, LogScan.FirstCategory(line));
 
     [Theory]
@@ -135,6 +141,9 @@ public sealed class HostAndPackageTests
     [InlineData("[  1488]     0  1488    38604    11398    10374     1024         0   212992        0             0 python3")]
     [InlineData("amazon-ssm-agent 3.3.40.0 from Amazon Web Services (aws) installed")]
     [InlineData("==> amazon-ebs: Error terminating SSM Session \"dev-0a1b2c3d4e5f60718\", this does not affect the built AMI. Please terminate the session manually: operation error SSM: TerminateSession")]
+    // cloud-init finding a path the metadata service does not have, and its own successful wait.
+    [InlineData("2024-05-14 10:21:33,123 - url_helper.py[WARNING]: Calling 'http://169.254.169.254/2021-03-23/meta-data/spot/instance-action' failed [0/1s]: bad status code [404]")]
+    [InlineData("2024-05-14 10:21:34,456 - url_helper.py[DEBUG]: Read from http://169.254.169.254/latest/api/token (200, 56b) after 1 attempts")]
     public void Routine_lines_around_the_agent_stay_quiet(string line) =>
         Assert.Null(LogScan.FirstCategory(line, new LogScanOptions { IncludeUnclassified = true }));
 
