@@ -447,7 +447,7 @@ internal sealed class EntryScanner
             likelyCause = cause.Category;
             likelyCauseSample = cause.Sample;
         }
-        else if (rule is { IsSymptom: false })
+        else if (rule is { IsSymptom: false, CanBeLikelyCause: true })
         {
             _lastCause = new CauseSeen(rule.Category, rule, IssueAggregator.Trim(text));
         }

@@ -405,7 +405,7 @@ public sealed class LogRuleCatalog
         }
 
         CheckFields(element, field, source, "id", "category", "severity", "minimumLevel", "signatures", "patterns", "exclude",
-            "cause", "remediation", "helpUri", "nextStep", "symptom", "requires");
+            "cause", "remediation", "helpUri", "nextStep", "symptom", "likelyCause", "requires");
         var id = RequiredString(element, "id", field, source);
         if (!Regex.IsMatch(id, "^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"))
         {
@@ -456,23 +456,33 @@ public sealed class LogRuleCatalog
             throw new LogRuleException(source, $"{field}.helpUri", null, $"'{helpUri}' is not an absolute http(s) URL.");
         }
 
-        var symptom = false;
-        if (element.TryGetProperty("symptom", out var symptomElement))
-        {
-            symptom = symptomElement.ValueKind switch
-            {
-                JsonValueKind.True => true,
-                JsonValueKind.False => false,
-                _ => throw new LogRuleException(source, $"{field}.symptom", null, "'symptom' must be true or false."),
-            };
-        }
+        var symptom = OptionalBoolean(element, "symptom", field, source, false);
+
+        // false: what the rule finds is never named as another issue's LikelyCause (another agent's own failure).
+        var likelyCause = OptionalBoolean(element, "likelyCause", field, source, true);
 
         return new SsmAgentLogRule(id, category, severity, level, signatures, patterns, exclude,
             RequiredString(element, "cause", field, source), RequiredString(element, "remediation", field, source), helpUri,
             RequiredString(element, "nextStep", field, source), source, compile)
         {
             IsSymptom = symptom,
+            CanBeLikelyCause = likelyCause,
             Requires = OptionalString(element, "requires", field, source),
+        };
+    }
+
+    private static bool OptionalBoolean(JsonElement element, string name, string field, string source, bool fallback)
+    {
+        if (!element.TryGetProperty(name, out var value))
+        {
+            return fallback;
+        }
+
+        return value.ValueKind switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            _ => throw new LogRuleException(source, $"{field}.{name}", null, $"'{name}' must be true or false."),
         };
     }
 

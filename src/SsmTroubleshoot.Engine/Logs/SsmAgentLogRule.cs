@@ -65,6 +65,12 @@ public sealed class SsmAgentLogRule
     /// </summary>
     public bool IsSymptom { get; internal init; }
 
+    /// <summary>
+    /// Whether what this rule finds may be named as a later symptom's <see cref="SsmAgentLogIssue.LikelyCause"/>: false
+    /// for another agent's own failure (its unit failing does not explain the SSM Agent's).
+    /// </summary>
+    public bool CanBeLikelyCause { get; internal init; } = true;
+
     /// <summary>A rule of the built-in root-cause file (catalog.json): family exemptions cannot hide what it finds.</summary>
     public bool IsRootCause { get; internal set; }
 

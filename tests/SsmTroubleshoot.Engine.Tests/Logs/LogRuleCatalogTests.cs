@@ -62,6 +62,7 @@ public sealed class LogRuleCatalogTests : IDisposable
     [InlineData("{ \"rules\": [ { \"id\": \"throttling\", \"category\": \"C\", \"severity\": \"Low\", \"patterns\": [\"x\"], \"cause\": \"c\", \"remediation\": \"r\", \"nextStep\": \"n\" } ] }", "id", "already defined")]
     [InlineData("{ \"rules\": [ { \"id\": \"a\", \"category\": \"C\", \"severity\": \"Low\", \"patterns\": [\"x\"], \"cause\": \"c\", \"remediation\": \"r\", \"nextStep\": \"n\", \"helpUri\": \"not a url\" } ] }", "rules[0].helpUri", "not an absolute")]
     [InlineData("{ \"rules\": [], \"escalations\": [ { \"signatures\": [\"abcd\"], \"pattern\": \"x\", \"level\": \"Loud\", \"reason\": \"r\" } ] }", "escalations[0].level", "'Loud' is not valid")]
+    [InlineData("{ \"rules\": [ { \"id\": \"a\", \"category\": \"C\", \"severity\": \"Low\", \"patterns\": [\"x\"], \"cause\": \"c\", \"remediation\": \"r\", \"nextStep\": \"n\", \"likelyCause\": \"no\" } ] }", "rules[0].likelyCause", "must be true or false")]
     public void Bad_rule_files_name_the_file_the_field_and_the_problem(string json, string? field, string problem)
     {
         var path = Write(json);

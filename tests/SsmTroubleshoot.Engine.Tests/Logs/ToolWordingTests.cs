@@ -283,4 +283,20 @@ public sealed class ToolWordingTests
         var category = LogScan.FirstCategory("level=critical time=2024-05-14T10:21:33Z msg=\"Agent will terminally exit, unable to register container instance:\" error=\"ClientException: Cluster not found.\" module=agent.go");
         Assert.NotEqual("HybridRegistration", category);
     }
+
+    [Fact]
+    public void Another_agent_s_failed_unit_is_never_the_likely_cause_of_the_SSM_Agent_s()
+    {
+        // A journal copy: the SSM Agent's credentials fail, the CodeDeploy agent's unit fails, then the SSM Agent's unit.
+        // The SSM Agent's failure is explained by its own credentials, not by the other agent's unit.
+        var (issues, entries) = LogScan.Text(
+            "Dec 06 04:02:09 ip-10-0-1-5 amazon-ssm-agent[812]: 2026-12-06 04:02:09 ERROR [CredentialRefresher] Retrieve credentials produced error: no EC2 instance role found\n" +
+            "Dec 06 04:02:11 ip-10-0-1-5 systemd[1]: codedeploy-agent.service: Failed with result 'exit-code'.\n" +
+            "Dec 06 04:02:15 ip-10-0-1-5 systemd[1]: amazon-ssm-agent.service: Main process exited, code=exited, status=1/FAILURE\n");
+
+        Assert.Single(entries, e => e.RuleId == "core.companion-service-failed");
+        var agent = Assert.Single(entries, e => e.RuleId == "core.service-failed");
+        Assert.Equal("NoCredentials", agent.LikelyCause);
+        Assert.Equal("NoCredentials", Assert.Single(issues, i => i.Category == "AgentStartup").LikelyCause);
+    }
 }
