@@ -548,7 +548,7 @@ internal static class AgentLogSyntax
 
         if (!IsAgentProcess(s, nameStart, nameEnd - nameStart))
         {
-            if (IsServiceManagerLineAboutAgent(s, nameStart, nameEnd, colon + 2, end))
+            if (IsServiceManagerLineAboutAgent(s, nameStart, nameEnd, colon + 2, end) || IsNodeLineForAgent(s, nameStart, nameEnd, colon + 2, end))
             {
                 content = colon + 2; // systemd's own word on the agent's unit ("… exited, status=1/FAILURE"): an entry
                 return LineKind.Header;
@@ -603,6 +603,47 @@ internal static class AgentLogSyntax
 
         return false;
     }
+
+    /// <summary>
+    /// A line of the node's system that bears on the agent: the kernel's or the audit log's about an agent process (the
+    /// out-of-memory killer, SELinux or AppArmor; the kernel keeps a process name to 15 characters), and the time
+    /// services' (chronyd, ntpd, systemd-timesyncd) about the clock that signs every request.
+    /// </summary>
+    private static bool IsNodeLineForAgent(char[] s, int identStart, int nameEnd, int text, int end)
+    {
+        var ident = new ReadOnlySpan<char>(s, identStart, nameEnd - identStart);
+        if (text >= end)
+        {
+            return false;
+        }
+
+        if (ident.SequenceEqual("chronyd".AsSpan()) || ident.SequenceEqual("ntpd".AsSpan()) || ident.SequenceEqual("systemd-timesyncd".AsSpan()))
+        {
+            return true;
+        }
+
+        if (!(ident.SequenceEqual("kernel".AsSpan()) || ident.SequenceEqual("audit".AsSpan())))
+        {
+            return false;
+        }
+
+        var body = new ReadOnlySpan<char>(s, text, Math.Min(end - text, 400));
+        foreach (var name in AgentProcessNames)
+        {
+            if (body.IndexOf(name.AsSpan(), StringComparison.Ordinal) >= 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // The agent's processes as the kernel names them (15 characters at most) and the snap's confinement profile.
+    private static readonly string[] AgentProcessNames =
+    {
+        "amazon-ssm-agen", "ssm-agent-worke", "ssm-session-wor", "ssm-document-wo",
+    };
 
     // The systemd units of the agents Systems Manager installs and configures beside the SSM Agent (CodeDeploy, CloudWatch,
     // ECS, Inspector Classic, the ADOT collector), as systemd starts its line about them.

@@ -99,6 +99,19 @@ public sealed class HostAndPackageTests
     [InlineData("ImdsUnreachable", "2024-05-14 10:21:33,123 - url_helper.py[WARNING]: Calling 'http://169.254.169.254/latest/api/token' failed [0/1s]: bad status code [403]")]
     [InlineData("ImdsUnreachable", "2024-05-14 10:21:33,123 - DataSourceEc2.py[WARNING]: IMDS's HTTP endpoint is probably disabled")]
     [InlineData("ImdsUnreachable", "2024-05-14 10:23:33,123 - DataSourceEc2.py[CRITICAL]: Giving up on md from ['http://169.254.169.254/2009-04-04/meta-data/instance-id'] after 120 seconds")]
+    // The kernel and the audit log about an agent process in a journal copy: the process's line is kept, not dropped as
+    // another process's.
+    [InlineData("AgentStartup", "Dec 06 04:02:09 ip-10-0-1-5 kernel: Out of memory: Killed process 812 (amazon-ssm-agen) total-vm:1843216kB, anon-rss:402112kB, file-rss:0kB")]
+    [InlineData("AgentStartup", "Dec 06 04:02:09 ip-10-0-1-5 audit[1]: AVC apparmor=\"DENIED\" operation=\"open\" profile=\"snap.amazon-ssm-agent.amazon-ssm-agent\" name=\"/etc/amazon/ssm/seelog.xml\" pid=911 comm=\"amazon-ssm-agen\"")]
+    // The node's time service failing to keep the clock that signs every request (chrony's sources.c and reference.c,
+    // ntpd, systemd-timesyncd to the Amazon Time Sync Service, Windows Time), and the status commands saying so.
+    [InlineData("ClockSkew", "Dec 06 04:02:09 ip-10-0-1-5 chronyd[512]: Can't synchronise: no selectable sources")]
+    [InlineData("ClockSkew", "Dec 06 04:02:09 ip-10-0-1-5 chronyd[512]: No suitable source for synchronisation")]
+    [InlineData("ClockSkew", "Dec 06 04:02:09 ip-10-0-1-5 ntpd[700]: no servers can be used, system clock unsynchronized")]
+    [InlineData("ClockSkew", "Dec 06 04:02:09 ip-10-0-1-5 systemd-timesyncd[411]: Timed out waiting for reply from 169.254.169.123:123 (169.254.169.123).")]
+    [InlineData("ClockSkew", "The computer did not resync because no time data was available.")]
+    [InlineData("ClockSkew", "               Local time: Sun 2026-12-06 04:02:09 UTC\n           Universal time: Sun 2026-12-06 04:02:09 UTC\nSystem clock synchronized: no\n              NTP service: active")]
+    [InlineData("ClockSkew", "Reference ID    : 00000000 ()\nStratum         : 0\nLeap status     : Not synchronised")]
     public void What_the_node_says_about_the_agent_is_named(string category, string line) => Assert.Equal(category, LogScan.FirstCategory(line));
 
     [Theory]
@@ -144,6 +157,13 @@ public sealed class HostAndPackageTests
     // cloud-init finding a path the metadata service does not have, and its own successful wait.
     [InlineData("2024-05-14 10:21:33,123 - url_helper.py[WARNING]: Calling 'http://169.254.169.254/2021-03-23/meta-data/spot/instance-action' failed [0/1s]: bad status code [404]")]
     [InlineData("2024-05-14 10:21:34,456 - url_helper.py[DEBUG]: Read from http://169.254.169.254/latest/api/token (200, 56b) after 1 attempts")]
+    // The time service choosing a source, stepping the clock once, one of several servers not answering; a synchronised clock.
+    [InlineData("Dec 06 04:02:09 ip-10-0-1-5 chronyd[512]: Selected source 169.254.169.123")]
+    [InlineData("Dec 06 04:02:09 ip-10-0-1-5 chronyd[512]: System clock was stepped by 0.524183 seconds")]
+    [InlineData("Dec 06 04:02:09 ip-10-0-1-5 systemd-timesyncd[411]: Timed out waiting for reply from 91.189.91.157:123 (ntp.ubuntu.com).")]
+    [InlineData("System clock synchronized: yes\n              NTP service: active")]
+    [InlineData("Leap status     : Normal")]
+    [InlineData("Dec 06 04:02:09 ip-10-0-1-5 kernel: Out of memory: Killed process 4410 (java) total-vm:8843216kB, anon-rss:6402112kB, file-rss:0kB")]
     public void Routine_lines_around_the_agent_stay_quiet(string line) =>
         Assert.Null(LogScan.FirstCategory(line, new LogScanOptions { IncludeUnclassified = true }));
 
