@@ -23,7 +23,7 @@ public sealed class HarnessTests
         using var session = new PowerShellSession();
         var lines = session.Render("Get-SsmAgentLogRule -Category Throttling, ClockSkew").Split('\n').Where(l => l.Trim().Length > 0).ToArray();
         Assert.StartsWith("Id", lines[0].TrimStart(), System.StringComparison.Ordinal);
-        Assert.Equal(new[] { "tls.clock-behind", "time.signature-skew", "throttling" }, lines.Skip(2).Select(l => l.Split(' ')[0]).ToArray());
+        Assert.Equal(new[] { "tls.clock-behind", "time.signature-skew", "throttling", "core.time-sync-failed" }, lines.Skip(2).Select(l => l.Split(' ')[0]).ToArray());
     }
 
     [Fact]

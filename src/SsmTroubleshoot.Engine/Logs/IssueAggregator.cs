@@ -22,6 +22,10 @@ internal sealed class IssueAggregator
             builder = new Builder(category, rule, entry);
             _byCategory.Add(category, builder);
         }
+        else
+        {
+            builder.Consider(rule, entry);
+        }
 
         builder.Count++;
         if (entry.Timestamp is { } ts)
@@ -59,8 +63,8 @@ internal sealed class IssueAggregator
 
     private sealed class Builder
     {
-        private readonly SsmAgentLogRule? _rule;
-        private readonly ParsedEntry _sample;
+        private SsmAgentLogRule? _rule;
+        private ParsedEntry _sample;
 
         internal Builder(string category, SsmAgentLogRule? rule, ParsedEntry sample)
         {
@@ -70,6 +74,19 @@ internal sealed class IssueAggregator
         }
 
         internal string Category { get; }
+
+        /// <summary>
+        /// The issue speaks with its most severe entry's rule (severity, cause, remediation, sample): a node service's
+        /// warning or another agent's failure seen first does not stand for the agent's own, more severe error.
+        /// </summary>
+        internal void Consider(SsmAgentLogRule? rule, ParsedEntry entry)
+        {
+            if (rule is not null && (_rule is null || rule.Severity > _rule.Severity))
+            {
+                _rule = rule;
+                _sample = entry;
+            }
+        }
 
         internal int Count { get; set; }
 

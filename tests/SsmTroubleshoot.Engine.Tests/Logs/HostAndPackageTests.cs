@@ -253,4 +253,21 @@ public sealed class HostAndPackageTests
 
         Assert.Single(entries);
     }
+
+    [Fact]
+    public void An_issue_speaks_with_its_most_severe_entry_not_its_first()
+    {
+        // chrony's warning comes first, the agent's refused signature after it: one ClockSkew issue, told by the agent's
+        // error (its severity, rule, cause and sample), with both entries counted.
+        var (issues, _) = LogScan.Text(
+            "Dec 06 04:01:00 ip-10-0-1-5 chronyd[512]: Can't synchronise: no selectable sources\n" +
+            "Dec 06 04:02:09 ip-10-0-1-5 amazon-ssm-agent[812]: 2026-12-06 04:02:09 ERROR [HealthCheck] error when calling AWS APIs. error details - InvalidSignatureException: Signature expired: 20261206T035500Z is now earlier than 20261206T035709Z (20261206T040209Z - 5 min.)\n");
+
+        var issue = Assert.Single(issues);
+        Assert.Equal("ClockSkew", issue.Category);
+        Assert.Equal(2, issue.Count);
+        Assert.Equal("time.signature-skew", issue.RuleId);
+        Assert.Contains("Signature expired", issue.Sample, System.StringComparison.Ordinal);
+        Assert.True(issue.Severity > SsmAgentLogSeverity.Medium, issue.Severity.ToString());
+    }
 }
