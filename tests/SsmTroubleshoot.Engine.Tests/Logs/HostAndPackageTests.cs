@@ -37,6 +37,8 @@ public sealed class HostAndPackageTests
     [InlineData("AgentStartup", "Mar  1 10:00:05 ip-10-0-0-1 init: amazon-ssm-agent respawning too fast, stopped")]
     [InlineData("AgentStartup", "A timeout was reached (30000 milliseconds) while waiting for the Amazon SSM Agent service to connect.")]
     [InlineData("AgentStartup", "Windows could not start the Amazon SSM Agent service on Local Computer.")]
+    // Windows' service manager: a service the agent depends on did not start (event 7001).
+    [InlineData("AgentStartup", "The Amazon SSM Agent service depends on the Windows Management Instrumentation service which failed to start because of the following error: \nThe service cannot be started, either because it is disabled or because it has no enabled devices associated with it.")]
     // macOS: launchd's word on the agent's job.
     [InlineData("AgentStartup", "2024-03-01 10:00:00.123 Df launchd[1]: (com.amazon.aws.ssm[512]) Service exited with abnormal code: 1")]
     [InlineData("AgentStartup", "launchd[1]: (com.amazon.aws.ssm) Service only ran for 0 seconds. Pushing respawn out by 10 seconds.")]
