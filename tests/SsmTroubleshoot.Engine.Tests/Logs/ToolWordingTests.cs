@@ -155,6 +155,13 @@ public sealed class ToolWordingTests
     [InlineData("EndpointUnreachable", "software.amazon.awssdk.core.exception.ApiCallTimeoutException: Client execution did not complete before the specified timeout configuration: 10000 millis")]
     [InlineData("EndpointUnreachable", "software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException: HTTP request execution did not complete before the specified timeout configuration: 2000 millis")]
     [InlineData("EndpointUnreachable", "com.amazonaws.services.simplesystemsmanagement.model.ClientExecutionTimeoutException: Client execution did not complete before the specified timeout configuration.")]
+    // S3's and KMS's refusals in the Java SDKs' form, v1 "(Service: Amazon S3; Status Code: 403; Error Code: …)" and v2
+    // "(Service: S3, Status Code: 403, …)", and in AWS.Tools' S3 cmdlets' error records.
+    [InlineData("S3OrKms", "com.amazonaws.services.s3.model.AmazonS3Exception: Access Denied (Service: Amazon S3; Status Code: 403; Error Code: AccessDenied; Request ID: 4F2C9A1B7E3D5A60)")]
+    [InlineData("S3OrKms", "com.amazonaws.services.kms.model.AWSKMSException: The ciphertext is invalid (Service: AWSKMS; Status Code: 400; Error Code: InvalidCiphertextException; Request ID: 0a1b2c3d)")]
+    [InlineData("S3OrKms", "software.amazon.awssdk.services.s3.model.S3Exception: Access Denied (Service: S3, Status Code: 403, Request ID: 4F2C9A1B7E3D5A60, Extended Request ID: abc=)")]
+    [InlineData("S3OrKms", "Read-S3Object : Access Denied")]
+    [InlineData("S3OrKms", "Write-S3Object: The specified bucket does not exist")]
     public void The_SDKs_own_words_name_the_cause(string category, string text) =>
         Assert.Equal(category, LogScan.FirstCategory(text));
 
