@@ -228,7 +228,7 @@ public sealed class ToolWordingTests
     [InlineData("ImdsUnreachable", "2026/12/06 04:02:40 E! failed to generate TOML configuration validation content: [Under path : /agent/ruleRegion/ | Error : Region info is missing for mode: ec2]")]
     [InlineData("ProxyMisconfiguration", "2026-12-06T04:07:02Z E! cloudwatch: code: RequestError, message: send request failed, original error: Post \"https://monitoring.us-east-1.amazonaws.com/\": Forbidden")]
     [InlineData("ProxyMisconfiguration", "2024-03-01 10:00:00 ERROR [HealthCheck] error when calling AWS APIs. error details - RequestError: send request failed caused by: Post \"https://ssm.us-east-1.amazonaws.com/\": Forbidden")]
-    // The CodeDeploy agent's metadata client (lib/instance_metadata.rb: a debug line and then the error before 1.1.2, the
+    // The CodeDeploy agent's metadata client (lib/instance_metadata.rb: a debug line and then the error up to 1.1.2, the
     // error alone since; its installer's bin/install warns and falls back to us-east-1) and its plugin that does not load
     // (lib/instance_agent/runner/child.rb): the metadata service refusing or failing, the agent started without its plugin.
     [InlineData("ImdsUnreachable", "2019-11-02T10:14:08 DEBUG [codedeploy-agent(2716)]: HTTP error from metadata service, code 401")]
