@@ -550,7 +550,7 @@ internal static class AgentLogSyntax
         {
             if (IsServiceManagerLineAboutAgent(s, nameStart, nameEnd, colon + 2, end) || IsNodeLineForAgent(s, nameStart, nameEnd, colon + 2, end))
             {
-                content = colon + 2; // systemd's own word on the agent's unit ("… exited, status=1/FAILURE"): an entry
+                content = colon + 2; // systemd's word on the agent's unit ("… exited, status=1/FAILURE"), the kernel's on its process: an entry
                 return LineKind.Header;
             }
 
@@ -639,7 +639,8 @@ internal static class AgentLogSyntax
         return false;
     }
 
-    // The agent's processes as the kernel names them (15 characters at most) and the snap's confinement profile.
+    // The agent's processes as the kernel names them (15 characters at most); the first is also in the snap's
+    // confinement profile's name (snap.amazon-ssm-agent.amazon-ssm-agent), which AppArmor's lines carry.
     private static readonly string[] AgentProcessNames =
     {
         "amazon-ssm-agen", "ssm-agent-worke", "ssm-session-wor", "ssm-document-wo",
